@@ -1,0 +1,33 @@
+"""Content-derived ids, so that adding the same content twice is a no-op."""
+
+from __future__ import annotations
+
+import hashlib
+
+
+def _digest(*parts: object, size: int) -> str:
+    h = hashlib.blake2b(digest_size=size)
+    for part in parts:
+        h.update(str(part).encode("utf-8", "surrogatepass"))
+        h.update(b"\x1f")
+    return h.hexdigest()
+
+
+def doc_id_for_bytes(data: bytes) -> str:
+    """Id of a document from its raw bytes (the same file under another name is the same document)."""
+    return hashlib.blake2b(data, digest_size=12).hexdigest()
+
+
+def doc_id_for_text(text: str) -> str:
+    """Id of a document given as plain text."""
+    return doc_id_for_bytes(text.encode("utf-8", "surrogatepass"))
+
+
+def chunk_id(doc_id: str, char_start: int | None, char_end: int | None, text: str) -> str:
+    """Id of a chunk: a hash of its document, offsets and text."""
+    return _digest(doc_id, char_start, char_end, text, size=10)
+
+
+def prompt_version_id(task: str, question: str, template: str) -> str:
+    """Id of a prompt version: a hash of where it applies and its template."""
+    return _digest(task, question, template, size=8)

@@ -1,0 +1,175 @@
+"""The store's tables (SQLAlchemy Core), shared by SQLite and PostgreSQL.
+
+``events`` is append-only. ``current_answers``, ``progress`` and ``chunk_progress`` are
+projections maintained in the same transaction as each event, so "current answer" and "next
+chunk" are index lookups instead of scans; :meth:`LabelStore.rebuild_projections` recomputes
+them from ``events``.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    Float,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+SCHEMA_VERSION = 2
+
+metadata = MetaData()
+
+# SQLite only autoincrements an INTEGER PRIMARY KEY, PostgreSQL wants BIGINT for big tables.
+_BigId = BigInteger().with_variant(Integer(), "sqlite")
+
+schema_info = Table(
+    "lw_schema",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("version", Integer, nullable=False),
+)
+
+documents = Table(
+    "documents",
+    metadata,
+    Column("doc_id", String(64), primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("source", Text),
+    Column("text", Text),
+    Column("page_offsets", Text),  # JSON list: char offset where each page starts
+    Column("n_pages", Integer),
+    Column("n_chars", Integer),
+    Column("meta", Text),
+    Column("created_at", Float, nullable=False),
+)
+
+chunks = Table(
+    "chunks",
+    metadata,
+    Column("chunk_id", String(40), primary_key=True),
+    Column("ord", _BigId, nullable=False, unique=True),  # global labeling order
+    Column("doc_id", String(64), nullable=False, index=True),
+    Column("seq", Integer, nullable=False),
+    Column("page_start", Integer),
+    Column("page_end", Integer),
+    Column("char_start", Integer),
+    Column("char_end", Integer),
+    Column("text", Text, nullable=False),
+    Column("meta", Text),
+    Column("created_at", Float, nullable=False),
+)
+
+tasks = Table(
+    "tasks",
+    metadata,
+    Column("task_id", String(100), primary_key=True),
+    Column("definition", Text, nullable=False),
+    Column("content_hash", String(32), nullable=False),
+    Column("created_at", Float, nullable=False),
+    Column("updated_at", Float, nullable=False),
+)
+
+questions = Table(
+    "questions",
+    metadata,
+    Column("task_id", String(100), primary_key=True),
+    Column("name", String(100), primary_key=True),
+    Column("position", Integer, nullable=False),
+    Column("kind", String(20), nullable=False),
+    Column("definition", Text, nullable=False),
+)
+
+prompt_versions = Table(
+    "prompt_versions",
+    metadata,
+    Column("version_id", String(32), primary_key=True),
+    Column("task_id", String(100), nullable=False),
+    Column("question", String(100), nullable=False),
+    Column("label", String(100), nullable=False),
+    Column("template", Text, nullable=False),
+    Column("note", Text),
+    Column("created_at", Float, nullable=False),
+    UniqueConstraint("task_id", "question", "label", name="uq_prompt_label"),
+)
+
+suggestions = Table(
+    "suggestions",
+    metadata,
+    Column("suggestion_id", _BigId, primary_key=True, autoincrement=True),
+    Column("task_id", String(100), nullable=False),
+    Column("chunk_id", String(40), nullable=False),
+    Column("question", String(100), nullable=False),
+    Column("model", String(200), nullable=False),
+    Column("prompt_version", String(32), nullable=False),  # '' when none
+    Column("value", Text),
+    Column("is_unknown", Boolean, nullable=False),
+    Column("raw", Text),
+    Column("parse_error", Text),
+    Column("score", Float),
+    Column("chain_step", Integer, nullable=False),
+    Column("latency_ms", Float),
+    Column("meta", Text),
+    Column("created_at", Float, nullable=False),
+    UniqueConstraint(
+        "task_id", "chunk_id", "question", "prompt_version", "model", name="uq_suggestion"
+    ),
+)
+
+events = Table(
+    "events",
+    metadata,
+    Column("event_id", _BigId, primary_key=True, autoincrement=True),
+    Column("task_id", String(100), nullable=False),
+    Column("chunk_id", String(40)),
+    Column("question", String(100)),
+    Column("labeler", String(200), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("value", Text),
+    Column("is_unknown", Boolean, nullable=False, default=False),
+    Column("comment", Text),
+    Column("time_spent", Float),
+    Column("forced", Boolean, nullable=False, default=False),
+    Column("problems", Text),
+    Column("subject", String(200)),
+    Column("meta", Text),
+    Column("created_at", Float, nullable=False),
+    Index("ix_events_task_chunk", "task_id", "chunk_id"),
+    Index("ix_events_task_kind", "task_id", "kind"),
+)
+
+current_answers = Table(
+    "current_answers",
+    metadata,
+    Column("task_id", String(100), primary_key=True),
+    Column("chunk_id", String(40), primary_key=True),
+    Column("question", String(100), primary_key=True),
+    Column("labeler", String(200), primary_key=True),
+    Column("event_id", _BigId, nullable=False),
+)
+
+progress = Table(
+    "progress",
+    metadata,
+    Column("task_id", String(100), primary_key=True),
+    Column("labeler", String(200), primary_key=True),
+    Column("chunk_id", String(40), primary_key=True),
+    Column("status", String(16), nullable=False),  # 'done' | 'skipped'
+    Column("updated_at", Float, nullable=False),
+    Index("ix_progress_chunk", "task_id", "chunk_id"),
+)
+
+leases = Table(
+    "leases",
+    metadata,
+    Column("task_id", String(100), primary_key=True),
+    Column("chunk_id", String(40), primary_key=True),
+    Column("labeler", String(200), primary_key=True),
+    Column("expires_at", Float, nullable=False),
+)

@@ -1,0 +1,44 @@
+"""INSERT … ON CONFLICT for both backends (SQLite and PostgreSQL speak the same clause)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Connection, Table
+from sqlalchemy.dialects import postgresql, sqlite
+
+
+def _insert(conn: Connection, table: Table) -> Any:
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    return dialect.insert(table)
+
+
+def upsert(
+    conn: Connection, table: Table, rows: list[dict[str, Any]], *, key: list[str], update: list[str]
+) -> None:
+    """Insert ``rows``; where ``key`` already exists, overwrite the ``update`` columns."""
+    if not rows:
+        return
+    stmt = _insert(conn, table)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=key, set_={name: getattr(stmt.excluded, name) for name in update}
+    )
+    conn.execute(stmt, rows)
+
+
+def insert_ignore(conn: Connection, table: Table, rows: list[dict[str, Any]], *, key: str) -> int:
+    """Insert the ``rows`` whose ``key`` is not stored yet; returns how many were new."""
+    if not rows:
+        return 0
+    column = table.c[key]
+    unique = list({r[key]: r for r in rows}.values())
+    existing: set[Any] = set()
+    for i in range(0, len(unique), 500):
+        batch = [r[key] for r in unique[i : i + 500]]
+        existing.update(conn.execute(column.table.select().with_only_columns(column)
+                                     .where(column.in_(batch))).scalars())  # fmt: skip
+    fresh = [r for r in unique if r[key] not in existing]
+    if fresh:
+        stmt = _insert(conn, table).on_conflict_do_nothing(index_elements=[key])
+        conn.execute(stmt, fresh)
+    return len(fresh)

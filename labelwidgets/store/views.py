@@ -1,0 +1,258 @@
+"""The store as pandas DataFrames, plus the small lookups widgets make per item."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+from sqlalchemy import Connection, Select, case, func, select
+
+from labelwidgets.schema import Task
+from labelwidgets.store import tables as t
+from labelwidgets.store.codec import decode_answers, decode_json
+from labelwidgets.store.events import current_for
+
+if TYPE_CHECKING:
+    from labelwidgets.store.store import LabelStore
+
+
+def _frame(conn: Connection, query: Select[Any]) -> pd.DataFrame:
+    result = conn.execute(query)
+    return pd.DataFrame.from_records(result.fetchall(), columns=list(result.keys()))
+
+
+def _timestamps(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
+    for column in columns:
+        frame[column] = pd.to_datetime(frame[column].astype("float64"), unit="s", utc=True)
+    return frame
+
+
+def _answers_column(frame: pd.DataFrame) -> pd.DataFrame:
+    """Replace the stored ``value`` text by decoded ``answer`` objects (UNKNOWN included)."""
+    position = frame.columns.get_loc("value")
+    answers = decode_answers(frame["value"].tolist(), frame["is_unknown"].tolist())
+    frame = frame.drop(columns="value")
+    frame.insert(position, "answer", pd.Series(answers, index=frame.index, dtype=object))
+    frame["is_unknown"] = frame["is_unknown"].astype(bool)
+    return frame
+
+
+def _meta_column(frame: pd.DataFrame, column: str = "meta") -> pd.DataFrame:
+    frame[column] = pd.Series([decode_json(m) or {} for m in frame[column]], index=frame.index,
+                              dtype=object)  # fmt: skip
+    return frame
+
+
+class ViewsMixin:
+    """DataFrame views (mixed into :class:`LabelStore`)."""
+
+    def _task_name(self: LabelStore, task: Task | str | None) -> str | None:
+        return None if task is None else self._task(task).name
+
+    def documents(self: LabelStore, *, with_text: bool = False) -> pd.DataFrame:
+        """One row per document: doc_id, name, source, n_pages, n_chars, created_at, meta."""
+        d = t.documents
+        columns = [d.c.doc_id, d.c.name, d.c.source, d.c.n_pages, d.c.n_chars, d.c.created_at, d.c.meta]
+        if with_text:
+            columns.append(d.c.text)
+        with self._read() as conn:
+            frame = _frame(conn, select(*columns).order_by(d.c.created_at, d.c.doc_id))
+        return _meta_column(_timestamps(frame, "created_at"))
+
+    def document_text(self: LabelStore, doc_id: str) -> str:
+        """The full extracted text of a document (chunk offsets index into it)."""
+        d = t.documents
+        with self._read() as conn:
+            row = conn.execute(select(d.c.text).where(d.c.doc_id == doc_id)).first()
+        if row is None:
+            raise KeyError(f"no document {doc_id!r}")
+        return row.text or ""
+
+    def chunks(self: LabelStore, *, doc_id: str | None = None,
+               chunk_ids: list[str] | None = None) -> pd.DataFrame:  # fmt: skip
+        """Chunks in labeling order: chunk_id, doc_id, seq, page_start, page_end, char_start,
+        char_end, text, meta."""
+        c = t.chunks
+        query = select(c.c.chunk_id, c.c.doc_id, c.c.seq, c.c.page_start, c.c.page_end,
+                       c.c.char_start, c.c.char_end, c.c.text, c.c.meta).order_by(c.c.ord)  # fmt: skip
+        if doc_id is not None:
+            query = query.where(c.c.doc_id == doc_id)
+        if chunk_ids is not None:
+            query = query.where(c.c.chunk_id.in_(list(chunk_ids)))
+        with self._read() as conn:
+            frame = _frame(conn, query)
+        return _meta_column(frame)
+
+    def chunk(self: LabelStore, chunk_id: str) -> dict[str, Any]:
+        """One chunk with its document's name, as a dict (``KeyError`` if unknown)."""
+        c, d = t.chunks, t.documents
+        query = (select(c, d.c.name.label("doc_name"), d.c.n_pages)
+                 .join(d, d.c.doc_id == c.c.doc_id).where(c.c.chunk_id == chunk_id))  # fmt: skip
+        with self._read() as conn:
+            row = conn.execute(query).mappings().first()
+        if row is None:
+            raise KeyError(f"no chunk {chunk_id!r}")
+        record = dict(row)
+        record["meta"] = decode_json(record["meta"]) or {}
+        return record
+
+    def chunk_order(self: LabelStore) -> list[str]:
+        """All chunk ids in labeling order (document, then position)."""
+        c = t.chunks
+        with self._read() as conn:
+            return list(conn.execute(select(c.c.chunk_id).order_by(c.c.ord)).scalars())
+
+    def count_chunks(self: LabelStore) -> int:
+        with self._read() as conn:
+            return conn.execute(select(func.count()).select_from(t.chunks)).scalar_one()
+
+    def tasks(self: LabelStore) -> pd.DataFrame:
+        """One row per task: task, n_questions, content_hash, created_at, updated_at."""
+        tk = t.tasks
+        with self._read() as conn:
+            frame = _frame(conn, select(tk).order_by(tk.c.created_at))
+        frame["n_questions"] = [len(Task.from_json(d).questions) for d in frame["definition"]]
+        frame = frame.rename(columns={"task_id": "task"}).drop(columns="definition")
+        return _timestamps(frame, "created_at", "updated_at")
+
+    def prompt_versions(self: LabelStore, task: Task | str | None = None,
+                        question: str | None = None) -> pd.DataFrame:  # fmt: skip
+        """Stored prompt templates: version_id, task, question, label, template, note, created_at."""
+        pv = t.prompt_versions
+        query = select(pv).order_by(pv.c.created_at, pv.c.version_id)
+        if task is not None:
+            query = query.where(pv.c.task_id == self._task_name(task))
+        if question is not None:
+            query = query.where(pv.c.question == question)
+        with self._read() as conn:
+            frame = _frame(conn, query)
+        return _timestamps(frame.rename(columns={"task_id": "task"}), "created_at")
+
+    def suggestions(self: LabelStore, task: Task | str | None = None, *, question: str | None = None,
+                    chunk_id: str | None = None, model: str | None = None,
+                    prompt_version: str | None = None) -> pd.DataFrame:  # fmt: skip
+        """Model answers: suggestion_id, task, chunk_id, question, model, prompt_version, answer,
+        is_unknown, raw, parse_error, score, chain_step, latency_ms, created_at, meta."""
+        s = t.suggestions
+        query = select(s).order_by(s.c.suggestion_id)
+        for column, value in ((s.c.task_id, self._task_name(task)), (s.c.question, question),
+                              (s.c.chunk_id, chunk_id), (s.c.model, model),
+                              (s.c.prompt_version, prompt_version)):  # fmt: skip
+            if value is not None:
+                query = query.where(column == value)
+        with self._read() as conn:
+            frame = _frame(conn, query)
+        frame = _answers_column(frame.rename(columns={"task_id": "task"}))
+        frame["prompt_version"] = frame["prompt_version"].replace("", None)
+        return _meta_column(_timestamps(frame, "created_at"))
+
+    def events(self: LabelStore, task: Task | str | None = None, *, labeler: str | None = None,
+               chunk_id: str | None = None, question: str | None = None,
+               kind: str | None = None) -> pd.DataFrame:  # fmt: skip
+        """Every event ever written, oldest first (append-only): event_id, task, chunk_id,
+        question, labeler, kind, answer, is_unknown, comment, time_spent, forced, problems,
+        subject, created_at, meta."""
+        ev = t.events
+        query = select(ev).order_by(ev.c.event_id)
+        for column, value in ((ev.c.task_id, self._task_name(task)), (ev.c.labeler, labeler),
+                              (ev.c.chunk_id, chunk_id), (ev.c.question, question),
+                              (ev.c.kind, kind)):  # fmt: skip
+            if value is not None:
+                query = query.where(column == value)
+        with self._read() as conn:
+            frame = _frame(conn, query)
+        frame = _answers_column(frame.rename(columns={"task_id": "task"}))
+        frame["forced"] = frame["forced"].astype(bool)
+        frame["problems"] = pd.Series([decode_json(p) or [] for p in frame["problems"]],
+                                      index=frame.index, dtype=object)  # fmt: skip
+        return _meta_column(_timestamps(frame, "created_at"))
+
+    def answers(self: LabelStore, task: Task | str | None = None, *, question: str | None = None,
+                labeler: str | None = None, doc_id: str | None = None,
+                chunk_id: str | None = None) -> pd.DataFrame:  # fmt: skip
+        """The current answer per (chunk, question, labeler), derived from events: task,
+        chunk_id, doc_id, question, labeler, answer, is_unknown, forced, comment, time_spent,
+        event_id, created_at."""
+        ca, ev, c = t.current_answers, t.events, t.chunks
+        query = (
+            select(ca.c.task_id.label("task"), ca.c.chunk_id, c.c.doc_id, ca.c.question,
+                   ca.c.labeler, ev.c.value, ev.c.is_unknown, ev.c.forced, ev.c.comment,
+                   ev.c.time_spent, ev.c.event_id, ev.c.created_at)
+            .join(ev, ev.c.event_id == ca.c.event_id)
+            .join(c, c.c.chunk_id == ca.c.chunk_id)
+        )  # fmt: skip
+        for column, value in ((ca.c.task_id, self._task_name(task)), (ca.c.question, question),
+                              (ca.c.labeler, labeler), (c.c.doc_id, doc_id),
+                              (ca.c.chunk_id, chunk_id)):  # fmt: skip
+            if value is not None:
+                query = query.where(column == value)
+        with self._read() as conn:
+            frame = _frame(conn, query)
+        frame = _answers_column(frame)
+        frame["forced"] = frame["forced"].astype(bool)
+        frame = frame.sort_values("event_id", kind="stable", ignore_index=True)
+        return _timestamps(frame, "created_at")
+
+    def gold(self: LabelStore, task: Task | str, *, question: str | None = None) -> pd.DataFrame:
+        """The reference answer per (chunk, question): the latest gold mark or review decision.
+        Columns: chunk_id, doc_id, question, answer, is_unknown, source ('gold'|'review'), by,
+        accepted_from, event_id, created_at."""
+        ev, c = t.events, t.chunks
+        ranked = (
+            select(ev.c.event_id, ev.c.chunk_id, ev.c.question, ev.c.value, ev.c.is_unknown,
+                   ev.c.kind, ev.c.labeler, ev.c.subject, ev.c.created_at,
+                   func.row_number().over(partition_by=(ev.c.chunk_id, ev.c.question),
+                                          order_by=ev.c.event_id.desc()).label("rank"))
+            .where(ev.c.task_id == self._task_name(task), ev.c.kind.in_(["gold", "review"]))
+        )  # fmt: skip
+        if question is not None:
+            ranked = ranked.where(ev.c.question == question)
+        latest = ranked.subquery()
+        query = (
+            select(latest.c.chunk_id, c.c.doc_id, latest.c.question, latest.c.value,
+                   latest.c.is_unknown, latest.c.kind.label("source"), latest.c.labeler.label("by"),
+                   latest.c.subject.label("accepted_from"), latest.c.event_id, latest.c.created_at)
+            .join(c, c.c.chunk_id == latest.c.chunk_id)
+            .where(latest.c.rank == 1).order_by(c.c.ord, latest.c.question)
+        )  # fmt: skip
+        with self._read() as conn:
+            frame = _frame(conn, query)
+        return _timestamps(_answers_column(frame), "created_at")
+
+    def labelers(self: LabelStore, task: Task | str | None = None) -> pd.DataFrame:
+        """One row per labeler: events, answers, chunks done, first and last activity, and the
+        terms they accepted (hash and time)."""
+        ev, pr = t.events, t.progress
+        name = self._task_name(task)
+        activity = (select(ev.c.labeler, func.count().label("events"),
+                           func.sum(case((ev.c.kind == "answer", 1), else_=0)).label("answers"),
+                           func.min(ev.c.created_at).label("first_seen"),
+                           func.max(ev.c.created_at).label("last_seen"))
+                    .group_by(ev.c.labeler))  # fmt: skip
+        terms = select(ev.c.labeler, ev.c.value, ev.c.created_at).where(ev.c.kind == "terms")
+        done = select(pr.c.labeler, func.count().label("chunks_done")).where(
+            pr.c.status == "done").group_by(pr.c.labeler)  # fmt: skip
+        if name is not None:
+            activity = activity.where(ev.c.task_id == name)
+            terms = terms.where(ev.c.task_id.in_(["", name]))
+            done = done.where(pr.c.task_id == name)
+        with self._read() as conn:
+            frame = _frame(conn, activity)
+            accepted = _frame(conn, terms.order_by(ev.c.event_id))
+            finished = _frame(conn, done)
+        frame = frame.merge(finished, on="labeler", how="left")
+        frame["chunks_done"] = frame["chunks_done"].fillna(0).astype(int)
+        frame["answers"] = frame["answers"].fillna(0).astype(int)
+        last_terms = accepted.groupby("labeler").last()
+        frame["terms_accepted"] = frame["labeler"].map(
+            last_terms["value"].map(lambda v: decode_json(v))).astype(object)  # fmt: skip
+        frame["terms_accepted_at"] = frame["labeler"].map(last_terms["created_at"]).astype("float64")
+        frame = _timestamps(frame, "first_seen", "last_seen", "terms_accepted_at")
+        return frame.sort_values("labeler", ignore_index=True)
+
+    def labeler_answers(self: LabelStore, task: Task | str, chunk_id: str,
+                        labeler: str) -> dict[str, Any]:  # fmt: skip
+        """One labeler's current answers for one chunk, by question (a widget's fast path)."""
+        name = self._task(task).name
+        with self._read() as conn:
+            return current_for(conn, name, chunk_id, labeler)
