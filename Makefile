@@ -1,0 +1,33 @@
+# The two commands in the README: `make quickstart` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+
+.PHONY: quickstart test setup system-deps js lint bench
+
+quickstart: setup ## set up and open the quickstart notebook in JupyterLab
+	$(BIN)/jupyter lab notebooks/01_quickstart.ipynb
+
+test: setup system-deps ## set up and run the whole test suite (browser and PostgreSQL tests included)
+	$(BIN)/python -m pytest
+
+setup: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "labelwidgets needs Python 3.11+"'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e ".[test]"
+	touch $@
+
+system-deps: ## Chromium for browser tests, PostgreSQL running, esbuild for the bundle check
+	bash scripts/system-deps.sh
+
+js: ## rebuild labelwidgets/static from js/ (needs Node)
+	npm ci --no-audit --no-fund && npm run build
+
+lint:
+	$(BIN)/ruff check labelwidgets tests && $(BIN)/ruff format --check labelwidgets tests
+
+bench: setup
+	for b in tests/benchmarks/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
