@@ -323,7 +323,9 @@ class Task:
             if q.when is not None:
                 gate = q.when[0]
                 if gate not in seen:
-                    where = "later in the task" if any(o.name == gate for o in questions) else "missing"
+                    where = (
+                        "later in the task" if any(o.name == gate for o in questions) else "missing"
+                    )
                     raise ValueError(
                         f"task {self.name!r}: question {q.name!r} depends on {gate!r}, which is "
                         f"{where}; a question may only depend on an earlier one"

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, exists, func, literal, select
+from sqlalchemy import Connection, bindparam, exists, func, literal, select
 
 from labelwidgets.schema import Task
 from labelwidgets.store import tables as t
@@ -92,24 +92,51 @@ def _ord_of(conn: Connection, chunk_id: str) -> int:
 
 def _first_open(store: LabelStore, conn: Connection, task: Task, labeler: str, after_ord: int,
                 chunk_ids: list[str] | None, now: float) -> str | None:  # fmt: skip
-    c, pr, ls = t.chunks, t.progress, t.leases
-    mine = exists().where(pr.c.task_id == task.name, pr.c.labeler == labeler,
-                          pr.c.chunk_id == c.c.chunk_id)  # fmt: skip
-    done = (select(func.count()).select_from(pr)
-            .where(pr.c.task_id == task.name, pr.c.chunk_id == c.c.chunk_id, pr.c.status == "done")
-            .scalar_subquery())  # fmt: skip
-    leased = (select(func.count()).select_from(ls)
-              .where(ls.c.task_id == task.name, ls.c.chunk_id == c.c.chunk_id,
-                     ls.c.labeler != labeler, ls.c.expires_at > now)
-              .scalar_subquery())  # fmt: skip
+    """The first chunk after ``after_ord`` with room for ``labeler`` (row-locked on PostgreSQL)."""
+    c = t.chunks
     query = (
-        select(c.c.chunk_id)
-        .where(c.c.ord > after_ord, ~mine, done + leased < literal(task.labelers_per_chunk))
+        select(c.c.chunk_id, c.c.ord)
+        .where(c.c.ord > bindparam("after_ord"), ~_finished_by(task, labeler),
+               _holders(task, labeler, now) < literal(task.labelers_per_chunk))
         .order_by(c.c.ord)
         .limit(1)
-    )
+    )  # fmt: skip
     if chunk_ids is not None:
         query = query.where(c.c.chunk_id.in_(list(chunk_ids)))
     if store.dialect == "postgresql":
         query = query.with_for_update(skip_locked=True, of=c)
-    return conn.execute(query).scalar()
+    while True:
+        row = conn.execute(query, {"after_ord": after_ord}).first()
+        if row is None:
+            return None
+        # Under READ COMMITTED, PostgreSQL re-checks a row it had to wait for against the row
+        # itself but evaluates the subqueries on the statement's older snapshot. Now that the
+        # chunk is locked, count its holders again with a fresh snapshot.
+        if store.dialect != "postgresql" or _room_left(conn, task, labeler, row.chunk_id, now):
+            return row.chunk_id
+        after_ord = row.ord
+
+
+def _finished_by(task: Task, labeler: str) -> Any:
+    c, pr = t.chunks, t.progress
+    return exists().where(pr.c.task_id == task.name, pr.c.labeler == labeler,
+                          pr.c.chunk_id == c.c.chunk_id)  # fmt: skip
+
+
+def _holders(task: Task, labeler: str, now: float, chunk: Any = None) -> Any:
+    """How many others finished or hold a live lease on the chunk (``chunk``: a column or id)."""
+    pr, ls = t.progress, t.leases
+    chunk = t.chunks.c.chunk_id if chunk is None else chunk
+    done = (select(func.count()).select_from(pr)
+            .where(pr.c.task_id == task.name, pr.c.chunk_id == chunk, pr.c.status == "done")
+            .scalar_subquery())  # fmt: skip
+    leased = (select(func.count()).select_from(ls)
+              .where(ls.c.task_id == task.name, ls.c.chunk_id == chunk,
+                     ls.c.labeler != labeler, ls.c.expires_at > now)
+              .scalar_subquery())  # fmt: skip
+    return done + leased
+
+
+def _room_left(conn: Connection, task: Task, labeler: str, chunk_id: str, now: float) -> bool:
+    holders = conn.execute(select(_holders(task, labeler, now, literal(chunk_id)))).scalar_one()
+    return holders < task.labelers_per_chunk

@@ -37,7 +37,9 @@ def normalize_url(url: str | os.PathLike[str]) -> str:
         return parsed.render_as_string(hide_password=False)
     path = Path(text).expanduser()
     if path.is_dir():
-        raise ValueError(f"store path {str(path)!r} is a directory; give a file such as 'labels.db'")
+        raise ValueError(
+            f"store path {str(path)!r} is a directory; give a file such as 'labels.db'"
+        )
     return f"sqlite:///{path.resolve()}"
 
 

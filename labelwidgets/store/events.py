@@ -35,7 +35,9 @@ class AnswerRejected(ValueError):
         self.problems = problems
         self.forceable = forceable
         lines = [f"{q}: {p}" for q, ps in problems.items() for p in ps]
-        hint = " (pass force=True to store it anyway; the override is recorded)" if forceable else ""
+        hint = (
+            " (pass force=True to store it anyway; the override is recorded)" if forceable else ""
+        )
         super().__init__("answer rejected: " + "; ".join(lines) + hint)
 
 
@@ -138,7 +140,9 @@ class EventsMixin:
         """Flag the chunk (or one question about it) with a comment for the reviewers."""
         if not isinstance(comment, str) or not comment.strip():
             raise ValueError("flag: a comment saying what is wrong is required")
-        return self._chunk_event(task, chunk_id, labeler, "flag", comment=comment, question=question)
+        return self._chunk_event(
+            task, chunk_id, labeler, "flag", comment=comment, question=question
+        )
 
     def retract(self: LabelStore, task: Task | str, chunk_id: str, question: str, *,
                 labeler: str) -> int:  # fmt: skip
@@ -208,7 +212,9 @@ class EventsMixin:
         task.question(question)
         return self._append(task.name, chunk_id, question, reviewer, "unclear", comment=note)
 
-    def _review_events(self: LabelStore, task: Task | str, rows: Any, by: str, kind: str) -> list[int]:
+    def _review_events(
+        self: LabelStore, task: Task | str, rows: Any, by: str, kind: str
+    ) -> list[int]:
         task = self._task(task)
         check_labeler(by)
         records = as_records(rows, kind)

@@ -14,13 +14,14 @@ def as_records(rows: Any, what: str) -> list[dict[str, Any]]:
     if isinstance(rows, pd.DataFrame):
         frame = rows.reset_index(drop=True) if _has_default_index(rows) else rows.reset_index()
         return [
-            {k: _plain(v) for k, v in record.items()}
-            for record in frame.to_dict(orient="records")
+            {k: _plain(v) for k, v in record.items()} for record in frame.to_dict(orient="records")
         ]
     if isinstance(rows, Mapping):
         return [dict(rows)]
     if isinstance(rows, (str, bytes)) or not isinstance(rows, Iterable):
-        raise TypeError(f"{what}: expected a DataFrame or an iterable of dicts, got {type(rows).__name__}")
+        raise TypeError(
+            f"{what}: expected a DataFrame or an iterable of dicts, got {type(rows).__name__}"
+        )
     records = []
     for i, row in enumerate(rows):
         if not isinstance(row, Mapping):

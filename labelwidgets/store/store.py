@@ -321,7 +321,9 @@ class LabelStore(ViewsMixin, EventsMixin, AssignmentMixin):
         if name in self._tasks:
             return self._tasks[name]
         with self._read() as conn:
-            row = conn.execute(select(t.tasks.c.definition).where(t.tasks.c.task_id == name)).first()
+            row = conn.execute(
+                select(t.tasks.c.definition).where(t.tasks.c.task_id == name)
+            ).first()
         if row is None:
             raise KeyError(f"no task {name!r} in {self.url}; add it with store.add_task(task)")
         task = Task.from_json(row.definition)
@@ -511,4 +513,3 @@ class LabelStore(ViewsMixin, EventsMixin, AssignmentMixin):
     def _table_names(self) -> list[str]:
         with self._read() as conn:
             return inspect(conn).get_table_names(schema=self.schema)
-

@@ -52,7 +52,15 @@ class ViewsMixin:
     def documents(self: LabelStore, *, with_text: bool = False) -> pd.DataFrame:
         """One row per document: doc_id, name, source, n_pages, n_chars, created_at, meta."""
         d = t.documents
-        columns = [d.c.doc_id, d.c.name, d.c.source, d.c.n_pages, d.c.n_chars, d.c.created_at, d.c.meta]
+        columns = [
+            d.c.doc_id,
+            d.c.name,
+            d.c.source,
+            d.c.n_pages,
+            d.c.n_chars,
+            d.c.created_at,
+            d.c.meta,
+        ]
         if with_text:
             columns.append(d.c.text)
         with self._read() as conn:
@@ -246,7 +254,9 @@ class ViewsMixin:
         last_terms = accepted.groupby("labeler").last()
         frame["terms_accepted"] = frame["labeler"].map(
             last_terms["value"].map(lambda v: decode_json(v))).astype(object)  # fmt: skip
-        frame["terms_accepted_at"] = frame["labeler"].map(last_terms["created_at"]).astype("float64")
+        frame["terms_accepted_at"] = (
+            frame["labeler"].map(last_terms["created_at"]).astype("float64")
+        )
         frame = _timestamps(frame, "first_seen", "last_seen", "terms_accepted_at")
         return frame.sort_values("labeler", ignore_index=True)
 

@@ -146,11 +146,16 @@ def tasks(draw: st.DrawFn) -> lw.Task:
     questions = []
     for i, name in enumerate(question_names):
         kind = draw(st.sampled_from(KINDS))
-        choices = draw(st.lists(texts, min_size=1, max_size=4, unique=True)) if "choice" in kind else ()
+        choices = (
+            draw(st.lists(texts, min_size=1, max_size=4, unique=True)) if "choice" in kind else ()
+        )
         when = None
         if i and draw(st.booleans()):
             gate = questions[draw(st.integers(0, i - 1))]
-            when = (gate.name, draw(st.one_of(texts, st.lists(texts, min_size=1, max_size=2).map(tuple))))
+            when = (
+                gate.name,
+                draw(st.one_of(texts, st.lists(texts, min_size=1, max_size=2).map(tuple))),
+            )
         questions.append(lw.Question(
             name, kind=kind, prompt=draw(texts), instructions=draw(texts), choices=choices,
             allow_unknown=draw(st.booleans()), validators=draw(st.lists(declarative, max_size=3)),

@@ -63,7 +63,9 @@ def test_task_edits_cannot_drop_or_retype_answered_questions(store: LabelStore) 
     edited = lw.Task("contract-facts", [*CONTRACT_TASK.questions[:2]])
     with pytest.raises(ValueError, match="'renewal_months' has labels and cannot be removed"):
         store.add_task(edited)
-    retyped = lw.Task("contract-facts", [*CONTRACT_TASK.questions[:2], lw.Question("renewal_months")])
+    retyped = lw.Task(
+        "contract-facts", [*CONTRACT_TASK.questions[:2], lw.Question("renewal_months")]
+    )
     with pytest.raises(ValueError, match="kind cannot change"):
         store.add_task(retyped)
     reworded = lw.Task("contract-facts", [*CONTRACT_TASK.questions[:2],
@@ -88,7 +90,10 @@ def test_record_answers_and_the_current_answer_view(store: LabelStore) -> None:
     assert bool(alice.loc["renewal_months", "is_unknown"])
     assert alice.loc["has_clause", "doc_id"] == "doc-1"
     assert store.answers(CONTRACT_TASK, labeler="bob")["answer"].tolist() == ["yes"]
-    assert store.answers(CONTRACT_TASK, question="has_clause")["labeler"].tolist() == ["alice", "bob"]
+    assert store.answers(CONTRACT_TASK, question="has_clause")["labeler"].tolist() == [
+        "alice",
+        "bob",
+    ]
     assert store.labeler_answers(CONTRACT_TASK, ids[0], "bob") == {"has_clause": "yes"}
 
 
@@ -129,7 +134,9 @@ def test_rejected_answers_leave_the_store_unchanged(store: LabelStore) -> None:
     with pytest.raises(ValueError, match="labeler must be a non-empty name"):
         store.record_answer(CONTRACT_TASK, ids[0], "has_clause", "yes", labeler=" ")
     with pytest.raises(AnswerRejected, match="only asked when 'has_clause' is 'yes'"):
-        store.record_answer(CONTRACT_TASK, ids[1], "governing_law", "the laws of Texas", labeler="alice")
+        store.record_answer(
+            CONTRACT_TASK, ids[1], "governing_law", "the laws of Texas", labeler="alice"
+        )
     pd.testing.assert_frame_equal(store.events(), before)
 
 
@@ -141,7 +148,9 @@ def test_force_stores_a_validator_failure_and_records_the_override(store: LabelS
     assert event["forced"]
     assert event["problems"] == ["'England' is not allowed here"]
     with pytest.raises(AnswerRejected, match="is not a number"):
-        store.record_answer(CONTRACT_TASK, ids[0], "renewal_months", "soon", labeler="a", force=True)
+        store.record_answer(
+            CONTRACT_TASK, ids[0], "renewal_months", "soon", labeler="a", force=True
+        )
 
 
 def test_changing_a_gate_answer_retracts_the_dependent_answer(store: LabelStore) -> None:
