@@ -90,7 +90,7 @@ def _fold(text: str, case_sensitive: bool) -> str:
     return text if case_sensitive else text.casefold()
 
 
-class one_of(Validator):  # noqa: N801 - reads as a function in task definitions
+class one_of(Validator):
     """The answer must be one of ``values`` (whitespace-insensitive; case-insensitive by default)."""
 
     type = "one_of"
@@ -111,7 +111,7 @@ class one_of(Validator):  # noqa: N801 - reads as a function in task definitions
         ]
 
 
-class none_of(Validator):  # noqa: N801
+class none_of(Validator):
     """The answer must not be any of ``values`` (e.g. a country where a city is asked)."""
 
     type = "none_of"
@@ -133,7 +133,7 @@ class none_of(Validator):  # noqa: N801
         ]
 
 
-class regex(Validator):  # noqa: N801
+class regex(Validator):
     """The answer must match ``pattern`` (``fullmatch=True``) or contain a match of it."""
 
     type = "regex"
@@ -157,7 +157,7 @@ class regex(Validator):  # noqa: N801
         ]
 
 
-class max_length(Validator):  # noqa: N801
+class max_length(Validator):
     """The answer must have at most ``n`` characters."""
 
     type = "max_length"
@@ -175,13 +175,13 @@ class max_length(Validator):  # noqa: N801
         return []
 
 
-class number_range(Validator):  # noqa: N801
+class number_range(Validator):
     """A number answer must lie in ``[min, max]`` (either bound may be ``None``)."""
 
     type = "number_range"
     params = ("min", "max")
 
-    def __init__(self, min: float | None = None, max: float | None = None) -> None:  # noqa: A002
+    def __init__(self, min: float | None = None, max: float | None = None) -> None:
         if min is not None and max is not None and min > max:
             raise ValueError(f"number_range: min {min} is greater than max {max}")
         self.min = min
@@ -199,7 +199,7 @@ class number_range(Validator):  # noqa: N801
         return []
 
 
-class date_format(Validator):  # noqa: N801
+class date_format(Validator):
     """A text answer must be a date written in ``fmt`` (``strptime`` syntax)."""
 
     type = "date_format"
@@ -217,7 +217,7 @@ class date_format(Validator):  # noqa: N801
         return []
 
 
-class entity(Validator):  # noqa: N801
+class entity(Validator):
     """The answer must be an entity of a type: ``"city"``, ``"country"``, ``"us_state"``,
     ``"money"`` or ``"date"`` (offline gazetteers; the ``[entities]`` extra)."""
 
