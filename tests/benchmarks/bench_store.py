@@ -1,0 +1,157 @@
+"""Store latency at scale: record_answer, next_chunk and answers() on a big store.
+
+SQLite: 100k chunks and 1M events (10 labelers x 50k chunks x 2 questions), bulk-loaded
+directly (bypassing validation, for speed), then one labeler keeps labeling.
+PostgreSQL: the same store shape, then 16 writer processes label concurrently.
+
+    .venv/bin/python tests/benchmarks/bench_store.py [--chunks 100000] [--no-pg]
+
+Targets: p50 <= 5 ms, p99 <= 25 ms for record_answer and next_chunk; answers() <= 2 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing
+import os
+import statistics
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+from sqlalchemy import insert
+
+import labelwidgets as lw
+from labelwidgets.store import LabelStore
+from labelwidgets.store import tables as t
+
+TASK = lw.Task("bench", [lw.Question("party"), lw.Question("renewal", kind="number")],
+               labelers_per_chunk=10)  # fmt: skip
+LABELERS = 10
+PG_URL = os.environ.get("LABELWIDGETS_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+
+
+def bulk_load(store: LabelStore, n_chunks: int) -> None:
+    """100k chunks, and each labeler answered both questions on every other chunk."""
+    started = time.perf_counter()
+    store.add_task(TASK)
+    batch = 20_000
+    for start in range(0, n_chunks, batch):
+        store.add_chunks([{"doc_id": f"doc-{i // 50}", "text": f"Chunk {i}: the parties agree …"}
+                          for i in range(start, min(start + batch, n_chunks))])  # fmt: skip
+    chunk_ids = store.chunk_order()
+    loaded = time.perf_counter()
+    now = time.time()
+    event_id = 0
+    with store._writer.begin() as conn:
+        for labeler_no in range(LABELERS):
+            labeler = f"labeler-{labeler_no}"
+            done = chunk_ids[labeler_no % 2 :: 2]
+            events, current, progress = [], [], []
+            for chunk_id in done:
+                for question, value in (("party", '"Acme Corp."'), ("renewal", "12")):
+                    event_id += 1
+                    events.append({"event_id": event_id, "task_id": "bench", "chunk_id": chunk_id,
+                                   "question": question, "labeler": labeler, "kind": "answer",
+                                   "value": value, "is_unknown": False, "forced": False,
+                                   "created_at": now})  # fmt: skip
+                    current.append({"task_id": "bench", "chunk_id": chunk_id, "question": question,
+                                    "labeler": labeler, "event_id": event_id})  # fmt: skip
+                progress.append({"task_id": "bench", "labeler": labeler, "chunk_id": chunk_id,
+                                 "status": "done", "updated_at": now})  # fmt: skip
+            conn.execute(insert(t.events), events)
+            conn.execute(insert(t.current_answers), current)
+            conn.execute(insert(t.progress), progress)
+        if store.dialect == "postgresql":
+            conn.exec_driver_sql(
+                "SELECT setval(pg_get_serial_sequence('events', 'event_id'), (SELECT max(event_id) FROM events))"
+            )
+    print(f"  loaded {n_chunks:,} chunks in {loaded - started:.1f} s "
+          f"({n_chunks / (loaded - started):,.0f} chunks/s through add_chunks), "
+          f"{event_id:,} events in {time.perf_counter() - loaded:.1f} s")  # fmt: skip
+
+
+def percentiles(samples: list[float]) -> str:
+    ms = sorted(s * 1000 for s in samples)
+    p99 = ms[min(len(ms) - 1, int(len(ms) * 0.99))]
+    return f"p50 {statistics.median(ms):6.2f} ms  p99 {p99:6.2f} ms  (n={len(ms)})"
+
+
+def label_steps(url: str, schema: str | None, labeler: str, steps: int) -> tuple[list[float], list[float]]:
+    """Label ``steps`` chunks: returns (record_answers timings, next_chunk timings)."""
+    store = LabelStore(url, schema=schema)
+    record, fetch = [], []
+    chunk_id = store.next_chunk(TASK, labeler)
+    for i in range(steps):
+        started = time.perf_counter()
+        store.record_answers(TASK, chunk_id, {"party": f"Party {i}", "renewal": i % 24},
+                             labeler=labeler)  # fmt: skip
+        recorded = time.perf_counter()
+        chunk_id = store.next_chunk(TASK, labeler, after=chunk_id)
+        fetch.append(time.perf_counter() - recorded)
+        record.append(recorded - started)
+    store.close()
+    return record, fetch
+
+
+def measure_views(store: LabelStore) -> None:
+    started = time.perf_counter()
+    answers = store.answers(TASK)
+    print(f"  answers() -> {len(answers):,} rows in {time.perf_counter() - started:.2f} s")
+    started = time.perf_counter()
+    store.next_chunk(TASK, "labeler-0", lease=False)
+    print(f"  next_chunk from the start (resume, 50k done chunks to pass): "
+          f"{(time.perf_counter() - started) * 1000:.1f} ms")  # fmt: skip
+
+
+def bench_sqlite(n_chunks: int) -> None:
+    print("SQLite (file, WAL, synchronous=FULL)")
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "bench.db"
+        store = LabelStore(path)
+        bulk_load(store, n_chunks)
+        record, fetch = label_steps(store._url, None, "labeler-0", 500)
+        print(f"  record_answers (2 questions, durable): {percentiles(record)}")
+        print(f"  next_chunk (with lease):               {percentiles(fetch)}")
+        measure_views(store)
+        store.close()
+
+
+def bench_postgres(n_chunks: int, writers: int) -> None:
+    print(f"PostgreSQL ({writers} concurrent writer processes)")
+    schema = f"lw_bench_{uuid.uuid4().hex[:8]}"
+    store = LabelStore(PG_URL, schema=schema)
+    try:
+        bulk_load(store, n_chunks)
+        record, fetch = label_steps(store._url, schema, "labeler-0", 200)
+        print(f"  1 writer   record_answers: {percentiles(record)}")
+        print(f"  1 writer   next_chunk:     {percentiles(fetch)}")
+        context = multiprocessing.get_context("spawn")
+        with context.Pool(writers) as pool:
+            results = pool.starmap(label_steps, [(store._url, schema, f"team-{w}", 100)
+                                                 for w in range(writers)])  # fmt: skip
+        print(f"  {writers} writers record_answers: {percentiles([s for r, _ in results for s in r])}")
+        print(f"  {writers} writers next_chunk:     {percentiles([s for _, f in results for s in f])}")
+        measure_views(store)
+    finally:
+        store.close()
+        from sqlalchemy import create_engine, text
+
+        with create_engine(PG_URL).begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--chunks", type=int, default=100_000)
+    parser.add_argument("--writers", type=int, default=16)
+    parser.add_argument("--no-pg", action="store_true")
+    args = parser.parse_args()
+    bench_sqlite(args.chunks)
+    if not args.no_pg:
+        bench_postgres(args.chunks, args.writers)
+
+
+if __name__ == "__main__":
+    main()
