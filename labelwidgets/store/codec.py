@@ -28,7 +28,10 @@ def decode_answer(text: str | None, is_unknown: Any) -> Any:
 
 
 def decode_answers(texts: Iterable[str | None], unknown_flags: Iterable[Any]) -> list[Any]:
-    return [decode_answer(t, u) for t, u in zip(texts, unknown_flags, strict=True)]
+    """Decode a column of answers at once (one JSON parse for the whole column)."""
+    texts = [t if isinstance(t, str) else "null" for t in texts]
+    values = _decode("[" + ",".join(texts) + "]") if texts else []
+    return [UNKNOWN if u else v for v, u in zip(values, unknown_flags, strict=True)]
 
 
 def encode_json(value: Any) -> str | None:

@@ -117,11 +117,11 @@ class EventsMixin:
             rows += [_event_row(task.name, chunk_id, name, labeler, "retract", now,
                                 comment="condition no longer met") for name in stale]  # fmt: skip
             event_ids = _insert_events(conn, rows)
-            answered = dict(zip(coerced, event_ids, strict=False))
-            upsert(conn, t.current_answers,
-                   [{"task_id": task.name, "chunk_id": chunk_id, "question": q, "labeler": labeler,
-                     "event_id": e} for q, e in answered.items()],
-                   key=["task_id", "chunk_id", "question", "labeler"], update=["event_id"])  # fmt: skip
+            current = [_current_row(row, event_id)
+                       for row, event_id in zip(rows[: len(coerced)], event_ids, strict=False)]  # fmt: skip
+            upsert(conn, t.current_answers, current,
+                   key=["task_id", "chunk_id", "question", "labeler"],
+                   update=["event_id", *t.CURRENT_COPIED])  # fmt: skip
             _delete_current(conn, task.name, chunk_id, labeler, stale)
             for name in stale:
                 merged.pop(name)
@@ -308,13 +308,18 @@ def _insert_events(conn: Connection, rows: list[dict[str, Any]]) -> list[int]:
     return [int(r[0]) for r in result]
 
 
+def _current_row(event: dict[str, Any], event_id: int) -> dict[str, Any]:
+    keys = ("task_id", "chunk_id", "question", "labeler", *t.CURRENT_COPIED)
+    return {"event_id": event_id, **{k: event[k] for k in keys}}
+
+
 def current_for(conn: Connection, task_id: str, chunk_id: str, labeler: str) -> dict[str, Any]:
     """The labeler's current answers for one chunk, by question."""
-    ca, ev = t.current_answers, t.events
+    ca = t.current_answers
     rows = conn.execute(
-        select(ca.c.question, ev.c.value, ev.c.is_unknown)
-        .join(ev, ev.c.event_id == ca.c.event_id)
-        .where(ca.c.task_id == task_id, ca.c.chunk_id == chunk_id, ca.c.labeler == labeler)
+        select(ca.c.question, ca.c.value, ca.c.is_unknown).where(
+            ca.c.task_id == task_id, ca.c.chunk_id == chunk_id, ca.c.labeler == labeler
+        )
     )
     return {r.question: decode_answer(r.value, r.is_unknown) for r in rows}
 
@@ -352,19 +357,19 @@ def replay_events(conn: Connection) -> None:
     """Rebuild ``current_answers`` and ``progress`` by replaying every event in order."""
     tasks = {r.task_id: Task.from_json(r.definition) for r in conn.execute(select(t.tasks))}
     ev = t.events
-    current: dict[tuple[str, str, str, str], int] = {}
+    current: dict[tuple[str, str, str, str], dict[str, Any]] = {}
     answers: dict[tuple[str, str, str], dict[str, Any]] = {}
     status: dict[tuple[str, str, str], str | None] = {}
     rows = conn.execute(
         select(ev.c.event_id, ev.c.task_id, ev.c.chunk_id, ev.c.question, ev.c.labeler,
-               ev.c.kind, ev.c.value, ev.c.is_unknown)
+               ev.c.kind, *(ev.c[name] for name in t.CURRENT_COPIED))
         .where(ev.c.kind.in_(["answer", "retract", "skip"])).order_by(ev.c.event_id)
     )  # fmt: skip
     for r in rows:
         key = (r.task_id, r.chunk_id, r.labeler)
         given = answers.setdefault(key, {})
         if r.kind == "answer":
-            current[(*key, r.question)] = r.event_id
+            current[(*key, r.question)] = _current_row(r._asdict(), r.event_id)
             given[r.question] = decode_answer(r.value, r.is_unknown)
         elif r.kind == "retract":
             current.pop((*key, r.question), None)
@@ -374,9 +379,7 @@ def replay_events(conn: Connection) -> None:
             done = all(q.name in given for q in task.applicable(given))
             status[key] = next_status(status.get(key), done, r.kind)
     if current:
-        conn.execute(insert(t.current_answers), [
-            {"task_id": k[0], "chunk_id": k[1], "labeler": k[2], "question": k[3], "event_id": e}
-            for k, e in current.items()])  # fmt: skip
+        conn.execute(insert(t.current_answers), list(current.values()))
     done_rows = [{"task_id": k[0], "chunk_id": k[1], "labeler": k[2], "status": s,
                   "updated_at": time.time()} for k, s in status.items() if s]  # fmt: skip
     if done_rows:

@@ -144,6 +144,10 @@ events = Table(
     Index("ix_events_task_kind", "task_id", "kind"),
 )
 
+CURRENT_COPIED = ("value", "is_unknown", "forced", "comment", "time_spent", "created_at")
+_CURRENT_COPIES = {"value": Text, "is_unknown": Boolean, "forced": Boolean, "comment": Text,
+                   "time_spent": Float, "created_at": Float}  # fmt: skip
+
 current_answers = Table(
     "current_answers",
     metadata,
@@ -152,6 +156,9 @@ current_answers = Table(
     Column("question", String(100), primary_key=True),
     Column("labeler", String(200), primary_key=True),
     Column("event_id", _BigId, nullable=False),
+    # copied from the event so that answers() reads one table, without a join
+    *(Column(name, type_) for name, type_ in _CURRENT_COPIES.items()),
+    sqlite_with_rowid=False,  # clustered by task: answers(task) is one sequential range scan
 )
 
 progress = Table(

@@ -18,7 +18,26 @@ if TYPE_CHECKING:
 
 def _frame(conn: Connection, query: Select[Any]) -> pd.DataFrame:
     result = conn.execute(query)
-    return pd.DataFrame.from_records(result.fetchall(), columns=list(result.keys()))
+    names = list(result.keys())
+    # Read the driver's plain tuples: building a Row object per row costs more than the query.
+    rows = result.cursor.fetchall() if result.cursor is not None else []
+    if not rows:
+        return pd.DataFrame({name: pd.Series(dtype=object) for name in names})
+    return pd.DataFrame(rows, columns=names)
+
+
+def _doc_of_chunks(conn: Connection, chunk_ids: pd.Series) -> dict[str, str]:
+    c = t.chunks
+    wanted = chunk_ids.unique()
+    if len(wanted) > 5_000:
+        return dict(conn.execute(select(c.c.chunk_id, c.c.doc_id)).all())
+    found: dict[str, str] = {}
+    for i in range(0, len(wanted), 500):
+        batch = [str(x) for x in wanted[i : i + 500]]
+        found.update(
+            conn.execute(select(c.c.chunk_id, c.c.doc_id).where(c.c.chunk_id.in_(batch))).all()
+        )
+    return found
 
 
 def _timestamps(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
@@ -180,25 +199,25 @@ class ViewsMixin:
                 chunk_id: str | None = None) -> pd.DataFrame:  # fmt: skip
         """The current answer per (chunk, question, labeler), derived from events: task,
         chunk_id, doc_id, question, labeler, answer, is_unknown, forced, comment, time_spent,
-        event_id, created_at."""
-        ca, ev, c = t.current_answers, t.events, t.chunks
-        query = (
-            select(ca.c.task_id.label("task"), ca.c.chunk_id, c.c.doc_id, ca.c.question,
-                   ca.c.labeler, ev.c.value, ev.c.is_unknown, ev.c.forced, ev.c.comment,
-                   ev.c.time_spent, ev.c.event_id, ev.c.created_at)
-            .join(ev, ev.c.event_id == ca.c.event_id)
-            .join(c, c.c.chunk_id == ca.c.chunk_id)
-        )  # fmt: skip
+        event_id, created_at. Rows are grouped by task and chunk (not in time order)."""
+        ca, c = t.current_answers, t.chunks
+        query = select(ca.c.task_id.label("task"), ca.c.chunk_id, ca.c.question, ca.c.labeler,
+                       ca.c.value, ca.c.is_unknown, ca.c.forced, ca.c.comment, ca.c.time_spent,
+                       ca.c.event_id, ca.c.created_at)  # fmt: skip
         for column, value in ((ca.c.task_id, self._task_name(task)), (ca.c.question, question),
-                              (ca.c.labeler, labeler), (c.c.doc_id, doc_id),
-                              (ca.c.chunk_id, chunk_id)):  # fmt: skip
+                              (ca.c.labeler, labeler), (ca.c.chunk_id, chunk_id)):  # fmt: skip
             if value is not None:
                 query = query.where(column == value)
+        if doc_id is not None:
+            query = query.where(ca.c.chunk_id.in_(select(c.c.chunk_id).where(c.c.doc_id == doc_id)))
         with self._read() as conn:
             frame = _frame(conn, query)
+            # mapping chunk -> document in pandas is cheaper than a join per answer row
+            docs = _doc_of_chunks(conn, frame["chunk_id"])
+        frame.insert(2, "doc_id", frame["chunk_id"].map(docs).astype(object))
+        frame["event_id"] = frame["event_id"].astype("int64")
         frame = _answers_column(frame)
         frame["forced"] = frame["forced"].astype(bool)
-        frame = frame.sort_values("event_id", kind="stable", ignore_index=True)
         return _timestamps(frame, "created_at")
 
     def gold(self: LabelStore, task: Task | str, *, question: str | None = None) -> pd.DataFrame:

@@ -29,7 +29,9 @@ from labelwidgets.store import tables as t
 TASK = lw.Task("bench", [lw.Question("party"), lw.Question("renewal", kind="number")],
                labelers_per_chunk=10)  # fmt: skip
 LABELERS = 10
-PG_URL = os.environ.get("LABELWIDGETS_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+PG_URL = os.environ.get(
+    "LABELWIDGETS_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
 
 
 def bulk_load(store: LabelStore, n_chunks: int) -> None:
@@ -78,7 +80,9 @@ def percentiles(samples: list[float]) -> str:
     return f"p50 {statistics.median(ms):6.2f} ms  p99 {p99:6.2f} ms  (n={len(ms)})"
 
 
-def label_steps(url: str, schema: str | None, labeler: str, steps: int) -> tuple[list[float], list[float]]:
+def label_steps(
+    url: str, schema: str | None, labeler: str, steps: int
+) -> tuple[list[float], list[float]]:
     """Label ``steps`` chunks: returns (record_answers timings, next_chunk timings)."""
     store = LabelStore(url, schema=schema)
     record, fetch = [], []
@@ -131,8 +135,12 @@ def bench_postgres(n_chunks: int, writers: int) -> None:
         with context.Pool(writers) as pool:
             results = pool.starmap(label_steps, [(store._url, schema, f"team-{w}", 100)
                                                  for w in range(writers)])  # fmt: skip
-        print(f"  {writers} writers record_answers: {percentiles([s for r, _ in results for s in r])}")
-        print(f"  {writers} writers next_chunk:     {percentiles([s for _, f in results for s in f])}")
+        print(
+            f"  {writers} writers record_answers: {percentiles([s for r, _ in results for s in r])}"
+        )
+        print(
+            f"  {writers} writers next_chunk:     {percentiles([s for _, f in results for s in f])}"
+        )
         measure_views(store)
     finally:
         store.close()
