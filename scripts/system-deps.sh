@@ -25,12 +25,12 @@ if [ -z "${LABELWIDGETS_TEST_PG_URL:-}" ] && command -v pg_ctlcluster >/dev/null
   fi
 fi
 
-if command -v npm >/dev/null 2>&1 && [ -f package-lock.json ]; then
-  if [ ! -x node_modules/.bin/esbuild ]; then
+if [ -f package-lock.json ] && [ ! -x node_modules/.bin/esbuild ]; then
+  if command -v npm >/dev/null 2>&1; then
     npm ci --no-audit --no-fund --loglevel=error >/dev/null || missing+=("esbuild (npm ci)")
+  else
+    missing+=("Node.js + npm (the JS bundle freshness check)")
   fi
-else
-  missing+=("Node.js + npm (the JS bundle freshness check)")
 fi
 
 if [ ${#missing[@]} -gt 0 ]; then

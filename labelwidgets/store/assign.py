@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, bindparam, exists, func, literal, select
+from sqlalchemy import Connection, bindparam, func, literal, select
 
 from labelwidgets.schema import Task
 from labelwidgets.store import tables as t
@@ -118,9 +118,13 @@ def _first_open(store: LabelStore, conn: Connection, task: Task, labeler: str, a
 
 
 def _finished_by(task: Task, labeler: str) -> Any:
+    # A per-row count rather than NOT EXISTS: PostgreSQL turns NOT EXISTS into an anti-join that
+    # reads every chunk the labeler finished, while the scan from ``after`` needs only a few rows.
     c, pr = t.chunks, t.progress
-    return exists().where(pr.c.task_id == task.name, pr.c.labeler == labeler,
-                          pr.c.chunk_id == c.c.chunk_id)  # fmt: skip
+    mine = (select(func.count()).select_from(pr)
+            .where(pr.c.task_id == task.name, pr.c.labeler == labeler,
+                   pr.c.chunk_id == c.c.chunk_id).scalar_subquery())  # fmt: skip
+    return mine > 0
 
 
 def _holders(task: Task, labeler: str, now: float, chunk: Any = None) -> Any:

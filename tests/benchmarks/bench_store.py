@@ -66,8 +66,10 @@ def bulk_load(store: LabelStore, n_chunks: int) -> None:
             conn.execute(insert(t.current_answers), current)
             conn.execute(insert(t.progress), progress)
         if store.dialect == "postgresql":
+            table = f"{store.schema}.events" if store.schema else "events"
             conn.exec_driver_sql(
-                "SELECT setval(pg_get_serial_sequence('events', 'event_id'), (SELECT max(event_id) FROM events))"
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'event_id'), "
+                f"(SELECT max(event_id) FROM {table}))"
             )
     print(f"  loaded {n_chunks:,} chunks in {loaded - started:.1f} s "
           f"({n_chunks / (loaded - started):,.0f} chunks/s through add_chunks), "
