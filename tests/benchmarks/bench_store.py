@@ -135,8 +135,13 @@ def bench_postgres(n_chunks: int, writers: int) -> None:
         print(f"  1 writer   next_chunk:     {percentiles(fetch)}")
         context = multiprocessing.get_context("spawn")
         with context.Pool(writers) as pool:
+            pool.starmap(time.sleep, [(0,)] * writers)  # start the processes before timing
+            started = time.perf_counter()
             results = pool.starmap(label_steps, [(store._url, schema, f"team-{w}", 100)
                                                  for w in range(writers)])  # fmt: skip
+            wall = time.perf_counter() - started
+        print(f"  {writers} writers: {writers * 100 / wall:,.0f} labels/s in aggregate "
+              f"(record + next; {os.cpu_count()} cores shared by writers and server)")  # fmt: skip
         print(
             f"  {writers} writers record_answers: {percentiles([s for r, _ in results for s in r])}"
         )
