@@ -26,6 +26,14 @@ def _frame(conn: Connection, query: Select[Any]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=names)
 
 
+def _filtered(query: Select[Any], equal: dict[Any, Any]) -> Select[Any]:
+    """``query`` restricted to rows where each column equals its value (``None``: no filter)."""
+    for column, value in equal.items():
+        if value is not None:
+            query = query.where(column == value)
+    return query
+
+
 def _doc_of_chunks(conn: Connection, chunk_ids: pd.Series) -> dict[str, str]:
     c = t.chunks
     wanted = chunk_ids.unique()
@@ -162,11 +170,9 @@ class ViewsMixin:
         is_unknown, raw, parse_error, score, chain_step, latency_ms, created_at, meta."""
         s = t.suggestions
         query = select(s).order_by(s.c.suggestion_id)
-        for column, value in ((s.c.task_id, self._task_name(task)), (s.c.question, question),
-                              (s.c.chunk_id, chunk_id), (s.c.model, model),
-                              (s.c.prompt_version, prompt_version)):  # fmt: skip
-            if value is not None:
-                query = query.where(column == value)
+        query = _filtered(query, {s.c.task_id: self._task_name(task), s.c.question: question,
+                                  s.c.chunk_id: chunk_id, s.c.model: model,
+                                  s.c.prompt_version: prompt_version})  # fmt: skip
         with self._read() as conn:
             frame = _frame(conn, query)
         frame = _answers_column(frame.rename(columns={"task_id": "task"}))
@@ -181,11 +187,9 @@ class ViewsMixin:
         subject, created_at, meta."""
         ev = t.events
         query = select(ev).order_by(ev.c.event_id)
-        for column, value in ((ev.c.task_id, self._task_name(task)), (ev.c.labeler, labeler),
-                              (ev.c.chunk_id, chunk_id), (ev.c.question, question),
-                              (ev.c.kind, kind)):  # fmt: skip
-            if value is not None:
-                query = query.where(column == value)
+        query = _filtered(query, {ev.c.task_id: self._task_name(task), ev.c.labeler: labeler,
+                                  ev.c.chunk_id: chunk_id, ev.c.question: question,
+                                  ev.c.kind: kind})  # fmt: skip
         with self._read() as conn:
             frame = _frame(conn, query)
         frame = _answers_column(frame.rename(columns={"task_id": "task"}))
@@ -204,10 +208,8 @@ class ViewsMixin:
         query = select(ca.c.task_id.label("task"), ca.c.chunk_id, ca.c.question, ca.c.labeler,
                        ca.c.value, ca.c.is_unknown, ca.c.forced, ca.c.comment, ca.c.time_spent,
                        ca.c.event_id, ca.c.created_at)  # fmt: skip
-        for column, value in ((ca.c.task_id, self._task_name(task)), (ca.c.question, question),
-                              (ca.c.labeler, labeler), (ca.c.chunk_id, chunk_id)):  # fmt: skip
-            if value is not None:
-                query = query.where(column == value)
+        query = _filtered(query, {ca.c.task_id: self._task_name(task), ca.c.question: question,
+                                  ca.c.labeler: labeler, ca.c.chunk_id: chunk_id})  # fmt: skip
         if doc_id is not None:
             query = query.where(ca.c.chunk_id.in_(select(c.c.chunk_id).where(c.c.doc_id == doc_id)))
         with self._read() as conn:
