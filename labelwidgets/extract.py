@@ -1,0 +1,158 @@
+"""Text extraction from PDF and text files, one document at a time.
+
+Everything here runs inside a worker process (see :mod:`labelwidgets.workers`): a broken or
+hostile PDF may raise anything, loop forever or eat memory, and must never take the batch down.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
+PDF_SUFFIXES = {".pdf"}
+BACKENDS = ("pypdf", "pypdfium2")
+
+_SPACES = re.compile(r"[ \t\f\v\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+_HYPHEN_BREAK = re.compile(r"(?<=[^\W\d_])-\n[ \t]*(?=[a-z])")
+_TRAILING = re.compile(r" +\n")
+_MANY_NEWLINES = re.compile(r"\n{3,}")
+_RULES = re.compile(r"^[-=_*~.]{8,}$", re.MULTILINE)
+
+
+@dataclass
+class Extracted:
+    """What one document gave: its pages' text, or a status saying why not."""
+
+    status: str = "ok"  # ok | encrypted | broken | no_text | low_quality_text | unsupported
+    pages: list[str] = field(default_factory=list)
+    message: str = ""
+    n_pages: int = 0
+
+
+def normalize_page(text: str) -> str:
+    """Normalize whitespace and join words hyphenated across line breaks."""
+    text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = _SPACES.sub(" ", text)
+    text = _TRAILING.sub("\n", text)
+    text = _HYPHEN_BREAK.sub("", text)
+    text = _RULES.sub("", text)
+    text = "\n".join(line.strip() for line in text.split("\n"))
+    return _MANY_NEWLINES.sub("\n\n", text).strip()
+
+
+def extract(path: str, backend: str = "pypdf", password: str | None = None) -> Extracted:
+    """Extract and normalize the pages of ``path``; never raises for a bad file."""
+    suffix = Path(path).suffix.lower()
+    try:
+        if suffix in TEXT_SUFFIXES:
+            result = _text_file(path)
+        elif suffix in PDF_SUFFIXES:
+            result = _pypdf(path, password) if backend == "pypdf" else _pdfium(path, password)
+        else:
+            return Extracted("unsupported", message=f"unsupported file type {suffix or '(none)'!r}; "
+                             "ingest reads .pdf, .txt and .md")  # fmt: skip
+    except MemoryError:
+        return Extracted("broken", message="ran out of memory while reading this file")
+    except Exception as exc:  # a broken PDF raises anything: TypeError, AssertionError, ...
+        return Extracted("broken", message=f"cannot read this file: {type(exc).__name__}: {exc}")
+    if result.status == "ok":
+        result.pages = [normalize_page(p) for p in result.pages]
+        judge_text(result)
+    return result
+
+
+def _text_file(path: str) -> Extracted:
+    data = Path(path).read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = data.decode("cp1252", errors="replace")
+    pages = text.split("\f") if "\f" in text else [text]
+    return Extracted(pages=pages, n_pages=len(pages))
+
+
+def _pypdf(path: str, password: str | None) -> Extracted:
+    from pypdf import PdfReader
+    from pypdf.errors import DependencyError, FileNotDecryptedError
+
+    try:
+        reader = PdfReader(path)
+        if reader.is_encrypted and not reader.decrypt(password or ""):
+            return _locked(password)
+        pages = [page.extract_text() or "" for page in reader.pages]
+    except FileNotDecryptedError:
+        return _locked(password)
+    except DependencyError as exc:
+        return Extracted("encrypted", message=f"{exc} (install pypdf[crypto])")
+    return Extracted(pages=pages, n_pages=len(pages))
+
+
+def _pdfium(path: str, password: str | None) -> Extracted:
+    try:
+        import pypdfium2 as pdfium
+    except ImportError:
+        raise ImportError(
+            "backend='pypdfium2' needs the 'fast-pdf' extra: pip install 'labelwidgets[fast-pdf]'"
+        ) from None
+    try:
+        document = pdfium.PdfDocument(path, password=password)
+    except pdfium.PdfiumError as exc:
+        if "password" in str(exc).lower():
+            return _locked(password)
+        raise
+    try:
+        pages = []
+        for index in range(len(document)):
+            page = document[index]
+            textpage = page.get_textpage()
+            pages.append(textpage.get_text_range())
+            textpage.close()
+            page.close()
+    finally:
+        document.close()
+    return Extracted(pages=pages, n_pages=len(pages))
+
+
+def _locked(password: str | None) -> Extracted:
+    why = "the password given is wrong" if password else "it needs a password (password=...)"
+    return Extracted("encrypted", message=f"this PDF is encrypted and {why}")
+
+
+def judge_text(result: Extracted) -> None:
+    """Flag documents with no text layer, or with a text layer that is mostly junk."""
+    chars = sum(len(p) for p in result.pages)
+    empty = sum(1 for p in result.pages if not p.strip())
+    if chars == 0 or not any(c.isalnum() for p in result.pages for c in p):
+        result.status = "no_text"
+        result.message = (f"no text layer on any of the {result.n_pages} page(s): it is probably "
+                          "scanned and needs OCR first (OCR is not part of labelwidgets)")  # fmt: skip
+        return
+    if text_quality(" ".join(result.pages)) < 0.5:
+        result.status = "low_quality_text"
+        result.message = ("the text layer is mostly not words (a bad OCR layer?): re-run OCR "
+                          "before labeling")  # fmt: skip
+        return
+    if empty:
+        result.message = (
+            f"{empty} of {result.n_pages} page(s) have no text layer (OCR needed there)"
+        )
+
+
+_TOKEN = re.compile(r"\S+")
+
+
+def text_quality(text: str) -> float:
+    """Share of tokens that look like words (>= 2 letters and mostly letters), by characters."""
+    total = words = 0
+    for token in _TOKEN.findall(text):
+        letters = sum(c.isalpha() for c in token)
+        total += len(token)
+        if (
+            (letters >= 2 or (letters == 1 and len(token) == 1 and ord(token) > 0x2E80))
+            and (letters >= 0.6 * len(token) or any(c.isdigit() for c in token))
+        ) or token.replace(".", "").replace(",", "").replace("%", "").isdigit():
+            words += len(token)
+    return words / total if total else 0.0
