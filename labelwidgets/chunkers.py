@@ -7,6 +7,7 @@ All chunkers are deterministic.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -51,7 +52,7 @@ class Pages(Chunker):
 
     def spans(self, text: str, page_offsets: list[int]) -> list[Span]:
         bounds = [*page_offsets, len(text)]
-        return [_trim(text, a, b) for a, b in zip(bounds, bounds[1:], strict=False)]
+        return [_trim(text, a, b) for a, b in itertools.pairwise(bounds)]
 
 
 @dataclass(frozen=True)
@@ -84,7 +85,7 @@ class Paragraphs(Chunker):
         _check_sizes(self.max_chars, self.overlap, "Paragraphs", "max_chars")
 
     def spans(self, text: str, page_offsets: list[int]) -> list[Span]:
-        pieces = [p for a, b in _paragraphs(text) for p in self._fit(text, a, b)]
+        pieces = [p for a, b in _paragraphs(text) if b > a for p in self._fit(text, a, b)]
         packed: list[Span] = []
         start, end = None, None
         for a, b in pieces:
@@ -105,6 +106,8 @@ class Paragraphs(Chunker):
             yield start, end
             return
         for a, b in _split_at(text, start, end, _SENTENCE_END):
+            if b <= a:
+                continue
             if b - a <= self.max_chars:
                 yield a, b
             else:

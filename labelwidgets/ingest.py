@@ -187,6 +187,8 @@ def _inputs(source: Any, text_column: str) -> list[_Input]:
                         "or strings")  # fmt: skip
     found: list[_Input] = []
     for i, item in enumerate(source):
+        if isinstance(item, str) and not item.strip():
+            raise ValueError(f"ingest: item {i} of the source is an empty string")
         if isinstance(item, str) and not _looks_like_path(item):
             found.append(_text_input(item, None, f"text {i}"))
             continue
