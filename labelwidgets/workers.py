@@ -91,14 +91,19 @@ class ExtractionPool:
     ) -> Iterator[tuple[int, Extracted, float]]:
         """Yield ``(index, Extracted, seconds)`` for each ``(path, backend, password)`` job."""
         pending = list(enumerate(jobs))[::-1]
-        while pending or any(w.job for w in self._workers):
-            for worker in self._workers:
-                if worker.job is None and pending:
-                    index, job = pending.pop()
-                    assert worker.process.stdin is not None
-                    _send(worker.process.stdin, job)
-                    now = time.monotonic()
-                    worker.job = (index, now + timeout, now)
+
+        def dispatch(worker: _Worker) -> None:
+            worker.job = None
+            if pending:
+                index, job = pending.pop()
+                assert worker.process.stdin is not None
+                _send(worker.process.stdin, job)
+                now = time.monotonic()
+                worker.job = (index, now + timeout, now)
+
+        for worker in self._workers:
+            dispatch(worker)
+        while any(w.job for w in self._workers):
             busy = [w for w in self._workers if w.job]
             next_deadline = min(w.job[1] for w in busy)  # type: ignore[index]
             ready = wait([w.conn for w in busy], timeout=max(0.0, next_deadline - time.monotonic()))
@@ -111,14 +116,15 @@ class ExtractionPool:
                     except (EOFError, OSError, pickle.UnpicklingError):
                         result = Extracted("broken", message=self._crash_message(worker))
                         self._replace(worker)
-                    worker.job = None
-                    yield index, result, seconds
                 elif time.monotonic() >= deadline:
                     self._replace(worker)
-                    worker.job = None
-                    yield index, Extracted(
-                        "timeout", message=f"extraction took longer than {timeout:g} s and was "
-                        "stopped (raise timeout= or try backend='pypdfium2')"), seconds  # fmt: skip
+                    result = Extracted("timeout", message=f"extraction took longer than "
+                                       f"{timeout:g} s and was stopped (raise timeout= or try "
+                                       "backend='pypdfium2')")  # fmt: skip
+                else:
+                    continue
+                dispatch(worker)  # before the caller chunks and stores: keep the worker busy
+                yield index, result, seconds
 
     def _crash_message(self, worker: _Worker) -> str:
         try:
