@@ -71,6 +71,10 @@ class AssignmentMixin:
         self._write(lambda conn: conn.execute(
             ls.delete().where(ls.c.task_id == name, ls.c.labeler == labeler)))  # fmt: skip
 
+    def finished(self: LabelStore, task: Task | str, labeler: str) -> set[str]:
+        """Ids of the chunks ``labeler`` finished or skipped in ``task``."""
+        return _finished_set(self, task, labeler)
+
     def progress(self: LabelStore, task: Task | str, labeler: str) -> dict[str, int]:
         """``{"done": …, "skipped": …, "total": …}`` chunks for ``labeler`` in ``task``."""
         name = self._task(task).name
@@ -81,6 +85,14 @@ class AssignmentMixin:
                 .group_by(pr.c.status)).all())  # fmt: skip
             total = conn.execute(select(func.count()).select_from(t.chunks)).scalar_one()
         return {"done": counts.get("done", 0), "skipped": counts.get("skipped", 0), "total": total}
+
+
+def _finished_set(store: LabelStore, task: Task | str, labeler: str) -> set[str]:
+    name = store._task(task).name
+    pr = t.progress
+    with store._read() as conn:
+        return set(conn.execute(select(pr.c.chunk_id).where(
+            pr.c.task_id == name, pr.c.labeler == labeler)).scalars())  # fmt: skip
 
 
 def _ord_of(conn: Connection, chunk_id: str) -> int:

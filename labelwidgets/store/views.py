@@ -9,7 +9,7 @@ from sqlalchemy import Connection, Select, case, func, select
 
 from labelwidgets.schema import Task
 from labelwidgets.store import tables as t
-from labelwidgets.store.codec import decode_answers, decode_json
+from labelwidgets.store.codec import decode_answer, decode_answers, decode_json
 from labelwidgets.store.events import current_for
 
 if TYPE_CHECKING:
@@ -280,6 +280,23 @@ class ViewsMixin:
         )
         frame = _timestamps(frame, "first_seen", "last_seen", "terms_accepted_at")
         return frame.sort_values("labeler", ignore_index=True)
+
+    def latest_suggestions(
+        self: LabelStore, task: Task | str, chunk_id: str
+    ) -> dict[str, dict[str, Any]]:
+        """The newest parsed model answer per question for one chunk (a widget's fast path):
+        ``{question: {"answer", "model", "prompt_version", "raw"}}``."""
+        s = t.suggestions
+        query = (select(s.c.question, s.c.value, s.c.is_unknown, s.c.model, s.c.prompt_version,
+                        s.c.raw)
+                 .where(s.c.task_id == self._task(task).name, s.c.chunk_id == chunk_id,
+                        s.c.parse_error.is_(None))
+                 .order_by(s.c.created_at, s.c.suggestion_id))  # fmt: skip
+        with self._read() as conn:
+            rows = conn.execute(query).all()
+        return {r.question: {"answer": decode_answer(r.value, r.is_unknown), "model": r.model,
+                             "prompt_version": r.prompt_version or None, "raw": r.raw}
+                for r in rows}  # fmt: skip
 
     def labeler_answers(self: LabelStore, task: Task | str, chunk_id: str,
                         labeler: str) -> dict[str, Any]:  # fmt: skip

@@ -1,0 +1,1 @@
+"""Notebook widgets (anywidget). The only layer that imports anywidget, ipywidgets or traitlets."""

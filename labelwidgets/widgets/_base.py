@@ -1,0 +1,79 @@
+"""What every labelwidgets widget shares: its bundle, typed messages with sequence numbers,
+acknowledgements sent only after the store's durable write, and JSON encoding of answers."""
+
+from __future__ import annotations
+
+import traceback
+from pathlib import Path
+from typing import Any
+
+import anywidget
+import traitlets
+
+from labelwidgets.schema import UNKNOWN
+
+STATIC = Path(__file__).resolve().parents[1] / "static"
+
+
+def bundle(stem: str) -> tuple[Path, Path]:
+    """The bundled front end of the widget called ``stem`` (``js/<stem>.js`` built by esbuild)."""
+    return STATIC / f"{stem}.js", STATIC / f"{stem}.css"
+
+
+def encode(value: Any) -> Any:
+    """An answer as JSON for the front end: UNKNOWN becomes ``{"unknown": true}``."""
+    return {"unknown": True} if value is UNKNOWN else value
+
+
+def decode(value: Any) -> Any:
+    """An answer from the front end: ``{"unknown": true}`` becomes UNKNOWN."""
+    if isinstance(value, dict) and value.get("unknown") is True:
+        return UNKNOWN
+    return value
+
+
+class CommandWidget(anywidget.AnyWidget):
+    """Routes ``{"type": ..., "seq": ...}`` messages from the front end to ``_on_<type>``.
+
+    The reply is the ``ack`` trait, ``{"seq", "ok", "message", ...}``, set after the handler
+    returned, i.e. after the store made the write durable. ``seq`` changes on every action, so
+    repeating the same action is never lost as an unchanged trait.
+    """
+
+    ack = traitlets.Dict({}).tag(sync=True)
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.on_msg(self._dispatch)
+
+    def _dispatch(self, _widget: Any, content: Any, _buffers: Any) -> None:
+        if not isinstance(content, dict) or not isinstance(content.get("type"), str):
+            return
+        seq = content.get("seq")
+        handler = getattr(self, f"_on_{content['type']}", None)
+        if handler is None:
+            self.ack = {"seq": seq, "ok": False, "message": f"unknown command {content['type']!r}"}
+            return
+        payload = {k: v for k, v in content.items() if k not in ("type", "seq")}
+        try:
+            extra = handler(**payload) or {}
+        except (ValueError, TypeError, KeyError) as exc:
+            self.ack = {"seq": seq, "ok": False, "message": str(exc), **_details(exc)}
+            return
+        except Exception as exc:  # shown in the widget; the store is unchanged (transaction)
+            traceback.print_exc()
+            self.ack = {"seq": seq, "ok": False, "message": f"{type(exc).__name__}: {exc}"}
+            return
+        self.ack = {"seq": seq, "ok": True, "message": "", **extra}
+
+    def send_command(self, type_: str, seq: int = 0, **payload: Any) -> dict[str, Any]:
+        """Act exactly as the front end does (for scripts and tests); returns the ack."""
+        self._dispatch(self, {"type": type_, "seq": seq, **payload}, [])
+        return dict(self.ack)
+
+
+def _details(exc: BaseException) -> dict[str, Any]:
+    problems = getattr(exc, "problems", None)
+    if problems is None:
+        return {}
+    return {"problems": problems, "forceable": bool(getattr(exc, "forceable", False))}

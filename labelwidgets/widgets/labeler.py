@@ -1,0 +1,328 @@
+"""The Labeler: keyboard-first labeling of one chunk after another in a notebook cell."""
+
+from __future__ import annotations
+
+import random
+import re
+import time
+from collections.abc import Iterable
+from typing import Any
+
+import pandas as pd
+import traitlets
+
+from labelwidgets.compare import word_diff
+from labelwidgets.schema import Task
+from labelwidgets.store import LabelStore
+from labelwidgets.widgets._base import CommandWidget, bundle, decode, encode
+
+_ESM, _CSS = bundle("labeler")
+SHOW_SUGGESTIONS = ("after_submit", "prefill", "hidden")
+
+
+class Labeler(CommandWidget):
+    """Label chunks of ``store`` for ``task`` as ``labeler``, without touching the mouse.
+
+    Parameters
+    ----------
+    store, task, labeler
+        Where labels go, what is asked, and who answers (every event records the labeler).
+    terms
+        Confidentiality terms the labeler must accept once before any text is shown; the
+        acceptance is stored with the terms' hash (see ``store.labelers()``).
+    show_suggestions
+        Model answers: ``"after_submit"`` (default: shown with a word diff once the labeler
+        answered, so they do not anchor on them), ``"prefill"`` or ``"hidden"``.
+    order
+        ``"document"`` (document, then position) or ``"random"`` (with ``seed``).
+    chunks
+        Only these chunks: a DataFrame with a ``chunk_id`` column or an iterable of ids.
+    context_chars
+        How much text around the chunk "more context" shows.
+
+    Everything the widget does is also a method: :meth:`submit`, :meth:`skip`, :meth:`flag`,
+    :meth:`next`, :meth:`previous`, :meth:`go_to`, :meth:`accept_terms`. Labelers only ever see
+    their own answers. Reopening resumes at the labeler's first unanswered chunk.
+    """
+
+    _esm = _ESM
+    _css = _CSS
+    task_view = traitlets.Dict({}).tag(sync=True)
+    item = traitlets.Dict({}).tag(sync=True)
+    progress = traitlets.Dict({}).tag(sync=True)
+    review = traitlets.Dict({}).tag(sync=True)
+    terms = traitlets.Unicode("").tag(sync=True)
+
+    def __init__(
+        self,
+        store: LabelStore,
+        task: Task | str,
+        labeler: str,
+        *,
+        terms: str | None = None,
+        show_suggestions: str = "after_submit",
+        order: str = "document",
+        seed: int = 0,
+        chunks: pd.DataFrame | Iterable[str] | None = None,
+        context_chars: int = 600,
+        **kwargs: Any,
+    ) -> None:
+        if show_suggestions not in SHOW_SUGGESTIONS:
+            raise ValueError(f"show_suggestions must be one of {list(SHOW_SUGGESTIONS)}, "
+                             f"got {show_suggestions!r}")  # fmt: skip
+        if order not in ("document", "random"):
+            raise ValueError(f"order must be 'document' or 'random', got {order!r}")
+        if not isinstance(labeler, str) or not labeler.strip():
+            raise ValueError(f"labeler must be a non-empty name, got {labeler!r}")
+        super().__init__(**kwargs)
+        self.store = store
+        self.task = store._task(task)
+        self.labeler = labeler
+        self.show_suggestions = show_suggestions
+        self.context_chars = int(context_chars)
+        self._terms = terms
+        self._order = self._chunk_order(chunks, order, seed)
+        self._position = {cid: i for i, cid in enumerate(self._order)} if self._order else {}
+        self._done = store.finished(self.task, labeler)
+        self._total = len(self._order) if self._order is not None else store.count_chunks()
+        self._history: list[str] = []
+        self._cursor = -1
+        self._doc_cache: tuple[str, str] | None = None
+        self._highlight = _highlighter(self.task.highlight)
+        self._shown_at = time.monotonic()
+        self.task_view = _task_view(self.task)
+        if terms and not store.has_accepted(labeler, terms, task=self.task):
+            self.terms = terms
+            self._set_progress()
+            return
+        self._advance(self._next_open(None))
+
+    # -- what the widget does, as methods ------------------------------------------------------
+    @property
+    def chunk_id(self) -> str | None:
+        """The chunk on screen (``None`` when everything is done)."""
+        return self.item.get("chunk_id")
+
+    def submit(self, answers: dict[str, Any], *, force: bool = False,
+               time_spent: float | None = None) -> list[int]:  # fmt: skip
+        """Store the answers for the chunk on screen (UNKNOWN for "not in the text").
+
+        Raises :class:`~labelwidgets.store.AnswerRejected` with the problems when an answer
+        does not pass; nothing is stored then. With suggestions shown after submit, the chunk
+        stays on screen with the model's answers diffed against these; otherwise the next
+        chunk comes up.
+        """
+        chunk_id = self._require_item()
+        spent = time.monotonic() - self._shown_at if time_spent is None else time_spent
+        event_ids = self.store.record_answers(self.task, chunk_id, answers, labeler=self.labeler,
+                                              force=force, time_spent=spent)  # fmt: skip
+        self._mark_done(chunk_id)
+        diff = (
+            self._model_diff(chunk_id, answers) if self.show_suggestions == "after_submit" else {}
+        )
+        if diff:
+            self.review = {"chunk_id": chunk_id, "questions": diff}
+            self._set_progress()
+        else:
+            self.next()
+        return event_ids
+
+    def skip(self, comment: str | None = None) -> None:
+        """Skip the chunk on screen (it will not come up again) and go to the next one."""
+        chunk_id = self._require_item()
+        self.store.skip(self.task, chunk_id, labeler=self.labeler, comment=comment or None)
+        self._mark_done(chunk_id)
+        self.next()
+
+    def flag(self, comment: str, question: str | None = None) -> None:
+        """Flag the chunk on screen (or one question) with a comment for the reviewers."""
+        self.store.flag(self.task, self._require_item(), labeler=self.labeler, comment=comment,
+                        question=question)  # fmt: skip
+
+    def next(self) -> None:
+        """Forward through the chunks seen before, then on to the next unanswered one."""
+        if self._cursor + 1 < len(self._history):
+            self._cursor += 1
+            self._show(self._history[self._cursor])
+        else:
+            self._advance(self._next_open(self.chunk_id))
+
+    def previous(self) -> None:
+        """Back to the chunk seen before this one (its answers can be changed)."""
+        if self._cursor > 0:
+            self._cursor -= 1
+            self._show(self._history[self._cursor])
+
+    def go_to(self, chunk_id: str) -> None:
+        """Show a given chunk."""
+        self.store.chunk(chunk_id)  # KeyError naming the id if unknown
+        self._advance(chunk_id)
+
+    def accept_terms(self) -> None:
+        """Record that the labeler accepted the terms, then show the first chunk."""
+        if not self._terms:
+            raise ValueError("this Labeler has no terms to accept")
+        self.store.accept_terms(self.labeler, self._terms, task=self.task)
+        self.terms = ""
+        self._advance(self._next_open(None))
+
+    # -- front-end commands ------------------------------------------------------------------------
+    def _on_submit(self, answers: dict[str, Any], force: bool = False,
+                   time_spent: float | None = None) -> dict[str, Any]:  # fmt: skip
+        decoded = {q: decode(a) for q, a in answers.items()}
+        self.submit(decoded, force=bool(force), time_spent=time_spent)
+        return {"saved": True}
+
+    def _on_skip(self, comment: str | None = None) -> dict[str, Any]:
+        self.skip(comment)
+        return {"saved": True}
+
+    def _on_flag(self, comment: str, question: str | None = None) -> dict[str, Any]:
+        self.flag(comment, question)
+        return {"saved": True}
+
+    def _on_next(self) -> None:
+        self.next()
+
+    def _on_previous(self) -> None:
+        self.previous()
+
+    def _on_accept_terms(self) -> dict[str, Any]:
+        self.accept_terms()
+        return {"saved": True}
+
+    # -- navigation ------------------------------------------------------------------------------------
+    def _chunk_order(self, chunks: Any, order: str, seed: int) -> list[str] | None:
+        if chunks is None and order == "document":
+            return None  # the store assigns (document order, k labelers per chunk, leases)
+        ids = self.store.chunk_order()
+        if chunks is not None:
+            wanted = set(chunks["chunk_id"] if isinstance(chunks, pd.DataFrame) else chunks)
+            unknown = wanted - set(ids)
+            if unknown:
+                raise ValueError(
+                    f"chunks: {len(unknown)} unknown chunk id(s), e.g. {sorted(unknown)[0]!r}"
+                )
+            ids = [cid for cid in ids if cid in wanted]
+        if order == "random":
+            random.Random(seed).shuffle(ids)
+        return ids
+
+    def _next_open(self, after: str | None) -> str | None:
+        if self._order is None:
+            return self.store.next_chunk(self.task, self.labeler, after=after)
+        start = self._position[after] + 1 if after in self._position else 0
+        n = len(self._order)
+        for step in range(n):
+            candidate = self._order[(start + step) % n]
+            if candidate not in self._done:
+                return candidate
+        return None
+
+    def _advance(self, chunk_id: str | None) -> None:
+        if chunk_id is not None:
+            del self._history[self._cursor + 1 :]
+            self._history.append(chunk_id)
+            self._cursor = len(self._history) - 1
+        self._show(chunk_id)
+
+    def _mark_done(self, chunk_id: str) -> None:
+        self._done.add(chunk_id)
+
+    def _require_item(self) -> str:
+        if self.terms:
+            raise ValueError("accept the terms first")
+        if not self.chunk_id:
+            raise ValueError("there is no chunk on screen: everything is done")
+        return self.chunk_id
+
+    # -- building the view ------------------------------------------------------------------------------
+    def _show(self, chunk_id: str | None) -> None:
+        self.review = {}
+        self._shown_at = time.monotonic()
+        if chunk_id is None:
+            self.item = {"done": True}
+            self._set_progress()
+            return
+        chunk = self.store.chunk(chunk_id)
+        answers = self.store.labeler_answers(self.task, chunk_id, self.labeler)
+        prefilled = False
+        if not answers and self.show_suggestions == "prefill":
+            answers = {
+                q: s["answer"]
+                for q, s in self.store.latest_suggestions(self.task, chunk_id).items()
+            }
+            prefilled = bool(answers)
+        before, after = self._context(chunk)
+        self.item = {
+            "chunk_id": chunk_id,
+            "doc_name": chunk["doc_name"],
+            "page_start": chunk["page_start"],
+            "page_end": chunk["page_end"],
+            "text": chunk["text"],
+            "highlights": self._highlight(chunk["text"]),
+            "context_before": before,
+            "context_after": after,
+            "answers": {q: encode(a) for q, a in answers.items()},
+            "prefilled": prefilled,
+            "done_before": chunk_id in self._done,
+        }
+        self._set_progress()
+
+    def _context(self, chunk: dict[str, Any]) -> tuple[str, str]:
+        start, end = chunk["char_start"], chunk["char_end"]
+        if start is None or end is None or not self.context_chars:
+            return "", ""
+        doc_id = chunk["doc_id"]
+        if self._doc_cache is None or self._doc_cache[0] != doc_id:
+            self._doc_cache = (doc_id, self.store.document_text(doc_id))
+        text = self._doc_cache[1]
+        return text[max(0, start - self.context_chars) : start], text[
+            end : end + self.context_chars
+        ]
+
+    def _set_progress(self) -> None:
+        position = self._cursor + 1 if self._order is None else (
+            self._position.get(self.chunk_id or "", -1) + 1)  # fmt: skip
+        self.progress = {"done": len(self._done), "total": self._total, "position": position}
+
+    def _model_diff(self, chunk_id: str, answers: dict[str, Any]) -> dict[str, Any]:
+        suggestions = self.store.latest_suggestions(self.task, chunk_id)
+        mine = self.store.labeler_answers(self.task, chunk_id, self.labeler)
+        diff = {}
+        for question, suggestion in suggestions.items():
+            if question not in mine:
+                continue
+            diff[question] = {
+                "model": suggestion["model"],
+                "model_answer": encode(suggestion["answer"]),
+                "labeler_answer": encode(mine[question]),
+                "ops": word_diff(suggestion["answer"], mine[question]),
+            }
+        return diff
+
+
+def _task_view(task: Task) -> dict[str, Any]:
+    return {
+        "name": task.name,
+        "guidelines": task.guidelines,
+        "questions": [
+            {"name": q.name, "kind": q.kind, "instructions": q.instructions or q.prompt,
+             "choices": list(q.choices), "allow_unknown": q.allow_unknown,
+             "when": None if q.when is None else {"question": q.when[0], "values": list(
+                 q.when[1] if isinstance(q.when[1], tuple) else (q.when[1],))},
+             "scale": list(q.scale)}
+            for q in task.questions
+        ],
+    }  # fmt: skip
+
+
+def _highlighter(terms: tuple[str, ...]) -> Any:
+    """Character spans of the task's keywords in a text (rendered as spans, never as HTML)."""
+    words = [w for w in terms if w.strip()]
+    if not words:
+        return lambda text: []
+    pattern = re.compile(
+        "|".join(r"\s+".join(map(re.escape, w.split())) for w in words), re.IGNORECASE
+    )
+    return lambda text: [[m.start(), m.end()] for m in pattern.finditer(text)]
