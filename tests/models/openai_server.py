@@ -1,0 +1,90 @@
+"""A real HTTP server on 127.0.0.1 that speaks the OpenAI chat-completions API, for the tests.
+
+It answers deterministically from the prompt (the "law" named in the text, or NOT_IN_TEXT), and
+can be told to fail (status codes, in order), stall, or return garbage."""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+import time
+from collections import deque
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+
+def deterministic_reply(prompt: str) -> str:
+    text = prompt.split('"""')[1] if '"""' in prompt else prompt
+    if "Reply with exactly one of: yes, no" in prompt:
+        return "Yes." if "governed by" in text else "no"
+    found = re.search(
+        r"governed by (?:and construed in accordance with )?(the laws of [^,.]+)", text
+    )
+    return found.group(1) if found else "NOT_IN_TEXT"
+
+
+class FakeOpenAI(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self) -> None:
+        super().__init__(("127.0.0.1", 0), _Handler)
+        self.script: deque[Any] = deque()  # per request: int status, "stall", "garbage" or "ok"
+        self.stall_s = 5.0
+        self.requests: list[dict[str, Any]] = []
+        self.auth_headers: list[str] = []
+        self.in_flight = 0
+        self.max_in_flight = 0
+        self.lock = threading.Lock()
+        self.thread = threading.Thread(target=self.serve_forever, daemon=True)
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.server_address[1]}/v1"
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: FakeOpenAI
+
+    def log_message(self, *args: Any) -> None:  # keep test output quiet
+        pass
+
+    def do_POST(self) -> None:
+        server = self.server
+        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+        with server.lock:
+            server.requests.append(body)
+            server.auth_headers.append(self.headers.get("Authorization", ""))
+            action = server.script.popleft() if server.script else "ok"
+            server.in_flight += 1
+            server.max_in_flight = max(server.max_in_flight, server.in_flight)
+        try:
+            time.sleep(0.02)  # let concurrent requests overlap
+            if action == "stall":
+                time.sleep(server.stall_s)
+            if isinstance(action, int):
+                self._send(action, {"error": {"message": "try again"}}, {"Retry-After": "0"})
+            elif action == "garbage":
+                self._send(200, None, raw=b"<html>oops</html>")
+            else:
+                prompt = body["messages"][-1]["content"]
+                reply = {"id": "x", "object": "chat.completion", "model": body["model"],
+                         "choices": [{"index": 0, "finish_reason": "stop", "message":
+                                      {"role": "assistant", "content": deterministic_reply(prompt)}}]}  # fmt: skip
+                self._send(200, reply)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+        finally:
+            with server.lock:
+                server.in_flight -= 1
+
+    def _send(self, status: int, payload: Any, headers: dict[str, str] | None = None,
+              raw: bytes | None = None) -> None:  # fmt: skip
+        data = raw if raw is not None else json.dumps(payload).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        for key, value in (headers or {}).items():
+            self.send_header(key, value)
+        self.end_headers()
+        self.wfile.write(data)
