@@ -33,7 +33,7 @@ class PromptReport:
         items = self.items if model is None else self.items[self.items["model"] == model]
         left = items[items["prompt_version"] == a].set_index("chunk_id")
         right = items[items["prompt_version"] == b].set_index("chunk_id")
-        both = left.join(right[["answer", "correct"]], how="inner", lsuffix="_a", rsuffix="_b")
+        both = left.join(right[["answer", "correct"]], how="inner", suffixes=("_a", "_b"))
         outcome = both["correct_b"].astype(int) - both["correct_a"].astype(int)
         both["outcome"] = outcome.map({1: "win", -1: "loss", 0: "tie"})
         both["diff"] = [

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 import pytest
 
@@ -77,7 +78,8 @@ def test_the_key_never_shows(model, fake_openai: FakeOpenAI, sqlite_store, caplo
         sqlite_store.events().to_string(),
     ]
     assert all(SECRET not in s for s in shown)
-    assert SECRET.encode() not in open(sqlite_store._url.removeprefix("sqlite:///"), "rb").read()
+    database = Path(sqlite_store._url.removeprefix("sqlite:///"))
+    assert SECRET.encode() not in database.read_bytes()
 
 
 def test_missing_key_for_openai_itself_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -87,7 +89,7 @@ def test_missing_key_for_openai_itself_is_a_clear_error(monkeypatch: pytest.Monk
 
 
 def test_transformers_loads_only_local_models() -> None:
-    with pytest.raises((ImportError, ValueError), match="'hf' extra|local models only"):
+    with pytest.raises((ImportError, ValueError), match=r"'hf' extra|local models only"):
         lw.models.Transformers("some-org/some-model-not-on-this-machine")
     fake_pipeline = lambda prompt, **kw: [{"generated_text": "NOT_IN_TEXT"}]  # noqa: E731
     assert lw.models.Transformers(fake_pipeline, name="p").answer(["q"])[0].text == "NOT_IN_TEXT"
