@@ -138,9 +138,15 @@ def export(
     if group_by not in ("doc_id", "chunk_id"):
         raise ValueError(f"group_by must be 'doc_id' or 'chunk_id', got {group_by!r}")
     splits = _split(rows, fractions, group_by, seed)
+    empty = [name for name, part in splits.items() if not part]
+    splits = {name: part for name, part in splits.items() if part}
     paths, dataset = _write(target, format, splits, system_prompt)
     unknown = sum(r.is_unknown for r in rows)
     report_warnings = _unknown_warnings(unknown, len(rows))
+    for name in empty:
+        report_warnings.append(
+            f"split {name!r} is empty (too few {group_by}s to split); no file written"
+        )
     drops = pd.DataFrame([d for d in dropped if d[1]], columns=["reason", "rows"])
     manifest = _manifest(target, store, task, format, answers, min_agreement, fractions, group_by,
                          seed, unknown_text, system_prompt, splits, paths)  # fmt: skip

@@ -27,7 +27,7 @@ __all__ = [
     "render",
 ]
 
-NOT_IN_TEXT = "NOT_IN_TEXT"
+NOT_IN_TEXT = "The document does not say."
 FIELDS = {
     "chunk",
     "question",
@@ -99,8 +99,12 @@ def check_template(template: str) -> None:
 
 
 def render(question: Question, chunk_text: str, template: str | None = None, *,
-           previous: Any = None) -> str:  # fmt: skip
-    """The prompt for ``question`` about ``chunk_text``, exactly as the model receives it."""
+           previous: Any = None, not_in_text: str = NOT_IN_TEXT) -> str:  # fmt: skip
+    """The prompt for ``question`` about ``chunk_text``, exactly as the model receives it.
+
+    ``not_in_text`` is the reply the model is told to give when the text does not say; exports
+    use the same words as the training target, so training matches how the model is asked.
+    """
     template = template or default_template(question)
     check_template(template)
     return template.format(
@@ -109,7 +113,7 @@ def render(question: Question, chunk_text: str, template: str | None = None, *,
         instructions=question.instructions,
         choices=", ".join(question.choices),
         answer_format=answer_format(question),
-        not_in_text=NOT_IN_TEXT,
+        not_in_text=not_in_text,
         previous=""
         if previous is None
         else ("not in the text" if previous is UNKNOWN else previous),
