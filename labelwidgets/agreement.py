@@ -52,7 +52,7 @@ def _codes(matrix: Sequence[Sequence[Any]], *, numeric: bool) -> tuple[np.ndarra
 
 def _unit_counts(codes: np.ndarray, n_values: int) -> np.ndarray:
     """Items × values count matrix."""
-    raters, items = codes.shape
+    items = codes.shape[1]
     present = codes >= 0
     unit = np.broadcast_to(np.arange(items), codes.shape)[present]
     flat = unit * n_values + codes[present]
