@@ -53,6 +53,18 @@ class _Unknown:
 UNKNOWN: Final = _Unknown()
 
 
+def answer_to_json(value: Any) -> Any:
+    """An answer as JSON (for widgets and files): UNKNOWN becomes ``{"unknown": true}``."""
+    return {"unknown": True} if value is UNKNOWN else value
+
+
+def answer_from_json(value: Any) -> Any:
+    """Inverse of :func:`answer_to_json`."""
+    if isinstance(value, dict) and value.get("unknown") is True:
+        return UNKNOWN
+    return value
+
+
 def _is_missing(value: Any) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))
 

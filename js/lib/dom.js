@@ -89,3 +89,32 @@ export function answerText(value) {
   if (Array.isArray(value)) return value.join(", ");
   return value === undefined || value === null ? "" : String(value);
 }
+
+/**
+ * A unified inline word diff: removed words struck out, added words highlighted.
+ * @param {{op: string, a: string, b: string}[]} ops
+ * @returns {HTMLElement}
+ */
+export function unifiedDiff(ops) {
+  const line = h("span", { class: "lw-diff" });
+  for (const op of ops) {
+    if (op.op === "equal") { line.appendChild(document.createTextNode(op.b)); continue; }
+    if (op.a) line.appendChild(h("span", { class: "lw-del", text: op.a }));
+    if (op.b) line.appendChild(h("span", { class: "lw-ins", text: op.b }));
+  }
+  return line;
+}
+
+/**
+ * Keydown handling shared by the widgets: keys typed in text fields stay there (Enter and Esc
+ * excepted); everything stops at the widget so the notebook never sees it.
+ * @param {KeyboardEvent} event
+ * @returns {"typing"|"key"}
+ */
+export function keyTarget(event) {
+  event.stopPropagation();
+  const target = /** @type {HTMLElement} */ (event.target);
+  const typing = target.tagName === "TEXTAREA" ||
+    (target.tagName === "INPUT" && /** @type {HTMLInputElement} */ (target).type !== "checkbox");
+  return typing ? "typing" : "key";
+}

@@ -10,7 +10,7 @@ from typing import Any
 import anywidget
 import traitlets
 
-from labelwidgets.schema import UNKNOWN
+from labelwidgets.schema import answer_from_json, answer_to_json
 
 STATIC = Path(__file__).resolve().parents[1] / "static"
 
@@ -20,16 +20,8 @@ def bundle(stem: str) -> tuple[Path, Path]:
     return STATIC / f"{stem}.js", STATIC / f"{stem}.css"
 
 
-def encode(value: Any) -> Any:
-    """An answer as JSON for the front end: UNKNOWN becomes ``{"unknown": true}``."""
-    return {"unknown": True} if value is UNKNOWN else value
-
-
-def decode(value: Any) -> Any:
-    """An answer from the front end: ``{"unknown": true}`` becomes UNKNOWN."""
-    if isinstance(value, dict) and value.get("unknown") is True:
-        return UNKNOWN
-    return value
+encode = answer_to_json  # UNKNOWN <-> {"unknown": true} on the way to and from the front end
+decode = answer_from_json
 
 
 class CommandWidget(anywidget.AnyWidget):
