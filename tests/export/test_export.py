@@ -90,7 +90,7 @@ def check_openai_chat_line(record: dict) -> None:
         assert set(m) == {"role", "content"}
         assert m["role"] in {"system", "user", "assistant"}
         assert isinstance(m["content"], str) and m["content"].strip()
-    assert [m["role"] for m in messages if m["role"] != "system"][0] == "user"
+    assert next(m["role"] for m in messages if m["role"] != "system") == "user"
 
 
 def test_chat_exports_follow_the_openai_format(store: LabelStore, tmp_path: Path) -> None:

@@ -41,9 +41,9 @@ def store(sqlite_store: LabelStore) -> LabelStore:
 
 
 def test_queue_puts_validator_failures_then_disagreement_first(store: LabelStore) -> None:
-    a, b, c = store.chunk_order()
+    a, b, _c = store.chunk_order()
     queue = lw.review.review_queue(store, TASK)
-    assert list(zip(queue["chunk_id"], queue["question"]))[:3] == [(a, "governing_law"), (b, "kind"),
+    assert list(zip(queue["chunk_id"], queue["question"], strict=False))[:3] == [(a, "governing_law"), (b, "kind"),
                                                                     (b, "governing_law")]  # fmt: skip
     assert queue.iloc[0]["validator_failures"] == 1
     assert queue.iloc[-1]["disagreement"] == 0
