@@ -1,0 +1,132 @@
+"""PromptLab: edit a question's prompt, run it on gold chunks, and compare with earlier versions."""
+
+from __future__ import annotations
+
+import random
+import threading
+from typing import Any
+
+import traitlets
+
+from labelwidgets.models.base import Model
+from labelwidgets.prelabel import prelabel
+from labelwidgets.prompt_report import prompt_report
+from labelwidgets.prompts import check_template, default_template
+from labelwidgets.schema import Task, answer_to_json
+from labelwidgets.store import LabelStore
+from labelwidgets.widgets._base import CommandWidget, bundle
+
+_ESM, _CSS = bundle("promptlab")
+_METRICS = ("n", "exact", "normalized", "token_f1", "accuracy", "unknown_precision", "unknown_recall",
+            "hallucinated", "parse_errors")  # fmt: skip
+
+
+class PromptLab(CommandWidget):
+    """Prompt versions of ``task``'s questions scored against gold, for ``model``.
+
+    Pick a question, edit its prompt template, run it on up to ``sample`` gold chunks (progress is
+    shown and the run can be cancelled), and see the score table against earlier versions and
+    the items whose answer changed, with word diffs. Also plain methods: :meth:`run`, :meth:`select`.
+    """
+
+    _esm = _ESM
+    _css = _CSS
+    questions = traitlets.List([]).tag(sync=True)
+    question = traitlets.Unicode("").tag(sync=True)
+    template = traitlets.Unicode("").tag(sync=True)
+    versions = traitlets.List([]).tag(sync=True)
+    changes = traitlets.List([]).tag(sync=True)
+    running = traitlets.Dict({"running": False, "done": 0, "total": 0}).tag(sync=True)
+
+    def __init__(self, store: LabelStore, task: Task | str, model: Model, *, sample: int = 20,
+                 seed: int = 0, **kwargs: Any) -> None:  # fmt: skip
+        super().__init__(**kwargs)
+        self.store = store
+        self.task = store._task(task)
+        self.model = model
+        self.sample = sample
+        self.seed = seed
+        self._cancel = threading.Event()
+        self._thread: threading.Thread | None = None
+        self.questions = self.task.question_names
+        self.select(self.questions[0])
+
+    def select(self, question: str) -> None:
+        """Show ``question``: its newest prompt version and the score table."""
+        q = self.task.question(question)
+        stored = self.store.prompt_versions(self.task, question)
+        self.question = question
+        self.template = stored["template"].iloc[-1] if len(stored) else default_template(q)
+        self._refresh_scores()
+
+    def run(self, template: str, *, label: str | None = None, note: str | None = None,
+            wait: bool = True) -> str:  # fmt: skip
+        """Store ``template`` as a version and answer the sample of gold chunks with it."""
+        check_template(template)
+        if self.running.get("running"):
+            raise ValueError("a run is already in progress")
+        version = self.store.add_prompt_version(
+            self.task, self.question, template, label=label, note=note
+        )
+        gold = self.store.gold(self.task, question=self.question)["chunk_id"].tolist()
+        if not gold:
+            raise ValueError(
+                f"no gold answers for {self.question!r} yet: mark some with store.add_gold()"
+            )
+        chunk_ids = random.Random(self.seed).sample(gold, min(self.sample, len(gold)))
+        self.template = template
+        self._cancel.clear()
+        self.running = {"running": True, "done": 0, "total": len(chunk_ids), "cancelled": False}
+        self._thread = threading.Thread(target=self._work, args=(version, chunk_ids), daemon=True)
+        self._thread.start()
+        if wait:
+            self._thread.join()
+        return version
+
+    def cancel(self) -> None:
+        """Stop the run after the chunk being answered (answers so far are kept)."""
+        self._cancel.set()
+
+    def _work(self, version: str, chunk_ids: list[str]) -> None:
+        done = 0
+        for start in range(0, len(chunk_ids), 4):
+            if self._cancel.is_set():
+                break
+            batch = chunk_ids[start : start + 4]
+            prelabel(self.store, self.task, self.model, prompt_version={self.question: version},
+                     chunks=batch, questions=[self.question], progress=False)  # fmt: skip
+            done += len(batch)
+            self.running = {**self.running, "done": done}
+        self.running = {**self.running, "running": False, "cancelled": self._cancel.is_set()}
+        self._refresh_scores()
+
+    def _refresh_scores(self) -> None:
+        report = prompt_report(self.store, self.task, self.question, models=[self.model.name])
+        rows = report.df.to_dict("records")
+        self.versions = [{"version": r["prompt_version"], **{m: _number(r.get(m)) for m in _METRICS if m in r}}
+                         for r in rows]  # fmt: skip
+        self.changes = []
+        if len(rows) >= 2:
+            versus = report.compare(rows[-2]["prompt_version"], rows[-1]["prompt_version"])
+            changed = versus[versus["outcome"] != "tie"].head(20)
+            self.changes = [{"chunk_id": r.chunk_id, "gold": answer_to_json(r.gold),
+                             "before": answer_to_json(r.answer_a), "after": answer_to_json(r.answer_b),
+                             "outcome": r.outcome, "ops": r.diff} for r in changed.itertuples()]  # fmt: skip
+
+    def _on_select(self, question: str) -> None:
+        self.select(question)
+
+    def _on_run(self, template: str, label: str | None = None) -> dict[str, Any]:
+        self.run(template, label=label or None, wait=False)
+        return {"started": True}
+
+    def _on_cancel(self) -> None:
+        self.cancel()
+
+
+def _number(value: Any) -> float | None:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return None if number != number else round(number, 4)
