@@ -11,28 +11,30 @@ from typing import Any
 
 __version__ = "0.1.0"
 
-# public name -> (module, attribute or None for the module itself)
+# public name -> (module, attribute or None for the module itself). Functions never share a name
+# with their module (ingest lives in ingestion.py): importing a submodule sets the package
+# attribute of the same name, which would shadow the function.
 _LAZY: dict[str, tuple[str, str | None]] = {
     "UNKNOWN": ("labelwidgets.schema", "UNKNOWN"),
     "Task": ("labelwidgets.schema", "Task"),
     "Question": ("labelwidgets.schema", "Question"),
     "validators": ("labelwidgets.validators", None),
     "LabelStore": ("labelwidgets.store", "LabelStore"),
-    "ingest": ("labelwidgets.ingest", "ingest"),
-    "IngestReport": ("labelwidgets.ingest", "IngestReport"),
+    "ingest": ("labelwidgets.ingestion", "ingest"),
+    "IngestReport": ("labelwidgets.ingestion", "IngestReport"),
     "chunkers": ("labelwidgets.chunkers", None),
     "filters": ("labelwidgets.filters", None),
     "samples": ("labelwidgets.samples", None),
     "models": ("labelwidgets.models", None),
-    "prelabel": ("labelwidgets.prelabel", "prelabel"),
-    "prompt_report": ("labelwidgets.prompt_report", "prompt_report"),
+    "prelabel": ("labelwidgets.prelabeling", "prelabel"),
+    "prompt_report": ("labelwidgets.prompt_scoring", "prompt_report"),
     "compare": ("labelwidgets.compare", None),
     "quality": ("labelwidgets.quality", None),
     "review": ("labelwidgets.review", None),
     "agreement": ("labelwidgets.agreement", None),
     "prompts": ("labelwidgets.prompts", None),
-    "export": ("labelwidgets.export", "export"),
-    "ExportReport": ("labelwidgets.export", "ExportReport"),
+    "export": ("labelwidgets.exporting", "export"),
+    "ExportReport": ("labelwidgets.exporting", "ExportReport"),
     "redact": ("labelwidgets.redact", None),
     "interop": ("labelwidgets.interop", None),
     "store": ("labelwidgets.store", None),

@@ -20,7 +20,7 @@ FLAT_COLUMNS = ["split", "chunk_id", "doc_id", "question", "source", "answer", "
                 "prompt", "completion", "rejected"]  # fmt: skip
 
 
-@dataclass
+@dataclass(slots=True)
 class Row:
     """One training example."""
 

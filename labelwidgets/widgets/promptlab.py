@@ -9,8 +9,8 @@ from typing import Any
 import traitlets
 
 from labelwidgets.models.base import Model
-from labelwidgets.prelabel import prelabel
-from labelwidgets.prompt_report import prompt_report
+from labelwidgets.prelabeling import prelabel
+from labelwidgets.prompt_scoring import prompt_report
 from labelwidgets.prompts import check_template, default_template
 from labelwidgets.schema import Task, answer_to_json
 from labelwidgets.store import LabelStore

@@ -94,11 +94,13 @@ def test_mask_url_hides_passwords_inside_text() -> None:
 
 def test_core_modules_do_not_import_the_widget_stack() -> None:
     core = ["labelwidgets", "labelwidgets.schema", "labelwidgets.validators", "labelwidgets.store"]
-    optional = ["ingest", "chunkers", "filters", "samples", "models", "prelabel", "prompts",
-                "prompt_report", "compare", "agreement", "quality", "export", "redact", "interop"]  # fmt: skip
+    optional = ["ingestion", "extract", "workers", "chunkers", "filters", "samples", "models",
+                "prelabeling", "prompts", "prompt_scoring", "compare", "agreement", "quality",
+                "review", "entities", "exporting", "export_formats", "redact", "interop"]  # fmt: skip
     root = Path(lw.__file__).parent
-    core += [f"labelwidgets.{m}" for m in optional
-             if (root / f"{m}.py").exists() or (root / m).is_dir()]  # fmt: skip
+    missing = [m for m in optional if not (root / f"{m}.py").exists() and not (root / m).is_dir()]
+    assert missing == []
+    core += [f"labelwidgets.{m}" for m in optional]
     code = (
         "import sys, importlib\n"
         f"for m in {core!r}: importlib.import_module(m)\n"
@@ -109,3 +111,17 @@ def test_core_modules_do_not_import_the_widget_stack() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == ""
+
+
+def test_public_functions_are_not_shadowed_by_their_modules() -> None:
+    code = (
+        "import importlib, labelwidgets as lw\n"
+        "for m in ('ingestion', 'exporting', 'prelabeling', 'prompt_scoring'):\n"
+        "    importlib.import_module('labelwidgets.' + m)\n"
+        "print(all(callable(f) and not hasattr(f, '__path__') and type(f).__name__ == 'function'\n"
+        "          for f in (lw.ingest, lw.export, lw.prelabel, lw.prompt_report)))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "True"
