@@ -7,6 +7,7 @@ prompt reports, so every comparison in the project means the same thing.
 from __future__ import annotations
 
 import difflib
+import functools
 import math
 import re
 import string
@@ -37,6 +38,11 @@ def normalize(text: Any) -> str:
     >>> normalize("The Laws of  Québec.")
     'laws of quebec'
     """
+    return _normalize(str(text))
+
+
+@functools.lru_cache(maxsize=1 << 16)  # labels repeat a lot: the same answers are compared often
+def _normalize(text: str) -> str:
     text = unicodedata.normalize("NFKD", str(text))
     text = "".join(c for c in text if not unicodedata.combining(c))
     text = text.lower().translate(_PUNCT)

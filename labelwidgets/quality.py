@@ -49,12 +49,12 @@ def _matrix(
     return matrix, labeler_names
 
 
-def agreement(store: Any, task: Task | str) -> pd.DataFrame:
+def agreement(store: Any, task: Task | str, *, answers: pd.DataFrame | None = None) -> pd.DataFrame:
     """Per question: items rated by two or more labelers, percent agreement, Cohen's κ (exactly two
     labelers), Fleiss' κ (same number of ratings per item), Krippendorff's α (ordinal for ratings,
     interval for numbers, nominal otherwise) and mean pairwise token F1 (text)."""
     task = store._task(task)
-    answers = store.answers(task)
+    answers = store.answers(task) if answers is None else answers
     rows = []
     for question in task.questions:
         mine = answers[answers["question"] == question.name]
@@ -80,8 +80,8 @@ def agreement(store: Any, task: Task | str) -> pd.DataFrame:
 
 
 def _pairwise_f1(rows: pd.DataFrame) -> float:
-    scores = [token_f1(a, b) for _, g in rows.groupby("chunk_id")
-              for a, b in itertools.combinations(list(g["answer"]), 2)]  # fmt: skip
+    scores = [token_f1(a, b) for given in _by_item(rows).values()
+              for (_, a), (_, b) in itertools.combinations(given, 2)]  # fmt: skip
     return sum(scores) / len(scores) if scores else float("nan")
 
 
@@ -98,34 +98,49 @@ def _validator_problems(question: Question, value: Any) -> list[str]:
     return _validators.run(question.validators, value)
 
 
-def labelers(store: Any, task: Task | str) -> pd.DataFrame:
+def _by_item(answers: pd.DataFrame) -> dict[tuple[str, str], list[tuple[str, Any]]]:
+    """(chunk, question) -> [(labeler, answer), ...]: one pass instead of a filter per answer."""
+    grouped: dict[tuple[str, str], list[tuple[str, Any]]] = {}
+    for chunk_id, question, labeler, answer in zip(answers["chunk_id"], answers["question"], answers["labeler"],
+                                                   answers["answer"], strict=True):  # fmt: skip
+        grouped.setdefault((chunk_id, question), []).append((labeler, answer))
+    return grouped
+
+
+def labelers(store: Any, task: Task | str, *, answers: pd.DataFrame | None = None) -> pd.DataFrame:
     """Per labeler: chunks, answers, time spent, agreement with other labelers, accuracy against
     gold/adjudicated answers, UNKNOWN rate, validator-failure rate and overrides."""
     task = store._task(task)
-    answers = store.answers(task)
+    answers = store.answers(task) if answers is None else answers
     gold = _gold_lookup(store, task)
+    kinds = {q.name: q.kind for q in task.questions}
+    stats: dict[str, Counter[str]] = {}
+    for (chunk_id, qname), given in _by_item(answers).items():
+        question = task.question(qname)
+        for labeler, answer in given:
+            s = stats.setdefault(labeler, Counter())
+            others = [answers_equal(answer, o, kinds[qname]) for who, o in given if who != labeler]
+            s["agree"] += sum(others)
+            s["compared"] += len(others)
+            if (chunk_id, qname) in gold:
+                s["gold"] += 1
+                s["correct"] += answers_equal(answer, gold[(chunk_id, qname)], kinds[qname])
+            s["failures"] += bool(_validator_problems(question, answer))
     events = store.events(task, kind="answer")
+    spent = (
+        events.drop_duplicates(["labeler", "chunk_id", "created_at"])
+        .groupby("labeler")["time_spent"]
+        .sum()
+    )
     rows = []
     for name, mine in answers.groupby("labeler"):
-        agree, with_gold, correct, failures = [], 0, 0, 0
-        for r in mine.itertuples():
-            question = task.question(r.question)
-            others = answers[(answers["chunk_id"] == r.chunk_id) & (answers["question"] == r.question)
-                             & (answers["labeler"] != name)]  # fmt: skip
-            agree += [answers_equal(r.answer, o, question.kind) for o in others["answer"]]
-            if (r.chunk_id, r.question) in gold:
-                with_gold += 1
-                correct += answers_equal(r.answer, gold[(r.chunk_id, r.question)], question.kind)
-            failures += bool(_validator_problems(question, r.answer))
-        spent = events[events["labeler"] == name].drop_duplicates(["chunk_id", "created_at"])[
-            "time_spent"
-        ]
+        s = stats[name]
         rows.append({"labeler": name, "chunks": mine["chunk_id"].nunique(), "answers": len(mine),
-                     "time_spent_s": float(spent.fillna(0).sum()),
-                     "agreement_with_others": sum(agree) / len(agree) if agree else float("nan"),
-                     "gold_items": with_gold, "accuracy": correct / with_gold if with_gold else float("nan"),
+                     "time_spent_s": float(spent.get(name, 0.0) or 0.0),
+                     "agreement_with_others": s["agree"] / s["compared"] if s["compared"] else float("nan"),
+                     "gold_items": s["gold"], "accuracy": s["correct"] / s["gold"] if s["gold"] else float("nan"),
                      "unknown_rate": float(mine["is_unknown"].mean()),
-                     "validator_failure_rate": failures / len(mine), "overrides": int(mine["forced"].sum())})  # fmt: skip
+                     "validator_failure_rate": s["failures"] / len(mine), "overrides": int(mine["forced"].sum())})  # fmt: skip
     return pd.DataFrame(rows)
 
 
@@ -152,13 +167,15 @@ def trial_report(store: Any, task: Task | str, labelers: list[str] | None = None
     return overall.join(per_question.add_prefix("accuracy_")).reset_index()
 
 
-def flags(store: Any, task: Task | str, *, min_items: int = 3) -> pd.DataFrame:
+def flags(
+    store: Any, task: Task | str, *, min_items: int = 3, answers: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """(labeler, question) pairs that look wrong: ``wrong_type`` (answers failing the question's
     validators, e.g. a country where a city is asked) and ``likely_misread`` (most answers
     disagree with gold in one consistent way: always the same value, or the gold answer of
     another question)."""
     task = store._task(task)
-    answers = store.answers(task)
+    answers = store.answers(task) if answers is None else answers
     gold = _gold_lookup(store, task)
     found = []
     for (name, qname), rows in answers.groupby(["labeler", "question"]):
@@ -200,22 +217,23 @@ def _misread(
     return None
 
 
-def questions(store: Any, task: Task | str) -> pd.DataFrame:
+def questions(store: Any, task: Task | str, *, flagged: pd.DataFrame | None = None,
+              answers: pd.DataFrame | None = None) -> pd.DataFrame:  # fmt: skip
     """Per question: answers, UNKNOWN rate (is the chunking giving signal?), disagreement rate,
     answers of the wrong type (labelers and model), model accuracy against gold, and whether a
     labeler likely misread it."""
     task = store._task(task)
-    answers = store.answers(task)
+    answers = store.answers(task) if answers is None else answers
     suggestions = store.suggestions(task)
     suggestions = suggestions[suggestions["parse_error"].isna()]
     gold = _gold_lookup(store, task)
-    flagged = flags(store, task)
+    flagged = flags(store, task, answers=answers) if flagged is None else flagged
     rows = []
     for question in task.questions:
         mine = answers[answers["question"] == question.name]
         model = suggestions[suggestions["question"] == question.name]
-        groups = [g for _, g in mine.groupby("chunk_id") if len(g) >= 2]
-        disagree = [len({repr(_key(question, a)) for a in g["answer"]}) > 1 for g in groups]
+        groups = [given for given in _by_item(mine).values() if len(given) >= 2]
+        disagree = [len({repr(_key(question, a)) for _, a in given}) > 1 for given in groups]
         scored = [(a, gold[(c, question.name)]) for c, a in zip(model["chunk_id"], model["answer"], strict=True)
                   if (c, question.name) in gold]  # fmt: skip
         misread = flagged[
@@ -235,14 +253,15 @@ def questions(store: Any, task: Task | str) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def question_overlap(
-    store: Any, task: Task | str, *, threshold: float = 0.8, min_items: int = 3
-) -> pd.DataFrame:
+def question_overlap(store: Any, task: Task | str, *, threshold: float = 0.8, min_items: int = 3,
+                     answers: pd.DataFrame | None = None) -> pd.DataFrame:  # fmt: skip
     """Pairs of questions whose answers (by the same labeler or model) coincide on more than
     ``threshold`` of the chunks where both were answered — e.g. "address line 1" and "address
     line 2" getting the same answer: the questions overlap, or one is misread."""
     task = store._task(task)
-    answers = store.answers(task)[["chunk_id", "question", "labeler", "answer"]]
+    answers = (store.answers(task) if answers is None else answers)[
+        ["chunk_id", "question", "labeler", "answer"]
+    ]
     model = store.suggestions(task)
     model = model[model["parse_error"].isna()].rename(columns={"model": "labeler"})
     everything = pd.concat(
@@ -265,24 +284,24 @@ def question_overlap(
     return frame.sort_values("same_answer_rate", ascending=False, ignore_index=True)
 
 
-def labeler_agreement_matrix(store: Any, task: Task | str) -> pd.DataFrame:
+def labeler_agreement_matrix(
+    store: Any, task: Task | str, *, answers: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """Labeler × labeler share of agreeing answers on the items both answered."""
     task = store._task(task)
-    answers = store.answers(task)
+    answers = store.answers(task) if answers is None else answers
     names = sorted(answers["labeler"].unique())
-    table = {(r.chunk_id, r.question, r.labeler): r.answer for r in answers.itertuples()}
+    kinds = {q.name: q.kind for q in task.questions}
+    agree: Counter[tuple[str, str]] = Counter()
+    pairs: Counter[tuple[str, str]] = Counter()
+    for (_, qname), given in _by_item(answers).items():
+        for (a, x), (b, y) in itertools.combinations_with_replacement(given, 2):
+            key = tuple(sorted((a, b)))
+            pairs[key] += 1
+            agree[key] += answers_equal(x, y, kinds[qname])
     matrix = pd.DataFrame(float("nan"), index=names, columns=names)
-    for a, b in itertools.combinations_with_replacement(names, 2):
-        pairs = [
-            (v, table[(c, q, b)], q)
-            for (c, q, w), v in table.items()
-            if w == a and (c, q, b) in table
-        ]
-        if pairs:
-            score = sum(answers_equal(x, y, task.question(q).kind) for x, y, q in pairs) / len(
-                pairs
-            )
-            matrix.loc[a, b] = matrix.loc[b, a] = score
+    for (a, b), n in pairs.items():
+        matrix.loc[a, b] = matrix.loc[b, a] = agree[(a, b)] / n
     return matrix
 
 
@@ -328,6 +347,14 @@ class QualityReport:
 
 def report(store: Any, task: Task | str) -> QualityReport:
     """Agreement, labelers, question diagnostics, flags and question overlap in one object."""
-    return QualityReport(agreement(store, task), labelers(store, task), questions(store, task),
-                         flags(store, task), question_overlap(store, task),
-                         labeler_agreement_matrix(store, task))  # fmt: skip
+    task = store._task(task)
+    answers = store.answers(task)  # read once, shared by every part
+    found = flags(store, task, answers=answers)
+    return QualityReport(
+        agreement(store, task, answers=answers),
+        labelers(store, task, answers=answers),
+        questions(store, task, flagged=found, answers=answers),
+        found,
+        question_overlap(store, task, answers=answers),
+        labeler_agreement_matrix(store, task, answers=answers),
+    )
