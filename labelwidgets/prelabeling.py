@@ -34,35 +34,30 @@ def resolve_versions(store: Any, task: Task, questions: Iterable[Question],
             if isinstance(prompt_version, Mapping)
             else prompt_version
         )
-        if wanted is None:
-            if len(mine):
-                row = mine.iloc[-1]
-            else:
-                version_id = store.add_prompt_version(task, question.name, default_template(question),
-                                                      note="default template")  # fmt: skip
-                row = (
-                    store.prompt_versions(task, question.name)
-                    .set_index("version_id")
-                    .loc[version_id]
-                )
-                row = pd.Series({**row.to_dict(), "version_id": version_id})
-        else:
-            match = mine[(mine["label"] == wanted) | (mine["version_id"] == wanted)]
-            if len(match):
-                row = match.iloc[-1]
-            elif "{" in wanted:  # a template text given inline
-                check_template(wanted)
-                version_id = store.add_prompt_version(task, question.name, wanted)
-                row = (
-                    store.prompt_versions(task, question.name)
-                    .set_index("version_id")
-                    .loc[version_id]
-                )
-                row = pd.Series({**row.to_dict(), "version_id": version_id})
-            else:
-                raise ValueError(f"no prompt version {wanted!r} for question {question.name!r}; "
-                                 f"stored: {mine['label'].tolist()}")  # fmt: skip
-        chosen[question.name] = (row["version_id"], row["label"], row["template"])
+        match = (
+            mine
+            if wanted is None
+            else mine[(mine["label"] == wanted) | (mine["version_id"] == wanted)]
+        )
+        if len(match):
+            row = match.iloc[-1]
+            chosen[question.name] = (row["version_id"], row["label"], row["template"])
+            continue
+        if wanted is not None and "{" not in wanted:
+            raise ValueError(f"no prompt version {wanted!r} for question {question.name!r}; "
+                             f"stored: {mine['label'].tolist()}")  # fmt: skip
+        template = (
+            default_template(question) if wanted is None else wanted
+        )  # else: a template given inline
+        check_template(template)
+        version_id = store.add_prompt_version(task, question.name, template,
+                                              note="default template" if wanted is None else None)  # fmt: skip
+        label = (
+            store.prompt_versions(task, question.name)
+            .set_index("version_id")
+            .loc[version_id, "label"]
+        )
+        chosen[question.name] = (version_id, label, template)
     return chosen
 
 
