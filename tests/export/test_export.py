@@ -188,7 +188,7 @@ def test_bad_requests_are_named_and_write_nothing(
     args = {"format": "openai-chat", **kwargs}
     with pytest.raises(ValueError, match=message):
         lw.export(store, TASK, args.pop("format"), tmp_path / "out", **args)
-    assert not list((tmp_path / "out").glob("*.jsonl")) if (tmp_path / "out").exists() else True
+    assert list((tmp_path / "out").glob("*.jsonl")) == []
 
 
 def test_an_unwritable_path_is_named(store: LabelStore, tmp_path: Path) -> None:
