@@ -23,7 +23,13 @@ def _frame(conn: Connection, query: Select[Any]) -> pd.DataFrame:
     rows = result.cursor.fetchall() if result.cursor is not None else []
     if not rows:
         return pd.DataFrame({name: pd.Series(dtype=object) for name in names})
-    return pd.DataFrame(rows, columns=names)
+    # dtype=object skips pandas' per-value type inference; numeric columns are converted below
+    frame = pd.DataFrame(rows, columns=names, dtype=object)
+    for index, name in enumerate(names):
+        sample = next((row[index] for row in rows[:64] if row[index] is not None), None)
+        if isinstance(sample, (int, float)) and not isinstance(sample, bool):
+            frame[name] = pd.to_numeric(frame[name])
+    return frame
 
 
 def _filtered(query: Select[Any], equal: dict[Any, Any]) -> Select[Any]:
