@@ -81,7 +81,7 @@ def agreement(store: Any, task: Task | str, *, answers: pd.DataFrame | None = No
 
 def _pairwise_f1(rows: pd.DataFrame) -> float:
     scores = [token_f1(a, b) for given in _by_item(rows).values()
-              for (_, a), (_, b) in itertools.combinations(given, 2)]  # fmt: skip
+              for (_, a, _), (_, b, _) in itertools.combinations(given, 2)]  # fmt: skip
     return sum(scores) / len(scores) if scores else float("nan")
 
 
@@ -98,12 +98,17 @@ def _validator_problems(question: Question, value: Any) -> list[str]:
     return _validators.run(question.validators, value)
 
 
-def _by_item(answers: pd.DataFrame) -> dict[tuple[str, str], list[tuple[str, Any]]]:
-    """(chunk, question) -> [(labeler, answer), ...]: one pass instead of a filter per answer."""
-    grouped: dict[tuple[str, str], list[tuple[str, Any]]] = {}
-    for chunk_id, question, labeler, answer in zip(answers["chunk_id"], answers["question"], answers["labeler"],
-                                                   answers["answer"], strict=True):  # fmt: skip
-        grouped.setdefault((chunk_id, question), []).append((labeler, answer))
+def _by_item(
+    answers: pd.DataFrame, task: Task | None = None
+) -> dict[tuple[str, str], list[tuple[str, Any, Any]]]:
+    """(chunk, question) -> [(labeler, answer, comparison key), ...] in one pass. Two answers agree
+    exactly when their keys are equal (see :func:`_key`); keys are computed once per answer."""
+    questions = {q.name: q for q in task.questions} if task is not None else {}
+    grouped: dict[tuple[str, str], list[tuple[str, Any, Any]]] = {}
+    for chunk_id, qname, labeler, answer in zip(answers["chunk_id"], answers["question"], answers["labeler"],
+                                                answers["answer"], strict=True):  # fmt: skip
+        key = _key(questions[qname], answer) if qname in questions else None
+        grouped.setdefault((chunk_id, qname), []).append((labeler, answer, key))
     return grouped
 
 
@@ -113,22 +118,22 @@ def labelers(store: Any, task: Task | str, *, answers: pd.DataFrame | None = Non
     task = store._task(task)
     answers = store.answers(task) if answers is None else answers
     gold = _gold_lookup(store, task)
-    kinds = {q.name: q.kind for q in task.questions}
     stats: dict[str, Counter[str]] = {}
-    for (chunk_id, qname), given in _by_item(answers).items():
+    for (chunk_id, qname), given in _by_item(answers, task).items():
         question = task.question(qname)
-        for labeler, answer in given:
+        gold_key = _key(question, gold[(chunk_id, qname)]) if (chunk_id, qname) in gold else None
+        for labeler, answer, key in given:
             s = stats.setdefault(labeler, Counter())
-            others = [answers_equal(answer, o, kinds[qname]) for who, o in given if who != labeler]
+            others = [key == k for who, _, k in given if who != labeler]
             s["agree"] += sum(others)
             s["compared"] += len(others)
-            if (chunk_id, qname) in gold:
+            if gold_key is not None:
                 s["gold"] += 1
-                s["correct"] += answers_equal(answer, gold[(chunk_id, qname)], kinds[qname])
+                s["correct"] += key == gold_key
             s["failures"] += bool(_validator_problems(question, answer))
-    events = store.events(task, kind="answer")
+    # one submission (same labeler, chunk and time) counts its time once, not once per question
     spent = (
-        events.drop_duplicates(["labeler", "chunk_id", "created_at"])
+        answers.drop_duplicates(["labeler", "chunk_id", "created_at"])
         .groupby("labeler")["time_spent"]
         .sum()
     )
@@ -232,8 +237,8 @@ def questions(store: Any, task: Task | str, *, flagged: pd.DataFrame | None = No
     for question in task.questions:
         mine = answers[answers["question"] == question.name]
         model = suggestions[suggestions["question"] == question.name]
-        groups = [given for given in _by_item(mine).values() if len(given) >= 2]
-        disagree = [len({repr(_key(question, a)) for _, a in given}) > 1 for given in groups]
+        groups = [given for given in _by_item(mine, task).values() if len(given) >= 2]
+        disagree = [len({repr(k) for _, _, k in given}) > 1 for given in groups]
         scored = [(a, gold[(c, question.name)]) for c, a in zip(model["chunk_id"], model["answer"], strict=True)
                   if (c, question.name) in gold]  # fmt: skip
         misread = flagged[
@@ -291,14 +296,13 @@ def labeler_agreement_matrix(
     task = store._task(task)
     answers = store.answers(task) if answers is None else answers
     names = sorted(answers["labeler"].unique())
-    kinds = {q.name: q.kind for q in task.questions}
     agree: Counter[tuple[str, str]] = Counter()
     pairs: Counter[tuple[str, str]] = Counter()
-    for (_, qname), given in _by_item(answers).items():
-        for (a, x), (b, y) in itertools.combinations_with_replacement(given, 2):
-            key = tuple(sorted((a, b)))
-            pairs[key] += 1
-            agree[key] += answers_equal(x, y, kinds[qname])
+    for given in _by_item(answers, task).values():
+        for (a, _, x), (b, _, y) in itertools.combinations_with_replacement(given, 2):
+            pair = (a, b) if a <= b else (b, a)
+            pairs[pair] += 1
+            agree[pair] += x == y
     matrix = pd.DataFrame(float("nan"), index=names, columns=names)
     for (a, b), n in pairs.items():
         matrix.loc[a, b] = matrix.loc[b, a] = agree[(a, b)] / n
