@@ -5,8 +5,11 @@ BIN    := $(VENV)/bin
 
 .PHONY: quickstart test setup system-deps js lint bench
 
+# Jupyter refuses to run as root unless told; containers and CI boxes often are root.
+ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
+
 quickstart: setup ## set up and open the quickstart notebook in JupyterLab
-	$(BIN)/jupyter lab notebooks/01_quickstart.ipynb
+	$(BIN)/jupyter lab $(ROOT_FLAG) notebooks/01_quickstart.ipynb
 
 test: setup system-deps ## set up and run the whole test suite (browser and PostgreSQL tests included)
 	$(BIN)/python -m pytest

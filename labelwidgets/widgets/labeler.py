@@ -166,6 +166,12 @@ class Labeler(CommandWidget):
         self.terms = ""
         self._advance(self._next_open(None))
 
+    def close(self) -> None:
+        """Close the widget and give back the chunk leased to this labeler."""
+        if self._order is None and not self.terms:
+            self.store.release(self.task, self.labeler)
+        super().close()
+
     # -- front-end commands ------------------------------------------------------------------------
     def _on_submit(self, answers: dict[str, Any], force: bool = False,
                    time_spent: float | None = None) -> dict[str, Any]:  # fmt: skip

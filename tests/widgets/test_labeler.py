@@ -97,7 +97,12 @@ def test_reopening_resumes_at_the_first_unanswered_chunk(store: LabelStore) -> N
     ids = store.chunk_order()
     submit(w, 1, has_clause="no")
     submit(w, 2, has_clause="no")
+    # the chunk on screen is leased to alice (one labeler per chunk) until she closes the widget
+    assert lw.Labeler(store, TASK, labeler="bob").chunk_id == ids[3]
     w.close()
+    carl = lw.Labeler(store, TASK, labeler="carl")
+    assert carl.chunk_id == ids[2]
+    carl.close()
     again = lw.Labeler(LabelStore(store._url), TASK, labeler="alice")
     assert again.chunk_id == ids[2]
     assert again.progress["done"] == 2
