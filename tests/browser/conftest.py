@@ -61,7 +61,7 @@ class JupyterServer:
         nbformat.write(nb, self.root / name)
 
 
-def _start(ui: str, base: Path) -> JupyterServer:
+def _start(ui: str, base: Path, *, theme: str | None = None) -> JupyterServer:
     for sub in ("root", "jcfg", "jdata", "jrt", "ipython", "workspaces"):
         (base / sub).mkdir(parents=True, exist_ok=True)
     settings = base / "user-settings"
@@ -69,6 +69,7 @@ def _start(ui: str, base: Path) -> JupyterServer:
         "@jupyterlab/apputils-extension/notification.jupyterlab-settings":
             {"fetchNews": "false", "checkForUpdates": False},
         "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"},
+        **({"@jupyterlab/apputils-extension/themes.jupyterlab-settings": {"theme": theme}} if theme else {}),
     }.items():  # fmt: skip
         target = settings / plugin
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -127,6 +128,18 @@ def jupyter(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[JupyterS
     shutil.copy(server.log, ARTIFACTS / f"{request.node.name}-server.log".replace("/", "_"))
 
 
+@pytest.fixture
+def dark_jupyter(tmp_path: Path) -> Iterator[JupyterServer]:
+    """JupyterLab with its dark theme."""
+    need(
+        Path(CHROMIUM).exists(),
+        f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)",
+    )
+    server = _start("lab", tmp_path, theme="JupyterLab Dark")
+    yield server
+    _stop(server)
+
+
 @dataclass
 class BrowserPage:
     page: object
@@ -135,7 +148,7 @@ class BrowserPage:
 
 
 @pytest.fixture
-def browser_page(request: pytest.FixtureRequest, jupyter: JupyterServer) -> Iterator[BrowserPage]:
+def browser_page(request: pytest.FixtureRequest) -> Iterator[BrowserPage]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
