@@ -229,3 +229,13 @@ def test_no_document_is_in_two_splits(tmp_path_factory, items, split, seed) -> N
             assert not docs[a] & docs[b]
     assert sum(report.counts.values()) == len(items)
     assert report.counts == run(store, "csv", path / "again", split=split, seed=seed).counts
+
+
+def test_presidio_redactor_names_its_extra() -> None:
+    try:
+        import presidio_analyzer  # noqa: F401
+    except ImportError:
+        with pytest.raises(ImportError, match="'presidio' extra"):
+            lw.redact.presidio()
+    else:  # installed: it redacts an email address
+        assert "jane@example.com" not in lw.redact.presidio()("Write to jane@example.com")
