@@ -57,7 +57,7 @@ def presidio(language: str = "en", entities: list[str] | None = None) -> Callabl
         from presidio_anonymizer import AnonymizerEngine
     except ImportError:
         raise ImportError(
-            "presidio() needs presidio: pip install 'labelwidgets[presidio]'"
+            "presidio() needs the 'presidio' extra: pip install 'labelwidgets[presidio]'"
         ) from None
     analyzer, anonymizer = AnalyzerEngine(), AnonymizerEngine()
 
