@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+from tqdm.auto import tqdm
 
 from labelwidgets._warnings import LabelwidgetsWarning
 from labelwidgets.compare import answers_equal
@@ -87,6 +88,7 @@ def export(
     system_prompt: str | None = None,
     prompt_version: str | Mapping[str, str] | None = None,
     questions: list[str] | None = None,
+    progress: bool = True,
 ) -> ExportReport:
     """Write the labels of ``task`` as training data into the folder ``path``.
 
@@ -111,6 +113,10 @@ def export(
         A callable applied to prompts and answers, e.g. ``lw.redact.basic()``.
     system_prompt
         An optional system message.
+    questions
+        Only these questions (default: every question of the task).
+    progress
+        Show a progress bar on large exports.
     prompt_version
         Which stored prompt template renders the user turn (label or id, or ``{question: …}``);
         default: the newest stored version per question, else the default template — the prompt
@@ -128,7 +134,7 @@ def export(
         raise ValueError(f"nothing to export from task {task.name!r} with answers={answers!r}: "
                          + ("no reviewed or gold answers yet (review first, or use answers='all')"
                             if answers == "adjudicated" else "no answers match"))  # fmt: skip
-    rows = _rows(store, task, selected, unknown_text, prompt_version)
+    rows = _rows(store, task, selected, unknown_text, prompt_version, progress)
     if format in ("dpo", "hf-dpo"):
         rows, no_pair = _with_rejected(store, task, rows, unknown_text)
         dropped.append(("no model answer that differs from the label (no DPO pair)", no_pair))
@@ -257,14 +263,15 @@ def answer_text(value: Any, unknown_text: str) -> str:
 
 
 def _rows(store: Any, task: Task, selected: pd.DataFrame, unknown_text: str,
-          prompt_version: Any) -> list[Row]:  # fmt: skip
+          prompt_version: Any, progress: bool = False) -> list[Row]:  # fmt: skip
     templates = _templates(store, task, prompt_version)
     chunk_text = dict(
         store.chunks(chunk_ids=sorted(set(selected["chunk_id"])))[["chunk_id", "text"]].values
     )
     prompts: dict[tuple[str, str], str] = {}
     rows = []
-    for r in selected.itertuples(index=False):
+    for r in tqdm(selected.itertuples(index=False), total=len(selected), desc="export", unit="row",
+                  disable=not progress or len(selected) < 50_000):  # fmt: skip
         key = (r.chunk_id, r.question)
         if key not in prompts:  # many labelers share one prompt
             prompts[key] = render(
