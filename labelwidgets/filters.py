@@ -76,12 +76,3 @@ def regex(pattern: str, *, flags: int = re.IGNORECASE | re.MULTILINE) -> Filter:
 def min_chars(n: int) -> Filter:
     """Keep chunks with at least ``n`` non-space characters."""
     return Filter(f"min_chars({n})", lambda t: sum(not c.isspace() for c in t) >= n)
-
-
-def highlight_terms(keep: object) -> list[str]:
-    """The keywords of a ``keywords`` filter (for highlighting in the widget); [] otherwise."""
-    found = re.findall(r"keywords\((\[.*?\])\)", repr(keep))
-    terms: list[str] = []
-    for group in found:
-        terms += re.findall(r"'((?:[^'\\]|\\.)*)'", group)
-    return terms
