@@ -44,7 +44,8 @@ def _doc_of_chunks(conn: Connection, chunk_ids: pd.Series) -> dict[str, str]:
     c = t.chunks
     wanted = chunk_ids.unique()
     if len(wanted) > 5_000:
-        return dict(conn.execute(select(c.c.chunk_id, c.c.doc_id)).all())
+        result = conn.execute(select(c.c.chunk_id, c.c.doc_id))
+        return dict(result.cursor.fetchall() if result.cursor is not None else [])
     found: dict[str, str] = {}
     for i in range(0, len(wanted), 500):
         batch = [str(x) for x in wanted[i : i + 500]]
@@ -214,10 +215,12 @@ class ViewsMixin:
         chunk_id, doc_id, question, labeler, answer, is_unknown, forced, comment, time_spent,
         event_id, created_at. Rows are grouped by task and chunk (not in time order)."""
         ca, c = t.current_answers, t.chunks
-        query = select(ca.c.task_id.label("task"), ca.c.chunk_id, ca.c.question, ca.c.labeler,
-                       ca.c.value, ca.c.is_unknown, ca.c.forced, ca.c.comment, ca.c.time_spent,
-                       ca.c.event_id, ca.c.created_at)  # fmt: skip
-        query = _filtered(query, {ca.c.task_id: self._task_name(task), ca.c.question: question,
+        name = self._task_name(task)
+        # with a task given the column is constant: filled in below instead of read a million times
+        columns = [] if name is not None else [ca.c.task_id.label("task")]
+        query = select(*columns, ca.c.chunk_id, ca.c.question, ca.c.labeler, ca.c.value, ca.c.is_unknown,
+                       ca.c.forced, ca.c.comment, ca.c.time_spent, ca.c.event_id, ca.c.created_at)  # fmt: skip
+        query = _filtered(query, {ca.c.task_id: name, ca.c.question: question,
                                   ca.c.labeler: labeler, ca.c.chunk_id: chunk_id})  # fmt: skip
         if doc_id is not None:
             query = query.where(ca.c.chunk_id.in_(select(c.c.chunk_id).where(c.c.doc_id == doc_id)))
@@ -225,6 +228,8 @@ class ViewsMixin:
             frame = _frame(conn, query)
             # mapping chunk -> document in pandas is cheaper than a join per answer row
             docs = _doc_of_chunks(conn, frame["chunk_id"])
+        if name is not None:
+            frame.insert(0, "task", pd.Series(name, index=frame.index, dtype=object))
         frame.insert(2, "doc_id", frame["chunk_id"].map(docs).astype(object))
         frame["event_id"] = frame["event_id"].astype("int64")
         frame = _answers_column(frame)
