@@ -1,7 +1,37 @@
 """Models that answer prompts: any callable, any OpenAI-compatible endpoint, local transformers.
 
-Every adapter has a ``name`` (recorded on each suggestion) and ``answer(prompts)``, which returns
-one :class:`ModelAnswer` per prompt, in order, never raising for a single failed item.
+Every adapter has a ``name`` (recorded on each suggestion, part of the cache key) and a batched
+``answer(prompts) -> list[ModelAnswer]`` that returns one answer per prompt, in order, and never
+raises for a single failed item (the item's ``error`` says what went wrong).
+
+Usage
+-----
+A deterministic function (rules, a local model you already call from Python, tests)::
+
+    import labelwidgets as lw
+
+    model = lw.models.Callable(lambda prompt: "the laws of Texas", name="rules-v1")
+
+Any OpenAI-compatible server (``pip install 'labelwidgets[openai]'``); the key is read from the
+environment variable named by ``api_key_env`` and never shown or stored::
+
+    model = lw.models.OpenAIChat("gpt-4o-mini")                     # OPENAI_API_KEY
+    model = lw.models.OpenAIChat("meta-llama/Llama-3.1-8B-Instruct",
+                                 base_url="http://localhost:8000/v1")  # vLLM
+    model = lw.models.OpenAIChat("llama3.1:8b", base_url="http://localhost:11434/v1",
+                                 max_concurrency=2, timeout=120)     # Ollama
+
+A model saved on this machine (``pip install 'labelwidgets[hf]' transformers``; never
+downloads)::
+
+    model = lw.models.Transformers("/models/qwen2.5-0.5b-instruct")
+
+Then ask it every question about every chunk and score prompt versions against gold::
+
+    lw.prelabel(store, task, model)
+    lw.prompt_report(store, task, "governing_law")
+
+Your own class works too: anything with ``name`` and ``answer(prompts)`` is a :class:`Model`.
 """
 
 from __future__ import annotations

@@ -2,44 +2,69 @@
 
 from __future__ import annotations
 
+import email.utils
+import logging
 import os
 import random
-import threading
+import re
 import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from labelwidgets.models.base import ModelAnswer
 
+log = logging.getLogger("labelwidgets.models")
+
 _RETRY_STATUS = {408, 409, 425, 429, 500, 502, 503, 504}
+_MAX_RETRY_AFTER = 60.0
+_MASK = "***"
 
 
 class OpenAIChat:
     """Chat completions over HTTP with bounded concurrency, timeouts and retries.
 
+    Speaks the ``/chat/completions`` API with ``httpx`` (the ``[openai]`` extra), so it works with
+    OpenAI and with any server that copies its API: vLLM, Ollama, llama.cpp, LM Studio, TGI.
+
     Parameters
     ----------
     model
-        The model name the server expects.
+        The model name the server expects (also the name recorded on suggestions).
     base_url
-        The API root, e.g. ``"http://localhost:8000/v1"`` for vLLM (default: OpenAI's).
+        The API root, e.g. ``"http://localhost:8000/v1"`` for vLLM or
+        ``"http://localhost:11434/v1"`` for Ollama (default: OpenAI's).
     api_key_env
         Name of the environment variable holding the key. The key is read from the environment
-        only and never appears in reprs, errors, logs or the store.
+        at request time only, is never kept on the object, and is masked in errors and logs; it
+        never reaches the store. Local servers usually need none.
     max_concurrency
         Requests in flight at once.
     timeout
-        Seconds per request.
+        Seconds per request (connect, send and each wait for the server).
     retries
-        Extra attempts on 429, 5xx, timeouts and connection errors, with exponential backoff and
-        jitter (``Retry-After`` is honoured).
+        Extra attempts on 408/409/425/429/5xx, timeouts, connection errors and malformed replies,
+        with exponential backoff and jitter; a ``Retry-After`` header (seconds or a date, up to
+        60 s) is honoured. Other 4xx errors are not retried.
+    temperature, max_tokens, system_prompt
+        Sent with every request (``max_tokens=None`` leaves it to the server).
+    backoff
+        Base delay in seconds: attempt ``k`` waits ``backoff * 2**k``, times a random 0.5–1.5.
+
+    Examples
+    --------
+    >>> model = OpenAIChat("llama3.1:8b", base_url="http://localhost:11434/v1")
+    >>> model
+    OpenAIChat(model='llama3.1:8b', base_url='http://localhost:11434/v1', api_key_env='OPENAI_API_KEY')
+
+    ``model.answer(["Say hi"])`` then returns ``[ModelAnswer(text='Hi!', ...)]``; a request that
+    still fails after its retries comes back with ``error`` set instead of raising.
     """
 
     def __init__(
         self,
         model: str,
-        *,
         base_url: str | None = None,
+        *,
         api_key_env: str = "OPENAI_API_KEY",
         max_concurrency: int = 4,
         timeout: float = 60,
@@ -55,8 +80,16 @@ class OpenAIChat:
             raise ImportError(
                 "OpenAIChat needs the 'openai' extra: pip install 'labelwidgets[openai]'"
             ) from None
-        if max_concurrency < 1:
-            raise ValueError(f"max_concurrency must be >= 1, got {max_concurrency}")
+        if not isinstance(model, str) or not model.strip():
+            raise ValueError("OpenAIChat: model must be a non-empty model name")
+        if not isinstance(max_concurrency, int) or max_concurrency < 1:
+            raise ValueError(
+                f"OpenAIChat: max_concurrency must be an int >= 1, got {max_concurrency!r}"
+            )
+        if not timeout or timeout <= 0:
+            raise ValueError(f"OpenAIChat: timeout must be > 0 seconds, got {timeout!r}")
+        if not isinstance(retries, int) or retries < 0:
+            raise ValueError(f"OpenAIChat: retries must be an int >= 0, got {retries!r}")
         self.model = model
         self.base_url = (base_url or "https://api.openai.com/v1").rstrip("/")
         self.api_key_env = api_key_env
@@ -69,47 +102,50 @@ class OpenAIChat:
         self.backoff = backoff
         self.name = model
         if self.base_url.startswith("https://api.openai.com") and not os.environ.get(api_key_env):
-            raise ValueError(f"set the environment variable {api_key_env} to your API key")
+            raise ValueError(
+                f"OpenAIChat: set the environment variable {api_key_env} to your API key"
+            )
 
     def __repr__(self) -> str:
-        return f"OpenAIChat(model={self.model!r}, base_url={self.base_url!r}, api_key_env={self.api_key_env!r})"
-
-    def _headers(self) -> dict[str, str]:
-        key = os.environ.get(self.api_key_env)
-        return {"Authorization": f"Bearer {key}"} if key else {}
+        return (f"OpenAIChat(model={self.model!r}, base_url={_without_userinfo(self.base_url)!r}, "
+                f"api_key_env={self.api_key_env!r})")  # fmt: skip
 
     def answer(self, prompts: list[str]) -> list[ModelAnswer]:
+        """One :class:`ModelAnswer` per prompt, in order, at most ``max_concurrency`` at a time.
+
+        Never raises for a failed request: after its retries the item comes back with ``error``.
+        """
         import httpx
 
-        local = threading.local()
-
-        def client() -> httpx.Client:
-            if not hasattr(local, "client"):
-                local.client = httpx.Client(timeout=self.timeout)
-            return local.client
-
-        with ThreadPoolExecutor(max_workers=self.max_concurrency) as pool:
-            return list(pool.map(lambda p: self._one(client(), p), prompts))
+        if not prompts:
+            return []
+        limits = httpx.Limits(max_connections=self.max_concurrency,
+                              max_keepalive_connections=self.max_concurrency)  # fmt: skip
+        with (
+            httpx.Client(timeout=self.timeout, limits=limits) as client,
+            ThreadPoolExecutor(max_workers=min(self.max_concurrency, len(prompts))) as pool,
+        ):
+            return list(pool.map(lambda p: self._one(client, p), prompts))
 
     def _one(self, client: Any, prompt: str) -> ModelAnswer:
         import httpx
 
         messages = [{"role": "system", "content": self.system_prompt}] if self.system_prompt else []
         messages.append({"role": "user", "content": prompt})
-        body: dict[str, Any] = {
-            "model": self.model,
-            "messages": messages,
-            "temperature": self.temperature,
-        }
+        body: dict[str, Any] = {"model": self.model, "messages": messages,
+                                "temperature": self.temperature}  # fmt: skip
         if self.max_tokens:
             body["max_tokens"] = self.max_tokens
+        key = os.environ.get(self.api_key_env) or None
+        headers = {"Authorization": f"Bearer {key}"} if key else {}
         error = "no attempt made"
         for attempt in range(self.retries + 1):
             started = time.perf_counter()
             wait = self.backoff * (2**attempt) * (0.5 + random.random())
             try:
-                response = client.post(f"{self.base_url}/chat/completions", json=body,
-                                       headers=self._headers())  # fmt: skip
+                response = client.post(
+                    f"{self.base_url}/chat/completions", json=body, headers=headers
+                )
             except httpx.TimeoutException:
                 error = f"timed out after {self.timeout:g} s"
             except httpx.HTTPError as exc:
@@ -117,28 +153,63 @@ class OpenAIChat:
             else:
                 latency = (time.perf_counter() - started) * 1000
                 if response.status_code == 200:
-                    return _reply(response, latency)
-                error = f"HTTP {response.status_code}: {response.text[:200]}"
-                if response.status_code not in _RETRY_STATUS:
-                    return ModelAnswer(None, error, latency)
-                wait = max(wait, _retry_after(response))
+                    text, error = _content(response, key)
+                    if error is None:
+                        # a short "key" (Ollama's "ollama") is no secret and may be a real word
+                        secret = key if key and len(key) >= 8 else None
+                        return ModelAnswer(_masked(text, secret), None, latency, self.name)
+                else:
+                    error = f"HTTP {response.status_code}: {_error_message(response, key)}"
+                    if response.status_code not in _RETRY_STATUS:
+                        return ModelAnswer(None, _masked(error, key), latency, self.name)
+                    wait = max(wait, _retry_after(response.headers.get("retry-after")))
             if attempt < self.retries:
+                log.info("%s: %s; retrying in %.2f s", self.name, _masked(error, key), wait)
                 time.sleep(wait)
-        return ModelAnswer(None, f"{error} (after {self.retries + 1} attempts)")
+        error = _masked(f"{error} (after {self.retries + 1} attempts)", key)
+        log.warning("%s: %s", self.name, error)
+        return ModelAnswer(None, error, None, self.name)
 
 
-def _retry_after(response: Any) -> float:
-    try:
-        return min(float(response.headers.get("retry-after", 0)), 60.0)
-    except ValueError:
+def _retry_after(value: str | None) -> float:
+    """Seconds to wait from a ``Retry-After`` header (delay seconds or an HTTP date)."""
+    if not value:
         return 0.0
+    try:
+        seconds = float(value)
+    except ValueError:
+        try:
+            when = email.utils.parsedate_to_datetime(value)
+        except (TypeError, ValueError):
+            return 0.0
+        seconds = when.timestamp() - time.time()
+    return min(max(seconds, 0.0), _MAX_RETRY_AFTER)
 
 
-def _reply(response: Any, latency: float) -> ModelAnswer:
+def _content(response: Any, key: str | None) -> tuple[str, str | None]:
+    """The reply text, or an error naming what is wrong with the response."""
     try:
         content = response.json()["choices"][0]["message"]["content"]
     except (ValueError, KeyError, IndexError, TypeError):
-        return ModelAnswer(None, f"malformed response: {response.text[:200]!r}", latency)
+        return "", f"malformed response: {_masked(response.text, key)[:200]!r}"
     if not isinstance(content, str):
-        return ModelAnswer(None, "malformed response: the message has no text content", latency)
-    return ModelAnswer(content, None, latency)
+        return "", "malformed response: the message has no text content"
+    return content, None
+
+
+def _error_message(response: Any, key: str | None) -> str:
+    try:
+        message = response.json()["error"]["message"]
+    except (ValueError, KeyError, TypeError):
+        message = response.text
+    return _masked(str(message), key)[:300]
+
+
+def _masked(text: str, key: str | None) -> str:
+    # a server may echo the request (headers included) in an error body; mask before any
+    # truncation, or half a key survives
+    return text.replace(key, _MASK) if key and text else text
+
+
+def _without_userinfo(url: str) -> str:
+    return re.sub(r"//[^/@]*@", f"//{_MASK}@", url)

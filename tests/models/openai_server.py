@@ -1,7 +1,10 @@
 """A real HTTP server on 127.0.0.1 that speaks the OpenAI chat-completions API, for the tests.
 
 It answers deterministically from the prompt (the "law" named in the text, or NOT_IN_TEXT), and
-can be told to fail (status codes, in order), stall, or return garbage."""
+can be told, request by request (``server.script``), to fail with a status code (429s carry
+``Retry-After: server.retry_after``), to stall past the client's timeout, to return garbage, or
+to fail with an error body that echoes the request headers (as some proxies do). It records every
+request body, Authorization header and arrival time, and the most requests ever in flight."""
 
 from __future__ import annotations
 
@@ -29,8 +32,12 @@ class FakeOpenAI(ThreadingHTTPServer):
 
     def __init__(self) -> None:
         super().__init__(("127.0.0.1", 0), _Handler)
-        self.script: deque[Any] = deque()  # per request: int status, "stall", "garbage" or "ok"
+        # per request: int status, "stall", "garbage", "echo" or "ok" (the default)
+        self.script: deque[Any] = deque()
         self.stall_s = 5.0
+        self.hold_s = 0.02  # every request takes this long, so concurrent ones overlap
+        self.retry_after = "0"
+        self.arrivals: list[float] = []
         self.requests: list[dict[str, Any]] = []
         self.auth_headers: list[str] = []
         self.in_flight = 0
@@ -55,15 +62,21 @@ class _Handler(BaseHTTPRequestHandler):
         with server.lock:
             server.requests.append(body)
             server.auth_headers.append(self.headers.get("Authorization", ""))
+            server.arrivals.append(time.monotonic())
             action = server.script.popleft() if server.script else "ok"
             server.in_flight += 1
             server.max_in_flight = max(server.max_in_flight, server.in_flight)
         try:
-            time.sleep(0.02)  # let concurrent requests overlap
+            time.sleep(server.hold_s)
             if action == "stall":
                 time.sleep(server.stall_s)
             if isinstance(action, int):
-                self._send(action, {"error": {"message": "try again"}}, {"Retry-After": "0"})
+                headers = {"Retry-After": server.retry_after} if action == 429 else {}
+                self._send(action, {"error": {"message": "try again"}}, headers)
+            elif action == "echo":
+                # like a proxy that quotes the request, key and all
+                headers = {"Authorization": self.headers.get("Authorization"), **self.headers}
+                self._send(500, {"error": {"message": f"bad gateway; request headers: {headers}"}})
             elif action == "garbage":
                 self._send(200, None, raw=b"<html>oops</html>")
             else:

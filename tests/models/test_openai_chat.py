@@ -1,16 +1,19 @@
-"""OpenAIChat against a real HTTP server on 127.0.0.1."""
+"""OpenAIChat against a real HTTP server on 127.0.0.1; the Transformers adapter's local-only rule."""
 
 from __future__ import annotations
 
+import importlib.util
 import logging
 from pathlib import Path
 
 import pytest
 
 import labelwidgets as lw
+from labelwidgets.models.openai_chat import _retry_after
 from tests.models.openai_server import FakeOpenAI
 
 SECRET = "sk-test-5ecr3t-never-show-me"
+LAW = '"""This is governed by the laws of Texas."""'
 
 
 @pytest.fixture
@@ -24,31 +27,58 @@ def test_answers_come_back_in_order_with_the_key_sent(model, fake_openai: FakeOp
     prompts = [f'Text:\n"""\nThis is governed by the laws of State {i}.\n"""' for i in range(10)]
     answers = model.answer(prompts)
     assert [a.text for a in answers] == [f"the laws of State {i}" for i in range(10)]
-    assert all(a.error is None and a.latency_ms > 0 for a in answers)
+    assert all(a.error is None and a.latency_ms > 0 and a.model == "test-model" for a in answers)
     assert set(fake_openai.auth_headers) == {f"Bearer {SECRET}"}
+    assert fake_openai.requests[0]["model"] == "test-model"
+    assert fake_openai.requests[0]["temperature"] == 0
 
 
 def test_concurrency_limit_is_honoured(model, fake_openai: FakeOpenAI) -> None:
+    fake_openai.hold_s = 0.1
     model.answer(["x"] * 12)
     assert fake_openai.max_in_flight == 3
+    assert len(fake_openai.requests) == 12
 
 
 def test_429_and_5xx_are_retried(model, fake_openai: FakeOpenAI) -> None:
     fake_openai.script.extend([429, 500, "ok"])
     model.max_concurrency = 1
-    (answer,) = model.answer(['"""governed by the laws of Texas."""'])
-    assert answer.text == "the laws of Texas"
+    (answer,) = model.answer([LAW])
+    assert answer.text == "the laws of Texas" and answer.error is None
     assert len(fake_openai.requests) == 3
+
+
+def test_retry_after_is_honoured(model, fake_openai: FakeOpenAI) -> None:
+    fake_openai.retry_after = "1"  # the model's own backoff is 0.01 s
+    fake_openai.script.extend([429, "ok"])
+    (answer,) = model.answer([LAW])
+    assert answer.text == "the laws of Texas"
+    first, second = fake_openai.arrivals
+    assert second - first >= 0.95
+
+
+def test_retry_after_header_forms() -> None:
+    assert _retry_after("2") == 2.0
+    assert _retry_after("Wed, 21 Oct 2015 07:28:00 GMT") == 0.0  # a date in the past: go now
+    assert _retry_after("99999") == 60.0  # capped
+    assert _retry_after("soon") == 0.0 and _retry_after(None) == 0.0
 
 
 def test_failures_are_reported_not_raised(model, fake_openai: FakeOpenAI) -> None:
     model.max_concurrency = 1
-    fake_openai.script.extend([503, 503, 503, "garbage", 400])
+    fake_openai.script.extend([503, 503, 503, "garbage", "garbage", "garbage", 400])
     out = model.answer(["a", "b", "c"])
-    assert "HTTP 503" in out[0].error and "after 3 attempts" in out[0].error
-    assert "malformed response" in out[1].error
-    assert out[2].error.startswith("HTTP 400")  # a client error is not retried
-    assert len(fake_openai.requests) == 5
+    assert "HTTP 503: try again" in out[0].error and "after 3 attempts" in out[0].error
+    assert "malformed response" in out[1].error and "after 3 attempts" in out[1].error
+    assert out[2].error == "HTTP 400: try again"  # a client error is not retried
+    assert all(a.text is None for a in out)
+    assert len(fake_openai.requests) == 7
+
+
+def test_garbage_once_is_retried(model, fake_openai: FakeOpenAI) -> None:
+    fake_openai.script.extend(["garbage", "ok"])
+    (answer,) = model.answer([LAW])
+    assert answer.text == "the laws of Texas"
 
 
 def test_a_stalled_request_times_out_and_is_retried(model, fake_openai: FakeOpenAI) -> None:
@@ -60,26 +90,52 @@ def test_a_stalled_request_times_out_and_is_retried(model, fake_openai: FakeOpen
     assert len(fake_openai.requests) == 2
 
 
+def test_a_server_that_is_down_is_an_error_not_an_exception(monkeypatch) -> None:
+    monkeypatch.setenv("LW_TEST_KEY", SECRET)
+    dead = FakeOpenAI()  # bound, never serving, then closed: the port refuses connections
+    url = dead.base_url
+    dead.server_close()
+    model = lw.models.OpenAIChat(
+        "m", base_url=url, api_key_env="LW_TEST_KEY", retries=1, backoff=0.01
+    )
+    (answer,) = model.answer(["x"])
+    assert answer.error.startswith("connection failed: ConnectError")
+
+
 def test_the_key_never_shows(model, fake_openai: FakeOpenAI, sqlite_store, caplog, capsys) -> None:
     caplog.set_level(logging.DEBUG)
-    fake_openai.script.extend([500, 500, 500])
     model.max_concurrency = 1
-    failed = model.answer(["x"])
-    sqlite_store.add_chunks([{"text": "This Agreement is governed by the laws of Texas."}])
+    fake_openai.script.extend(["echo"] * 3)  # the error body quotes the Authorization header
+    (echoed,) = model.answer(["x"])
+    assert "Authorization" in echoed.error and "Bearer ***" in echoed.error
+    sqlite_store.add_chunks([{"text": "This Agreement is governed by the laws of Texas."},
+                             {"text": "Payment is due in 30 days."}])  # fmt: skip
     task = lw.Task("t", [lw.Question("law")])
-    lw.prelabel(sqlite_store, task, model, progress=False)
+    fake_openai.script.extend(["echo"] * 3)
+    summary = lw.prelabel(sqlite_store, task, model, progress=True)
+    assert summary["failed"].tolist() == [1] and summary["ok"].tolist() == [1]
+    stored = sqlite_store.suggestions()
+    assert stored["parse_error"].str.contains("Bearer \\*\\*\\*").sum() == 1
     shown = [
         repr(model),
         str(model.__dict__),
-        failed[0].error,
+        echoed.error,
         caplog.text,
         *capsys.readouterr(),
-        sqlite_store.suggestions().to_string(),
+        stored.to_string(),
         sqlite_store.events().to_string(),
+        repr(summary),
     ]
+    assert "retrying" in caplog.text  # the retries were logged (masked)
     assert all(SECRET not in s for s in shown)
-    database = Path(sqlite_store._url.removeprefix("sqlite:///"))
-    assert SECRET.encode() not in database.read_bytes()
+    sqlite_store.close()
+    for path in Path(sqlite_store._url.removeprefix("sqlite:///")).parent.glob("labels.db*"):
+        assert SECRET.encode() not in path.read_bytes(), path.name
+
+
+def test_repr_hides_credentials_in_the_url() -> None:
+    model = lw.models.OpenAIChat("m", base_url="http://user:hunter2@127.0.0.1:9/v1")
+    assert "hunter2" not in repr(model) and "127.0.0.1:9" in repr(model)
 
 
 def test_missing_key_for_openai_itself_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -88,8 +144,39 @@ def test_missing_key_for_openai_itself_is_a_clear_error(monkeypatch: pytest.Monk
         lw.models.OpenAIChat("gpt-4o-mini")
 
 
-def test_transformers_loads_only_local_models() -> None:
-    with pytest.raises((ImportError, ValueError), match=r"'hf' extra|local models only"):
-        lw.models.Transformers("some-org/some-model-not-on-this-machine")
-    fake_pipeline = lambda prompt, **kw: [{"generated_text": "NOT_IN_TEXT"}]  # noqa: E731
-    assert lw.models.Transformers(fake_pipeline, name="p").answer(["q"])[0].text == "NOT_IN_TEXT"
+@pytest.mark.parametrize(
+    ("kwargs", "problem"),
+    [({"max_concurrency": 0}, "max_concurrency"), ({"timeout": 0}, "timeout"),
+     ({"retries": -1}, "retries"), ({"model": ""}, "model")],
+)  # fmt: skip
+def test_bad_settings_are_named(kwargs, problem) -> None:
+    with pytest.raises(ValueError, match=problem):
+        lw.models.OpenAIChat(**{"model": "m", "base_url": "http://127.0.0.1:9/v1", **kwargs})
+
+
+def test_transformers_loads_only_local_models(tmp_path: Path) -> None:
+    if importlib.util.find_spec("transformers") is None:
+        # the [hf] extra is not installed here: the error says what to install
+        with pytest.raises(ImportError, match=r"'hf' extra.*pip install 'labelwidgets\[hf\]'"):
+            lw.models.Transformers("some-org/some-model-not-on-this-machine")
+    else:
+        with pytest.raises(ValueError, match="loads local models only"):
+            lw.models.Transformers(tmp_path / "no-model-here")
+    with pytest.raises(TypeError, match="pipeline or the path"):
+        lw.models.Transformers(42)
+
+
+def test_transformers_answers_with_a_pipeline_object() -> None:
+    calls = []
+
+    def pipeline(prompt, **kwargs):
+        calls.append(kwargs)
+        if "boom" in prompt:
+            raise RuntimeError("CUDA out of memory")
+        return [{"generated_text": "NOT_IN_TEXT"}]
+
+    model = lw.models.Transformers(pipeline, name="p", max_new_tokens=8)
+    ok, failed = model.answer(["q", "boom"])
+    assert ok.text == "NOT_IN_TEXT" and ok.model == "p"
+    assert failed.error == "RuntimeError: CUDA out of memory"
+    assert calls[0] == {"max_new_tokens": 8, "return_full_text": False}
