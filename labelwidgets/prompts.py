@@ -22,9 +22,11 @@ __all__ = [
     "NOT_IN_TEXT",
     "ParsedAnswer",
     "answer_format",
+    "check_template",
     "default_template",
     "parse_answer",
     "render",
+    "says_unknown",
 ]
 
 NOT_IN_TEXT = "The document does not say."
@@ -49,17 +51,6 @@ Question: {question}
 {answer_format}
 If the text does not contain the answer, reply exactly: {not_in_text}
 Answer:"""
-
-_UNKNOWN_REPLIES = re.compile(
-    r"^(not[ _-]?in[ _-]?(the[ _-]?)?text|n/?a|none|null|unknown|not (specified|stated|mentioned|"
-    r"provided|given|found|available)|no answer|(it )?cannot be determined|i (do not|don't) know|"
-    r"(the )?(document|text|contract|agreement|chunk|passage) does not (say|specify|state|mention|"
-    r"contain|provide)( (it|this|that|the answer|this information))?)$",
-    re.IGNORECASE,
-)
-_DATE_FORMATS = ("%Y-%m-%d", "%B %d, %Y", "%b %d, %Y", "%d %B %Y", "%d %b %Y", "%m/%d/%Y", "%Y/%m/%d",
-                 "%B %d %Y", "%d.%m.%Y")  # fmt: skip
-_NUMBER = re.compile(r"-?\d[\d,]*(?:\.\d+)?|-?\.\d+")
 
 
 def answer_format(question: Question) -> str:
@@ -114,97 +105,266 @@ def render(question: Question, chunk_text: str, template: str | None = None, *,
         choices=", ".join(question.choices),
         answer_format=answer_format(question),
         not_in_text=not_in_text,
-        previous=""
-        if previous is None
-        else ("not in the text" if previous is UNKNOWN else previous),
+        previous=_previous_text(previous),
     )
+
+
+def _previous_text(previous: Any) -> str:
+    if previous is None:
+        return ""
+    if previous is UNKNOWN:
+        return "not in the text"
+    if isinstance(previous, (list, tuple)):
+        return ", ".join(str(p) for p in previous)
+    return str(previous)
 
 
 @dataclass(frozen=True)
 class ParsedAnswer:
-    """A model reply as an answer: ``value`` (UNKNOWN included) or an ``error`` saying why not."""
+    """A model reply as an answer: ``value`` (UNKNOWN included) or an ``error`` saying why not.
+
+    ``raw`` is always the reply exactly as the model gave it.
+    """
 
     value: Any
     error: str | None
     raw: str
 
 
+# Short replies that mean "not in the text" only when they are the whole reply ("Unknown Corp."
+# is a name); sentences that start like a refusal mean it whatever follows.
+_UNKNOWN_WHOLE = re.compile(
+    r"(not[ _-]?in[ _-]?(the[ _-]?)?(text|document|contract|passage)|n/?a|n\.a|none|null|nil|"
+    r"unknown|not applicable|no answer|none (specified|stated|given|mentioned)|"
+    r"(i )?(do not|don't|cannot|can't) (know|tell|say))",
+    re.IGNORECASE,
+)
+_INFO = r"(any |the |this |that |such )?(information|details?|answer|mention|reference|indication)"
+_UNKNOWN_START = re.compile(
+    r"((it is |it's |this is )?not (specified|stated|mentioned|provided|given|found|available|"
+    r"indicated|disclosed|defined|addressed|included|identified)\b|"
+    r"(the |this )?(provided |given )?(document|text|contract|agreement|chunk|passage|excerpt|"
+    r"clause|section|context)s? (?:(does not|doesn't|do not|don't|did not) "
+    r"(say|specify|state|mention|contain|indicate|address|identify|disclose|name|answer|"
+    rf"(provide|include|give|offer) {_INFO})\b|(is|are) silent\b|"
+    rf"(contains?|has|have|provides?|gives?|makes?) no {_INFO}\b)|"
+    r"there (is|are) no (mention|information|indication|reference|answer)\b|"
+    r"no (information|mention|indication|reference) (is |was )?(given|provided|found|of|about|"
+    r"available|in)\b|"
+    r"(i )?(could not|couldn't|cannot|can't) find\b|"
+    r"(it |this |the answer )?(cannot|can't|could not) be (determined|found|answered)\b|"
+    r"(i am |i'm )?unable to (determine|answer|tell|find)\b)",
+    re.IGNORECASE,
+)
+_TRAILER = re.compile(
+    r"\n\s*(\*\*)?(explanation|reasoning|rationale|justification|note|because)\b.*$",
+    re.IGNORECASE | re.DOTALL,
+)
+_PREFIX = re.compile(r"^(\*\*)?(final answer|answer|response|reply)(\*\*)?\s*[:\-]\s*(\*\*)?",
+                     re.IGNORECASE)  # fmt: skip
+
+
 def _clean(raw: str) -> str:
+    """The answer inside a reply: no code fence, "Answer:" prefix, quotes, bold or explanation."""
     text = raw.strip()
-    text = re.sub(r"^```\w*\s*|\s*```$", "", text).strip()
-    text = re.sub(r"^(final answer|answer)\s*[:\-]\s*", "", text, flags=re.IGNORECASE).strip()
-    if len(text) >= 2 and text[0] == text[-1] and text[0] in "\"'`":
-        text = text[1:-1].strip()
+    text = re.sub(r"^```[\w-]*\s*|\s*```$", "", text).strip()
+    text = _TRAILER.sub("", text).strip()
+    text = _PREFIX.sub("", text).strip()
+    json_answer = re.fullmatch(r'\{\s*"answer"\s*:\s*"((?:[^"\\]|\\.)*)"\s*\}', text, re.DOTALL)
+    if json_answer:
+        text = json_answer.group(1).replace('\\"', '"').strip()
+    for _ in range(2):  # "**'x'**"
+        if text.startswith("**") and text.endswith("**") and len(text) > 4:
+            text = text[2:-2].strip()
+        if len(text) >= 2 and (text[0], text[-1]) in _QUOTES:
+            text = text[1:-1].strip()
     return text
 
 
+_QUOTES = {('"', '"'), ("'", "'"), ("`", "`"), ("“", "”"), ("‘", "’"), ("«", "»")}
+
+
+def says_unknown(text: str) -> bool:
+    """Whether a (cleaned) reply means "the text does not contain the answer"."""
+    text = " ".join(text.replace("’", "'").split()).rstrip(" .!")
+    return bool(_UNKNOWN_WHOLE.fullmatch(text) or _UNKNOWN_START.match(text))
+
+
 def parse_answer(question: Question, raw: str | None) -> ParsedAnswer:
-    """Map a model reply onto ``question``'s answer kind; keeps ``raw``."""
+    """Map a model reply onto ``question``'s answer kind.
+
+    Strips code fences, "Answer:" prefixes, quotes and trailing explanations; maps refusals
+    ("NOT_IN_TEXT", "The document does not say", "N/A", "not specified", ...) to
+    :data:`~labelwidgets.UNKNOWN`; maps choices case-, spacing- and punctuation-tolerantly;
+    reads numbers (digits with separators, currency, scale words, number words) and dates (ISO
+    and common written forms). A reply that cannot be read gets ``error`` with the reason.
+
+    Examples
+    --------
+    >>> from labelwidgets import Question
+    >>> parse_answer(Question("kind", kind="choice", choices=["supply", "license"]), " License.").value
+    'license'
+    >>> parse_answer(Question("fee", kind="number"), "USD 1.5 million").value
+    1500000
+    >>> parse_answer(Question("law"), "NOT_IN_TEXT").value
+    UNKNOWN
+    """
     if raw is None or not str(raw).strip():
         return ParsedAnswer(None, "the model replied with nothing", raw or "")
     text = _clean(str(raw))
-    if _UNKNOWN_REPLIES.match(text.rstrip(". ")):
+    if says_unknown(text):
         if question.allow_unknown:
             return ParsedAnswer(UNKNOWN, None, raw)
         return ParsedAnswer(
             None, "the model said the text does not say, but this question needs an answer", raw
         )
     try:
-        value = _PARSERS[question.kind](question, text)
-    except ValueError as exc:
+        value = question.coerce(_PARSERS[question.kind](question, text))
+    except (ValueError, TypeError) as exc:
         return ParsedAnswer(None, str(exc), raw)
     return ParsedAnswer(value, None, raw)
 
 
 def _text(question: Question, text: str) -> str:
-    return text.strip()
+    if not text:
+        raise ValueError("the reply has no answer in it")
+    return text
 
 
 def _choice(question: Question, text: str) -> str:
     wanted = normalize(text)
-    for choice in question.choices:
-        if normalize(choice) == wanted:
-            return choice
-    starts = [
-        c
-        for c in question.choices
-        if wanted.startswith(normalize(c) + " ") or wanted == normalize(c)
-    ]
-    if len(starts) == 1:
-        return starts[0]
+    exact = [c for c in question.choices if normalize(c) == wanted]
+    if exact:
+        return exact[0]
+    # "License agreement", "The answer is license." — one choice named, and only one
+    found = _choices_in(question, wanted)
+    if len(found) == 1:
+        return found[0]
+    if len(found) > 1:
+        raise ValueError(f"{text!r} names more than one of the choices {list(question.choices)}")
     raise ValueError(f"{text!r} is not one of the choices {list(question.choices)}")
 
 
+def _choices_in(question: Question, normalized: str) -> list[str]:
+    return [c for c in question.choices
+            if normalize(c) and re.search(rf"\b{re.escape(normalize(c))}\b", normalized)]  # fmt: skip
+
+
 def _multi_choice(question: Question, text: str) -> list[str]:
-    parts = [p for p in re.split(r",|;|\n|\band\b", text) if p.strip()]
-    picked = {_choice(question, p.strip(" -*•")) for p in parts}
+    rest = f" {normalize(text)} "
+    picked = []
+    # longest first, so "terms and conditions" wins over "terms"
+    for choice in sorted(question.choices, key=lambda c: -len(normalize(c))):
+        pattern = rf" {re.escape(normalize(choice))} "
+        if normalize(choice) and re.search(pattern, rest):
+            picked.append(choice)
+            rest = re.sub(pattern, "  ", rest)
+    leftover = [w for w in rest.split() if w not in {"and", "or", "both", "also"}]
+    if leftover:
+        raise ValueError(f"{text!r} has words that are none of the choices "
+                         f"{list(question.choices)}: {' '.join(leftover)!r}")  # fmt: skip
+    if not picked:
+        raise ValueError(f"{text!r} names none of the choices {list(question.choices)}")
     return [c for c in question.choices if c in picked]
 
 
+_NUMBER = re.compile(
+    r"(?<![\d.])-?(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.\d+)?(?!\d)|(?<![\w.])-?\.\d+"
+)
+_SCALE = {"thousand": 10**3, "million": 10**6, "billion": 10**9, "trillion": 10**12,
+          "k": 10**3, "mm": 10**6, "bn": 10**9}  # fmt: skip
+_UNITS = {w: i for i, w in enumerate((
+    "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
+    "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"))}  # fmt: skip
+_TENS = {w: 10 * (i + 2) for i, w in enumerate(
+    ("twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"))}  # fmt: skip
+
+
 def _number(question: Question, text: str) -> int | float:
-    found = _NUMBER.findall(text)
-    if len(found) != 1:
+    found = list(_NUMBER.finditer(text))
+    if not found:
+        return _number_words(text)
+    if len({m.group() for m in found}) != 1:  # "thirty (30) days ... 30" is still one number
         raise ValueError(f"expected one number, got {text!r}")
-    value = float(found[0].replace(",", ""))
+    match = found[0]
+    value = float(match.group().replace(",", ""))
+    scale = re.match(r"\s*(thousand|million|billion|trillion|bn|mm|k)\b", text[match.end():],
+                     re.IGNORECASE)  # fmt: skip
+    if scale:
+        value *= _SCALE[scale.group(1).lower()]
     return int(value) if value.is_integer() else value
 
 
+def _number_words(text: str) -> int:
+    """ "twelve", "thirty-six", "one hundred and five", "two million" (whole numbers)."""
+    words = re.findall(r"[a-z]+", text.lower().replace("-", " "))
+    total, current, seen = 0, 0, False
+    for word in words:
+        if word in _UNITS:
+            current += _UNITS[word]
+        elif word in _TENS:
+            current += _TENS[word]
+        elif word == "hundred":
+            current = max(current, 1) * 100
+        elif word in ("thousand", "million", "billion", "trillion"):
+            total += max(current, 1) * _SCALE[word]
+            current = 0
+        elif word == "and" or not seen:
+            continue  # "about twelve", "one hundred and five"
+        else:
+            break  # "twelve months": the number is over
+        seen = True
+    if not seen:
+        raise ValueError(f"expected a number, got {text!r}")
+    return total + current
+
+
 def _rating(question: Question, text: str) -> int:
-    value = _number(question, text)
     low, high = question.scale
+    out_of = re.fullmatch(rf"\s*(\d+)\s*(?:/|out of|of)\s*{high}\s*\.?\s*", text)
+    value = int(out_of.group(1)) if out_of else _number(question, text)
     if value != int(value) or not low <= value <= high:
         raise ValueError(f"{text!r} is not a whole number from {low} to {high}")
     return int(value)
 
 
+_MONTHS = {name: i for i, name in enumerate(("january", "february", "march", "april", "may", "june",
+    "july", "august", "september", "october", "november", "december"), start=1)}  # fmt: skip
+_MONTHS |= {name[:3]: i for name, i in list(_MONTHS.items())} | {"sept": 9}
+_MONTH = r"(?P<month>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
+_DAY = r"(?P<day>\d{1,2})(?:st|nd|rd|th)?"
+_YEAR = r"(?P<year>\d{4})"
+_DATE_PATTERNS = [
+    re.compile(r"(?<!\d)(?P<year>\d{4})[-/.](?P<month>\d{1,2})[-/.](?P<day>\d{1,2})(?!\d)"),
+    re.compile(rf"\b{_MONTH}\s+{_DAY},?\s+{_YEAR}\b", re.IGNORECASE),
+    re.compile(rf"\b{_DAY}(?:\s+day)?\s+(?:of\s+)?{_MONTH},?\s+{_YEAR}\b", re.IGNORECASE),
+    # numeric day/month: US order with slashes, day first with dots (German, French forms)
+    re.compile(r"(?<!\d)(?P<month>\d{1,2})/(?P<day>\d{1,2})/(?P<year>\d{4})(?!\d)"),
+    re.compile(r"(?<!\d)(?P<day>\d{1,2})\.(?P<month>\d{1,2})\.(?P<year>\d{4})(?!\d)"),
+]
+
+
 def _date(question: Question, text: str) -> str:
-    candidate = re.sub(r"(\d)(st|nd|rd|th)\b", r"\1", text.strip().rstrip("."))
-    for fmt in _DATE_FORMATS:
-        try:
-            return dt.datetime.strptime(candidate, fmt).date().isoformat()
-        except ValueError:
-            continue
-    raise ValueError(f"{text!r} is not a date this parser knows (use YYYY-MM-DD)")
+    found, spans = set(), []
+    for pattern in _DATE_PATTERNS:
+        for m in pattern.finditer(text):
+            if any(m.start() < end and start < m.end() for start, end in spans):
+                continue  # "2021-03-04" is not also read as something else
+            month, day_number = m.group("month"), int(m.group("day"))
+            month_number = int(month) if month.isdigit() else _MONTHS[month.lower().rstrip(".")]
+            if month_number > 12 and day_number <= 12 and "/" in m.group():
+                month_number, day_number = day_number, month_number  # 13/04/2021 is day first
+            try:
+                day = dt.date(int(m.group("year")), month_number, day_number)
+            except ValueError:
+                raise ValueError(f"{m.group()!r} is not a real date") from None
+            found.add(day.isoformat())
+            spans.append(m.span())
+    if len(found) > 1:
+        raise ValueError(f"{text!r} has more than one date: {sorted(found)}")
+    if not found:
+        raise ValueError(f"{text!r} is not a date this parser knows (use YYYY-MM-DD)")
+    return found.pop()
 
 
 _PARSERS = {"text": _text, "choice": _choice, "multi_choice": _multi_choice, "number": _number,
