@@ -4,7 +4,7 @@ A template is a ``str.format`` string with these fields: ``{chunk}`` (the chunk 
 ``{question}`` (the question's model prompt), ``{instructions}`` (the labeler instructions),
 ``{choices}``, ``{answer_format}`` (how to reply for this kind of question), ``{not_in_text}``
 (the exact reply meaning "the text does not say") and ``{previous}`` (the answer to the question
-this one depends on, for chained questions).
+this one depends on, for chained questions; a question's ``prompt`` may use it too).
 """
 
 from __future__ import annotations
@@ -70,8 +70,18 @@ def answer_format(question: Question) -> str:
 
 
 def default_template(question: Question) -> str:
-    """The template used when no prompt version was stored for ``question``."""
-    return DEFAULT_TEMPLATE
+    """The template used when no prompt version was stored for ``question``.
+
+    It asks ``question.prompt`` about ``{chunk}`` in the answer format of the question's kind and
+    says how to reply when the text does not contain the answer. A chained question (``when=``)
+    is also shown the answer it depends on, unless its prompt already places ``{previous}``.
+    """
+    if question.when is None or "{previous}" in question.prompt:
+        return DEFAULT_TEMPLATE
+    gate = question.when[0].replace("_", " ")
+    return DEFAULT_TEMPLATE.replace(
+        "Question: {question}", f"Already answered ({gate}): {{previous}}\nQuestion: {{question}}"
+    )
 
 
 def check_template(template: str) -> None:
@@ -100,7 +110,10 @@ def render(question: Question, chunk_text: str, template: str | None = None, *,
     check_template(template)
     return template.format(
         chunk=chunk_text,
-        question=question.prompt or question.instructions or question.name.replace("_", " "),
+        # a question's own prompt may place the earlier answer too: "Which law? ({previous})"
+        question=(
+            question.prompt or question.instructions or question.name.replace("_", " ")
+        ).replace("{previous}", _previous_text(previous)),
         instructions=question.instructions,
         choices=", ".join(question.choices),
         answer_format=answer_format(question),

@@ -19,6 +19,8 @@ from typing import Any
 
 def deterministic_reply(prompt: str) -> str:
     text = prompt.split('"""')[1] if '"""' in prompt else prompt
+    if "SCRAMBLED" in text:  # a model having a bad day: a reply no parser can read
+        return "lorem ipsum dolor"
     if "Reply with exactly one of: yes, no" in prompt:
         return "Yes." if "governed by" in text else "no"
     found = re.search(

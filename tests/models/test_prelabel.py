@@ -122,3 +122,87 @@ def test_prompt_report_on_a_hand_computed_example(store) -> None:
         ids[2]: "tie",
         ids[3]: "tie",
     }
+
+
+def test_a_dependent_question_brings_its_gate(store, fake_openai: FakeOpenAI) -> None:
+    model = lw.models.OpenAIChat("m", base_url=fake_openai.base_url, backoff=0.01)
+    summary = lw.prelabel(store, TASK, model, questions="governing_law", progress=False)
+    assert summary["question"].tolist() == ["has_clause", "governing_law"]
+    assert summary["asked"].tolist() == [3, 2]
+    # the dependent prompt is rendered with the gate's answer as {previous}
+    asked = [r["messages"][-1]["content"] for r in fake_openai.requests]
+    assert sum(p.startswith("Read the text") and "Which law governs? yes" in p for p in asked) == 2
+    steps = store.suggestions(TASK).groupby("question")["chain_step"].unique()
+    assert steps["has_clause"].tolist() == [0] and steps["governing_law"].tolist() == [1]
+
+
+def test_failures_garbage_and_stalls_never_stop_the_run(store, fake_openai: FakeOpenAI) -> None:
+    store.add_chunks([{"text": "SCRAMBLED governed by nothing"}])
+    model = lw.models.OpenAIChat("m", base_url=fake_openai.base_url, max_concurrency=1, timeout=0.5,
+                                 retries=1, backoff=0.01)  # fmt: skip
+    fake_openai.stall_s = 2
+    # chunk 1: a 500 then fine (retried); chunk 2: stalls twice (fails); 3: garbage twice (fails)
+    fake_openai.script.extend([500, "ok", "stall", "stall", "garbage", "garbage"])
+    summary = lw.prelabel(store, TASK, model, questions=["has_clause"], progress=False)
+    assert summary.loc[0, ["asked", "ok", "failed", "parse_errors"]].tolist() == [4, 1, 2, 1]
+    rows = store.suggestions(TASK).set_index("chunk_id")
+    ids = store.chunk_order()
+    assert rows.loc[ids[0], "answer"] == "yes"
+    assert "timed out after 0.5 s (after 2 attempts)" in rows.loc[ids[1], "parse_error"]
+    assert "malformed response" in rows.loc[ids[2], "parse_error"]
+    assert rows.loc[ids[3], "raw"] == "lorem ipsum dolor"  # kept, with the reason
+    assert "not one of the choices" in rows.loc[ids[3], "parse_error"]
+    again = lw.prelabel(store, TASK, model, questions=["has_clause"], progress=False)
+    # the two failed requests are asked again; the unparseable reply is a cached answer
+    assert again.loc[0, ["asked", "cached", "ok", "failed"]].tolist() == [2, 2, 2, 0]
+
+
+def test_prelabel_honours_the_concurrency_limit(store, fake_openai: FakeOpenAI) -> None:
+    store.add_chunks(
+        [{"text": f"Clause {i}: governed by the laws of State {i}."} for i in range(20)]
+    )
+    fake_openai.hold_s = 0.05
+    model = lw.models.OpenAIChat("m", base_url=fake_openai.base_url, max_concurrency=2)
+    lw.prelabel(store, TASK, model, questions=["has_clause"], progress=False)
+    assert fake_openai.max_in_flight == 2 and len(fake_openai.requests) == 23
+
+
+def test_a_model_that_raises_is_recorded(store) -> None:
+    def broken(prompt: str) -> str:
+        raise ConnectionError("GPU node went away")
+
+    batched = lw.models.Callable(lambda ps: ["yes"] * (len(ps) - 1), name="short", batched=True)
+    for model, error in ((lw.models.Callable(broken, name="broken"), "GPU node went away"),
+                         (batched, "returned 2 replies for 3 prompts")):  # fmt: skip
+        summary = lw.prelabel(store, TASK, model, questions=["has_clause"], progress=False)
+        assert summary.loc[0, ["asked", "failed"]].tolist() == [3, 3]
+        stored = store.suggestions(TASK, model=model.name)
+        assert stored["parse_error"].str.contains(error).all()
+
+
+def test_the_default_prompt_is_recorded_as_a_version(store) -> None:
+    model = lw.models.Callable(lambda p: "no", name="rules")
+    lw.prelabel(store, TASK, model, progress=False)
+    versions = store.prompt_versions(TASK).set_index("question")
+    assert versions["label"].to_dict() == {"has_clause": "v1", "governing_law": "v1"}
+    assert versions["note"].tolist() == ["default template"] * 2
+    assert "{not_in_text}" in versions.loc["has_clause", "template"]
+    # the model said "no" everywhere: the dependent question was never asked
+    assert store.suggestions(TASK)["prompt_version"].unique().tolist() == [
+        versions.loc["has_clause", "version_id"]
+    ]
+
+
+def test_bad_arguments_are_named_and_store_nothing(store) -> None:
+    model = lw.models.Callable(lambda p: "no", name="rules")
+    with pytest.raises(ValueError, match=r"no question\(s\) \['nope'\]"):
+        lw.prelabel(store, TASK, model, questions=["nope"], progress=False)
+    with pytest.raises(ValueError, match="unknown chunk id"):
+        lw.prelabel(store, TASK, model, chunks=["not-a-chunk"], progress=False)
+    with pytest.raises(TypeError, match="answer\\(prompts\\)"):
+        lw.prelabel(store, TASK, lambda p: "no", progress=False)
+    with pytest.raises(ValueError, match="unknown field"):
+        lw.prelabel(
+            store, TASK, model, prompt_version={"has_clause": "{chunk} {oops}"}, progress=False
+        )
+    assert len(store.suggestions()) == 0 and len(store.prompt_versions()) == 0

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 import labelwidgets as lw
-from labelwidgets.prompts import NOT_IN_TEXT, check_template, parse_answer, render
+from labelwidgets.prompts import NOT_IN_TEXT, check_template, default_template, parse_answer, render
 
 TEXT = lw.Question("governing_law", prompt="Which law governs this agreement?")
 CHOICE = lw.Question("kind", kind="choice", choices=["supply", "license", "other"])
@@ -177,3 +177,12 @@ def test_templates_are_checked() -> None:
         check_template("What law?")
     with pytest.raises(ValueError, match="malformed"):
         check_template("Read {chunk")
+
+
+def test_a_chained_question_sees_the_answer_it_depends_on() -> None:
+    gated = lw.Question("law", prompt="Which law governs?", when=("has_clause", "yes"))
+    prompt = render(gated, "TEXT", default_template(gated), previous="yes")
+    assert "Already answered (has clause): yes\nQuestion: Which law governs?" in prompt
+    placed = lw.Question("law", prompt="Given {previous}, which law?", when=("has_clause", "yes"))
+    assert default_template(placed) == default_template(TEXT)
+    assert "Question: Given yes, which law?" in render(placed, "TEXT", previous="yes")
