@@ -1,12 +1,13 @@
 // The Labeler widget: one chunk at a time, a form per question, keyboard first.
 // Python owns the state and the store; this view renders traits and sends typed commands.
-import { commandSender, diffSide, h, highlighted } from "./lib/dom.js";
+import { commandSender, diffSide, errorBanner, h, highlighted, keyTarget } from "./lib/dom.js";
 
 const SHORTCUTS = [
   ["Enter", "submit (Shift+Enter: new line in a text answer)"],
   ["1–9", "pick a choice of the focused question"],
   ["↑ / ↓", "focus the previous / next question"],
   ["u", "mark the focused question “Not in the text”"],
+  ["Shift+U", "the whole chunk is “Not in the text”: store that and move on"],
   ["n / p", "next / previous chunk"],
   ["s", "skip this chunk"],
   ["f", "flag this chunk with a comment"],
@@ -26,7 +27,9 @@ const isUnknown = (value) => Boolean(value && typeof value === "object" && !Arra
 function conditionMet(when, form) {
   if (!when) return true;
   const given = form[when.question];
-  if (given === undefined || given === "" || isUnknown(given)) return false;
+  if (given === undefined || given === "") return false;
+  // mirrors Question.condition_met: a condition may also ask for "Not in the text"
+  if (isUnknown(given)) return when.values.some(isUnknown);
   return Array.isArray(given) ? given.some((g) => when.values.includes(g)) : when.values.includes(given);
 }
 
@@ -62,7 +65,7 @@ export default {
 
     function send(type, payload = {}) {
       state.pending = sender.send(type, payload);
-      state.status = type === "submit" || type === "skip" || type === "flag" ? "saving…" : "";
+      state.status = ["submit", "unknown", "skip", "flag", "accept_terms"].includes(type) ? "saving…" : "";
       drawStatus();
     }
 
@@ -114,6 +117,8 @@ export default {
         statusNode,
         h("button", { class: "lw-link", text: "? shortcuts", onclick: () => { state.help = !state.help; draw(); } }),
       ]));
+      const error = errorBanner(model);
+      if (error) root.appendChild(error);
       if (state.help) root.appendChild(helpSheet());
       const terms = model.get("terms");
       if (terms) { root.appendChild(termsGate(terms)); return; }
@@ -268,11 +273,13 @@ export default {
     // -- keyboard -------------------------------------------------------------------------------
     /** @param {KeyboardEvent} event */
     function onKey(event) {
-      event.stopPropagation(); // the notebook never receives keys typed in the widget
       const target = /** @type {HTMLElement} */ (event.target);
-      const typing = target.tagName === "TEXTAREA" || (target.tagName === "INPUT" && /** @type {HTMLInputElement} */ (target).type !== "checkbox");
-      if (typing) {
-        if (event.key === "Escape") { target.blur(); root.focus({ preventScroll: true }); }
+      if (keyTarget(event) === "typing") { // keyTarget stops the event: the notebook never sees it
+        if (event.key === "Escape") {
+          if (target.dataset.key === "flag-comment") { state.flagging = false; draw(); }
+          else target.blur();
+          root.focus({ preventScroll: true });
+        }
         else if (event.key === "Enter" && !event.shiftKey && target.dataset.key !== "flag-comment") { event.preventDefault(); submit(); }
         return;
       }
@@ -287,6 +294,7 @@ export default {
       if (event.key === "n") { send("next"); return handled(); }
       if (event.key === "p") { send("previous"); return handled(); }
       if (event.key === "s") { send("skip"); return handled(); }
+      if (event.key === "U") { send("unknown"); return handled(); }
       if (event.key === "c") { state.context = !state.context; draw(); return handled(); }
       if (event.key === "f") { state.flagging = true; draw(); return handled(); }
       if (event.key === "o" && state.forceable) { submit(true); return handled(); }
@@ -330,6 +338,7 @@ export default {
     model.on("change:review", onChange);
     model.on("change:progress", onChange);
     model.on("change:terms", onChange);
+    model.on("change:error", onChange);
     root.addEventListener("keydown", onKey);
     loadItem();
     root.focus({ preventScroll: true });
@@ -339,6 +348,7 @@ export default {
       model.off("change:review", onChange);
       model.off("change:progress", onChange);
       model.off("change:terms", onChange);
+      model.off("change:error", onChange);
       root.removeEventListener("keydown", onKey);
       root.remove();
     };

@@ -106,6 +106,16 @@ export function unifiedDiff(ops) {
 }
 
 /**
+ * A banner for the widget's `error` trait (a failure that is not the user's to fix), or null.
+ * @param {any} model the anywidget model
+ * @returns {HTMLElement|null}
+ */
+export function errorBanner(model) {
+  const error = model.get("error");
+  return error ? h("div", { class: "lw-error", testid: "lw-error", role: "alert", text: `Something went wrong: ${error}` }) : null;
+}
+
+/**
  * Keydown handling shared by the widgets: keys typed in text fields stay there (Enter and Esc
  * excepted); everything stops at the widget so the notebook never sees it.
  * @param {KeyboardEvent} event

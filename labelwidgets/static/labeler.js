@@ -51,6 +51,20 @@ function commandSender(model) {
     }
   };
 }
+function errorBanner(model) {
+  const error = model.get("error");
+  return error ? h("div", { class: "lw-error", testid: "lw-error", role: "alert", text: `Something went wrong: ${error}` }) : null;
+}
+function keyTarget(event) {
+  event.stopPropagation();
+  const target = (
+    /** @type {HTMLElement} */
+    event.target
+  );
+  const typing = target.tagName === "TEXTAREA" || target.tagName === "INPUT" && /** @type {HTMLInputElement} */
+  target.type !== "checkbox";
+  return typing ? "typing" : "key";
+}
 
 // js/labeler.js
 var SHORTCUTS = [
@@ -58,6 +72,7 @@ var SHORTCUTS = [
   ["1\u20139", "pick a choice of the focused question"],
   ["\u2191 / \u2193", "focus the previous / next question"],
   ["u", "mark the focused question \u201CNot in the text\u201D"],
+  ["Shift+U", "the whole chunk is \u201CNot in the text\u201D: store that and move on"],
   ["n / p", "next / previous chunk"],
   ["s", "skip this chunk"],
   ["f", "flag this chunk with a comment"],
@@ -70,7 +85,8 @@ var isUnknown = (value) => Boolean(value && typeof value === "object" && !Array.
 function conditionMet(when, form) {
   if (!when) return true;
   const given = form[when.question];
-  if (given === void 0 || given === "" || isUnknown(given)) return false;
+  if (given === void 0 || given === "") return false;
+  if (isUnknown(given)) return when.values.some(isUnknown);
   return Array.isArray(given) ? given.some((g) => when.values.includes(g)) : when.values.includes(given);
 }
 var labeler_default = {
@@ -113,7 +129,7 @@ var labeler_default = {
     }
     function send(type, payload = {}) {
       state.pending = sender.send(type, payload);
-      state.status = type === "submit" || type === "skip" || type === "flag" ? "saving\u2026" : "";
+      state.status = ["submit", "unknown", "skip", "flag", "accept_terms"].includes(type) ? "saving\u2026" : "";
       drawStatus();
     }
     function submit(force = false) {
@@ -163,6 +179,8 @@ var labeler_default = {
           draw();
         } })
       ]));
+      const error = errorBanner(model);
+      if (error) root.appendChild(error);
       if (state.help) root.appendChild(helpSheet());
       const terms = model.get("terms");
       if (terms) {
@@ -371,16 +389,16 @@ var labeler_default = {
       setAnswer(q.name, isUnknown(state.form[q.name]) ? void 0 : { unknown: true });
     }
     function onKey(event) {
-      event.stopPropagation();
       const target = (
         /** @type {HTMLElement} */
         event.target
       );
-      const typing = target.tagName === "TEXTAREA" || target.tagName === "INPUT" && /** @type {HTMLInputElement} */
-      target.type !== "checkbox";
-      if (typing) {
+      if (keyTarget(event) === "typing") {
         if (event.key === "Escape") {
-          target.blur();
+          if (target.dataset.key === "flag-comment") {
+            state.flagging = false;
+            draw();
+          } else target.blur();
           root.focus({ preventScroll: true });
         } else if (event.key === "Enter" && !event.shiftKey && target.dataset.key !== "flag-comment") {
           event.preventDefault();
@@ -419,6 +437,10 @@ var labeler_default = {
       }
       if (event.key === "s") {
         send("skip");
+        return handled();
+      }
+      if (event.key === "U") {
+        send("unknown");
         return handled();
       }
       if (event.key === "c") {
@@ -479,6 +501,7 @@ var labeler_default = {
     model.on("change:review", onChange);
     model.on("change:progress", onChange);
     model.on("change:terms", onChange);
+    model.on("change:error", onChange);
     root.addEventListener("keydown", onKey);
     loadItem();
     root.focus({ preventScroll: true });
@@ -488,6 +511,7 @@ var labeler_default = {
       model.off("change:review", onChange);
       model.off("change:progress", onChange);
       model.off("change:terms", onChange);
+      model.off("change:error", onChange);
       root.removeEventListener("keydown", onKey);
       root.remove();
     };

@@ -29,10 +29,13 @@ class CommandWidget(anywidget.AnyWidget):
 
     The reply is the ``ack`` trait, ``{"seq", "ok", "message", ...}``, set after the handler
     returned, i.e. after the store made the write durable. ``seq`` changes on every action, so
-    repeating the same action is never lost as an unchanged trait.
+    repeating the same action is never lost as an unchanged trait. A failure that is not the
+    user's to fix (a bug, a lost database connection) also goes to the ``error`` trait, which
+    the view shows until a command succeeds.
     """
 
     ack = traitlets.Dict({}).tag(sync=True)
+    error = traitlets.Unicode("").tag(sync=True)
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -54,8 +57,10 @@ class CommandWidget(anywidget.AnyWidget):
             return
         except Exception as exc:  # shown in the widget; the store is unchanged (transaction)
             traceback.print_exc()
-            self.ack = {"seq": seq, "ok": False, "message": f"{type(exc).__name__}: {exc}"}
+            self.error = f"{type(exc).__name__}: {exc}"
+            self.ack = {"seq": seq, "ok": False, "message": self.error}
             return
+        self.error = ""
         self.ack = {"seq": seq, "ok": True, "message": "", **extra}
 
     def send_command(self, type_: str, seq: int = 0, **payload: Any) -> dict[str, Any]:

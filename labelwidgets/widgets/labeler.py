@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import random
 import re
 import time
@@ -12,12 +13,13 @@ import pandas as pd
 import traitlets
 
 from labelwidgets.compare import word_diff
-from labelwidgets.schema import Task
-from labelwidgets.store import LabelStore
+from labelwidgets.schema import UNKNOWN, Task
+from labelwidgets.store import AnswerRejected, LabelStore
 from labelwidgets.widgets._base import CommandWidget, bundle, decode, encode
 
 _ESM, _CSS = bundle("labeler")
 SHOW_SUGGESTIONS = ("after_submit", "prefill", "hidden")
+MISSING = "needs an answer (or “Not in the text”)"
 
 
 class Labeler(CommandWidget):
@@ -40,8 +42,9 @@ class Labeler(CommandWidget):
     context_chars
         How much text around the chunk "more context" shows.
 
-    Everything the widget does is also a method: :meth:`submit`, :meth:`skip`, :meth:`flag`,
-    :meth:`next`, :meth:`previous`, :meth:`go_to`, :meth:`accept_terms`. Labelers only ever see
+    Everything the widget does is also a method: :meth:`submit`, :meth:`mark_unknown`,
+    :meth:`skip`, :meth:`flag`, :meth:`next`, :meth:`previous`, :meth:`go_to`,
+    :meth:`accept_terms`. Labelers only ever see
     their own answers. Reopening resumes at the labeler's first unanswered chunk.
     """
 
@@ -88,6 +91,7 @@ class Labeler(CommandWidget):
         self._history: list[str] = []
         self._cursor = -1
         self._doc_cache: tuple[str, str] | None = None
+        self._prior: dict[str, Any] = {}  # the labeler's stored answers for the chunk on screen
         self._highlight = _highlighter(self.task.highlight)
         self._shown_at = time.monotonic()
         self.task_view = _task_view(self.task)
@@ -107,19 +111,30 @@ class Labeler(CommandWidget):
                time_spent: float | None = None) -> list[int]:  # fmt: skip
         """Store the answers for the chunk on screen (UNKNOWN for "not in the text").
 
-        Raises :class:`~labelwidgets.store.AnswerRejected` with the problems when an answer
-        does not pass; nothing is stored then. With suggestions shown after submit, the chunk
-        stays on screen with the model's answers diffed against these; otherwise the next
-        chunk comes up.
+        Every question asked for the chunk (given these answers and the labeler's earlier
+        ones) needs an answer. Raises :class:`~labelwidgets.store.AnswerRejected` listing the
+        problems per question (wrong kind, a validator's complaint, no answer); nothing is
+        stored then. ``force=True`` stores answers that only validators or missing answers
+        held back, and the override is recorded on the event. With suggestions shown after
+        submit, the chunk stays on screen with the model's answers diffed against these;
+        otherwise the next chunk comes up.
         """
         chunk_id = self._require_item()
+        if not isinstance(answers, dict):
+            raise TypeError(f"answers must be a dict of question -> answer, got {answers!r}")
+        merged = {**self._prior, **{name: _canonical(self.task, name, a)
+                                    for name, a in answers.items()}}  # fmt: skip
+        missing = [q.name for q in self.task.applicable(merged) if q.name not in merged]
+        unmet = [q.name for q in self.task.questions
+                 if q.name in answers and not q.condition_met(merged)]  # fmt: skip
+        if (missing and not force) or unmet:
+            raise _rejection(self.task, answers, missing, unmet)
         spent = time.monotonic() - self._shown_at if time_spent is None else time_spent
         event_ids = self.store.record_answers(self.task, chunk_id, answers, labeler=self.labeler,
                                               force=force, time_spent=spent)  # fmt: skip
-        self._mark_done(chunk_id)
-        diff = (
-            self._model_diff(chunk_id, answers) if self.show_suggestions == "after_submit" else {}
-        )
+        if not missing:
+            self._done.add(chunk_id)
+        diff = self._model_diff(chunk_id) if self.show_suggestions == "after_submit" else {}
         if diff:
             self.review = {"chunk_id": chunk_id, "questions": diff}
             self._set_progress()
@@ -127,11 +142,25 @@ class Labeler(CommandWidget):
             self.next()
         return event_ids
 
+    def mark_unknown(self, questions: str | Iterable[str] | None = None) -> list[int]:
+        """Answer "Not in the text" (:data:`~labelwidgets.UNKNOWN`) and move on like :meth:`submit`.
+
+        ``questions``: one name or several; by default every question asked regardless of
+        other answers that allows it (the chunk says nothing about any of them).
+        """
+        if questions is None:
+            names = [q.name for q in self.task.questions if q.when is None and q.allow_unknown]
+        else:
+            names = [questions] if isinstance(questions, str) else list(questions)
+        if not names:
+            raise ValueError(f"no question of task {self.task.name!r} allows 'not in the text'")
+        return self.submit(dict.fromkeys(names, UNKNOWN))
+
     def skip(self, comment: str | None = None) -> None:
         """Skip the chunk on screen (it will not come up again) and go to the next one."""
         chunk_id = self._require_item()
         self.store.skip(self.task, chunk_id, labeler=self.labeler, comment=comment or None)
-        self._mark_done(chunk_id)
+        self._done.add(chunk_id)
         self.next()
 
     def flag(self, comment: str, question: str | None = None) -> None:
@@ -154,7 +183,10 @@ class Labeler(CommandWidget):
             self._show(self._history[self._cursor])
 
     def go_to(self, chunk_id: str) -> None:
-        """Show a given chunk."""
+        """Show a given chunk (one of ``chunks=`` when the widget was given a selection)."""
+        self._require_item()
+        if self._order is not None and chunk_id not in self._position:
+            raise ValueError(f"chunk {chunk_id!r} is not among this Labeler's chunks")
         self.store.chunk(chunk_id)  # KeyError naming the id if unknown
         self._advance(chunk_id)
 
@@ -168,8 +200,10 @@ class Labeler(CommandWidget):
 
     def close(self) -> None:
         """Close the widget and give back the chunk leased to this labeler."""
-        if self._order is None and not self.terms:
-            self.store.release(self.task, self.labeler)
+        if self.comm is not None and self._order is None and not self.terms:
+            # The lease expires by itself; closing (also called from __del__) must not fail.
+            with contextlib.suppress(Exception):
+                self.store.release(self.task, self.labeler)
         super().close()
 
     # -- front-end commands ------------------------------------------------------------------------
@@ -177,6 +211,10 @@ class Labeler(CommandWidget):
                    time_spent: float | None = None) -> dict[str, Any]:  # fmt: skip
         decoded = {q: decode(a) for q, a in answers.items()}
         self.submit(decoded, force=bool(force), time_spent=time_spent)
+        return {"saved": True}
+
+    def _on_unknown(self, questions: list[str] | None = None) -> dict[str, Any]:
+        self.mark_unknown(questions)
         return {"saved": True}
 
     def _on_skip(self, comment: str | None = None) -> dict[str, Any]:
@@ -192,6 +230,9 @@ class Labeler(CommandWidget):
 
     def _on_previous(self) -> None:
         self.previous()
+
+    def _on_go_to(self, chunk_id: str) -> None:
+        self.go_to(chunk_id)
 
     def _on_accept_terms(self) -> dict[str, Any]:
         self.accept_terms()
@@ -232,9 +273,6 @@ class Labeler(CommandWidget):
             self._cursor = len(self._history) - 1
         self._show(chunk_id)
 
-    def _mark_done(self, chunk_id: str) -> None:
-        self._done.add(chunk_id)
-
     def _require_item(self) -> str:
         if self.terms:
             raise ValueError("accept the terms first")
@@ -251,7 +289,7 @@ class Labeler(CommandWidget):
             self._set_progress()
             return
         chunk = self.store.chunk(chunk_id)
-        answers = self.store.labeler_answers(self.task, chunk_id, self.labeler)
+        answers = self._prior = self.store.labeler_answers(self.task, chunk_id, self.labeler)
         prefilled = False
         if not answers and self.show_suggestions == "prefill":
             answers = {
@@ -292,9 +330,11 @@ class Labeler(CommandWidget):
             self._position.get(self.chunk_id or "", -1) + 1)  # fmt: skip
         self.progress = {"done": len(self._done), "total": self._total, "position": position}
 
-    def _model_diff(self, chunk_id: str, answers: dict[str, Any]) -> dict[str, Any]:
+    def _model_diff(self, chunk_id: str) -> dict[str, Any]:
         suggestions = self.store.latest_suggestions(self.task, chunk_id)
-        mine = self.store.labeler_answers(self.task, chunk_id, self.labeler)
+        if not suggestions:
+            return {}
+        mine = self._prior = self.store.labeler_answers(self.task, chunk_id, self.labeler)
         diff = {}
         for question, suggestion in suggestions.items():
             if question not in mine:
@@ -315,8 +355,8 @@ def _task_view(task: Task) -> dict[str, Any]:
         "questions": [
             {"name": q.name, "kind": q.kind, "instructions": q.instructions or q.prompt,
              "choices": list(q.choices), "allow_unknown": q.allow_unknown,
-             "when": None if q.when is None else {"question": q.when[0], "values": list(
-                 q.when[1] if isinstance(q.when[1], tuple) else (q.when[1],))},
+             "when": None if q.when is None else {"question": q.when[0], "values": [
+                 encode(v) for v in (q.when[1] if isinstance(q.when[1], tuple) else (q.when[1],))]},
              "scale": list(q.scale)}
             for q in task.questions
         ],
@@ -332,3 +372,43 @@ def _highlighter(terms: tuple[str, ...]) -> Any:
         "|".join(r"\s+".join(map(re.escape, w.split())) for w in words), re.IGNORECASE
     )
     return lambda text: [[m.start(), m.end()] for m in pattern.finditer(text)]
+
+
+def _canonical(task: Task, name: str, answer: Any) -> Any:
+    """The answer as the store will keep it, for checking ``when=`` conditions beforehand."""
+    try:
+        return task.question(name).coerce(answer)
+    except (KeyError, TypeError, ValueError):
+        return answer  # the store names the problem
+
+
+def _rejection(task: Task, answers: dict[str, Any], missing: list[str],
+               unmet: list[str]) -> AnswerRejected:  # fmt: skip
+    """Every problem of a submission at once, so the labeler fixes them in one go."""
+    problems: dict[str, list[str]] = {}
+    forceable = not unmet
+    for name, answer in answers.items():
+        try:
+            question = task.question(name)
+        except KeyError:
+            problems[name] = [f"task {task.name!r} has no question {name!r}"]
+            forceable = False
+            continue
+        found = question.validate(answer)
+        if found:
+            problems[name] = found
+            forceable = forceable and _coerces(question, answer)
+    for name in missing:
+        problems[name] = [MISSING]
+    for name in unmet:
+        gate, expected = task.question(name).when or ("", None)
+        problems.setdefault(name, []).append(f"only asked when {gate!r} is {expected!r}")
+    return AnswerRejected(problems, forceable=forceable)
+
+
+def _coerces(question: Any, answer: Any) -> bool:
+    try:
+        question.coerce(answer)
+    except (TypeError, ValueError):
+        return False
+    return True

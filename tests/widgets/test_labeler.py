@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 
 import pandas as pd
 import pytest
 
 import labelwidgets as lw
 from labelwidgets.store import LabelStore
+from labelwidgets.widgets import labeler as labeler_module
 
 TASK = lw.Task(
     "contracts",
@@ -178,19 +180,122 @@ def test_context_and_highlights_are_plain_data(store: LabelStore) -> None:
     assert "<b>x</b>" in text  # data, rendered as text by the front end
 
 
-def test_state_stays_small_and_navigation_is_constant_size(tmp_path) -> None:
-    big = LabelStore(tmp_path / "big.db")
-    big.add_chunks([{"doc_id": f"doc-{i // 100}", "text": f"Clause {i}: the laws of Delaware apply."}
-                    for i in range(10_000)])  # fmt: skip
+def test_unknown_command_answers_every_question_not_in_the_text(store: LabelStore) -> None:
+    w = lw.Labeler(store, TASK, labeler="alice")
+    ids = store.chunk_order()
+    assert w.send_command("unknown", 1) == {"seq": 1, "ok": True, "message": "", "saved": True}
+    # governing_law is only asked when has_clause is "yes": the chunk is complete without it
+    current = store.answers(TASK)
+    assert current[["chunk_id", "question", "is_unknown"]].values.tolist() == [
+        [ids[0], "has_clause", True]
+    ]
+    assert w.chunk_id == ids[1] and w.progress["done"] == 1
+    refused = w.send_command("unknown", 2, questions=["governing_law"])
+    assert not refused["ok"] and "only asked when 'has_clause' is 'yes'" in refused["message"]
+    assert len(store.events()) == 1 and w.chunk_id == ids[1]
+
+
+def test_incomplete_submission_stores_nothing_unless_overridden(store: LabelStore) -> None:
+    w = lw.Labeler(store, TASK, labeler="alice")
+    first = w.chunk_id
+    ack = submit(w, 1, has_clause="yes")  # forgot the governing law
+    assert ack["problems"] == {"governing_law": [labeler_module.MISSING]}
+    assert ack["forceable"] and store.events().empty and w.chunk_id == first
+    both = submit(w, 2, has_clause="maybe")  # a wrong kind cannot be overridden
+    assert list(both["problems"]) == ["has_clause"] and not both["forceable"]
+    assert store.events().empty
+    forced = w.send_command("submit", 3, answers={"has_clause": "yes"}, force=True)
+    assert forced["ok"]
+    assert store.events()[["kind", "question", "answer"]].values.tolist() == [
+        ["answer", "has_clause", "yes"]
+    ]
+    # stored, but the chunk is not finished: the widget counts what the store counts
+    assert w.progress["done"] == store.progress(TASK, "alice")["done"] == 0
+    w.send_command("previous", 4)
+    assert w.chunk_id == first and w.item["answers"] == {"has_clause": "yes"}
+    assert submit(w, 5, governing_law="the laws of Ontario")["ok"]  # completes it
+    assert w.progress["done"] == store.progress(TASK, "alice")["done"] == 1
+
+
+def test_navigation_and_go_to_leave_the_store_alone(store: LabelStore) -> None:
+    w = lw.Labeler(store, TASK, labeler="alice", chunks=store.chunk_order())
+    ids = store.chunk_order()
+    submit(w, 1, has_clause="no")
+    events = store.events()
+    for seq, (command, payload) in enumerate([("next", {}), ("previous", {}), ("previous", {}),
+                                              ("go_to", {"chunk_id": ids[4]})], 2):  # fmt: skip
+        assert w.send_command(command, seq, **payload)["ok"]
+    assert w.chunk_id == ids[4]
+    w.send_command("previous", 9)
+    assert w.chunk_id == ids[0] and w.item["done_before"]
+    pd.testing.assert_frame_equal(store.events(), events)
+    outside = lw.Labeler(store, TASK, labeler="bob", chunks=ids[:2])
+    refused = outside.send_command("go_to", 1, chunk_id=ids[4])
+    assert not refused["ok"] and "not among this Labeler's chunks" in refused["message"]
+
+
+def test_a_failed_write_is_shown_and_never_reported_saved(store: LabelStore, tmp_path) -> None:
+    w = lw.Labeler(store, TASK, labeler="alice")
+    first = w.chunk_id
+    db = sqlite3.connect(tmp_path / "labels.db")
+    db.execute("ALTER TABLE events RENAME TO events_away")  # the database breaks under us
+    db.commit()
+    ack = submit(w, 1, has_clause="no")
+    assert not ack["ok"] and "saved" not in ack and "events" in w.error
+    assert w.chunk_id == first
+    db.execute("ALTER TABLE events_away RENAME TO events")
+    db.commit()
+    db.close()
+    assert submit(w, 2, has_clause="no")["saved"] and w.error == ""
+    assert store.answers(TASK)["chunk_id"].tolist() == [first]
+
+
+def test_close_gives_the_chunk_back_and_tolerates_a_closed_store(store: LabelStore) -> None:
+    ids = store.chunk_order()
+    w = lw.Labeler(store, TASK, labeler="alice")
+    assert lw.Labeler(store, TASK, labeler="bob").chunk_id == ids[1]  # ids[0] is leased to alice
+    w.close()
+    w.close()  # twice is fine
+    assert lw.Labeler(store, TASK, labeler="carl").chunk_id == ids[0]
+
+
+def wire(widget: lw.Labeler) -> list[int]:
+    """Bytes of every message the widget sends to the front end (what the comm carries)."""
+    sent: list[int] = []
+    original = widget.comm.send
+
+    def send(data=None, metadata=None, buffers=None):
+        sent.append(len(json.dumps(data, default=str)) + sum(len(b) for b in buffers or []))
+        return original(data=data, metadata=metadata, buffers=buffers)
+
+    widget.comm.send = send
+    return sent
+
+
+def bytes_per_step(n_chunks: int, tmp_path) -> tuple[int, float]:
+    """(initial state size, mean bytes sent per submit/next/previous) on an n-chunk store."""
+    big = LabelStore(tmp_path / f"big-{n_chunks}.db")
+    big.add_chunks([{"doc_id": f"doc-{i // 100}", "text": f"Clause {i % 10}: the laws of Delaware."}
+                    for i in range(n_chunks)])  # fmt: skip
     big.add_task(TASK)
     w = lw.Labeler(big, TASK, labeler="alice")
     state = {k: v for k, v in w.get_state().items() if k not in ("_esm", "_css")}
-    assert len(json.dumps(state, default=str)) < 64_000
-    sizes = []
-    for seq in range(3):
-        before = json.dumps(w.item) + json.dumps(w.progress)
+    sent = wire(w)
+    for seq in range(0, 12, 3):
         submit(w, seq, has_clause="no")
-        sizes.append(len(before))
-    assert (
-        max(sizes) - min(sizes) < 50
-    )  # navigating sends the same small item, whatever the store size
+        w.send_command("previous", seq + 1)
+        w.send_command("next", seq + 2)
+    steps = 12
+    w.close()
+    big.close()
+    return len(json.dumps(state, default=str)), sum(sent) / steps
+
+
+def test_state_stays_small_and_navigation_is_constant_size(tmp_path) -> None:
+    small_state, small_step = bytes_per_step(100, tmp_path)
+    big_state, big_step = bytes_per_step(10_000, tmp_path)
+    assert big_state < 64_000
+    assert 0 < small_step < 2_000
+    # 100x more chunks: a few more digits in the progress counts, nothing that grows with the store
+    assert abs(big_step - small_step) < 16, (small_step, big_step)
+    assert abs(big_state - small_state) < 16
