@@ -10,6 +10,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
 PDF_SUFFIXES = {".pdf"}
@@ -30,6 +31,7 @@ class Extracted:
     pages: list[str] = field(default_factory=list)
     message: str = ""
     n_pages: int = 0
+    image_pages: list[bool] = field(default_factory=list)  # per page: does it draw an image?
 
 
 def normalize_page(text: str) -> str:
@@ -82,12 +84,23 @@ def _pypdf(path: str, password: str | None) -> Extracted:
         reader = PdfReader(path)
         if reader.is_encrypted and not reader.decrypt(password or ""):
             return _locked(password)
-        pages = [page.extract_text() or "" for page in reader.pages]
+        pages, images = [], []
+        for page in reader.pages:
+            pages.append(page.extract_text() or "")
+            images.append(_pypdf_draws_image(page))
     except FileNotDecryptedError:
         return _locked(password)
     except DependencyError as exc:
         return Extracted("encrypted", message=f"{exc} (install pypdf[crypto])")
-    return Extracted(pages=pages, n_pages=len(pages))
+    return Extracted(pages=pages, n_pages=len(pages), image_pages=images)
+
+
+def _pypdf_draws_image(page: Any) -> bool:
+    try:
+        xobjects = page["/Resources"]["/XObject"]
+        return any(x.get_object().get("/Subtype") == "/Image" for x in xobjects.values())
+    except Exception:  # no resources, or a damaged dictionary: treat as "no image"
+        return False
 
 
 def _pdfium(path: str, password: str | None) -> Extracted:
@@ -103,17 +116,21 @@ def _pdfium(path: str, password: str | None) -> Extracted:
         if "password" in str(exc).lower():
             return _locked(password)
         raise
+    from pypdfium2 import raw
+
     try:
-        pages = []
+        pages, images = [], []
         for index in range(len(document)):
             page = document[index]
             textpage = page.get_textpage()
             pages.append(textpage.get_text_range())
             textpage.close()
+            drawn = page.get_objects(filter=[raw.FPDF_PAGEOBJ_IMAGE], max_depth=2)
+            images.append(next(drawn, None) is not None)
             page.close()
     finally:
         document.close()
-    return Extracted(pages=pages, n_pages=len(pages))
+    return Extracted(pages=pages, n_pages=len(pages), image_pages=images)
 
 
 def _locked(password: str | None) -> Extracted:
@@ -123,9 +140,10 @@ def _locked(password: str | None) -> Extracted:
 
 def judge_text(result: Extracted) -> None:
     """Flag documents with no text layer, or with a text layer that is mostly junk."""
-    chars = sum(len(p) for p in result.pages)
-    empty = sum(1 for p in result.pages if not p.strip())
-    if chars == 0 or not any(c.isalnum() for p in result.pages for c in p):
+    images = result.image_pages or [False] * len(result.pages)
+    textless = [i for i, (page, image) in enumerate(zip(result.pages, images, strict=False), 1)
+                if not _has_text_layer(page, image)]  # fmt: skip
+    if len(textless) == len(result.pages):
         result.status = "no_text"
         result.message = (f"no text layer on any of the {result.n_pages} page(s): it is probably "
                           "scanned and needs OCR first (OCR is not part of labelwidgets)")  # fmt: skip
@@ -135,10 +153,21 @@ def judge_text(result: Extracted) -> None:
         result.message = ("the text layer is mostly not words (a bad OCR layer?): re-run OCR "
                           "before labeling")  # fmt: skip
         return
-    if empty:
-        result.message = (
-            f"{empty} of {result.n_pages} page(s) have no text layer (OCR needed there)"
-        )
+    if textless:
+        listed = ", ".join(map(str, textless[:10])) + (", ..." if len(textless) > 10 else "")
+        result.message = (f"{len(textless)} of {result.n_pages} page(s) have no text layer "
+                          f"(page {listed}): OCR is needed there")  # fmt: skip
+
+
+_WORD = re.compile(r"[^\W\d_]{2,}")
+
+
+def _has_text_layer(page: str, draws_image: bool) -> bool:
+    if not any(c.isalnum() for c in page):
+        return False
+    # A scanned page often carries a stray label or stamp ("Background", "CONFIDENTIAL") over
+    # its image; that is not a text layer. A page without images keeps even one word ("Potato").
+    return not draws_image or len(_WORD.findall(page)) >= 3
 
 
 _TOKEN = re.compile(r"\S+")

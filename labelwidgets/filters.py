@@ -16,7 +16,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-__all__ = ["Filter", "as_filter", "keywords", "min_chars", "regex"]
+__all__ = ["Filter", "all_of", "any_of", "as_filter", "keywords", "min_chars", "regex"]
 
 
 @dataclass(frozen=True)
@@ -50,7 +50,8 @@ def as_filter(obj: object) -> Filter:
         return obj
     if callable(obj):
         return Filter(getattr(obj, "__name__", repr(obj)), obj)  # type: ignore[arg-type]
-    raise TypeError(f"a filter must be a Filter or a callable on the chunk text, got {obj!r}")
+    hint = " (for words, use lw.filters.keywords([...]))" if isinstance(obj, str) else ""
+    raise TypeError(f"a filter must be a Filter or a callable on the chunk text, got {obj!r}{hint}")
 
 
 def keywords(words: Iterable[str], *, case_sensitive: bool = False) -> Filter:
@@ -76,3 +77,23 @@ def regex(pattern: str, *, flags: int = re.IGNORECASE | re.MULTILINE) -> Filter:
 def min_chars(n: int) -> Filter:
     """Keep chunks with at least ``n`` non-space characters."""
     return Filter(f"min_chars({n})", lambda t: sum(not c.isspace() for c in t) >= n)
+
+
+def all_of(*filters: Filter | Callable[[str], bool]) -> Filter:
+    """Keep chunks that pass every one of ``filters`` (the same as ``f1 & f2 & ...``)."""
+    return _combine(filters, "all_of", all)
+
+
+def any_of(*filters: Filter | Callable[[str], bool]) -> Filter:
+    """Keep chunks that pass at least one of ``filters`` (the same as ``f1 | f2 | ...``)."""
+    return _combine(filters, "any_of", any)
+
+
+def _combine(filters: tuple[object, ...], name: str, how: Callable[..., bool]) -> Filter:
+    if len(filters) == 1 and isinstance(filters[0], (list, tuple)):
+        filters = tuple(filters[0])
+    if not filters:
+        raise ValueError(f"{name}: give at least one filter")
+    parts = [as_filter(f) for f in filters]
+    label = f"{name}({', '.join(f.name for f in parts)})"
+    return Filter(label, lambda t: how(f(t) for f in parts))

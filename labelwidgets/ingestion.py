@@ -28,7 +28,7 @@ from labelwidgets.workers import DEFAULT_MEMORY_MB, ExtractionPool, default_work
 __all__ = ["IngestReport", "ingest"]
 
 REPORT_COLUMNS = ["source", "name", "doc_id", "status", "pages", "chars", "chunks_total",
-                  "chunks_kept", "chunks_added", "seconds", "message"]  # fmt: skip
+                  "chunks_kept", "chunks_dropped", "chunks_added", "seconds", "message"]  # fmt: skip
 
 
 @dataclass
@@ -45,7 +45,9 @@ class IngestReport:
 
     ``df`` columns: source, name, doc_id, status (ok / encrypted / broken / no_text /
     low_quality_text / timeout / unsupported), pages, chars, chunks_total, chunks_kept,
-    chunks_added (new in the store), seconds, message.
+    chunks_dropped (by the filters), chunks_added (new in the store), seconds, message.
+    ``dropped_by`` maps each filter to the chunks it dropped (with several filters, a chunk is
+    counted against the first one it fails). ``df.attrs`` holds the :meth:`summary`.
     """
 
     df: pd.DataFrame
@@ -58,11 +60,11 @@ class IngestReport:
         return float(self.df["chunks_kept"].sum()) / total if total else 0.0
 
     def summary(self) -> dict[str, Any]:
-        counts = self.df["status"].value_counts().to_dict()
-        return {"documents": len(self.df), "statuses": counts,
-                "chunks_total": int(self.df["chunks_total"].sum()),
-                "chunks_kept": int(self.df["chunks_kept"].sum()),
-                "chunks_added": int(self.df["chunks_added"].sum()),
+        """Documents per status, chunk counts, the kept fraction and what each filter dropped."""
+        counts = {str(k): int(v) for k, v in self.df["status"].value_counts().items()}
+        totals = {c: int(self.df[c].sum()) for c in ["chunks_total", "chunks_kept",
+                                                     "chunks_dropped", "chunks_added"]}  # fmt: skip
+        return {"documents": len(self.df), "statuses": counts, **totals,
                 "kept_fraction": round(self.kept_fraction, 4), "dropped_by": dict(self.dropped_by)}  # fmt: skip
 
     def __repr__(self) -> str:
@@ -117,10 +119,7 @@ def ingest(
     IngestReport
         One row per input with its status, page/char/chunk counts and a plain-English message.
     """
-    if backend not in BACKENDS:
-        raise ValueError(f"unknown backend {backend!r}; choose one of {list(BACKENDS)}")
-    if not timeout or timeout <= 0:
-        raise ValueError(f"timeout must be a positive number of seconds, got {timeout!r}")
+    _check_settings(backend, timeout, workers, password, chunker)
     chunker = chunker or Paragraphs()
     filters = _filters(keep)
     inputs = _inputs(source, text_column)
@@ -155,7 +154,25 @@ def ingest(
                 finish(pdfs[job_index], result, seconds)
     bar.close()
     frame = pd.DataFrame(rows, columns=REPORT_COLUMNS)
-    return IngestReport(frame, dropped_by)
+    report = IngestReport(frame, dropped_by)
+    frame.attrs.update(report.summary())
+    return report
+
+
+def _check_settings(backend: Any, timeout: Any, workers: Any, password: Any, chunker: Any) -> None:
+    if backend not in BACKENDS:
+        raise ValueError(f"unknown backend {backend!r}; choose one of {list(BACKENDS)}")
+    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not timeout > 0:
+        raise ValueError(f"timeout must be a positive number of seconds, got {timeout!r}")
+    if workers is not None and (isinstance(workers, bool) or not isinstance(workers, int)
+                                or workers < 1):  # fmt: skip
+        raise ValueError(f"workers must be a positive integer (or None), got {workers!r}")
+    if password is not None and not isinstance(password, (str, Mapping)):
+        raise TypeError("password must be a string or a {file name: password} dict, "
+                        f"got {type(password).__name__}")  # fmt: skip
+    if isinstance(chunker, type) or (chunker is not None and not callable(chunker)):
+        raise TypeError(f"chunker must be a chunker instance such as lw.chunkers.Paragraphs(), "
+                        f"got {chunker!r}")  # fmt: skip
 
 
 def _filters(keep: Any) -> list[Filter]:
@@ -234,7 +251,7 @@ def _store_document(store: Any, item: _Input, row: dict[str, Any], chunker: Chun
     result: Extracted = row.pop("_result")
     row.update(source=item.source, name=item.name, status=result.status, pages=result.n_pages,
                chars=sum(len(p) for p in result.pages), chunks_total=0, chunks_kept=0,
-               chunks_added=0, message=result.message, doc_id=None)  # fmt: skip
+               chunks_dropped=0, chunks_added=0, message=result.message, doc_id=None)  # fmt: skip
     if result.status != "ok":
         return row
     text, offsets = _join_pages(result.pages)
@@ -256,8 +273,9 @@ def _store_document(store: Any, item: _Input, row: dict[str, Any], chunker: Chun
                      "page_end": _page_of(offsets, end - 1)})  # fmt: skip
     store.add_documents([{"doc_id": doc_id, "name": row["name"], "source": item.source,
                           "text": text, "page_offsets": offsets, "n_pages": result.n_pages}])  # fmt: skip
+    added = store.add_chunks(kept) if kept else 0
     row.update(doc_id=doc_id, chunks_total=len(spans), chunks_kept=len(kept),
-               chunks_added=store.add_chunks(kept) if kept else 0)  # fmt: skip
+               chunks_dropped=len(spans) - len(kept), chunks_added=added)  # fmt: skip
     return row
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 import textwrap
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -74,7 +75,46 @@ _BOILERPLATE = [
 ]  # fmt: skip
 
 
-def _contract(rng: random.Random, index: int) -> tuple[list[str], dict[str, Any]]:
+_PRODUCTS = ["industrial sealant", "hydraulic pump", "control board", "filter cartridge",
+             "steel fastener kit", "sensor module", "replacement valve", "cable harness",
+             "coolant concentrate", "bearing assembly", "display panel", "battery pack"]  # fmt: skip
+_SERVICE_LEVELS = [
+    "Availability: the Services shall be available {pct}% of each calendar month, excluding "
+    "scheduled maintenance announced at least five business days in advance.",
+    "Response time: Severity 1 incidents are acknowledged within {hours} hours, at any time of day.",
+    "Resolution: Severity 2 incidents are resolved within {days} business days of notification.",
+    "Reporting: the provider sends a monthly report of availability, incidents and open tickets.",
+    "Service credits: each full percentage point below the availability target earns a credit of "
+    "{credit}% of the monthly fee, up to a maximum of twenty percent.",
+    "Escalation: unresolved incidents are escalated to the account manager after {hours} hours.",
+    "Maintenance windows: planned maintenance takes place on Sundays between 01:00 and 05:00.",
+    "Backups: customer data is backed up daily and kept for {days} weeks.",
+]  # fmt: skip
+
+
+def _schedules(rng: random.Random, kind: str) -> list[list[str]]:
+    """Zero to two schedules, each printed on a page of its own (so a contract has 2-4 pages)."""
+    schedules = []
+    for letter in "AB"[: rng.choice([0, 1, 1, 2])]:
+        if letter == "A":
+            items = rng.sample(_PRODUCTS, k=rng.randrange(6, 11))
+            lines = [f"SCHEDULE A - {'PRICING' if kind == 'supply' else 'FEES'}"]
+            lines += [f"A.{i}. {item.capitalize()}: USD {rng.randrange(5, 900)}.{rng.randrange(100):02d} "
+                      f"per unit, minimum order {rng.choice([50, 100, 250, 500])} units, delivery "
+                      f"within {rng.randrange(2, 9)} weeks of the purchase order."
+                      for i, item in enumerate(items, start=1)]  # fmt: skip
+        else:
+            lines = ["SCHEDULE B - SERVICE LEVELS"]
+            lines += [f"B.{i}. " + text.format(pct=rng.choice(["99.5", "99.9"]), hours=rng.randrange(1, 9),
+                                               days=rng.randrange(2, 6), credit=rng.randrange(2, 6))
+                      for i, text in enumerate(_SERVICE_LEVELS, start=1)]  # fmt: skip
+        schedules.append(lines)
+    return schedules
+
+
+def _contract(
+    rng: random.Random, index: int, seed: int
+) -> tuple[list[str], list[list[str]], dict[str, Any]]:
     (name_a, form_a), (name_b, form_b) = rng.sample(_COMPANIES, 2)
     place_a, place_b = rng.sample(_PLACES, 2)
     kind = rng.choice(list(_TYPES))
@@ -120,18 +160,27 @@ def _contract(rng: random.Random, index: int) -> tuple[list[str], dict[str, Any]
         "has_governing_law_clause": "yes" if has_clause else "no",
         "governing_law": law_place[1] if has_clause else UNKNOWN,
         "jurisdiction": law_place[2] if has_clause else UNKNOWN,
+        "governing_law_jurisdiction": law_place[2] if has_clause else UNKNOWN,
     }  # fmt: skip
-    return clauses, truth
+    schedules = _schedules(random.Random(f"labelwidgets-schedules-{seed}-{index}"), kind)
+    truth["pages"] = 2 + len(schedules)
+    return clauses, schedules, truth
+
+
+def _generate(n: int, seed: int) -> list[tuple[list[str], list[list[str]], dict[str, Any]]]:
+    if not isinstance(n, int) or isinstance(n, bool) or n < 1:
+        raise ValueError(f"n must be a positive integer, got {n!r}")
+    rng = random.Random(seed)
+    return [_contract(rng, i, seed) for i in range(n)]
 
 
 def make_contract_texts(n: int = 12, *, seed: int = 0) -> pd.DataFrame:
     """``n`` synthetic contracts as text: one row per contract with ``name``, ``text`` and the
     known answers (``governing_law`` is :data:`~labelwidgets.UNKNOWN` where there is none)."""
-    rng = random.Random(seed)
     rows = []
-    for i in range(n):
-        clauses, truth = _contract(rng, i)
-        rows.append({"name": f"{truth['contract']}.txt", "text": "\n\n".join(clauses), **truth})
+    for clauses, schedules, truth in _generate(n, seed):
+        text = "\n\n".join(clauses + [line for schedule in schedules for line in schedule])
+        rows.append({"name": f"{truth['contract']}.txt", "text": text, **truth})
     return pd.DataFrame(rows)
 
 
@@ -140,19 +189,19 @@ def make_contracts(folder: str | Path, n: int = 12, *, seed: int = 0) -> pd.Data
 
     Returns a DataFrame with one row per contract: ``file`` (the PDF path), ``name``, and the
     answers: ``agreement_type``, ``party_a``/``party_b`` with ``*_city``/``*_country``,
-    ``effective_date``, ``renewal_months``, ``has_governing_law_clause`` ("yes"/"no"),
-    ``governing_law`` (as a lawyer writes it, or UNKNOWN) and ``jurisdiction``.
+    ``effective_date`` (ISO), ``renewal_months``, ``has_governing_law_clause`` ("yes"/"no"),
+    ``governing_law`` (as a lawyer writes it, e.g. "the laws of the State of New York", or
+    UNKNOWN), ``governing_law_jurisdiction`` (also as ``jurisdiction``, e.g. "New York") and
+    ``pages`` (2-4: the clauses, then up to two schedules on pages of their own).
     """
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    texts = make_contract_texts(n, seed=seed)
-    files = []
-    for row in texts.itertuples():
-        path = folder / f"{row.contract}.pdf"
-        write_pdf(path, row.text.split("\n\n"), title=row.title)
-        files.append(str(path))
-    frame = texts.drop(columns=["text"]).assign(file=files, name=[Path(f).name for f in files])
-    return frame[["file", *[c for c in frame.columns if c != "file"]]]
+    rows = []
+    for clauses, schedules, truth in _generate(n, seed):
+        path = folder / f"{truth['contract']}.pdf"
+        write_pdf(path, clauses, title=truth["title"], pages=schedules)
+        rows.append({"file": str(path), "name": path.name, **truth})
+    return pd.DataFrame(rows)
 
 
 # -- a minimal PDF writer -----------------------------------------------------------------------
@@ -164,19 +213,31 @@ def _escape(text: str) -> bytes:
     return raw.replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)")
 
 
-def write_pdf(path: str | Path, paragraphs: list[str], *, title: str = "") -> None:
-    """Write ``paragraphs`` as a simple multi-page PDF (Helvetica 10.5 pt, US Letter)."""
-    lines: list[str] = []
-    for paragraph in paragraphs:
-        lines += textwrap.wrap(paragraph, 92) or [""]
-        lines.append("")
-    pages = [lines[i : i + _LINES_PER_PAGE] for i in range(0, len(lines), _LINES_PER_PAGE)]
+def write_pdf(
+    path: str | Path,
+    paragraphs: list[str],
+    *,
+    title: str = "",
+    pages: Sequence[Sequence[str]] = (),
+) -> None:
+    """Write ``paragraphs`` as a simple multi-page PDF (Helvetica 10.5 pt, US Letter).
+
+    Text is encoded as WinAnsi (cp1252); characters outside it become "?". Each entry of
+    ``pages`` is a further list of paragraphs that starts on a new page.
+    """
+    sheets: list[list[str]] = []
+    for block in [paragraphs, *pages]:
+        lines: list[str] = []
+        for paragraph in block:
+            lines += textwrap.wrap(paragraph, 92) or [""]
+            lines.append("")
+        sheets += [lines[i : i + _LINES_PER_PAGE] for i in range(0, len(lines), _LINES_PER_PAGE)]
     objects: list[bytes] = [b"", b""]  # catalog and page tree, filled in below
     objects.append(
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>"
     )
     page_ids = []
-    for number, page in enumerate(pages, start=1):
+    for number, page in enumerate(sheets, start=1):
         stream = [b"BT /F1 10.5 Tf 13 TL 60 740 Td"]
         stream += [b"(" + _escape(line) + b") Tj T*" for line in page]
         stream.append(b"ET")

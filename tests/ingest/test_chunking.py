@@ -103,12 +103,20 @@ def test_filters_drop_and_count() -> None:
                         "The governing law is the law of the State of New York."], store,
                        keep=keep, progress=False)  # fmt: skip
     assert report.df["chunks_kept"].tolist() == [0, 0, 1]
+    assert report.df["chunks_dropped"].tolist() == [1, 1, 0]
     assert list(report.dropped_by.values()) == [1, 1]
     assert report.kept_fraction == pytest.approx(1 / 3)
+    assert report.df.attrs["kept_fraction"] == report.summary()["kept_fraction"]
+    assert report.summary()["chunks_dropped"] == 2 and store.count_chunks() == 1
     combined = lw.filters.keywords(["laws of"]) | lw.filters.regex(r"governing\s+law")
     assert combined("GOVERNING LAW") and not (~combined)("the laws of Texas")
     assert lw.filters.keywords(["laws of"])("the laws\nof Texas")
     assert not lw.filters.keywords(["law"])("lawyer")
+    both = lw.filters.all_of(lw.filters.keywords(["law"]), lambda t: "Texas" in t)
+    either = lw.filters.any_of([lw.filters.regex(r"^\d+\."), str.isupper])
+    assert both("The law of Texas.") and not both("The law of Ohio.")
+    assert either("3. Payment") and either("SCHEDULE A") and not either("Payment.")
+    assert both.name.startswith("all_of(") and "isupper" in either.name
 
 
 @pytest.mark.parametrize(
@@ -122,6 +130,10 @@ def test_filters_drop_and_count() -> None:
         (pd.DataFrame({"txt": ["a"]}), {}, "has no 'text' column"),
         (["some text"], {"backend": "tesseract"}, "unknown backend 'tesseract'"),
         (["some text"], {"timeout": 0}, "timeout must be a positive"),
+        (["some text"], {"workers": 0}, "workers must be a positive integer"),
+        (["some text"], {"password": 1234}, "password must be a string or a"),
+        (["some text"], {"chunker": Paragraphs}, "chunker must be a chunker instance"),
+        (["some text"], {"keep": "governing law"}, "a filter must be a Filter or a callable"),
         (42, {}, "cannot read a int"),
     ],
 )

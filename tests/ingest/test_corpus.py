@@ -7,61 +7,99 @@ import csv
 import re
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 import labelwidgets as lw
 
 PASSWORDS = {"r2-user-password.pdf": "asdfzxcv", "r4-aes-user-password.pdf": "asdfzxcv",
              "r6-user-password.pdf": "asdfzxcv", "libreoffice-writer-password.pdf": "openpassword"}  # fmt: skip
+CERES = "CERES,INC_01_25_2012-EX-10.20-Collaboration Agreement.PDF"
 EXPECTED = {  # file name -> status (everything else: ok)
-    "CERES,INC_01_25_2012-EX-10.20-Collaboration Agreement.PDF": "timeout",
+    CERES: "timeout",  # ~110 s in pypdf; tested on its own with a short timeout below
     "encrypted_doc_no_id.pdf": "no_text",
     "issue-301.pdf": "low_quality_text",
     "imagemagick-CCITTFaxDecode.pdf": "no_text",
+    "imagemagick-images.pdf": "no_text",  # image pages whose only text is a "Background" label
     "grayscale-image.pdf": "no_text",
     "unreadablemetadata.pdf": "broken",
     **{f"{n}.pdf": "broken" for n in ["bad1", "bad11", "bad2", "bad35", "bad7", "broken-lzw",
                                       "deep-pages", "issue-117", "issue-141a", "pages-loop",
                                       "unfilterable"]},
 }  # fmt: skip
-TIMEOUT = 8
+TIMEOUT = 60  # generous: a loaded machine must not turn a slow good file into a "timeout"
+SHORT_TIMEOUT = 5
+
+
+def _all_pdfs(corpus_dir: Path) -> list[Path]:
+    return sorted(p for p in corpus_dir.rglob("*") if p.suffix.lower() == ".pdf")
 
 
 @pytest.fixture(scope="module")
 def corpus_report(corpus_dir: Path, tmp_path_factory: pytest.TempPathFactory):
+    """Every PDF of the corpus but CERES, in one batch, with the MANIFEST's passwords."""
     store = lw.LabelStore(tmp_path_factory.mktemp("corpus") / "labels.db")
-    pdfs = sorted(corpus_dir.rglob("*.pdf")) + sorted(corpus_dir.rglob("*.PDF"))
+    pdfs = [p for p in _all_pdfs(corpus_dir) if p.name != CERES]
     report = lw.ingest(pdfs, store, password=PASSWORDS, timeout=TIMEOUT, workers=2, progress=False)
     return store, report.df.set_index("name")
 
 
-def test_every_pdf_gets_the_expected_status(corpus_report) -> None:
+def test_every_pdf_gets_the_expected_status(corpus_dir: Path, corpus_report) -> None:
     _, df = corpus_report
-    assert len(df) >= 45
+    assert set(df.index) | {CERES} == {p.name for p in _all_pdfs(corpus_dir)}
     got = df["status"].to_dict()
     expected = {name: EXPECTED.get(name, "ok") for name in got}
     assert got == expected
 
 
 def test_failures_explain_themselves_and_successes_have_chunks(corpus_report) -> None:
-    _, df = corpus_report
+    store, df = corpus_report
     for name, row in df.iterrows():
         if row["status"] == "ok":
             assert row["chunks_kept"] > 0 and row["pages"] > 0, name
         else:
             assert len(row["message"]) > 20, name
-            assert row["chunks_added"] == 0, name
-    assert "OCR" in df.loc["grayscale-image.pdf", "message"]
-    assert (
-        "timeout" in df.loc["CERES,INC_01_25_2012-EX-10.20-Collaboration Agreement.PDF", "message"]
-        or "longer than"
-        in df.loc["CERES,INC_01_25_2012-EX-10.20-Collaboration Agreement.PDF", "message"]
-    )
+            assert row["chunks_added"] == 0 and pd.isna(row["doc_id"]), name
+    assert set(store.documents()["doc_id"]) == set(df.loc[df["status"] == "ok", "doc_id"])
+    for name in ["grayscale-image.pdf", "imagemagick-images.pdf"]:
+        assert "needs OCR" in df.loc[name, "message"], name
+    assert "not words" in df.loc["issue-301.pdf", "message"]
+    assert "cannot read this file" in df.loc["pages-loop.pdf", "message"]
+    assert "needs OCR" not in df.loc["Seige_of_Vicksburg_Sample_OCR.pdf", "message"]
 
 
 def test_no_document_exceeds_its_timeout(corpus_report) -> None:
     _, df = corpus_report
-    assert df["seconds"].max() < TIMEOUT + 2
+    assert df["seconds"].max() < TIMEOUT
+
+
+def test_a_slow_pdf_is_stopped_at_its_timeout_and_the_batch_goes_on(corpus_dir: Path) -> None:
+    # One worker: the documents after CERES can only be read if the killed worker is replaced.
+    names = [CERES, "crazyones.pdf", "bad1.pdf", "pdflatex-4-pages.pdf"]
+    paths = [next(corpus_dir.rglob(n)) for n in names]
+    store = lw.LabelStore(":memory:")
+    report = lw.ingest(paths, store, timeout=SHORT_TIMEOUT, workers=1, progress=False)
+    df = report.df.set_index("name")
+    assert df["status"].to_dict() == dict(
+        zip(names, ["timeout", "ok", "broken", "ok"], strict=True)
+    )
+    assert SHORT_TIMEOUT <= df.loc[CERES, "seconds"] < SHORT_TIMEOUT + 3
+    assert f"longer than {SHORT_TIMEOUT} s" in df.loc[CERES, "message"]
+    assert store.count_chunks() == df["chunks_added"].sum() > 0
+
+
+def test_the_memory_cap_stops_a_runaway_extraction(tmp_path: Path) -> None:
+    from labelwidgets.workers import ExtractionPool
+
+    huge = tmp_path / "huge.txt"  # sparse: reading it needs 400 MB, the cap allows 200 MB
+    with open(huge, "wb") as f:
+        f.truncate(400 * 1024 * 1024)
+    (tmp_path / "small.txt").write_text("A small text that still reads fine.")
+    jobs = [(str(huge), "pypdf", None), (str(tmp_path / "small.txt"), "pypdf", None)]
+    with ExtractionPool(1, memory_mb=200) as pool:
+        results = {index: result for index, result, _ in pool.run(jobs, timeout=30)}
+    assert results[0].status == "broken" and "memory" in results[0].message
+    assert results[1].status == "ok" and results[1].pages == ["A small text that still reads fine."]
 
 
 def test_encrypted_pdfs_open_with_their_passwords(corpus_report) -> None:
@@ -83,15 +121,27 @@ def test_encrypted_pdf_without_password_says_so(corpus_dir: Path) -> None:
     assert store.count_chunks() == 0
 
 
-def test_the_fast_backend_reads_the_same_documents(corpus_dir: Path) -> None:
-    names = ["crazyones.pdf", "r4-aes-user-password.pdf", "bad1.pdf", "issue-301.pdf"]
-    paths = [p for n in names for p in corpus_dir.rglob(n)]
-    results = {}
-    for backend in ("pypdf", "pypdfium2"):
-        report = lw.ingest(paths, lw.LabelStore(":memory:"), backend=backend, progress=False,
-                           password=PASSWORDS)  # fmt: skip
-        results[backend] = report.df.set_index("name")["status"].to_dict()
-    assert results["pypdf"] == results["pypdfium2"]
+def test_the_fast_backend_keeps_the_same_contract(corpus_dir: Path, corpus_report) -> None:
+    _, by_pypdf = corpus_report
+    store = lw.LabelStore(":memory:")
+    report = lw.ingest(_all_pdfs(corpus_dir), store, backend="pypdfium2", password=PASSWORDS,
+                       timeout=TIMEOUT, workers=2, progress=False)  # fmt: skip
+    df = report.df.set_index("name")
+    assert df.loc[CERES, "status"] == "ok"  # what the timeout message suggests holds
+    assert set(df["status"]) <= {"ok", "broken", "no_text", "low_quality_text"}
+    for name, row in by_pypdf.iterrows():
+        fast = df.loc[name]
+        if row["status"] == "ok":  # whatever pypdf reads, pdfium reads with about the same text
+            assert fast["status"] == "ok", name
+            assert abs(fast["chars"] - row["chars"]) <= max(30, 0.05 * row["chars"]), name
+        if fast["status"] != "ok":
+            assert len(fast["message"]) > 20 and fast["chunks_added"] == 0, name
+        else:
+            chunks = store.chunks(doc_id=fast["doc_id"])
+            text = store.document_text(fast["doc_id"])
+            assert all(text[c.char_start : c.char_end] == c.text for c in chunks.itertuples())
+    assert df.loc["issue-301.pdf", "status"] == "low_quality_text"
+    assert df.loc["imagemagick-images.pdf", "status"] == "no_text"
 
 
 def _squash(text: str) -> str:
