@@ -105,9 +105,19 @@ export default {
     }
 
     function draw() {
-      const active = document.activeElement;
-      const activeKey = active && root.contains(active) ? active.dataset.key : null;
+      const active = /** @type {HTMLElement|null} */ (document.activeElement);
+      const hadFocus = Boolean(active && active !== root && root.contains(active));
+      const activeKey = hadFocus ? active.dataset.key : null;
       root.replaceChildren();
+      drawContent();
+      if (hadFocus) {
+        // keep the keyboard in the widget: back to the same control, or else to the widget
+        const again = activeKey ? root.querySelector(`[data-key="${CSS.escape(activeKey)}"]`) : null;
+        /** @type {HTMLElement} */ (again || root).focus({ preventScroll: true });
+      }
+    }
+
+    function drawContent() {
       const progress = model.get("progress") || {};
       statusNode = h("div", { testid: "lw-status", role: "status" });
       drawStatus();
@@ -135,10 +145,6 @@ export default {
       if (review.chunk_id === item.chunk_id) root.appendChild(reviewView(review));
       else root.appendChild(formView());
       root.appendChild(actions(review.chunk_id === item.chunk_id));
-      if (activeKey) {
-        const again = root.querySelector(`[data-key="${CSS.escape(activeKey)}"]`);
-        if (again) /** @type {HTMLElement} */ (again).focus({ preventScroll: true });
-      }
     }
 
     function helpSheet() {
@@ -243,7 +249,7 @@ export default {
         h("button", { class: "lw-primary", testid: "lw-submit", text: reviewing ? "Next (Enter)" : "Submit (Enter)",
                       onclick: () => (reviewing ? send("next") : submit()) }),
         state.forceable ? h("button", { class: "lw-warn", testid: "lw-override", text: "Store anyway (o)", onclick: () => submit(true) }) : null,
-        h("button", { testid: "lw-skip", text: "Skip (s)", onclick: () => send("skip") }),
+        reviewing ? null : h("button", { testid: "lw-skip", text: "Skip (s)", onclick: () => send("skip") }),
         h("button", { testid: "lw-prev", text: "◀ Previous (p)", onclick: () => send("previous") }),
         h("button", { testid: "lw-next", text: "Next (n) ▶", onclick: () => send("next") }),
         h("button", { testid: "lw-flag", text: "Flag (f)", onclick: () => { state.flagging = true; draw(); } }),
@@ -293,7 +299,7 @@ export default {
       if (event.key === "Enter" && target.tagName !== "BUTTON") { reviewing ? send("next") : submit(); return handled(); }
       if (event.key === "n") { send("next"); return handled(); }
       if (event.key === "p") { send("previous"); return handled(); }
-      if (event.key === "s") { send("skip"); return handled(); }
+      if (event.key === "s" && !reviewing) { send("skip"); return handled(); }
       if (event.key === "U") { send("unknown"); return handled(); }
       if (event.key === "c") { state.context = !state.context; draw(); return handled(); }
       if (event.key === "f") { state.flagging = true; draw(); return handled(); }

@@ -161,9 +161,20 @@ var labeler_default = {
       statusNode.className = `lw-status ${state.status.startsWith("saved") ? "lw-ok" : ""} ${state.status.startsWith("not saved") ? "lw-bad" : ""}`;
     }
     function draw() {
-      const active = document.activeElement;
-      const activeKey = active && root.contains(active) ? active.dataset.key : null;
+      const active = (
+        /** @type {HTMLElement|null} */
+        document.activeElement
+      );
+      const hadFocus = Boolean(active && active !== root && root.contains(active));
+      const activeKey = hadFocus ? active.dataset.key : null;
       root.replaceChildren();
+      drawContent();
+      if (hadFocus) {
+        const again = activeKey ? root.querySelector(`[data-key="${CSS.escape(activeKey)}"]`) : null;
+        (again || root).focus({ preventScroll: true });
+      }
+    }
+    function drawContent() {
       const progress = model.get("progress") || {};
       statusNode = h("div", { testid: "lw-status", role: "status" });
       drawStatus();
@@ -200,10 +211,6 @@ var labeler_default = {
       if (review.chunk_id === item.chunk_id) root.appendChild(reviewView(review));
       else root.appendChild(formView());
       root.appendChild(actions(review.chunk_id === item.chunk_id));
-      if (activeKey) {
-        const again = root.querySelector(`[data-key="${CSS.escape(activeKey)}"]`);
-        if (again) again.focus({ preventScroll: true });
-      }
     }
     function helpSheet() {
       return h(
@@ -348,7 +355,7 @@ var labeler_default = {
           onclick: () => reviewing ? send("next") : submit()
         }),
         state.forceable ? h("button", { class: "lw-warn", testid: "lw-override", text: "Store anyway (o)", onclick: () => submit(true) }) : null,
-        h("button", { testid: "lw-skip", text: "Skip (s)", onclick: () => send("skip") }),
+        reviewing ? null : h("button", { testid: "lw-skip", text: "Skip (s)", onclick: () => send("skip") }),
         h("button", { testid: "lw-prev", text: "\u25C0 Previous (p)", onclick: () => send("previous") }),
         h("button", { testid: "lw-next", text: "Next (n) \u25B6", onclick: () => send("next") }),
         h("button", { testid: "lw-flag", text: "Flag (f)", onclick: () => {
@@ -435,7 +442,7 @@ var labeler_default = {
         send("previous");
         return handled();
       }
-      if (event.key === "s") {
+      if (event.key === "s" && !reviewing) {
         send("skip");
         return handled();
       }

@@ -8,7 +8,13 @@ import pytest
 from playwright.sync_api import expect
 
 import labelwidgets as lw
-from tests.browser.conftest import BrowserPage, JupyterServer, open_and_run_all, unexpected_errors
+from tests.browser.conftest import (
+    ARTIFACTS,
+    BrowserPage,
+    JupyterServer,
+    open_and_run_all,
+    unexpected_errors,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -29,6 +35,9 @@ task = lw.Task("facts", [
                 instructions="As a lawyer writes it, e.g. 'the laws of England'.",
                 validators=[lw.validators.none_of(["England", "United Kingdom"])]),
 ], highlight=["laws of"])
+store.add_task(task)
+store.add_suggestions([{{"task": "facts", "chunk_id": store.chunk_order()[0], "model": "m1",
+                         "question": "governing_law", "answer": "the laws of England"}}])
 """
 SHOW = 'w = lw.Labeler(store, task, labeler="alice")\nw'
 
@@ -45,6 +54,7 @@ def test_label_three_chunks_by_keyboard_then_resume(
         re.compile("laws of England and Wales")
     )
     expect(widget.locator("mark.lw-hl")).to_have_text("laws of")
+    expect(widget).not_to_contain_text("m1")  # no anchoring: the model shows only after submit
     widget.focus()  # the widget focuses itself on render; make sure before typing
 
     # chunk 1: "1" picks "yes", the dependent question appears and takes the focus;
@@ -56,11 +66,19 @@ def test_label_three_chunks_by_keyboard_then_resume(
     page.keyboard.press("Enter")
     expect(page.get_by_test_id("lw-problem-governing_law")).to_have_text(re.compile("not allowed"))
     expect(page.get_by_test_id("lw-status")).to_have_text(re.compile("not saved"))
+    ARTIFACTS.mkdir(exist_ok=True)
+    widget.screenshot(path=str(ARTIFACTS / f"labeler-{jupyter.ui}-rejected.png"))
     page.keyboard.press("Control+a")
     page.keyboard.type("the laws of England and Wales")
     page.keyboard.press("Enter")
-    expect(page.get_by_test_id("lw-chunk-text")).to_have_text(re.compile("Payment is due"))
+    # saved: now the model's answer, diffed word by word against the labeler's
     expect(page.get_by_test_id("lw-status")).to_have_text("saved ✓")
+    review = page.get_by_test_id("lw-review")
+    expect(review).to_contain_text("model (m1): the laws of England")
+    expect(review.locator(".lw-ins")).to_have_text(" and Wales")
+    widget.screenshot(path=str(ARTIFACTS / f"labeler-{jupyter.ui}-diff.png"))
+    page.keyboard.press("Enter")
+    expect(page.get_by_test_id("lw-chunk-text")).to_have_text(re.compile("Payment is due"))
 
     # chunk 2: "2" picks "no" (no dependent question), Enter submits
     page.keyboard.press("2")
