@@ -84,17 +84,19 @@ def default_template(question: Question) -> str:
     )
 
 
+_BRACES = " (write {{ and }} for a literal brace, e.g. in a JSON example)"
+
+
 def check_template(template: str) -> None:
     """Raise ``ValueError`` naming any placeholder the template may not use."""
     try:
         used = {name for _, name, _, _ in string.Formatter().parse(template) if name is not None}
     except ValueError as exc:
-        raise ValueError(f"prompt template is malformed: {exc}") from None
+        raise ValueError(f"prompt template is malformed: {exc}{_BRACES}") from None
     unknown = sorted(used - FIELDS)
     if unknown:
-        raise ValueError(
-            f"prompt template uses unknown field(s) {unknown}; available: {sorted(FIELDS)}"
-        )
+        raise ValueError(f"prompt template uses unknown field(s) {unknown}; available: "
+                         f"{sorted(FIELDS)}{_BRACES}")  # fmt: skip
     if "chunk" not in used:
         raise ValueError("prompt template must include {chunk}, or the model never sees the text")
 

@@ -177,6 +177,9 @@ def test_templates_are_checked() -> None:
         check_template("What law?")
     with pytest.raises(ValueError, match="malformed"):
         check_template("Read {chunk")
+    with pytest.raises(ValueError, match=r"unknown field.*write \{\{ and \}\} for a literal brace"):
+        check_template('{chunk}\nReply as {"answer": "..."}')
+    check_template('{chunk}\nReply as {{"answer": "..."}}')
 
 
 def test_a_chained_question_sees_the_answer_it_depends_on() -> None:
