@@ -18,14 +18,26 @@ TEXTS = ["This Agreement is governed by the laws of Texas.", "Payment is due in 
          "This Agreement is governed by the laws of England and Wales."]  # fmt: skip
 
 
+def _filled(store):
+    store.add_chunks([{"text": t} for t in TEXTS])
+    store.add_task(TASK)
+    return store
+
+
 @pytest.fixture
 def store(sqlite_store):
-    sqlite_store.add_chunks([{"text": t} for t in TEXTS])
-    sqlite_store.add_task(TASK)
-    return sqlite_store
+    """A SQLite file store with three chunks and the task."""
+    return _filled(sqlite_store)
 
 
-def test_prelabel_caches_and_follows_the_chain(store, fake_openai: FakeOpenAI) -> None:
+@pytest.fixture(params=["sqlite_store", "pg_store"])
+def both_stores(request):
+    """The same on SQLite and PostgreSQL (for the cache and chain test only: keeps the suite lean)."""
+    return _filled(request.getfixturevalue(request.param))
+
+
+def test_prelabel_caches_and_follows_the_chain(both_stores, fake_openai: FakeOpenAI) -> None:
+    store = both_stores
     model = lw.models.OpenAIChat(
         "m", base_url=fake_openai.base_url, max_concurrency=2, backoff=0.01
     )
