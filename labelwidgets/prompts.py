@@ -87,10 +87,14 @@ def default_template(question: Question) -> str:
 _BRACES = " (write {{ and }} for a literal brace, e.g. in a JSON example)"
 
 
+def _fields(template: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name is not None}
+
+
 def check_template(template: str) -> None:
     """Raise ``ValueError`` naming any placeholder the template may not use."""
     try:
-        used = {name for _, name, _, _ in string.Formatter().parse(template) if name is not None}
+        used = _fields(template)
     except ValueError as exc:
         raise ValueError(f"prompt template is malformed: {exc}{_BRACES}") from None
     unknown = sorted(used - FIELDS)
@@ -107,9 +111,13 @@ def render(question: Question, chunk_text: str, template: str | None = None, *,
 
     ``not_in_text`` is the reply the model is told to give when the text does not say; exports
     use the same words as the training target, so training matches how the model is asked.
+    ``previous`` is the answer to the question this one depends on; without it, template lines
+    whose only field is ``{previous}`` are left out rather than shown empty.
     """
     template = template or default_template(question)
     check_template(template)
+    if previous is None and "{previous}" in template:
+        template = "\n".join(line for line in template.split("\n") if _fields(line) != {"previous"})
     return template.format(
         chunk=chunk_text,
         # a question's own prompt may place the earlier answer too: "Which law? ({previous})"

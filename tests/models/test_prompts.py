@@ -166,6 +166,7 @@ def test_template_fields() -> None:
                               "yes", "", "TEXT"]  # fmt: skip
     assert render(MULTI, "t", "{previous} {chunk}", previous=["price", "law"]) == "price, law t"
     assert render(TEXT, "t", "{previous} {chunk}", previous=lw.UNKNOWN) == "not in the text t"
+    assert render(TEXT, "t", "{previous} {chunk}") == " t"  # the line also holds the chunk
     # without a prompt the question falls back to its name
     assert render(lw.Question("notice_days"), "t", "{question}{chunk}") == "notice dayst"
 
@@ -186,6 +187,11 @@ def test_a_chained_question_sees_the_answer_it_depends_on() -> None:
     gated = lw.Question("law", prompt="Which law governs?", when=("has_clause", "yes"))
     prompt = render(gated, "TEXT", default_template(gated), previous="yes")
     assert "Already answered (has clause): yes\nQuestion: Which law governs?" in prompt
+    # rendered without the earlier answer (e.g. for export), the line is left out, not left empty
+    assert "Already answered" not in render(gated, "TEXT")
+    assert render(gated, "TEXT") == render(
+        TEXT.__class__("law", prompt="Which law governs?"), "TEXT"
+    )
     placed = lw.Question("law", prompt="Given {previous}, which law?", when=("has_clause", "yes"))
     assert default_template(placed) == default_template(TEXT)
     assert "Question: Given yes, which law?" in render(placed, "TEXT", previous="yes")
