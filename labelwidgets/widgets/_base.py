@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import traceback
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import anywidget
 import traitlets
@@ -34,6 +34,9 @@ class CommandWidget(anywidget.AnyWidget):
     the view shows until a command succeeds.
     """
 
+    # True: a command's trait changes and its ack reach the front end as one message. Leave it
+    # False for widgets whose background threads set traits (ipywidgets' hold is not thread-safe).
+    batch_replies: ClassVar[bool] = False
     ack = traitlets.Dict({}).tag(sync=True)
     error = traitlets.Unicode("").tag(sync=True)
 
@@ -44,6 +47,13 @@ class CommandWidget(anywidget.AnyWidget):
     def _dispatch(self, _widget: Any, content: Any, _buffers: Any) -> None:
         if not isinstance(content, dict) or not isinstance(content.get("type"), str):
             return
+        if not self.batch_replies:
+            self._run(content)
+            return
+        with self.hold_sync():
+            self._run(content)
+
+    def _run(self, content: dict[str, Any]) -> None:
         seq = content.get("seq")
         handler = getattr(self, f"_on_{content['type']}", None)
         if handler is None:

@@ -50,6 +50,7 @@ class Labeler(CommandWidget):
 
     _esm = _ESM
     _css = _CSS
+    batch_replies = True  # the next item, progress and ack: one message per keypress
     task_view = traitlets.Dict({}).tag(sync=True)
     item = traitlets.Dict({}).tag(sync=True)
     progress = traitlets.Dict({}).tag(sync=True)
