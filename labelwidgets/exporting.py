@@ -268,15 +268,23 @@ def _rows(store: Any, task: Task, selected: pd.DataFrame, unknown_text: str,
     chunk_text = dict(
         store.chunks(chunk_ids=sorted(set(selected["chunk_id"])))[["chunk_id", "text"]].values
     )
-    prompts: dict[tuple[str, str], str] = {}
+    prompts: dict[tuple[str, str, str], str] = {}
+    answered: dict[tuple[str, ...], Any] = {}
+    for r in selected.itertuples(index=False):
+        answered[(r.chunk_id, r.question, r.source)] = r.answer
+        answered.setdefault((r.chunk_id, r.question), r.answer)
     rows = []
     for r in tqdm(selected.itertuples(index=False), total=len(selected), desc="export", unit="row",
                   disable=not progress or len(selected) < 50_000):  # fmt: skip
-        key = (r.chunk_id, r.question)
+        question = task.question(r.question)
+        previous = None
+        if question.when is not None:  # a chained question is asked with its gate's answer
+            gate = question.when[0]
+            previous = answered.get((r.chunk_id, gate, r.source), answered.get((r.chunk_id, gate)))
+        key = (r.chunk_id, r.question, repr(previous))
         if key not in prompts:  # many labelers share one prompt
-            prompts[key] = render(
-                task.question(r.question), chunk_text[r.chunk_id], templates[r.question]
-            )
+            prompts[key] = render(question, chunk_text[r.chunk_id], templates[r.question],
+                                  previous=previous, not_in_text=unknown_text)  # fmt: skip
         rows.append(Row(r.chunk_id, r.doc_id, r.question, r.source, r.answer, r.answer is UNKNOWN,
                         prompts[key], answer_text(r.answer, unknown_text)))  # fmt: skip
     return rows

@@ -239,3 +239,24 @@ def test_presidio_redactor_names_its_extra() -> None:
             lw.redact.presidio()
     else:  # installed: it redacts an email address
         assert "jane@example.com" not in lw.redact.presidio()("Write to jane@example.com")
+
+
+def test_chained_questions_are_exported_with_the_gate_answer(tmp_path: Path) -> None:
+    task = lw.Task("chain", [
+        lw.Question("has_clause", kind="choice", choices=["yes", "no"]),
+        lw.Question("law", prompt="Given the clause exists ({previous}), which law governs?",
+                    when=("has_clause", "yes")),
+    ])  # fmt: skip
+    store = LabelStore(tmp_path / "c.db")
+    store.add_chunks([{"text": "Governed by the laws of Texas."}])
+    (chunk,) = store.chunk_order()
+    store.add_task(task)
+    store.add_gold(task, [{"chunk_id": chunk, "question": "has_clause", "answer": "yes"},
+                          {"chunk_id": chunk, "question": "law", "answer": "the laws of Texas"}])  # fmt: skip
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", LabelwidgetsWarning)
+        report = lw.export(store, task, "prompt-completion", tmp_path / "out", unknown_text="NONE")
+    rows = {json.loads(line)["completion"]: json.loads(line)["prompt"]
+            for line in report.paths["train"].read_text().splitlines()}  # fmt: skip
+    assert "Given the clause exists (yes), which law governs?" in rows["the laws of Texas"]
+    assert "reply exactly: NONE" in rows["the laws of Texas"]
