@@ -94,7 +94,13 @@ export default {
     function setAnswer(name, value) {
       state.form[name] = value;
       delete state.problems[name];
+      edited();
       draw();
+    }
+
+    // "saved ✓" speaks of what was sent; once the labeler changes an answer it no longer holds
+    function edited() {
+      if (state.status.startsWith("saved")) { state.status = ""; drawStatus(); }
     }
 
     // -- rendering ------------------------------------------------------------------------------
@@ -194,12 +200,12 @@ export default {
                              testid: `lw-q-${q.name}`, "data-index": String(index), onfocusin: focusHere });
       box.appendChild(h("div", { class: "lw-q-label" }, [h("strong", { text: q.name.replaceAll("_", " ") }),
                                                           q.instructions ? h("div", { class: "lw-muted", text: q.instructions }) : null]));
-      box.appendChild(inputFor(q, value, unknown));
-      if (q.allow_unknown) {
-        box.appendChild(h("button", { class: `lw-unknown ${unknown ? "lw-on" : ""}`, testid: `lw-unknown-${q.name}`,
-                                      "data-key": `unknown-${q.name}`, "aria-pressed": String(unknown),
-                                      text: "Not in the text (u)", onclick: () => toggleUnknown(q) }));
-      }
+      box.appendChild(h("div", { class: "lw-answer-row" }, [
+        inputFor(q, value, unknown),
+        q.allow_unknown ? h("button", { class: `lw-unknown ${unknown ? "lw-on" : ""}`, testid: `lw-unknown-${q.name}`,
+                                        "data-key": `unknown-${q.name}`, "aria-pressed": String(unknown),
+                                        text: "Not in the text (u)", onclick: () => toggleUnknown(q) }) : null,
+      ]));
       for (const problem of state.problems[q.name] || []) {
         box.appendChild(h("div", { class: "lw-problem", testid: `lw-problem-${q.name}`, text: problem }));
       }
@@ -213,21 +219,21 @@ export default {
         return h("div", { class: "lw-choices" }, options.map((option, i) => h("button", {
           class: `lw-choice ${current === option ? "lw-on" : ""}`, "aria-pressed": String(current === option),
           "data-key": `${q.name}-${i}`, testid: `lw-choice-${q.name}-${i}`,
-          text: `${i + 1 <= 9 ? `${i + 1} ` : ""}${option}`, onclick: () => setAnswer(q.name, option) })));
+          text: keyed(i, option), onclick: () => setAnswer(q.name, option) })));
       }
       if (q.kind === "multi_choice") {
         const picked = Array.isArray(current) ? current : [];
         return h("div", { class: "lw-choices" }, q.choices.map((option, i) => h("label", { class: "lw-check" }, [
           h("input", { type: "checkbox", checked: picked.includes(option), "data-key": `${q.name}-${i}`,
                        onchange: () => setAnswer(q.name, toggled(picked, option, q.choices)) }),
-          ` ${i + 1} ${option}`])));
+          ` ${keyed(i, option)}`])));
       }
       const attrs = { class: "lw-input", "data-key": `${q.name}-input`, testid: `lw-input-${q.name}`,
                       value: current === undefined ? "" : String(current),
-                      oninput: (/** @type {Event} */ e) => { state.form[q.name] = /** @type {any} */ (e.target).value; delete state.problems[q.name]; } };
+                      oninput: (/** @type {Event} */ e) => { state.form[q.name] = /** @type {any} */ (e.target).value; delete state.problems[q.name]; edited(); } };
       if (q.kind === "text") return h("textarea", { ...attrs, rows: "2", placeholder: "Type the answer as written" });
-      if (q.kind === "date") return h("input", { ...attrs, type: "date" });
-      return h("input", { ...attrs, type: "text", inputmode: "decimal", placeholder: "A number" });
+      if (q.kind === "date") return h("input", { ...attrs, class: "lw-input lw-short", type: "date" });
+      return h("input", { ...attrs, class: "lw-input lw-short", type: "text", inputmode: "decimal", placeholder: "A number" });
     }
 
     function reviewView(review) {
@@ -373,3 +379,9 @@ function toggled(picked, option, order) {
   return order.filter((c) => set.has(c));
 }
 
+
+/** A choice's label with its key (1–9), unless the choice already is that number. */
+function keyed(index, option) {
+  const key = String(index + 1);
+  return index >= 9 || String(option) === key ? String(option) : `${key} ${option}`;
+}

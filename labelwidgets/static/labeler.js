@@ -153,7 +153,14 @@ var labeler_default = {
     function setAnswer(name, value) {
       state.form[name] = value;
       delete state.problems[name];
+      edited();
       draw();
+    }
+    function edited() {
+      if (state.status.startsWith("saved")) {
+        state.status = "";
+        drawStatus();
+      }
     }
     let statusNode = h("div");
     function drawStatus() {
@@ -274,17 +281,17 @@ var labeler_default = {
         h("strong", { text: q.name.replaceAll("_", " ") }),
         q.instructions ? h("div", { class: "lw-muted", text: q.instructions }) : null
       ]));
-      box.appendChild(inputFor(q, value, unknown));
-      if (q.allow_unknown) {
-        box.appendChild(h("button", {
+      box.appendChild(h("div", { class: "lw-answer-row" }, [
+        inputFor(q, value, unknown),
+        q.allow_unknown ? h("button", {
           class: `lw-unknown ${unknown ? "lw-on" : ""}`,
           testid: `lw-unknown-${q.name}`,
           "data-key": `unknown-${q.name}`,
           "aria-pressed": String(unknown),
           text: "Not in the text (u)",
           onclick: () => toggleUnknown(q)
-        }));
-      }
+        }) : null
+      ]));
       for (const problem of state.problems[q.name] || []) {
         box.appendChild(h("div", { class: "lw-problem", testid: `lw-problem-${q.name}`, text: problem }));
       }
@@ -299,7 +306,7 @@ var labeler_default = {
           "aria-pressed": String(current === option),
           "data-key": `${q.name}-${i}`,
           testid: `lw-choice-${q.name}-${i}`,
-          text: `${i + 1 <= 9 ? `${i + 1} ` : ""}${option}`,
+          text: keyed(i, option),
           onclick: () => setAnswer(q.name, option)
         })));
       }
@@ -312,7 +319,7 @@ var labeler_default = {
             "data-key": `${q.name}-${i}`,
             onchange: () => setAnswer(q.name, toggled(picked, option, q.choices))
           }),
-          ` ${i + 1} ${option}`
+          ` ${keyed(i, option)}`
         ])));
       }
       const attrs = {
@@ -324,11 +331,12 @@ var labeler_default = {
           state.form[q.name] = /** @type {any} */
           e.target.value;
           delete state.problems[q.name];
+          edited();
         }
       };
       if (q.kind === "text") return h("textarea", { ...attrs, rows: "2", placeholder: "Type the answer as written" });
-      if (q.kind === "date") return h("input", { ...attrs, type: "date" });
-      return h("input", { ...attrs, type: "text", inputmode: "decimal", placeholder: "A number" });
+      if (q.kind === "date") return h("input", { ...attrs, class: "lw-input lw-short", type: "date" });
+      return h("input", { ...attrs, class: "lw-input lw-short", type: "text", inputmode: "decimal", placeholder: "A number" });
     }
     function reviewView(review) {
       const panel = h(
@@ -532,6 +540,10 @@ function toggled(picked, option, order) {
   if (set.has(option)) set.delete(option);
   else set.add(option);
   return order.filter((c) => set.has(c));
+}
+function keyed(index, option) {
+  const key = String(index + 1);
+  return index >= 9 || String(option) === key ? String(option) : `${key} ${option}`;
 }
 export {
   labeler_default as default

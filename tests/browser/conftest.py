@@ -129,7 +129,7 @@ def jupyter(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[JupyterS
 
 
 @pytest.fixture
-def dark_jupyter(tmp_path: Path) -> Iterator[JupyterServer]:
+def dark_jupyter(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[JupyterServer]:
     """JupyterLab with its dark theme."""
     need(
         Path(CHROMIUM).exists(),
@@ -138,6 +138,8 @@ def dark_jupyter(tmp_path: Path) -> Iterator[JupyterServer]:
     server = _start("lab", tmp_path, theme="JupyterLab Dark")
     yield server
     _stop(server)
+    ARTIFACTS.mkdir(exist_ok=True)
+    shutil.copy(server.log, ARTIFACTS / f"{request.node.name}-server.log")
 
 
 @dataclass
