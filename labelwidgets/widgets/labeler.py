@@ -88,6 +88,8 @@ class Labeler(CommandWidget):
         self._order = self._chunk_order(chunks, order, seed)
         self._position = {cid: i for i, cid in enumerate(self._order)} if self._order else {}
         self._done = store.finished(self.task, labeler)
+        if self._order is not None:
+            self._done &= set(self._order)  # progress counts this selection only
         self._total = len(self._order) if self._order is not None else store.count_chunks()
         self._history: list[str] = []
         self._cursor = -1
