@@ -6,6 +6,7 @@ import bisect
 import os
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,11 +20,11 @@ from labelwidgets.extract import (
     TEXT_SUFFIXES,
     Extracted,
     extract,
-    judge_text,
+    finish_pages,
 )
 from labelwidgets.filters import Filter, as_filter
 from labelwidgets.store import ids
-from labelwidgets.workers import DEFAULT_MEMORY_MB, ExtractionPool, default_workers
+from labelwidgets.workers import DEFAULT_MEMORY_MB, default_workers, warm_pool
 
 __all__ = ["IngestReport", "ingest"]
 
@@ -128,6 +129,7 @@ def ingest(
     pdfs = [
         i for i, item in enumerate(inputs) if item.path and item.path.suffix.lower() in PDF_SUFFIXES
     ]
+    in_workers = set(pdfs)
     from tqdm.auto import tqdm
 
     bar = tqdm(total=len(inputs), desc="ingest", unit="doc", disable=not progress)
@@ -143,15 +145,18 @@ def ingest(
             written += 1
 
     for index, item in enumerate(inputs):
-        if index not in pdfs:
+        if index not in in_workers:
             started = time.perf_counter()
             finish(index, _read_in_process(item), time.perf_counter() - started)
     if pdfs:
         n_workers = workers or min(default_workers(), len(pdfs))
         jobs = [(str(inputs[i].path), backend, _password_for(password, inputs[i])) for i in pdfs]
-        with ExtractionPool(n_workers, memory_mb=memory_mb) as pool:
-            for job_index, result, seconds in pool.run(jobs, timeout):
-                finish(pdfs[job_index], result, seconds)
+        with (
+            warm_pool(n_workers, memory_mb) as pool,
+            closing(pool.run(jobs, timeout, n_workers)) as run,
+        ):
+            for job_index, result, seconds in run:
+                finish(pdfs[job_index], finish_pages(result), seconds)
     bar.close()
     frame = pd.DataFrame(rows, columns=REPORT_COLUMNS)
     report = IngestReport(frame, dropped_by)
@@ -230,12 +235,7 @@ def _text_input(text: Any, name: Any, where: str) -> _Input:
 
 def _read_in_process(item: _Input) -> Extracted:
     if item.text is not None:
-        result = Extracted(pages=[item.text], n_pages=1)
-        from labelwidgets.extract import normalize_page
-
-        result.pages = [normalize_page(item.text)]
-        judge_text(result)
-        return result
+        return finish_pages(Extracted(pages=[item.text], n_pages=1))
     return extract(str(item.path))  # text files and unsupported types: no parser to fear
 
 
@@ -255,11 +255,11 @@ def _store_document(store: Any, item: _Input, row: dict[str, Any], chunker: Chun
     if result.status != "ok":
         return row
     text, offsets = _join_pages(result.pages)
-    if item.path is not None:
-        doc_id = ids.doc_id_for_bytes(item.path.read_bytes())
-    else:
-        doc_id = ids.doc_id_for_text(item.text or "")
-        row["name"] = row["name"] or f"text-{doc_id[:8]}"
+    # The id is a hash of the extracted text, not of the file: the same file read by another
+    # backend (or by a later version with other normalization) gives other text, and its chunk
+    # offsets must point into that text, so it is another document. Same text: same document.
+    doc_id = ids.doc_id_for_text(text)
+    row["name"] = row["name"] or f"text-{doc_id[:8]}"
     spans = chunker(text, offsets)
     kept = []
     for seq, (start, end) in enumerate(spans):

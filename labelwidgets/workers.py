@@ -1,19 +1,23 @@
 """Worker processes for extraction, with a wall-clock timeout and a memory cap per document.
 
 A worker that overruns its document's timeout is killed and replaced, so a PDF that loops or
-blows up the parser costs one timeout, never the batch. Workers are reused between documents:
-spawning one per small PDF would cost more than extracting it.
+blows up the parser costs one timeout, never the batch. Workers are reused between documents
+(and, through :func:`warm_pool`, between calls): spawning one per small PDF would cost more than
+extracting it.
 """
 
 from __future__ import annotations
 
+import atexit
 import os
 import pickle
 import struct
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from multiprocessing.connection import wait
 from typing import IO, Any
@@ -57,7 +61,7 @@ def _serve(memory_mb: int | None) -> None:
             return
         if job is None:
             return
-        _send(results, extract(*job))
+        _send(results, extract(*job, finish=False))
 
 
 @dataclass
@@ -76,55 +80,87 @@ class ExtractionPool:
 
     def __init__(self, workers: int = 1, *, memory_mb: int | None = DEFAULT_MEMORY_MB) -> None:
         self._memory_mb = memory_mb
-        self._workers = [self._start() for _ in range(max(1, workers))]
+        self._workers: list[_Worker] = []
+        self.resize(workers)
 
-    def _start(self) -> _Worker:
+    def resize(self, workers: int) -> None:
+        """Start workers until there are at least ``workers``."""
+        while len(self._workers) < max(1, workers):
+            self._workers.append(_Worker(self._spawn()))
+
+    def _spawn(self) -> subprocess.Popen[bytes]:
         # A plain subprocess rather than multiprocessing: it works from any script, with or
         # without an ``if __name__ == "__main__"`` guard, and shares nothing with the parent.
         command = [sys.executable, "-m", "labelwidgets.workers", str(self._memory_mb or 0)]
-        process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                   stderr=subprocess.DEVNULL)  # fmt: skip
-        return _Worker(process)
+        return subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                stderr=subprocess.DEVNULL)  # fmt: skip
 
     def run(
-        self, jobs: Iterable[tuple[str, str, str | None]], timeout: float
+        self,
+        jobs: Iterable[tuple[str, str, str | None]],
+        timeout: float,
+        workers: int | None = None,
     ) -> Iterator[tuple[int, Extracted, float]]:
-        """Yield ``(index, Extracted, seconds)`` for each ``(path, backend, password)`` job."""
+        """Yield ``(index, Extracted, seconds)`` for each ``(path, backend, password)`` job.
+
+        ``workers`` limits how many of the pool's processes take part (default: all).
+        """
         pending = list(enumerate(jobs))[::-1]
+        team = self._workers[: workers or len(self._workers)]
 
         def dispatch(worker: _Worker) -> None:
             worker.job = None
             if pending:
                 index, job = pending.pop()
-                assert worker.process.stdin is not None
-                _send(worker.process.stdin, job)
+                self._send_job(worker, job)
                 now = time.monotonic()
                 worker.job = (index, now + timeout, now)
 
-        for worker in self._workers:
-            dispatch(worker)
-        while any(w.job for w in self._workers):
-            busy = [w for w in self._workers if w.job]
-            next_deadline = min(w.job[1] for w in busy)  # type: ignore[index]
-            ready = wait([w.conn for w in busy], timeout=max(0.0, next_deadline - time.monotonic()))
-            for worker in busy:
-                index, deadline, began = worker.job  # type: ignore[misc]
-                seconds = time.monotonic() - began
-                if worker.conn in ready:
-                    try:
-                        result = _receive(worker.conn)
-                    except (EOFError, OSError, pickle.UnpicklingError):
-                        result = Extracted("broken", message=self._crash_message(worker))
+        try:
+            for worker in team:
+                dispatch(worker)
+            while any(w.job for w in team):
+                busy = [w for w in team if w.job]
+                next_deadline = min(w.job[1] for w in busy)  # type: ignore[index]
+                ready = wait([w.conn for w in busy], max(0.0, next_deadline - time.monotonic()))
+                for worker in busy:
+                    index, deadline, began = worker.job  # type: ignore[misc]
+                    seconds = time.monotonic() - began
+                    if worker.conn in ready:
+                        try:
+                            result = _receive(worker.conn)
+                        except (EOFError, OSError, pickle.UnpicklingError):
+                            result = Extracted("broken", message=self._crash_message(worker))
+                            self._replace(worker)
+                    elif time.monotonic() >= deadline:
                         self._replace(worker)
-                elif time.monotonic() >= deadline:
+                        result = Extracted("timeout", message=f"extraction took longer than "
+                                           f"{timeout:g} s and was stopped (raise timeout= or try "
+                                           "backend='pypdfium2')")  # fmt: skip
+                    else:
+                        continue
+                    dispatch(worker)  # before the caller chunks and stores: keep it busy
+                    yield index, result, seconds
+        finally:
+            # Stopped early (an error, Ctrl-C, the caller broke off): a worker still busy would
+            # answer into the next run, so it is replaced.
+            for worker in team:
+                if worker.job:
+                    worker.job = None
                     self._replace(worker)
-                    result = Extracted("timeout", message=f"extraction took longer than "
-                                       f"{timeout:g} s and was stopped (raise timeout= or try "
-                                       "backend='pypdfium2')")  # fmt: skip
-                else:
-                    continue
-                dispatch(worker)  # before the caller chunks and stores: keep the worker busy
-                yield index, result, seconds
+
+    def _send_job(self, worker: _Worker, job: tuple[str, str, str | None]) -> None:
+        for attempt in (1, 2):
+            if worker.process.poll() is not None:  # died while idle (killed from outside)
+                self._replace(worker)
+            try:
+                assert worker.process.stdin is not None
+                _send(worker.process.stdin, job)
+                return
+            except OSError:
+                if attempt == 2:
+                    raise
+                self._replace(worker)
 
     def _crash_message(self, worker: _Worker) -> str:
         try:
@@ -136,17 +172,51 @@ class ExtractionPool:
 
     def _replace(self, worker: _Worker) -> None:
         _stop(worker.process, wait_s=0)
-        worker.process = self._start().process
+        worker.process = self._spawn()
 
     def close(self) -> None:
         for worker in self._workers:
             _stop(worker.process, wait_s=2)
+        self._workers = []
 
     def __enter__(self) -> ExtractionPool:
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+# Warm pools kept between ingest() calls, one per memory cap: a notebook that ingests folder after
+# folder pays the interpreter start and the parser import once. Idle workers sleep on a read of
+# their stdin and exit when this process does (the pipe closes).
+_warm: dict[int | None, ExtractionPool] = {}
+_warm_lock = threading.Lock()
+
+
+@contextmanager
+def warm_pool(workers: int, memory_mb: int | None) -> Iterator[ExtractionPool]:
+    """A pool with at least ``workers`` processes, reused by later calls (thread-safe)."""
+    if not _warm_lock.acquire(blocking=False):  # another thread is extracting: a pool of its own
+        with ExtractionPool(workers, memory_mb=memory_mb) as pool:
+            yield pool
+        return
+    try:
+        pool = _warm.get(memory_mb)
+        if pool is None:
+            pool = _warm[memory_mb] = ExtractionPool(workers, memory_mb=memory_mb)
+        pool.resize(workers)
+        yield pool
+    finally:
+        _warm_lock.release()
+
+
+@atexit.register
+def shutdown() -> None:
+    """Stop the warm extraction processes (they also stop by themselves when Python exits)."""
+    with _warm_lock:
+        for pool in _warm.values():
+            pool.close()
+        _warm.clear()
 
 
 def _stop(process: subprocess.Popen[bytes], wait_s: float) -> None:

@@ -149,3 +149,15 @@ def test_bad_chunker_settings_are_named() -> None:
         Paragraphs(max_chars=100, overlap=80)
     with pytest.raises(ValueError, match="size must be an integer >= 20"):
         Window(size=5)
+
+
+def test_provenance_holds_when_one_file_is_read_by_both_backends(corpus_dir) -> None:
+    path = corpus_dir / "pypdf-resources" / "crazyones.pdf"
+    store = lw.LabelStore(":memory:")
+    for backend in ("pypdf", "pypdfium2", "pypdf"):
+        lw.ingest(path, store, backend=backend, chunker=Window(size=200, overlap=20),
+                  progress=False)  # fmt: skip
+    chunks = store.chunks()
+    assert chunks["doc_id"].nunique() == len(store.documents()) == 2  # the texts differ a little
+    for chunk in chunks.itertuples():
+        assert store.document_text(chunk.doc_id)[chunk.char_start : chunk.char_end] == chunk.text
