@@ -2,6 +2,8 @@
 // Python owns the state and the store; this view renders traits and sends typed commands.
 import { commandSender, diffSide, errorBanner, h, highlighted, keyTarget } from "./lib/dom.js";
 
+const WRITES = ["submit", "unknown", "skip", "flag", "accept_terms"];
+
 const SHORTCUTS = [
   ["Enter", "submit (Shift+Enter: new line in a text answer)"],
   ["1–9", "pick a choice of the focused question"],
@@ -42,9 +44,9 @@ export default {
     el.appendChild(root);
     /** @type {{form: Record<string, any>, focused: number, context: boolean, help: boolean,
      *          pending: number, status: string, problems: Record<string, string[]>,
-     *          forceable: boolean, flagging: boolean, shownAt: number}} */
+     *          forceable: boolean, flagging: boolean, shownAt: number, inflight: boolean}} */
     const state = { form: {}, focused: 0, context: false, help: false, pending: 0, status: "",
-                    problems: {}, forceable: false, flagging: false, shownAt: Date.now() };
+                    problems: {}, forceable: false, flagging: false, shownAt: Date.now(), inflight: false };
 
     const questions = () => (model.get("task_view").questions || []);
     const visible = () => questions().filter((q) => conditionMet(q.when, state.form));
@@ -63,9 +65,16 @@ export default {
       }
     }
 
+    /** @param {string} type @param {Record<string, any>} [payload] */
     function send(type, payload = {}) {
-      state.pending = sender.send(type, payload);
-      state.status = ["submit", "unknown", "skip", "flag", "accept_terms"].includes(type) ? "saving…" : "";
+      // One command at a time: a second Enter before the ack must not answer the next chunk
+      // with this one's answers. Writes also name their chunk, and Python checks it.
+      if (state.inflight) return;
+      const write = WRITES.includes(type);
+      const chunk = write && type !== "accept_terms" ? { chunk_id: (model.get("item") || {}).chunk_id } : {};
+      state.inflight = true;
+      state.pending = sender.send(type, { ...payload, ...chunk });
+      state.status = write ? "saving…" : "";
       drawStatus();
     }
 
@@ -82,6 +91,7 @@ export default {
     function onAck() {
       const ack = model.get("ack") || {};
       if (ack.seq !== state.pending) return;
+      state.inflight = false;
       state.problems = ack.problems || {};
       state.forceable = Boolean(ack.forceable);
       if (ack.ok) state.status = ack.saved ? "saved ✓" : "";

@@ -70,7 +70,8 @@ export function diffSide(ops, side) {
  * @param {any} model the anywidget model
  */
 export function commandSender(model) {
-  let seq = 0;
+  // each view starts somewhere else, so two views of one widget never take each other's acks
+  let seq = Math.floor(Math.random() * 2 ** 40);
   return {
     /** @param {string} type @param {Record<string, any>} [payload] @returns {number} */
     send(type, payload = {}) {

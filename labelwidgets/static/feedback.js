@@ -29,7 +29,7 @@ function diffSide(ops, side) {
   return line;
 }
 function commandSender(model) {
-  let seq = 0;
+  let seq = Math.floor(Math.random() * 2 ** 40);
   return {
     /** @param {string} type @param {Record<string, any>} [payload] @returns {number} */
     send(type, payload = {}) {

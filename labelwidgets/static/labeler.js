@@ -41,7 +41,7 @@ function diffSide(ops, side) {
   return line;
 }
 function commandSender(model) {
-  let seq = 0;
+  let seq = Math.floor(Math.random() * 2 ** 40);
   return {
     /** @param {string} type @param {Record<string, any>} [payload] @returns {number} */
     send(type, payload = {}) {
@@ -67,6 +67,7 @@ function keyTarget(event) {
 }
 
 // js/labeler.js
+var WRITES = ["submit", "unknown", "skip", "flag", "accept_terms"];
 var SHORTCUTS = [
   ["Enter", "submit (Shift+Enter: new line in a text answer)"],
   ["1\u20139", "pick a choice of the focused question"],
@@ -110,7 +111,8 @@ var labeler_default = {
       problems: {},
       forceable: false,
       flagging: false,
-      shownAt: Date.now()
+      shownAt: Date.now(),
+      inflight: false
     };
     const questions = () => model.get("task_view").questions || [];
     const visible = () => questions().filter((q) => conditionMet(q.when, state.form));
@@ -128,8 +130,12 @@ var labeler_default = {
       }
     }
     function send(type, payload = {}) {
-      state.pending = sender.send(type, payload);
-      state.status = ["submit", "unknown", "skip", "flag", "accept_terms"].includes(type) ? "saving\u2026" : "";
+      if (state.inflight) return;
+      const write = WRITES.includes(type);
+      const chunk = write && type !== "accept_terms" ? { chunk_id: (model.get("item") || {}).chunk_id } : {};
+      state.inflight = true;
+      state.pending = sender.send(type, { ...payload, ...chunk });
+      state.status = write ? "saving\u2026" : "";
       drawStatus();
     }
     function submit(force = false) {
@@ -144,6 +150,7 @@ var labeler_default = {
     function onAck() {
       const ack = model.get("ack") || {};
       if (ack.seq !== state.pending) return;
+      state.inflight = false;
       state.problems = ack.problems || {};
       state.forceable = Boolean(ack.forceable);
       if (ack.ok) state.status = ack.saved ? "saved \u2713" : "";

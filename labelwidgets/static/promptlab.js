@@ -19,7 +19,7 @@ function h(tag, attrs = {}, children = []) {
   return node;
 }
 function commandSender(model) {
-  let seq = 0;
+  let seq = Math.floor(Math.random() * 2 ** 40);
   return {
     /** @param {string} type @param {Record<string, any>} [payload] @returns {number} */
     send(type, payload = {}) {

@@ -31,7 +31,7 @@ function highlighted(text, spans = []) {
   return fragment;
 }
 function commandSender(model) {
-  let seq = 0;
+  let seq = Math.floor(Math.random() * 2 ** 40);
   return {
     /** @param {string} type @param {Record<string, any>} [payload] @returns {number} */
     send(type, payload = {}) {

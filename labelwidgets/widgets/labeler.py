@@ -211,20 +211,26 @@ class Labeler(CommandWidget):
 
     # -- front-end commands ------------------------------------------------------------------------
     def _on_submit(self, answers: dict[str, Any], force: bool = False,
-                   time_spent: float | None = None) -> dict[str, Any]:  # fmt: skip
+                   time_spent: float | None = None, chunk_id: str | None = None) -> dict[str, Any]:  # fmt: skip
+        self._on_screen(chunk_id)
         decoded = {q: decode(a) for q, a in answers.items()}
         self.submit(decoded, force=bool(force), time_spent=time_spent)
         return {"saved": True}
 
-    def _on_unknown(self, questions: list[str] | None = None) -> dict[str, Any]:
+    def _on_unknown(self, questions: list[str] | None = None,
+                    chunk_id: str | None = None) -> dict[str, Any]:  # fmt: skip
+        self._on_screen(chunk_id)
         self.mark_unknown(questions)
         return {"saved": True}
 
-    def _on_skip(self, comment: str | None = None) -> dict[str, Any]:
+    def _on_skip(self, comment: str | None = None, chunk_id: str | None = None) -> dict[str, Any]:
+        self._on_screen(chunk_id)
         self.skip(comment)
         return {"saved": True}
 
-    def _on_flag(self, comment: str, question: str | None = None) -> dict[str, Any]:
+    def _on_flag(self, comment: str, question: str | None = None,
+                 chunk_id: str | None = None) -> dict[str, Any]:  # fmt: skip
+        self._on_screen(chunk_id)
         self.flag(comment, question)
         return {"saved": True}
 
@@ -240,6 +246,11 @@ class Labeler(CommandWidget):
     def _on_accept_terms(self) -> dict[str, Any]:
         self.accept_terms()
         return {"saved": True}
+
+    def _on_screen(self, chunk_id: str | None) -> None:
+        """A write names the chunk the labeler saw; refuse it if another one is on screen now."""
+        if chunk_id is not None and chunk_id != self.chunk_id:
+            raise ValueError(f"chunk {chunk_id!r} is no longer on screen; nothing was stored")
 
     # -- navigation ------------------------------------------------------------------------------------
     def _chunk_order(self, chunks: Any, order: str, seed: int) -> list[str] | None:

@@ -219,6 +219,19 @@ def test_incomplete_submission_stores_nothing_unless_overridden(store: LabelStor
     assert w.progress["done"] == store.progress(TASK, "alice")["done"] == 1
 
 
+def test_a_second_enter_never_answers_the_next_chunk(store: LabelStore) -> None:
+    w = lw.Labeler(store, TASK, labeler="alice")
+    first = w.chunk_id
+    for seq in (1, 2):  # Enter twice, before the first ack reached the browser
+        ack = w.send_command("submit", seq, answers={"has_clause": "no"}, chunk_id=first)
+    assert not ack["ok"] and "no longer on screen" in ack["message"]
+    for seq, command in enumerate(("skip", "unknown", "flag"), 3):
+        payload = {"comment": "late"} if command == "flag" else {}
+        assert not w.send_command(command, seq, chunk_id=first, **payload)["ok"]
+    assert store.events()["chunk_id"].tolist() == [first]
+    assert w.send_command("skip", 9, chunk_id=w.chunk_id)["ok"]
+
+
 def test_navigation_and_go_to_leave_the_store_alone(store: LabelStore) -> None:
     w = lw.Labeler(store, TASK, labeler="alice", chunks=store.chunk_order())
     ids = store.chunk_order()
