@@ -254,14 +254,15 @@ var labeler_default = {
           pages ? ` \xB7 ${pages}` : "",
           item.prefilled ? h("span", { class: "lw-badge", text: "prefilled by the model" }) : null,
           item.done_before ? h("span", { class: "lw-badge", text: "answered before" }) : null,
-          h("button", {
+          item.context_before || item.context_after ? h("button", {
             class: "lw-link",
+            testid: "lw-context-toggle",
             text: state.context ? "less context (c)" : "more context (c)",
             onclick: () => {
               state.context = !state.context;
               draw();
             }
-          })
+          }) : null
         ]),
         text
       ]);

@@ -102,6 +102,7 @@ def test_label_three_chunks_by_keyboard_then_resume(
     chunk = page.get_by_test_id("lw-chunk-text")
     expect(chunk).to_have_text(XSS, timeout=60_000)
     expect(page.get_by_test_id("lw-progress")).to_have_text("3 / 4 done")
+    expect(page.get_by_test_id("lw-context-toggle")).to_have_count(0)  # no document text around
     assert page.get_by_test_id("lw-labeler").locator("img, script").count() == 0
     assert page.evaluate("() => window.__xss") is None
     assert not [u for u in browser_page.requests if u.rstrip("/").endswith("/x")]
