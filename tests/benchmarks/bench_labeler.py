@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import tempfile
 import time
@@ -87,12 +88,26 @@ def run(n_chunks: int, steps: int, finished: int = 0, *, quiet: bool = False) ->
               f"p99 {ms[int(len(ms) * 0.99) - 1]:5.2f} ms; {sum(sent) / steps:,.0f} B sent per step")  # fmt: skip
 
 
+def fsync_ms(samples: int = 100) -> float:
+    """This disk's fsync latency now: each step makes two durable commits (answer, next lease)."""
+    with tempfile.NamedTemporaryFile() as f:
+        times = []
+        for _ in range(samples):
+            f.write(b"x" * 4096)
+            f.flush()
+            started = time.perf_counter()
+            os.fsync(f.fileno())
+            times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--chunks", type=int, default=100_000)
     parser.add_argument("--steps", type=int, default=500)
     args = parser.parse_args()
     run(200, 20, quiet=True)  # warm up: imports, the bundle read, SQLAlchemy's statement cache
+    print(f"fsync on this disk now: p50 {fsync_ms():.2f} ms (busy neighbours make it jump)")
     for n in sorted({1_000, 10_000, args.chunks}):
         run(n, args.steps)
     run(args.chunks, args.steps, finished=args.chunks // 2)
