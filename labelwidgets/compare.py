@@ -2,15 +2,25 @@
 
 Used by the widgets (model answer vs labeler answer), the review queue, agreement measures and
 prompt reports, so every comparison in the project means the same thing.
+
+Rules
+-----
+- ``UNKNOWN`` ("not in the text") only equals ``UNKNOWN``; a missing answer (``None``/``NaN``)
+  equals nothing, not even another missing answer.
+- Text compares after :func:`normalize`: unicode compatibility forms and accents folded, case
+  folded, punctuation dropped, one leading article ("the", "a", "an") dropped, whitespace
+  collapsed. Articles inside an answer are kept ("Schedule A" is not "Schedule").
+- Choice and multi-choice answers compare as sets (order and case do not matter), numbers and
+  ratings by value ("1,500" == 1500.0), dates by day.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import functools
 import math
 import re
-import string
 import unicodedata
 from collections import Counter
 from typing import Any
@@ -24,51 +34,110 @@ __all__ = [
     "normalized_match",
     "score",
     "token_f1",
+    "tokens",
     "word_diff",
 ]
 
-_ARTICLES = re.compile(r"\b(a|an|the)\b", re.IGNORECASE)
-_PUNCT = str.maketrans({c: " " for c in string.punctuation + "“”‘’«»–—…"})
+# letters that NFKD does not split into base letter + accent
+_FOLD = str.maketrans({"ø": "o", "ł": "l", "đ": "d", "ð": "d", "ħ": "h", "ı": "i", "ŀ": "l",
+                       "æ": "ae", "œ": "oe", "þ": "th", "ĸ": "k"})  # fmt: skip
+# joined without a space: "Buyer's" -> "buyers", "U.S.A." -> "usa", "1,500" -> "1500"
+_APOSTROPHE = re.compile(r"(?<=\w)['’ʼ](?=\w)")
+_ABBREVIATION = re.compile(r"\b(?:[^\W\d_]\.){2,}")
+_THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}\b)")
+_DECIMAL = re.compile(r"(?<=\d)\.(?=\d)")
+_LEADING_ARTICLE = re.compile(r"^(?:the|a|an) (?=\S)")
 _TOKENS = re.compile(r"\s+|[^\w\s]|\w+")
 
 
-def normalize(text: Any) -> str:
-    """Lower case, accents folded, punctuation and articles removed, whitespace collapsed.
+def _is_kept_symbol(char: str) -> bool:
+    # "$" and "%" carry meaning ("$5" is not "€5", "5%" is not "5"); other symbols are noise
+    return char == "%" or unicodedata.category(char) == "Sc"
 
+
+def normalize(text: Any) -> str:
+    """Lower case, accents folded, punctuation and a leading article removed, whitespace collapsed.
+
+    Parameters
+    ----------
+    text : Any
+        An answer; non-strings are compared by their ``str()``.
+
+    Returns
+    -------
+    str
+        The normalized form. Currency signs and ``%`` stay as separate tokens.
+
+    Examples
+    --------
     >>> normalize("The Laws of  Québec.")
     'laws of quebec'
+    >>> normalize("U.S.$1,500")
+    'us $ 1500'
     """
     return _normalize(str(text))
 
 
 @functools.lru_cache(maxsize=1 << 16)  # labels repeat a lot: the same answers are compared often
 def _normalize(text: str) -> str:
-    text = unicodedata.normalize("NFKD", str(text))
+    text = unicodedata.normalize("NFKD", text)
     text = "".join(c for c in text if not unicodedata.combining(c))
-    text = text.lower().translate(_PUNCT)
-    return " ".join(_ARTICLES.sub(" ", text).split())
+    text = unicodedata.normalize("NFKC", text).casefold().translate(_FOLD)
+    text = _APOSTROPHE.sub("", text)
+    text = _ABBREVIATION.sub(lambda m: m.group().replace(".", ""), text)
+    text = _THOUSANDS.sub("", text)
+    text = _DECIMAL.sub("\x00", text)  # keep "1.5" whole while other dots become spaces
+    out = []
+    for char in text:
+        if char.isalnum() or char == "\x00" or char.isspace():
+            out.append(char)
+        elif _is_kept_symbol(char):
+            out.append(f" {char} ")
+        else:
+            out.append(" ")
+    text = " ".join("".join(out).split()).replace("\x00", ".")
+    return _LEADING_ARTICLE.sub("", text)
+
+
+def tokens(text: Any) -> list[str]:
+    """The normalized tokens of an answer (what :func:`token_f1` counts)."""
+    return normalize(text).split()
+
+
+def _missing(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
 
 
 def exact(a: Any, b: Any) -> bool:
-    """Identical answers (UNKNOWN only equals UNKNOWN)."""
+    """Identical answers (UNKNOWN only equals UNKNOWN; missing equals nothing)."""
+    if _missing(a) or _missing(b):
+        return False
     if a is UNKNOWN or b is UNKNOWN:
         return a is b
-    return a == b
+    return bool(a == b)
 
 
 def normalized_match(a: Any, b: Any) -> bool:
-    """Equal after :func:`normalize` (UNKNOWN only equals UNKNOWN)."""
+    """Equal after :func:`normalize` (UNKNOWN only equals UNKNOWN; missing equals nothing)."""
+    if _missing(a) or _missing(b):
+        return False
     if a is UNKNOWN or b is UNKNOWN:
         return a is b
     return normalize(a) == normalize(b)
 
 
 def token_f1(a: Any, b: Any) -> float:
-    """SQuAD-style token F1 of two answers after :func:`normalize` (UNKNOWN scores 1 with
-    itself, 0 with anything else; two empty answers score 1)."""
+    """SQuAD-style token F1 of two answers over their :func:`normalize` d tokens.
+
+    Symmetric, in [0, 1], and 1.0 exactly when both answers have the same multiset of normalized
+    tokens. UNKNOWN scores 1 with itself and 0 with anything else; two answers with no tokens
+    (e.g. "" and "...") score 1; a missing answer scores 0.
+    """
+    if _missing(a) or _missing(b):
+        return 0.0
     if a is UNKNOWN or b is UNKNOWN:
         return 1.0 if a is b else 0.0
-    left, right = normalize(a).split(), normalize(b).split()
+    left, right = tokens(a), tokens(b)
     if not left or not right:
         return 1.0 if left == right else 0.0
     common = sum((Counter(left) & Counter(right)).values())
@@ -78,32 +147,91 @@ def token_f1(a: Any, b: Any) -> float:
     return 2 * precision * recall / (precision + recall)
 
 
+def _as_set(value: Any) -> frozenset[str]:
+    items = value if isinstance(value, (list, tuple, set, frozenset)) else [value]
+    return frozenset(" ".join(str(v).split()).casefold() for v in items)
+
+
+def _as_number(value: Any) -> float | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, str):
+        value = re.sub(r"[,_\s]", "", value)
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return number if math.isfinite(number) else None
+
+
+_DATE_FORMATS = ("%B %d, %Y", "%b %d, %Y", "%d %B %Y", "%d %b %Y", "%Y/%m/%d")
+
+
+def _as_date(value: Any) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    text = " ".join(str(value).split())
+    try:
+        return dt.datetime.fromisoformat(text).date()
+    except ValueError:
+        pass
+    for fmt in _DATE_FORMATS:  # unambiguous written forms only (no 03/04/2021)
+        try:
+            return dt.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
 def answers_equal(a: Any, b: Any, kind: str = "text") -> bool:
     """Whether two answers to a question of ``kind`` agree.
 
-    Choice and multi-choice answers compare as sets, numbers and ratings by value, dates by
-    day, text after normalization; UNKNOWN only equals UNKNOWN; a missing answer equals nothing.
+    Parameters
+    ----------
+    a, b : Any
+        Answers (values, ``UNKNOWN``, or ``None``/``NaN`` for "no answer").
+    kind : str
+        The question kind: "text", "choice", "multi_choice", "rating", "number" or "date".
+
+    Returns
+    -------
+    bool
+        Choice and multi-choice answers compare as sets (case-insensitive), numbers and ratings
+        by value, dates by day, text after :func:`normalize`. A number or date that cannot be
+        read as one falls back to the text comparison. UNKNOWN only equals UNKNOWN; a missing
+        answer equals nothing.
     """
-    if a is None or b is None or (isinstance(a, float) and math.isnan(a)):
+    if _missing(a) or _missing(b):
         return False
     if a is UNKNOWN or b is UNKNOWN:
         return a is b
     if kind in ("choice", "multi_choice"):
         return _as_set(a) == _as_set(b)
     if kind in ("number", "rating"):
-        try:
-            return math.isclose(float(a), float(b), rel_tol=1e-9, abs_tol=1e-12)
-        except (TypeError, ValueError):
-            return False
-    if kind == "date":
-        return str(a)[:10] == str(b)[:10]
+        x, y = _as_number(a), _as_number(b)
+        if x is not None and y is not None:
+            return math.isclose(x, y, rel_tol=1e-9, abs_tol=1e-12)
+    elif kind == "date":
+        x, y = _as_date(a), _as_date(b)
+        if x is not None and y is not None:
+            return x == y
+    elif kind != "text":
+        raise ValueError(f"unknown question kind {kind!r}")
     return normalized_match(a, b)
 
 
 def score(a: Any, b: Any, kind: str = "text") -> float:
-    """Agreement in [0, 1]: token F1 for text, 1/0 equality otherwise (Jaccard for multi-choice)."""
-    if a is UNKNOWN or b is UNKNOWN or a is None or b is None:
-        return 1.0 if (a is b and a is not None) else 0.0
+    """Agreement of two answers in [0, 1].
+
+    Token F1 for text, Jaccard overlap for multi-choice, 1/0 equality (:func:`answers_equal`)
+    otherwise. UNKNOWN scores 1 with itself and 0 with anything else; missing scores 0.
+    """
+    if _missing(a) or _missing(b):
+        return 0.0
+    if a is UNKNOWN or b is UNKNOWN:
+        return 1.0 if a is b else 0.0
     if kind == "text":
         return token_f1(a, b)
     if kind == "multi_choice":
@@ -112,16 +240,10 @@ def score(a: Any, b: Any, kind: str = "text") -> float:
     return 1.0 if answers_equal(a, b, kind) else 0.0
 
 
-def _as_set(value: Any) -> frozenset[str]:
-    if isinstance(value, (list, tuple, set, frozenset)):
-        return frozenset(str(v) for v in value)
-    return frozenset([str(value)])
-
-
 def _display(value: Any) -> str:
     if value is UNKNOWN:
         return "(not in the text)"
-    if value is None:
+    if _missing(value):
         return ""
     if isinstance(value, (list, tuple)):
         return ", ".join(str(v) for v in value)
@@ -131,22 +253,45 @@ def _display(value: Any) -> str:
 def word_diff(a: Any, b: Any) -> list[dict[str, str]]:
     """Word-level diff of two answers as JSON-ready opcodes.
 
-    Each opcode is ``{"op": "equal"|"delete"|"insert"|"replace", "a": ..., "b": ...}``; joining
-    the ``a`` parts gives ``a`` back and joining the ``b`` parts gives ``b`` (whitespace and
-    punctuation included), so widgets can render both sides from it. Words compare
-    case-insensitively.
+    Parameters
+    ----------
+    a, b : Any
+        Answers; UNKNOWN shows as "(not in the text)", a multi-choice list as "x, y", a missing
+        answer as "".
+
+    Returns
+    -------
+    list of dict
+        ``{"op": "equal"|"delete"|"insert"|"replace", "a": ..., "b": ...}`` in order. Text is
+        split into words, single punctuation marks and runs of whitespace; joining the ``a``
+        parts gives ``a`` back and joining the ``b`` parts gives ``b`` (whitespace and
+        punctuation included), so a widget can render both sides from it. Words match
+        case-insensitively; a case-only change is a "replace".
+
+    Examples
+    --------
+    >>> word_diff("the laws of England", "the laws of Wales")
+    [{'op': 'equal', 'a': 'the laws of ', 'b': 'the laws of '}, {'op': 'replace', 'a': 'England', 'b': 'Wales'}]
     """
     left, right = _TOKENS.findall(_display(a)), _TOKENS.findall(_display(b))
-    matcher = difflib.SequenceMatcher(None, [t.lower() for t in left], [t.lower() for t in right],
+    matcher = difflib.SequenceMatcher(None, [t.casefold() for t in left], [t.casefold() for t in right],
                                       autojunk=False)  # fmt: skip
-    ops = []
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        piece_a, piece_b = "".join(left[i1:i2]), "".join(right[j1:j2])
-        if tag == "equal" and piece_a != piece_b:
-            tag = "replace"  # same words, other case
+    ops: list[dict[str, str]] = []
+
+    def emit(tag: str, piece_a: str, piece_b: str) -> None:
         if ops and ops[-1]["op"] == tag:
             ops[-1]["a"] += piece_a
             ops[-1]["b"] += piece_b
+        elif ops and {ops[-1]["op"], tag} <= {"insert", "delete", "replace"}:
+            # a delete next to an insert is one replace: the widgets show one change, not two
+            ops[-1] = {"op": "replace", "a": ops[-1]["a"] + piece_a, "b": ops[-1]["b"] + piece_b}
         else:
             ops.append({"op": tag, "a": piece_a, "b": piece_b})
+
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":  # equal ignoring case: a word whose case changed is a replace
+            for x, y in zip(left[i1:i2], right[j1:j2], strict=True):
+                emit("equal" if x == y else "replace", x, y)
+        else:
+            emit(tag, "".join(left[i1:i2]), "".join(right[j1:j2]))
     return ops
