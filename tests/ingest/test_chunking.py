@@ -161,3 +161,15 @@ def test_provenance_holds_when_one_file_is_read_by_both_backends(corpus_dir) -> 
     assert chunks["doc_id"].nunique() == len(store.documents()) == 2  # the texts differ a little
     for chunk in chunks.itertuples():
         assert store.document_text(chunk.doc_id)[chunk.char_start : chunk.char_end] == chunk.text
+
+
+def test_a_folder_is_read_recursively_with_text_markdown_and_unsupported_files(tmp_path) -> None:
+    (tmp_path / "nested").mkdir()
+    (tmp_path / "a.md").write_text("# Terms\n\nThe laws of Ontario govern.")
+    (tmp_path / "nested" / "b.txt").write_bytes("Caf\xe9 terms in cp1252.".encode("cp1252"))
+    (tmp_path / "c.csv").write_text("x,y\n1,2\n")
+    store = lw.LabelStore(":memory:")
+    df = lw.ingest(tmp_path, store, progress=False).df.set_index("name")
+    assert df["status"].to_dict() == {"a.md": "ok", "c.csv": "unsupported", "nested/b.txt": "ok"}
+    assert "unsupported file type '.csv'" in df.loc["c.csv", "message"]
+    assert "Café terms" in store.document_text(df.loc["nested/b.txt", "doc_id"])
