@@ -23,11 +23,13 @@ import math
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Hashable
 from typing import Any
 
 from labelwidgets.schema import UNKNOWN
 
 __all__ = [
+    "answer_key",
     "answers_equal",
     "exact",
     "normalize",
@@ -45,14 +47,11 @@ _FOLD = str.maketrans({"ø": "o", "ł": "l", "đ": "d", "ð": "d", "ħ": "h", "�
 _APOSTROPHE = re.compile(r"(?<=\w)['’ʼ](?=\w)")
 _ABBREVIATION = re.compile(r"\b(?:[^\W\d_]\.){2,}")
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}\b)")
-_DECIMAL = re.compile(r"(?<=\d)\.(?=\d)")
+_CURRENCY = "".join(chr(i) for i in range(0x10000) if unicodedata.category(chr(i)) == "Sc")
+# words (a dot between digits stays: "1.5"), and "$"/"%" on their own: "$5" is not "€5"
+_WORDS = re.compile(rf"(?:[^\W_]|(?<=\d)\.(?=\d))+|[%{re.escape(_CURRENCY)}]")
 _LEADING_ARTICLE = re.compile(r"^(?:the|a|an) (?=\S)")
 _TOKENS = re.compile(r"\s+|[^\w\s]|\w+")
-
-
-def _is_kept_symbol(char: str) -> bool:
-    # "$" and "%" carry meaning ("$5" is not "€5", "5%" is not "5"); other symbols are noise
-    return char == "%" or unicodedata.category(char) == "Sc"
 
 
 def normalize(text: Any) -> str:
@@ -86,17 +85,7 @@ def _normalize(text: str) -> str:
     text = _APOSTROPHE.sub("", text)
     text = _ABBREVIATION.sub(lambda m: m.group().replace(".", ""), text)
     text = _THOUSANDS.sub("", text)
-    text = _DECIMAL.sub("\x00", text)  # keep "1.5" whole while other dots become spaces
-    out = []
-    for char in text:
-        if char.isalnum() or char == "\x00" or char.isspace():
-            out.append(char)
-        elif _is_kept_symbol(char):
-            out.append(f" {char} ")
-        else:
-            out.append(" ")
-    text = " ".join("".join(out).split()).replace("\x00", ".")
-    return _LEADING_ARTICLE.sub("", text)
+    return _LEADING_ARTICLE.sub("", " ".join(_WORDS.findall(text)))
 
 
 def tokens(text: Any) -> list[str]:
@@ -185,6 +174,35 @@ def _as_date(value: Any) -> dt.date | None:
     return None
 
 
+def answer_key(value: Any, kind: str = "text") -> Hashable:
+    """A hashable key of an answer: two answers to a ``kind`` question agree exactly when their
+    keys are equal (see :func:`answers_equal`). Lets callers compare many answers by hashing
+    (group by, factorize) instead of pair by pair.
+
+    Returns ``None`` for a missing answer (which agrees with nothing: check for it), ``UNKNOWN``
+    for UNKNOWN, a frozenset for choices, a float (12 significant digits) for numbers and
+    ratings, an ISO date string for dates, and the :func:`normalize` d string for text and for
+    numbers or dates that cannot be read as such.
+    """
+    if _missing(value):
+        return None
+    if value is UNKNOWN:
+        return UNKNOWN
+    if kind in ("choice", "multi_choice"):
+        return _as_set(value)
+    if kind in ("number", "rating"):
+        number = _as_number(value)
+        if number is not None:
+            return float(f"{number:.12g}") + 0.0  # + 0.0: -0.0 and 0.0 are one key
+    elif kind == "date":
+        day = _as_date(value)
+        if day is not None:
+            return day.isoformat()
+    elif kind != "text":
+        raise ValueError(f"unknown question kind {kind!r}")
+    return normalize(value)
+
+
 def answers_equal(a: Any, b: Any, kind: str = "text") -> bool:
     """Whether two answers to a question of ``kind`` agree.
 
@@ -199,27 +217,12 @@ def answers_equal(a: Any, b: Any, kind: str = "text") -> bool:
     -------
     bool
         Choice and multi-choice answers compare as sets (case-insensitive), numbers and ratings
-        by value, dates by day, text after :func:`normalize`. A number or date that cannot be
-        read as one falls back to the text comparison. UNKNOWN only equals UNKNOWN; a missing
-        answer equals nothing.
+        by value (to 12 significant digits, so 0.1 + 0.2 equals 0.3), dates by day, text after
+        :func:`normalize`. A number or date that cannot be read as one falls back to the text
+        comparison. UNKNOWN only equals UNKNOWN; a missing answer equals nothing.
     """
-    if _missing(a) or _missing(b):
-        return False
-    if a is UNKNOWN or b is UNKNOWN:
-        return a is b
-    if kind in ("choice", "multi_choice"):
-        return _as_set(a) == _as_set(b)
-    if kind in ("number", "rating"):
-        x, y = _as_number(a), _as_number(b)
-        if x is not None and y is not None:
-            return math.isclose(x, y, rel_tol=1e-9, abs_tol=1e-12)
-    elif kind == "date":
-        x, y = _as_date(a), _as_date(b)
-        if x is not None and y is not None:
-            return x == y
-    elif kind != "text":
-        raise ValueError(f"unknown question kind {kind!r}")
-    return normalized_match(a, b)
+    key = answer_key(a, kind)
+    return key is not None and key == answer_key(b, kind)
 
 
 def score(a: Any, b: Any, kind: str = "text") -> float:

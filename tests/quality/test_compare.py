@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 import labelwidgets as lw
 from labelwidgets.compare import (
+    answer_key,
     answers_equal,
     exact,
     normalize,
@@ -147,13 +148,31 @@ def test_normalized_match_agrees_with_text_equality_and_score(a: str, b: str) ->
     assert normalize(normalize(a)) == normalize(a) or normalize(a).startswith(("the ", "a ", "an "))
 
 
-@given(
-    st.floats(allow_nan=False, allow_infinity=False),
-    st.floats(allow_nan=False, allow_infinity=False),
-)
+finite = st.floats(allow_nan=False, allow_infinity=False)
+
+
+@given(finite, finite)
 def test_numbers_compare_by_value(x: float, y: float) -> None:
-    assert answers_equal(x, repr(x), "number")
-    assert answers_equal(x, y, "number") == math.isclose(x, y, rel_tol=1e-9, abs_tol=1e-12)
+    # (near-equal values such as 0.1 + 0.2 and 0.3 are checked above: keys round to 12 digits)
+    assert answers_equal(x, repr(x), "number") and answers_equal(x, f"{x:,}", "number")
+    if not math.isclose(x, y, rel_tol=1e-10):
+        assert not answers_equal(x, y, "number")
+
+
+kinds = st.sampled_from(["text", "choice", "multi_choice", "number", "rating", "date"])
+answers = st.one_of(texts, finite, st.integers(), st.lists(st.sampled_from(["a", "B", "b "]), max_size=3),
+                    st.just(lw.UNKNOWN), st.none(), st.dates(), st.dates().map(str))  # fmt: skip
+
+
+@given(answers, answers, kinds)
+def test_keys_decide_equality(a, b, kind: str) -> None:
+    equal = answers_equal(a, b, kind)
+    assert equal == answers_equal(b, a, kind)
+    key = answer_key(a, kind)
+    assert equal == (key is not None and key == answer_key(b, kind))
+    hash(key)
+    if a is not None and not (isinstance(a, float) and math.isnan(a)):
+        assert answers_equal(a, a, kind)
 
 
 def test_word_diff_marks_the_changed_words() -> None:
