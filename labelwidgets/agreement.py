@@ -337,14 +337,26 @@ def mean_pairwise_f1(data: Any, f1: Callable[[Any, Any], float] | None = None) -
         from labelwidgets.compare import token_f1 as f1
     matrix = _as_array(data)
     present = _present(matrix)
-    means = []
-    for column in np.flatnonzero(present.sum(axis=0) >= 2):
-        given = matrix[present[:, column], column].tolist()
-        scores = [
-            f1(given[i], given[j]) for i in range(len(given)) for j in range(i + 1, len(given))
-        ]
-        means.append(sum(scores) / len(scores))
-    return float(np.mean(means)) if means else float("nan")
+    codes = np.full(matrix.shape, -1, dtype=np.int64)
+    codes[present], uniques = pd.factorize(matrix[present])
+    firsts, seconds, items = [], [], []
+    for i in range(matrix.shape[0]):  # rater pairs: labelers are few, items many
+        for j in range(i + 1, matrix.shape[0]):
+            both = np.flatnonzero(present[i] & present[j])
+            firsts.append(codes[i, both])
+            seconds.append(codes[j, both])
+            items.append(both)
+    if not items or not sum(len(x) for x in items):
+        return float("nan")
+    first, second, item = (np.concatenate(x) for x in (firsts, seconds, items))
+    # F1 once per distinct pair of answers (they repeat), then averaged per item
+    pairs, inverse = np.unique(np.stack([first, second]), axis=1, return_inverse=True)
+    values = uniques.tolist() if hasattr(uniques, "tolist") else list(uniques)
+    scores = np.array([f1(values[a], values[b]) for a, b in pairs.T], dtype=float)
+    per_item = np.bincount(item, weights=scores[inverse.ravel()], minlength=matrix.shape[1])
+    n_pairs = np.bincount(item, minlength=matrix.shape[1])
+    rated = n_pairs > 0
+    return float(np.mean(per_item[rated] / n_pairs[rated]))
 
 
 def summary(
