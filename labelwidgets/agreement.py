@@ -413,8 +413,10 @@ def summary(
         out["fleiss_kappa"] = fleiss_kappa(matrix)
     else:
         notes.append("Fleiss' kappa needs the same number of answers on every item")
+    no_alpha = math.isnan(out["krippendorff_alpha"])
     if len(pd.unique(matrix[present & pairable[None, :]])) == 1:
-        notes.append("every answer is the same: kappa and alpha are 1.0 (no chance disagreement)")
-    elif math.isnan(out["krippendorff_alpha"]):
-        notes.append("alpha: no item has two or more usable answers at this level")
+        measures = "kappa is" if no_alpha else "kappa and alpha are"
+        notes.append(f"every answer is the same: {measures} 1.0 (no chance disagreement)")
+    if no_alpha:
+        notes.append(f"alpha: no item has two or more usable answers at the {level} level")
     return {**out, "note": "; ".join(notes)}

@@ -288,6 +288,9 @@ def question_overlap(store: Any, task: Task | str, *, threshold: float = 0.8, mi
                       data.model[["chunk_id", "question", "model", "answer"]].rename(columns={"model": "who"})],
                      ignore_index=True)  # fmt: skip
     both = both[[x is not UNKNOWN and x is not None for x in both["answer"]]]
+    columns = ["question_a", "question_b", "items", "same_answer_rate", "overlap"]
+    if both.empty:
+        return pd.DataFrame(columns=columns)
     texts = pd.Series([_as_text(x) for x in both["answer"]], index=both.index, dtype=object)
     wide = both.assign(text=pd.factorize(texts)[0]).pivot_table(
         index=["chunk_id", "who"], columns="question", values="text", aggfunc="first"

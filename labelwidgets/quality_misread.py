@@ -170,9 +170,10 @@ def explain(
                     and answers_equal(answer, theirs, kind)
                 )
             candidates.append((hits, f"answers look like the answers to {other.name!r}"))
-    for detector in (_same_value, _answers_the_unanswerable, *_BY_KIND.get(question.kind, ())):
+    for detector in (*_BY_KIND.get(question.kind, ()), _same_value, _answers_the_unanswerable):
         candidates.append(detector(question, wrong))
-    hits, detail = max(candidates, key=lambda c: c[0])  # first wins a tie: other questions
+    # the first wins a tie: another question, then the pattern specific to the kind
+    hits, detail = max(candidates, key=lambda c: c[0])
     if hits >= 2 and hits >= math.ceil(share * len(wrong)):
         return hits, detail
     return None
