@@ -11,32 +11,31 @@ from typing import Any
 
 __version__ = "0.1.0"
 
-# public name -> (module, attribute or None for the module itself). Functions never share a name
-# with their module (ingest lives in ingestion.py): importing a submodule sets the package
-# attribute of the same name, which would shadow the function.
+# public name -> (layer package or module, attribute or None for the module itself). Each layer's
+# package is its public door; this table only re-exports what the doors offer.
 _LAZY: dict[str, tuple[str, str | None]] = {
     "UNKNOWN": ("labelwidgets.schema", "UNKNOWN"),
     "Task": ("labelwidgets.schema", "Task"),
     "Question": ("labelwidgets.schema", "Question"),
-    "validators": ("labelwidgets.validators", None),
+    "validators": ("labelwidgets.schema", "validators"),
     "LabelStore": ("labelwidgets.store", "LabelStore"),
     "ingest": ("labelwidgets.ingestion", "ingest"),
     "IngestReport": ("labelwidgets.ingestion", "IngestReport"),
-    "chunkers": ("labelwidgets.chunkers", None),
-    "filters": ("labelwidgets.filters", None),
-    "samples": ("labelwidgets.samples", None),
+    "chunkers": ("labelwidgets.ingestion", "chunkers"),
+    "filters": ("labelwidgets.ingestion", "filters"),
+    "samples": ("labelwidgets.ingestion", "samples"),
     "models": ("labelwidgets.models", None),
-    "prelabel": ("labelwidgets.prelabeling", "prelabel"),
-    "prompt_report": ("labelwidgets.prompt_scoring", "prompt_report"),
-    "compare": ("labelwidgets.compare", None),
+    "prelabel": ("labelwidgets.models", "prelabel"),
+    "prompt_report": ("labelwidgets.models", "prompt_report"),
+    "compare": ("labelwidgets.schema", "compare"),
     "quality": ("labelwidgets.quality", None),
-    "review": ("labelwidgets.review", None),
-    "agreement": ("labelwidgets.agreement", None),
-    "prompts": ("labelwidgets.prompts", None),
+    "review": ("labelwidgets.quality", "review"),
+    "agreement": ("labelwidgets.quality", "reliability"),
+    "prompts": ("labelwidgets.models", "prompts"),
     "export": ("labelwidgets.exporting", "export"),
     "ExportReport": ("labelwidgets.exporting", "ExportReport"),
-    "redact": ("labelwidgets.redact", None),
-    "interop": ("labelwidgets.interop", None),
+    "redact": ("labelwidgets.exporting", "redact"),
+    "interop": ("labelwidgets.exporting", "interop"),
     "store": ("labelwidgets.store", None),
     "Labeler": ("labelwidgets.widgets.labeler", "Labeler"),
     "Reviewer": ("labelwidgets.widgets.reviewer", "Reviewer"),

@@ -1,4 +1,6 @@
-"""Models that answer prompts: any callable, any OpenAI-compatible endpoint, local transformers.
+"""Models that answer prompts: any callable, any OpenAI-compatible endpoint, local transformers;
+the prompts they are asked (``prompts``), prelabeling a store (:func:`prelabel`) and scoring
+prompt versions against gold (:func:`prompt_report`).
 
 Every adapter has a ``name`` (recorded on each suggestion, part of the cache key) and a batched
 ``answer(prompts) -> list[ModelAnswer]`` that returns one answer per prompt, in order, and never
@@ -36,9 +38,22 @@ Your own class works too: anything with ``name`` and ``answer(prompts)`` is a :c
 
 from __future__ import annotations
 
+from labelwidgets.models import prompts
 from labelwidgets.models.base import Model, ModelAnswer
 from labelwidgets.models.callable import Callable
 from labelwidgets.models.openai_chat import OpenAIChat
+from labelwidgets.models.prelabeling import prelabel
+from labelwidgets.models.scoring import PromptReport, prompt_report
 from labelwidgets.models.transformers import Transformers
 
-__all__ = ["Callable", "Model", "ModelAnswer", "OpenAIChat", "Transformers"]
+__all__ = [
+    "Callable",
+    "Model",
+    "ModelAnswer",
+    "OpenAIChat",
+    "PromptReport",
+    "Transformers",
+    "prelabel",
+    "prompt_report",
+    "prompts",
+]

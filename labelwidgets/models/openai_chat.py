@@ -107,8 +107,10 @@ class OpenAIChat:
             )
 
     def __repr__(self) -> str:
-        return (f"OpenAIChat(model={self.model!r}, base_url={_without_userinfo(self.base_url)!r}, "
-                f"api_key_env={self.api_key_env!r})")  # fmt: skip
+        return (
+            f"OpenAIChat(model={self.model!r}, base_url={_without_userinfo(self.base_url)!r}, "
+            f"api_key_env={self.api_key_env!r})"
+        )
 
     def answer(self, prompts: list[str]) -> list[ModelAnswer]:
         """One :class:`ModelAnswer` per prompt, in order, at most ``max_concurrency`` at a time.
@@ -119,8 +121,9 @@ class OpenAIChat:
 
         if not prompts:
             return []
-        limits = httpx.Limits(max_connections=self.max_concurrency,
-                              max_keepalive_connections=self.max_concurrency)  # fmt: skip
+        limits = httpx.Limits(
+            max_connections=self.max_concurrency, max_keepalive_connections=self.max_concurrency
+        )
         with (
             httpx.Client(timeout=self.timeout, limits=limits) as client,
             ThreadPoolExecutor(max_workers=min(self.max_concurrency, len(prompts))) as pool,
@@ -132,8 +135,11 @@ class OpenAIChat:
 
         messages = [{"role": "system", "content": self.system_prompt}] if self.system_prompt else []
         messages.append({"role": "user", "content": prompt})
-        body: dict[str, Any] = {"model": self.model, "messages": messages,
-                                "temperature": self.temperature}  # fmt: skip
+        body: dict[str, Any] = {
+            "model": self.model,
+            "messages": messages,
+            "temperature": self.temperature,
+        }
         if self.max_tokens:
             body["max_tokens"] = self.max_tokens
         key = os.environ.get(self.api_key_env) or None

@@ -41,8 +41,9 @@ class Transformers:
             self.name = name or Path(str(pipeline_or_name)).name
         elif callable(pipeline_or_name):
             self.pipeline = pipeline_or_name
-            self.name = name or str(getattr(getattr(pipeline_or_name, "model", None),
-                                            "name_or_path", "transformers"))  # fmt: skip
+            self.name = name or str(
+                getattr(getattr(pipeline_or_name, "model", None), "name_or_path", "transformers")
+            )
         else:
             raise TypeError(
                 "Transformers needs a text-generation pipeline or the path of a local model, "
@@ -64,8 +65,9 @@ class Transformers:
         except Exception as exc:
             return ModelAnswer(None, f"{type(exc).__name__}: {exc}", None, self.name)
         if not isinstance(text, str):
-            return ModelAnswer(None, f"the pipeline returned {type(text).__name__}, not text",
-                               None, self.name)  # fmt: skip
+            return ModelAnswer(
+                None, f"the pipeline returned {type(text).__name__}, not text", None, self.name
+            )
         return ModelAnswer(text, None, (time.perf_counter() - started) * 1000, self.name)
 
 

@@ -54,9 +54,20 @@ class AssignmentMixin:
                 ls = t.leases
                 conn.execute(ls.delete().where(ls.c.task_id == task.name, ls.c.labeler == labeler))
                 if found is not None:
-                    upsert(conn, ls, [{"task_id": task.name, "chunk_id": found, "labeler": labeler,
-                                       "expires_at": now + lease_seconds}],
-                           key=["task_id", "chunk_id", "labeler"], update=["expires_at"])  # fmt: skip
+                    upsert(
+                        conn,
+                        ls,
+                        [
+                            {
+                                "task_id": task.name,
+                                "chunk_id": found,
+                                "labeler": labeler,
+                                "expires_at": now + lease_seconds,
+                            }
+                        ],
+                        key=["task_id", "chunk_id", "labeler"],
+                        update=["expires_at"],
+                    )
             return found
 
         if lease:
@@ -68,8 +79,11 @@ class AssignmentMixin:
         """Give back the chunk leased to ``labeler`` (e.g. when the widget closes)."""
         name = self._task(task).name
         ls = t.leases
-        self._write(lambda conn: conn.execute(
-            ls.delete().where(ls.c.task_id == name, ls.c.labeler == labeler)))  # fmt: skip
+        self._write(
+            lambda conn: conn.execute(
+                ls.delete().where(ls.c.task_id == name, ls.c.labeler == labeler)
+            )
+        )
 
     def finished(self: LabelStore, task: Task | str, labeler: str) -> set[str]:
         """Ids of the chunks ``labeler`` finished or skipped in ``task``."""
@@ -80,9 +94,13 @@ class AssignmentMixin:
         name = self._task(task).name
         pr = t.progress
         with self._read() as conn:
-            counts = dict(conn.execute(
-                select(pr.c.status, func.count()).where(pr.c.task_id == name, pr.c.labeler == labeler)
-                .group_by(pr.c.status)).all())  # fmt: skip
+            counts = dict(
+                conn.execute(
+                    select(pr.c.status, func.count())
+                    .where(pr.c.task_id == name, pr.c.labeler == labeler)
+                    .group_by(pr.c.status)
+                ).all()
+            )
             total = conn.execute(select(func.count()).select_from(t.chunks)).scalar_one()
         return {"done": counts.get("done", 0), "skipped": counts.get("skipped", 0), "total": total}
 
@@ -91,8 +109,11 @@ def _finished_set(store: LabelStore, task: Task | str, labeler: str) -> set[str]
     name = store._task(task).name
     pr = t.progress
     with store._read() as conn:
-        return set(conn.execute(select(pr.c.chunk_id).where(
-            pr.c.task_id == name, pr.c.labeler == labeler)).scalars())  # fmt: skip
+        return set(
+            conn.execute(
+                select(pr.c.chunk_id).where(pr.c.task_id == name, pr.c.labeler == labeler)
+            ).scalars()
+        )
 
 
 def _ord_of(conn: Connection, chunk_id: str) -> int:
@@ -102,17 +123,27 @@ def _ord_of(conn: Connection, chunk_id: str) -> int:
     return int(found)
 
 
-def _first_open(store: LabelStore, conn: Connection, task: Task, labeler: str, after_ord: int,
-                chunk_ids: list[str] | None, now: float) -> str | None:  # fmt: skip
+def _first_open(
+    store: LabelStore,
+    conn: Connection,
+    task: Task,
+    labeler: str,
+    after_ord: int,
+    chunk_ids: list[str] | None,
+    now: float,
+) -> str | None:
     """The first chunk after ``after_ord`` with room for ``labeler`` (row-locked on PostgreSQL)."""
     c = t.chunks
     query = (
         select(c.c.chunk_id, c.c.ord)
-        .where(c.c.ord > bindparam("after_ord"), ~_finished_by(task, labeler),
-               _holders(task, labeler, now) < literal(task.labelers_per_chunk))
+        .where(
+            c.c.ord > bindparam("after_ord"),
+            ~_finished_by(task, labeler),
+            _holders(task, labeler, now) < literal(task.labelers_per_chunk),
+        )
         .order_by(c.c.ord)
         .limit(1)
-    )  # fmt: skip
+    )
     if chunk_ids is not None:
         query = query.where(c.c.chunk_id.in_(list(chunk_ids)))
     if store.dialect == "postgresql":
@@ -133,9 +164,12 @@ def _finished_by(task: Task, labeler: str) -> Any:
     # A per-row count rather than NOT EXISTS: PostgreSQL turns NOT EXISTS into an anti-join that
     # reads every chunk the labeler finished, while the scan from ``after`` needs only a few rows.
     c, pr = t.chunks, t.progress
-    mine = (select(func.count()).select_from(pr)
-            .where(pr.c.task_id == task.name, pr.c.labeler == labeler,
-                   pr.c.chunk_id == c.c.chunk_id).scalar_subquery())  # fmt: skip
+    mine = (
+        select(func.count())
+        .select_from(pr)
+        .where(pr.c.task_id == task.name, pr.c.labeler == labeler, pr.c.chunk_id == c.c.chunk_id)
+        .scalar_subquery()
+    )
     return mine > 0
 
 
@@ -143,13 +177,23 @@ def _holders(task: Task, labeler: str, now: float, chunk: Any = None) -> Any:
     """How many others finished or hold a live lease on the chunk (``chunk``: a column or id)."""
     pr, ls = t.progress, t.leases
     chunk = t.chunks.c.chunk_id if chunk is None else chunk
-    done = (select(func.count()).select_from(pr)
-            .where(pr.c.task_id == task.name, pr.c.chunk_id == chunk, pr.c.status == "done")
-            .scalar_subquery())  # fmt: skip
-    leased = (select(func.count()).select_from(ls)
-              .where(ls.c.task_id == task.name, ls.c.chunk_id == chunk,
-                     ls.c.labeler != labeler, ls.c.expires_at > now)
-              .scalar_subquery())  # fmt: skip
+    done = (
+        select(func.count())
+        .select_from(pr)
+        .where(pr.c.task_id == task.name, pr.c.chunk_id == chunk, pr.c.status == "done")
+        .scalar_subquery()
+    )
+    leased = (
+        select(func.count())
+        .select_from(ls)
+        .where(
+            ls.c.task_id == task.name,
+            ls.c.chunk_id == chunk,
+            ls.c.labeler != labeler,
+            ls.c.expires_at > now,
+        )
+        .scalar_subquery()
+    )
     return done + leased
 
 

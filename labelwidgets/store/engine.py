@@ -71,9 +71,12 @@ def make_engine(url: str) -> Engine:
 def _sqlite_engine(url: str, *, in_memory: bool) -> Engine:
     kwargs: dict[str, Any] = {
         # Autocommit at the driver level: we emit BEGIN ourselves (see _begin below).
-        "connect_args": {"timeout": BUSY_TIMEOUT_S, "isolation_level": None,
-                         "check_same_thread": False},
-    }  # fmt: skip
+        "connect_args": {
+            "timeout": BUSY_TIMEOUT_S,
+            "isolation_level": None,
+            "check_same_thread": False,
+        },
+    }
     if in_memory:
         kwargs["poolclass"] = StaticPool
     engine = create_engine(url, **kwargs)

@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, insert, select
 
-from labelwidgets import validators as _validators
 from labelwidgets.schema import UNKNOWN, Task
+from labelwidgets.schema import validators as _validators
 from labelwidgets.store import tables as t
 from labelwidgets.store.codec import decode_answer, encode_answer
 from labelwidgets.store.rows import as_records, require_columns
@@ -71,8 +71,15 @@ class EventsMixin:
         does not fit the question's kind, fails a validator (unless ``force=True``, which is
         recorded on the event), or the question's ``when=`` condition is not met.
         """
-        return self.record_answers(task, chunk_id, {question: answer}, labeler=labeler,
-                                   comment=comment, time_spent=time_spent, force=force)[0]  # fmt: skip
+        return self.record_answers(
+            task,
+            chunk_id,
+            {question: answer},
+            labeler=labeler,
+            comment=comment,
+            time_spent=time_spent,
+            force=force,
+        )[0]
 
     def record_answers(
         self: LabelStore,
@@ -109,19 +116,48 @@ class EventsMixin:
             }
             if unmet:
                 raise AnswerRejected(unmet)
-            rows = [_event_row(task.name, chunk_id, name, labeler, "answer", now, value=value,
-                               comment=comment, time_spent=spent, problems=overridden.get(name))
-                    for name, value in coerced.items()]  # fmt: skip
-            stale = [q.name for q in task.questions
-                     if q.name in merged and not q.condition_met(merged)]  # fmt: skip
-            rows += [_event_row(task.name, chunk_id, name, labeler, "retract", now,
-                                comment="condition no longer met") for name in stale]  # fmt: skip
+            rows = [
+                _event_row(
+                    task.name,
+                    chunk_id,
+                    name,
+                    labeler,
+                    "answer",
+                    now,
+                    value=value,
+                    comment=comment,
+                    time_spent=spent,
+                    problems=overridden.get(name),
+                )
+                for name, value in coerced.items()
+            ]
+            stale = [
+                q.name for q in task.questions if q.name in merged and not q.condition_met(merged)
+            ]
+            rows += [
+                _event_row(
+                    task.name,
+                    chunk_id,
+                    name,
+                    labeler,
+                    "retract",
+                    now,
+                    comment="condition no longer met",
+                )
+                for name in stale
+            ]
             event_ids = _insert_events(conn, rows)
-            current = [_current_row(row, event_id)
-                       for row, event_id in zip(rows[: len(coerced)], event_ids, strict=False)]  # fmt: skip
-            upsert(conn, t.current_answers, current,
-                   key=["task_id", "chunk_id", "question", "labeler"],
-                   update=["event_id", *t.CURRENT_COPIED])  # fmt: skip
+            current = [
+                _current_row(row, event_id)
+                for row, event_id in zip(rows[: len(coerced)], event_ids, strict=False)
+            ]
+            upsert(
+                conn,
+                t.current_answers,
+                current,
+                key=["task_id", "chunk_id", "question", "labeler"],
+                update=["event_id", *t.CURRENT_COPIED],
+            )
             _delete_current(conn, task.name, chunk_id, labeler, stale)
             for name in stale:
                 merged.pop(name)
@@ -130,13 +166,26 @@ class EventsMixin:
 
         return self._write(write)
 
-    def skip(self: LabelStore, task: Task | str, chunk_id: str, *, labeler: str,
-             comment: str | None = None) -> int:  # fmt: skip
+    def skip(
+        self: LabelStore,
+        task: Task | str,
+        chunk_id: str,
+        *,
+        labeler: str,
+        comment: str | None = None,
+    ) -> int:
         """Record that ``labeler`` skipped the chunk (it no longer comes up as next)."""
         return self._chunk_event(task, chunk_id, labeler, "skip", comment=comment)
 
-    def flag(self: LabelStore, task: Task | str, chunk_id: str, *, labeler: str, comment: str,
-             question: str | None = None) -> int:  # fmt: skip
+    def flag(
+        self: LabelStore,
+        task: Task | str,
+        chunk_id: str,
+        *,
+        labeler: str,
+        comment: str,
+        question: str | None = None,
+    ) -> int:
         """Flag the chunk (or one question about it) with a comment for the reviewers."""
         if not isinstance(comment, str) or not comment.strip():
             raise ValueError("flag: a comment saying what is wrong is required")
@@ -144,13 +193,22 @@ class EventsMixin:
             task, chunk_id, labeler, "flag", comment=comment, question=question
         )
 
-    def retract(self: LabelStore, task: Task | str, chunk_id: str, question: str, *,
-                labeler: str) -> int:  # fmt: skip
+    def retract(
+        self: LabelStore, task: Task | str, chunk_id: str, question: str, *, labeler: str
+    ) -> int:
         """Undo ``labeler``'s current answer to ``question`` (recorded as a new event)."""
         return self._chunk_event(task, chunk_id, labeler, "retract", question=question)
 
-    def _chunk_event(self: LabelStore, task: Task | str, chunk_id: str, labeler: str, kind: str,
-                     *, comment: str | None = None, question: str | None = None) -> int:  # fmt: skip
+    def _chunk_event(
+        self: LabelStore,
+        task: Task | str,
+        chunk_id: str,
+        labeler: str,
+        kind: str,
+        *,
+        comment: str | None = None,
+        question: str | None = None,
+    ) -> int:
         task = self._task(task)
         check_labeler(labeler)
         if question is not None:
@@ -174,27 +232,56 @@ class EventsMixin:
         return self._write(write)
 
     # -- gold and review -----------------------------------------------------------------------------
-    def mark_gold(self: LabelStore, task: Task | str, chunk_id: str, question: str, answer: Any,
-                  *, by: str = "gold") -> int:  # fmt: skip
+    def mark_gold(
+        self: LabelStore,
+        task: Task | str,
+        chunk_id: str,
+        question: str,
+        answer: Any,
+        *,
+        by: str = "gold",
+    ) -> int:
         """Set the reference answer for (chunk, question) that models and labelers are scored against."""
-        return self.add_gold(task, [{"chunk_id": chunk_id, "question": question, "answer": answer}],
-                             by=by)[0]  # fmt: skip
+        return self.add_gold(
+            task, [{"chunk_id": chunk_id, "question": question, "answer": answer}], by=by
+        )[0]
 
     def add_gold(self: LabelStore, task: Task | str, rows: Any, *, by: str = "gold") -> list[int]:
         """Set many reference answers at once (rows with ``chunk_id``, ``question``, ``answer``)."""
         return self._review_events(task, rows, by, "gold")
 
-    def adjudicate(self: LabelStore, task: Task | str, chunk_id: str, question: str, answer: Any,
-                   *, reviewer: str, accepted_from: str | None = None,
-                   note: str | None = None) -> int:  # fmt: skip
+    def adjudicate(
+        self: LabelStore,
+        task: Task | str,
+        chunk_id: str,
+        question: str,
+        answer: Any,
+        *,
+        reviewer: str,
+        accepted_from: str | None = None,
+        note: str | None = None,
+    ) -> int:
         """Record the reviewer's final answer (it becomes gold); ``accepted_from`` names the
         labeler or model whose answer was accepted, if any."""
-        row = {"chunk_id": chunk_id, "question": question, "answer": answer,
-               "subject": accepted_from, "comment": note}  # fmt: skip
+        row = {
+            "chunk_id": chunk_id,
+            "question": question,
+            "answer": answer,
+            "subject": accepted_from,
+            "comment": note,
+        }
         return self._review_events(task, [row], reviewer, "review")[0]
 
-    def feedback(self: LabelStore, task: Task | str, chunk_id: str, question: str | None, *,
-                 reviewer: str, labeler: str, note: str) -> int:  # fmt: skip
+    def feedback(
+        self: LabelStore,
+        task: Task | str,
+        chunk_id: str,
+        question: str | None,
+        *,
+        reviewer: str,
+        labeler: str,
+        note: str,
+    ) -> int:
         """Leave a note for ``labeler`` about their answer (shown in their feedback view)."""
         if not isinstance(note, str) or not note.strip():
             raise ValueError("feedback: the note is empty")
@@ -202,11 +289,19 @@ class EventsMixin:
         name = self._task(task).name
         if question is not None:
             self._task(task).question(question)
-        return self._append(name, chunk_id, question, reviewer, "feedback", comment=note,
-                            subject=labeler)  # fmt: skip
+        return self._append(
+            name, chunk_id, question, reviewer, "feedback", comment=note, subject=labeler
+        )
 
-    def mark_unclear(self: LabelStore, task: Task | str, question: str, *, reviewer: str,
-                     note: str | None = None, chunk_id: str | None = None) -> int:  # fmt: skip
+    def mark_unclear(
+        self: LabelStore,
+        task: Task | str,
+        question: str,
+        *,
+        reviewer: str,
+        note: str | None = None,
+        chunk_id: str | None = None,
+    ) -> int:
         """Record that the question itself is unclear (its instructions need work)."""
         task = self._task(task)
         task.question(question)
@@ -229,9 +324,19 @@ class EventsMixin:
                 value = question.coerce(record["answer"])
             except (TypeError, ValueError) as exc:
                 raise AnswerRejected({question.name: [str(exc)]}) from None
-            values.append(_event_row(task.name, str(record["chunk_id"]), question.name, by, kind,
-                                     now, value=value, comment=record.get("comment"),
-                                     subject=record.get("subject")))  # fmt: skip
+            values.append(
+                _event_row(
+                    task.name,
+                    str(record["chunk_id"]),
+                    question.name,
+                    by,
+                    kind,
+                    now,
+                    value=value,
+                    comment=record.get("comment"),
+                    subject=record.get("subject"),
+                )
+            )
 
         def write(conn: Connection) -> list[int]:
             self._require_chunks(conn, {v["chunk_id"] for v in values}, kind)
@@ -286,18 +391,37 @@ def _unmet_message(task: Task, name: str, answers: Mapping[str, Any]) -> str:
     return f"only asked when {gate!r} is {expected!r} (it is {given!r})"
 
 
-def _event_row(task_id: str, chunk_id: str | None, question: str | None, labeler: str, kind: str,
-               now: float, *, value: Any = None, comment: str | None = None,
-               time_spent: float | None = None, problems: list[str] | None = None,
-               subject: str | None = None) -> dict[str, Any]:  # fmt: skip
+def _event_row(
+    task_id: str,
+    chunk_id: str | None,
+    question: str | None,
+    labeler: str,
+    kind: str,
+    now: float,
+    *,
+    value: Any = None,
+    comment: str | None = None,
+    time_spent: float | None = None,
+    problems: list[str] | None = None,
+    subject: str | None = None,
+) -> dict[str, Any]:
     encoded, unknown = encode_answer(value) if value is not None else (None, False)
     return {
-        "task_id": task_id, "chunk_id": chunk_id, "question": question, "labeler": labeler,
-        "kind": kind, "value": encoded, "is_unknown": unknown, "comment": comment,
-        "time_spent": time_spent, "forced": bool(problems),
-        "problems": json.dumps(problems) if problems else None, "subject": subject,
-        "meta": None, "created_at": now,
-    }  # fmt: skip
+        "task_id": task_id,
+        "chunk_id": chunk_id,
+        "question": question,
+        "labeler": labeler,
+        "kind": kind,
+        "value": encoded,
+        "is_unknown": unknown,
+        "comment": comment,
+        "time_spent": time_spent,
+        "forced": bool(problems),
+        "problems": json.dumps(problems) if problems else None,
+        "subject": subject,
+        "meta": None,
+        "created_at": now,
+    }
 
 
 def _insert_events(conn: Connection, rows: list[dict[str, Any]]) -> list[int]:
@@ -324,16 +448,30 @@ def current_for(conn: Connection, task_id: str, chunk_id: str, labeler: str) -> 
     return {r.question: decode_answer(r.value, r.is_unknown) for r in rows}
 
 
-def _delete_current(conn: Connection, task_id: str, chunk_id: str, labeler: str,
-                    names: list[str]) -> None:  # fmt: skip
+def _delete_current(
+    conn: Connection, task_id: str, chunk_id: str, labeler: str, names: list[str]
+) -> None:
     if names:
         ca = t.current_answers
-        conn.execute(ca.delete().where(ca.c.task_id == task_id, ca.c.chunk_id == chunk_id,
-                                       ca.c.labeler == labeler, ca.c.question.in_(names)))  # fmt: skip
+        conn.execute(
+            ca.delete().where(
+                ca.c.task_id == task_id,
+                ca.c.chunk_id == chunk_id,
+                ca.c.labeler == labeler,
+                ca.c.question.in_(names),
+            )
+        )
 
 
-def _set_progress(conn: Connection, task: Task, chunk_id: str, labeler: str,
-                  answers: Mapping[str, Any], kind: str, now: float) -> None:  # fmt: skip
+def _set_progress(
+    conn: Connection,
+    task: Task,
+    chunk_id: str,
+    labeler: str,
+    answers: Mapping[str, Any],
+    kind: str,
+    now: float,
+) -> None:
     pr = t.progress
     where = (pr.c.task_id == task.name) & (pr.c.labeler == labeler) & (pr.c.chunk_id == chunk_id)
     previous = conn.execute(select(pr.c.status).where(where)).scalar()
@@ -344,13 +482,28 @@ def _set_progress(conn: Connection, task: Task, chunk_id: str, labeler: str,
     if status is None:
         conn.execute(pr.delete().where(where))
         return
-    upsert(conn, pr, [{"task_id": task.name, "labeler": labeler, "chunk_id": chunk_id,
-                       "status": status, "updated_at": now}],
-           key=["task_id", "labeler", "chunk_id"], update=["status", "updated_at"])  # fmt: skip
+    upsert(
+        conn,
+        pr,
+        [
+            {
+                "task_id": task.name,
+                "labeler": labeler,
+                "chunk_id": chunk_id,
+                "status": status,
+                "updated_at": now,
+            }
+        ],
+        key=["task_id", "labeler", "chunk_id"],
+        update=["status", "updated_at"],
+    )
     if status == "done":
         ls = t.leases
-        conn.execute(ls.delete().where(ls.c.task_id == task.name, ls.c.chunk_id == chunk_id,
-                                       ls.c.labeler == labeler))  # fmt: skip
+        conn.execute(
+            ls.delete().where(
+                ls.c.task_id == task.name, ls.c.chunk_id == chunk_id, ls.c.labeler == labeler
+            )
+        )
 
 
 def replay_events(conn: Connection) -> None:
@@ -361,10 +514,18 @@ def replay_events(conn: Connection) -> None:
     answers: dict[tuple[str, str, str], dict[str, Any]] = {}
     status: dict[tuple[str, str, str], str | None] = {}
     rows = conn.execute(
-        select(ev.c.event_id, ev.c.task_id, ev.c.chunk_id, ev.c.question, ev.c.labeler,
-               ev.c.kind, *(ev.c[name] for name in t.CURRENT_COPIED))
-        .where(ev.c.kind.in_(["answer", "retract", "skip"])).order_by(ev.c.event_id)
-    )  # fmt: skip
+        select(
+            ev.c.event_id,
+            ev.c.task_id,
+            ev.c.chunk_id,
+            ev.c.question,
+            ev.c.labeler,
+            ev.c.kind,
+            *(ev.c[name] for name in t.CURRENT_COPIED),
+        )
+        .where(ev.c.kind.in_(["answer", "retract", "skip"]))
+        .order_by(ev.c.event_id)
+    )
     for r in rows:
         key = (r.task_id, r.chunk_id, r.labeler)
         given = answers.setdefault(key, {})
@@ -380,7 +541,10 @@ def replay_events(conn: Connection) -> None:
             status[key] = next_status(status.get(key), done, r.kind)
     if current:
         conn.execute(insert(t.current_answers), list(current.values()))
-    done_rows = [{"task_id": k[0], "chunk_id": k[1], "labeler": k[2], "status": s,
-                  "updated_at": time.time()} for k, s in status.items() if s]  # fmt: skip
+    done_rows = [
+        {"task_id": k[0], "chunk_id": k[1], "labeler": k[2], "status": s, "updated_at": time.time()}
+        for k, s in status.items()
+        if s
+    ]
     if done_rows:
         conn.execute(insert(t.progress), done_rows)

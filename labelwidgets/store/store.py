@@ -25,8 +25,17 @@ from labelwidgets.store.views import ViewsMixin
 
 T = TypeVar("T")
 
-_CHUNK_FIELDS = {"chunk_id", "doc_id", "seq", "page_start", "page_end", "char_start", "char_end",
-                 "text", "meta"}  # fmt: skip
+_CHUNK_FIELDS = {
+    "chunk_id",
+    "doc_id",
+    "seq",
+    "page_start",
+    "page_end",
+    "char_start",
+    "char_end",
+    "text",
+    "meta",
+}
 _DOC_FIELDS = {"doc_id", "name", "source", "text", "page_offsets", "n_pages", "n_chars", "meta"}
 
 
@@ -175,8 +184,11 @@ class LabelStore(ViewsMixin, EventsMixin, AssignmentMixin):
         for i, record in enumerate(records):
             value = self._chunk_values(record, i, per_doc, now)
             if record.get("doc_id") is None:
-                new_docs[value["doc_id"]] = {"doc_id": value["doc_id"], "text": value["text"],
-                                             "name": f"text-{value['doc_id'][:8]}"}  # fmt: skip
+                new_docs[value["doc_id"]] = {
+                    "doc_id": value["doc_id"],
+                    "text": value["text"],
+                    "name": f"text-{value['doc_id'][:8]}",
+                }
             values.append(value)
         if not values:
             return 0
@@ -202,8 +214,9 @@ class LabelStore(ViewsMixin, EventsMixin, AssignmentMixin):
     ) -> dict[str, Any]:
         chunk_text = record["text"]
         if not isinstance(chunk_text, str):
-            raise TypeError(f"add_chunks: row {index}: 'text' must be a string, got "
-                            f"{type(chunk_text).__name__}")  # fmt: skip
+            raise TypeError(
+                f"add_chunks: row {index}: 'text' must be a string, got {type(chunk_text).__name__}"
+            )
         if not chunk_text.strip():
             raise ValueError(f"add_chunks: row {index}: 'text' is empty")
         numbers = {
@@ -246,8 +259,11 @@ class LabelStore(ViewsMixin, EventsMixin, AssignmentMixin):
         id_list = sorted(doc_ids)
         for i in range(0, len(id_list), 500):
             batch = id_list[i : i + 500]
-            known.update(conn.execute(
-                select(t.documents.c.doc_id).where(t.documents.c.doc_id.in_(batch))).scalars())  # fmt: skip
+            known.update(
+                conn.execute(
+                    select(t.documents.c.doc_id).where(t.documents.c.doc_id.in_(batch))
+                ).scalars()
+            )
         missing = [{"doc_id": d, "name": d, "created_at": now} for d in id_list if d not in known]
         if missing:
             conn.execute(insert(t.documents), missing)
@@ -258,8 +274,11 @@ class LabelStore(ViewsMixin, EventsMixin, AssignmentMixin):
         existing: set[str] = set()
         for i in range(0, len(unique), 500):
             batch = [v["chunk_id"] for v in unique[i : i + 500]]
-            existing.update(conn.execute(
-                select(t.chunks.c.chunk_id).where(t.chunks.c.chunk_id.in_(batch))).scalars())  # fmt: skip
+            existing.update(
+                conn.execute(
+                    select(t.chunks.c.chunk_id).where(t.chunks.c.chunk_id.in_(batch))
+                ).scalars()
+            )
         return [v for v in unique if v["chunk_id"] not in existing]
 
     # -- tasks -------------------------------------------------------------------------------------------------
@@ -281,14 +300,35 @@ class LabelStore(ViewsMixin, EventsMixin, AssignmentMixin):
                 return
             if row is not None:
                 self._check_task_change(conn, Task.from_json(row.definition), task)
-            upsert(conn, t.tasks, [{"task_id": task.name, "definition": task.to_json(),
-                   "content_hash": task.content_hash, "created_at": now, "updated_at": now}],
-                   key=["task_id"], update=["definition", "content_hash", "updated_at"])  # fmt: skip
+            upsert(
+                conn,
+                t.tasks,
+                [
+                    {
+                        "task_id": task.name,
+                        "definition": task.to_json(),
+                        "content_hash": task.content_hash,
+                        "created_at": now,
+                        "updated_at": now,
+                    }
+                ],
+                key=["task_id"],
+                update=["definition", "content_hash", "updated_at"],
+            )
             conn.execute(t.questions.delete().where(t.questions.c.task_id == task.name))
-            conn.execute(insert(t.questions), [
-                {"task_id": task.name, "name": q.name, "position": i, "kind": q.kind,
-                 "definition": json.dumps(q.to_dict(), sort_keys=True)}
-                for i, q in enumerate(task.questions)])  # fmt: skip
+            conn.execute(
+                insert(t.questions),
+                [
+                    {
+                        "task_id": task.name,
+                        "name": q.name,
+                        "position": i,
+                        "kind": q.kind,
+                        "definition": json.dumps(q.to_dict(), sort_keys=True),
+                    }
+                    for i, q in enumerate(task.questions)
+                ],
+            )
 
         self._write(write)
         self._tasks[task.name] = task
@@ -296,10 +336,13 @@ class LabelStore(ViewsMixin, EventsMixin, AssignmentMixin):
 
     @staticmethod
     def _check_task_change(conn: Connection, old: Task, new: Task) -> None:
-        answered = set(conn.execute(
-            select(t.events.c.question).where(t.events.c.task_id == old.name,
-                                              t.events.c.question.is_not(None)).distinct()
-        ).scalars())  # fmt: skip
+        answered = set(
+            conn.execute(
+                select(t.events.c.question)
+                .where(t.events.c.task_id == old.name, t.events.c.question.is_not(None))
+                .distinct()
+            ).scalars()
+        )
         new_kinds = {q.name: q.kind for q in new.questions}
         for q in old.questions:
             if q.name not in answered:
@@ -374,15 +417,24 @@ class LabelStore(ViewsMixin, EventsMixin, AssignmentMixin):
                     conn.execute(update(pv).where(pv.c.version_id == version_id).values(note=note))
                 return version_id
             labels = set(conn.execute(select(pv.c.label).where(where)).scalars())
-            chosen = label or next(f"v{n}" for n in range(len(labels) + 1, 10**6)
-                                   if f"v{n}" not in labels)  # fmt: skip
+            chosen = label or next(
+                f"v{n}" for n in range(len(labels) + 1, 10**6) if f"v{n}" not in labels
+            )
             if chosen in labels:
                 raise ValueError(
                     f"prompt label {chosen!r} is already used for {question!r} with another template"
                 )
-            conn.execute(insert(pv).values(
-                version_id=version_id, task_id=task.name, question=question, label=chosen,
-                template=template, note=note, created_at=time.time()))  # fmt: skip
+            conn.execute(
+                insert(pv).values(
+                    version_id=version_id,
+                    task_id=task.name,
+                    question=question,
+                    label=chosen,
+                    template=template,
+                    note=note,
+                    created_at=time.time(),
+                )
+            )
             return version_id
 
         return self._write(write)
@@ -400,20 +452,51 @@ class LabelStore(ViewsMixin, EventsMixin, AssignmentMixin):
 
         def write(conn: Connection) -> int:
             self._require_chunks(conn, {v["chunk_id"] for v in values}, "add_suggestions")
-            upsert(conn, t.suggestions, values,
-                   key=["task_id", "chunk_id", "question", "prompt_version", "model"],
-                   update=["value", "is_unknown", "raw", "parse_error", "score", "chain_step",
-                           "latency_ms", "meta", "created_at"])  # fmt: skip
+            upsert(
+                conn,
+                t.suggestions,
+                values,
+                key=["task_id", "chunk_id", "question", "prompt_version", "model"],
+                update=[
+                    "value",
+                    "is_unknown",
+                    "raw",
+                    "parse_error",
+                    "score",
+                    "chain_step",
+                    "latency_ms",
+                    "meta",
+                    "created_at",
+                ],
+            )
             return len(values)
 
         return self._write(write) if values else 0
 
-    def add_suggestion(self, task: Task | str, chunk_id: str, question: str, answer: Any,
-                       *, model: str, **fields: Any) -> None:  # fmt: skip
+    def add_suggestion(
+        self,
+        task: Task | str,
+        chunk_id: str,
+        question: str,
+        answer: Any,
+        *,
+        model: str,
+        **fields: Any,
+    ) -> None:
         """Store one model answer; see :meth:`add_suggestions`."""
         name = task.name if isinstance(task, Task) else task
-        self.add_suggestions([{"task": name, "chunk_id": chunk_id, "question": question,
-                               "answer": answer, "model": model, **fields}])  # fmt: skip
+        self.add_suggestions(
+            [
+                {
+                    "task": name,
+                    "chunk_id": chunk_id,
+                    "question": question,
+                    "answer": answer,
+                    "model": model,
+                    **fields,
+                }
+            ]
+        )
 
     def _suggestion_values(self, record: dict[str, Any], index: int, now: float) -> dict[str, Any]:
         task = self._task(record["task"])
@@ -425,8 +508,20 @@ class LabelStore(ViewsMixin, EventsMixin, AssignmentMixin):
                 value, unknown = encode_answer(question.coerce(record.get("answer")))
             except (TypeError, ValueError) as exc:
                 parse_error = f"answer does not fit the question: {exc}"
-        known = {"task", "chunk_id", "question", "model", "answer", "prompt_version", "raw",
-                 "parse_error", "score", "chain_step", "latency_ms", "meta"}  # fmt: skip
+        known = {
+            "task",
+            "chunk_id",
+            "question",
+            "model",
+            "answer",
+            "prompt_version",
+            "raw",
+            "parse_error",
+            "score",
+            "chain_step",
+            "latency_ms",
+            "meta",
+        }
         extra = {k: v for k, v in record.items() if k not in known}
         return {
             "task_id": task.name,
@@ -450,12 +545,17 @@ class LabelStore(ViewsMixin, EventsMixin, AssignmentMixin):
         wanted = sorted(set(chunk_ids))
         for i in range(0, len(wanted), 500):
             batch = wanted[i : i + 500]
-            found = set(conn.execute(
-                select(t.chunks.c.chunk_id).where(t.chunks.c.chunk_id.in_(batch))).scalars())  # fmt: skip
+            found = set(
+                conn.execute(
+                    select(t.chunks.c.chunk_id).where(t.chunks.c.chunk_id.in_(batch))
+                ).scalars()
+            )
             missing = [c for c in batch if c not in found]
             if missing:
-                raise ValueError(f"{what}: unknown chunk_id {missing[0]!r}"
-                                 + (f" (and {len(missing) - 1} more)" if len(missing) > 1 else ""))  # fmt: skip
+                raise ValueError(
+                    f"{what}: unknown chunk_id {missing[0]!r}"
+                    + (f" (and {len(missing) - 1} more)" if len(missing) > 1 else "")
+                )
 
     # -- terms of confidentiality ----------------------------------------------------------------------
     @staticmethod
@@ -468,8 +568,9 @@ class LabelStore(ViewsMixin, EventsMixin, AssignmentMixin):
         if not isinstance(terms, str) or not terms.strip():
             raise ValueError("accept_terms: terms are empty")
         task_id = "" if task is None else self._task(task).name
-        return self._append(task_id, None, None, labeler, "terms",
-                            value=self.terms_hash(terms), comment=terms)  # fmt: skip
+        return self._append(
+            task_id, None, None, labeler, "terms", value=self.terms_hash(terms), comment=terms
+        )
 
     def has_accepted(self, labeler: str, terms: str, *, task: Task | str | None = None) -> bool:
         """Whether ``labeler`` accepted exactly these ``terms`` (for ``task`` or for every task)."""
@@ -477,14 +578,30 @@ class LabelStore(ViewsMixin, EventsMixin, AssignmentMixin):
         value, _ = encode_answer(self.terms_hash(terms))
         ev = t.events
         with self._read() as conn:
-            row = conn.execute(select(ev.c.event_id).where(
-                ev.c.kind == "terms", ev.c.labeler == labeler, ev.c.value == value,
-                ev.c.task_id.in_(task_ids)).limit(1)).first()  # fmt: skip
+            row = conn.execute(
+                select(ev.c.event_id)
+                .where(
+                    ev.c.kind == "terms",
+                    ev.c.labeler == labeler,
+                    ev.c.value == value,
+                    ev.c.task_id.in_(task_ids),
+                )
+                .limit(1)
+            ).first()
         return row is not None
 
-    def _append(self, task_id: str, chunk_id: str | None, question: str | None, labeler: str,
-                kind: str, *, value: Any = None, comment: str | None = None,
-                subject: str | None = None) -> int:  # fmt: skip
+    def _append(
+        self,
+        task_id: str,
+        chunk_id: str | None,
+        question: str | None,
+        labeler: str,
+        kind: str,
+        *,
+        value: Any = None,
+        comment: str | None = None,
+        subject: str | None = None,
+    ) -> int:
         """Append one event that has no projection to maintain."""
         check_labeler(labeler)
         encoded, unknown = encode_answer(value) if value is not None else (None, False)
@@ -492,10 +609,21 @@ class LabelStore(ViewsMixin, EventsMixin, AssignmentMixin):
         def write(conn: Connection) -> int:
             if chunk_id is not None:
                 self._require_chunks(conn, [chunk_id], kind)
-            result = conn.execute(insert(t.events).values(
-                task_id=task_id, chunk_id=chunk_id, question=question, labeler=labeler, kind=kind,
-                value=encoded, is_unknown=unknown, comment=comment, subject=subject, forced=False,
-                created_at=time.time()))  # fmt: skip
+            result = conn.execute(
+                insert(t.events).values(
+                    task_id=task_id,
+                    chunk_id=chunk_id,
+                    question=question,
+                    labeler=labeler,
+                    kind=kind,
+                    value=encoded,
+                    is_unknown=unknown,
+                    comment=comment,
+                    subject=subject,
+                    forced=False,
+                    created_at=time.time(),
+                )
+            )
             return int(result.inserted_primary_key[0])
 
         return self._write(write)

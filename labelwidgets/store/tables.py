@@ -145,8 +145,14 @@ events = Table(
 )
 
 CURRENT_COPIED = ("value", "is_unknown", "forced", "comment", "time_spent", "created_at")
-_CURRENT_COPIES = {"value": Text, "is_unknown": Boolean, "forced": Boolean, "comment": Text,
-                   "time_spent": Float, "created_at": Float}  # fmt: skip
+_CURRENT_COPIES = {
+    "value": Text,
+    "is_unknown": Boolean,
+    "forced": Boolean,
+    "comment": Text,
+    "time_spent": Float,
+    "created_at": Float,
+}
 
 current_answers = Table(
     "current_answers",

@@ -35,8 +35,11 @@ def insert_ignore(conn: Connection, table: Table, rows: list[dict[str, Any]], *,
     existing: set[Any] = set()
     for i in range(0, len(unique), 500):
         batch = [r[key] for r in unique[i : i + 500]]
-        existing.update(conn.execute(column.table.select().with_only_columns(column)
-                                     .where(column.in_(batch))).scalars())  # fmt: skip
+        existing.update(
+            conn.execute(
+                column.table.select().with_only_columns(column).where(column.in_(batch))
+            ).scalars()
+        )
     fresh = [r for r in unique if r[key] not in existing]
     if fresh:
         stmt = _insert(conn, table).on_conflict_do_nothing(index_elements=[key])

@@ -72,8 +72,9 @@ def _answers_column(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _meta_column(frame: pd.DataFrame, column: str = "meta") -> pd.DataFrame:
-    frame[column] = pd.Series([decode_json(m) or {} for m in frame[column]], index=frame.index,
-                              dtype=object)  # fmt: skip
+    frame[column] = pd.Series(
+        [decode_json(m) or {} for m in frame[column]], index=frame.index, dtype=object
+    )
     return frame
 
 
@@ -110,13 +111,23 @@ class ViewsMixin:
             raise KeyError(f"no document {doc_id!r}")
         return row.text or ""
 
-    def chunks(self: LabelStore, *, doc_id: str | None = None,
-               chunk_ids: list[str] | None = None) -> pd.DataFrame:  # fmt: skip
+    def chunks(
+        self: LabelStore, *, doc_id: str | None = None, chunk_ids: list[str] | None = None
+    ) -> pd.DataFrame:
         """Chunks in labeling order: chunk_id, doc_id, seq, page_start, page_end, char_start,
         char_end, text, meta."""
         c = t.chunks
-        query = select(c.c.chunk_id, c.c.doc_id, c.c.seq, c.c.page_start, c.c.page_end,
-                       c.c.char_start, c.c.char_end, c.c.text, c.c.meta).order_by(c.c.ord)  # fmt: skip
+        query = select(
+            c.c.chunk_id,
+            c.c.doc_id,
+            c.c.seq,
+            c.c.page_start,
+            c.c.page_end,
+            c.c.char_start,
+            c.c.char_end,
+            c.c.text,
+            c.c.meta,
+        ).order_by(c.c.ord)
         if doc_id is not None:
             query = query.where(c.c.doc_id == doc_id)
         wanted = None if chunk_ids is None else list(chunk_ids)
@@ -131,8 +142,11 @@ class ViewsMixin:
     def chunk(self: LabelStore, chunk_id: str) -> dict[str, Any]:
         """One chunk with its document's name, as a dict (``KeyError`` if unknown)."""
         c, d = t.chunks, t.documents
-        query = (select(c, d.c.name.label("doc_name"), d.c.n_pages)
-                 .join(d, d.c.doc_id == c.c.doc_id).where(c.c.chunk_id == chunk_id))  # fmt: skip
+        query = (
+            select(c, d.c.name.label("doc_name"), d.c.n_pages)
+            .join(d, d.c.doc_id == c.c.doc_id)
+            .where(c.c.chunk_id == chunk_id)
+        )
         with self._read() as conn:
             row = conn.execute(query).mappings().first()
         if row is None:
@@ -160,8 +174,9 @@ class ViewsMixin:
         frame = frame.rename(columns={"task_id": "task"}).drop(columns="definition")
         return _timestamps(frame, "created_at", "updated_at")
 
-    def prompt_versions(self: LabelStore, task: Task | str | None = None,
-                        question: str | None = None) -> pd.DataFrame:  # fmt: skip
+    def prompt_versions(
+        self: LabelStore, task: Task | str | None = None, question: str | None = None
+    ) -> pd.DataFrame:
         """Stored prompt templates: version_id, task, question, label, template, note, created_at."""
         pv = t.prompt_versions
         query = select(pv).order_by(pv.c.created_at, pv.c.version_id)
@@ -173,44 +188,77 @@ class ViewsMixin:
             frame = _frame(conn, query)
         return _timestamps(frame.rename(columns={"task_id": "task"}), "created_at")
 
-    def suggestions(self: LabelStore, task: Task | str | None = None, *, question: str | None = None,
-                    chunk_id: str | None = None, model: str | None = None,
-                    prompt_version: str | None = None) -> pd.DataFrame:  # fmt: skip
+    def suggestions(
+        self: LabelStore,
+        task: Task | str | None = None,
+        *,
+        question: str | None = None,
+        chunk_id: str | None = None,
+        model: str | None = None,
+        prompt_version: str | None = None,
+    ) -> pd.DataFrame:
         """Model answers: suggestion_id, task, chunk_id, question, model, prompt_version, answer,
         is_unknown, raw, parse_error, score, chain_step, latency_ms, created_at, meta."""
         s = t.suggestions
         query = select(s).order_by(s.c.suggestion_id)
-        query = _filtered(query, {s.c.task_id: self._task_name(task), s.c.question: question,
-                                  s.c.chunk_id: chunk_id, s.c.model: model,
-                                  s.c.prompt_version: prompt_version})  # fmt: skip
+        query = _filtered(
+            query,
+            {
+                s.c.task_id: self._task_name(task),
+                s.c.question: question,
+                s.c.chunk_id: chunk_id,
+                s.c.model: model,
+                s.c.prompt_version: prompt_version,
+            },
+        )
         with self._read() as conn:
             frame = _frame(conn, query)
         frame = _answers_column(frame.rename(columns={"task_id": "task"}))
         frame["prompt_version"] = frame["prompt_version"].replace("", None)
         return _meta_column(_timestamps(frame, "created_at"))
 
-    def events(self: LabelStore, task: Task | str | None = None, *, labeler: str | None = None,
-               chunk_id: str | None = None, question: str | None = None,
-               kind: str | None = None) -> pd.DataFrame:  # fmt: skip
+    def events(
+        self: LabelStore,
+        task: Task | str | None = None,
+        *,
+        labeler: str | None = None,
+        chunk_id: str | None = None,
+        question: str | None = None,
+        kind: str | None = None,
+    ) -> pd.DataFrame:
         """Every event ever written, oldest first (append-only): event_id, task, chunk_id,
         question, labeler, kind, answer, is_unknown, comment, time_spent, forced, problems,
         subject, created_at, meta."""
         ev = t.events
         query = select(ev).order_by(ev.c.event_id)
-        query = _filtered(query, {ev.c.task_id: self._task_name(task), ev.c.labeler: labeler,
-                                  ev.c.chunk_id: chunk_id, ev.c.question: question,
-                                  ev.c.kind: kind})  # fmt: skip
+        query = _filtered(
+            query,
+            {
+                ev.c.task_id: self._task_name(task),
+                ev.c.labeler: labeler,
+                ev.c.chunk_id: chunk_id,
+                ev.c.question: question,
+                ev.c.kind: kind,
+            },
+        )
         with self._read() as conn:
             frame = _frame(conn, query)
         frame = _answers_column(frame.rename(columns={"task_id": "task"}))
         frame["forced"] = frame["forced"].astype(bool)
-        frame["problems"] = pd.Series([decode_json(p) or [] for p in frame["problems"]],
-                                      index=frame.index, dtype=object)  # fmt: skip
+        frame["problems"] = pd.Series(
+            [decode_json(p) or [] for p in frame["problems"]], index=frame.index, dtype=object
+        )
         return _meta_column(_timestamps(frame, "created_at"))
 
-    def answers(self: LabelStore, task: Task | str | None = None, *, question: str | None = None,
-                labeler: str | None = None, doc_id: str | None = None,
-                chunk_id: str | None = None) -> pd.DataFrame:  # fmt: skip
+    def answers(
+        self: LabelStore,
+        task: Task | str | None = None,
+        *,
+        question: str | None = None,
+        labeler: str | None = None,
+        doc_id: str | None = None,
+        chunk_id: str | None = None,
+    ) -> pd.DataFrame:
         """The current answer per (chunk, question, labeler), derived from events: task,
         chunk_id, doc_id, question, labeler, answer, is_unknown, forced, comment, time_spent,
         event_id, created_at. Rows are grouped by task and chunk (not in time order)."""
@@ -218,10 +266,28 @@ class ViewsMixin:
         name = self._task_name(task)
         # with a task given the column is constant: filled in below instead of read a million times
         columns = [] if name is not None else [ca.c.task_id.label("task")]
-        query = select(*columns, ca.c.chunk_id, ca.c.question, ca.c.labeler, ca.c.value, ca.c.is_unknown,
-                       ca.c.forced, ca.c.comment, ca.c.time_spent, ca.c.event_id, ca.c.created_at)  # fmt: skip
-        query = _filtered(query, {ca.c.task_id: name, ca.c.question: question,
-                                  ca.c.labeler: labeler, ca.c.chunk_id: chunk_id})  # fmt: skip
+        query = select(
+            *columns,
+            ca.c.chunk_id,
+            ca.c.question,
+            ca.c.labeler,
+            ca.c.value,
+            ca.c.is_unknown,
+            ca.c.forced,
+            ca.c.comment,
+            ca.c.time_spent,
+            ca.c.event_id,
+            ca.c.created_at,
+        )
+        query = _filtered(
+            query,
+            {
+                ca.c.task_id: name,
+                ca.c.question: question,
+                ca.c.labeler: labeler,
+                ca.c.chunk_id: chunk_id,
+            },
+        )
         if doc_id is not None:
             query = query.where(ca.c.chunk_id.in_(select(c.c.chunk_id).where(c.c.doc_id == doc_id)))
         with self._read() as conn:
@@ -241,23 +307,40 @@ class ViewsMixin:
         Columns: chunk_id, doc_id, question, answer, is_unknown, source ('gold'|'review'), by,
         accepted_from, event_id, created_at."""
         ev, c = t.events, t.chunks
-        ranked = (
-            select(ev.c.event_id, ev.c.chunk_id, ev.c.question, ev.c.value, ev.c.is_unknown,
-                   ev.c.kind, ev.c.labeler, ev.c.subject, ev.c.created_at,
-                   func.row_number().over(partition_by=(ev.c.chunk_id, ev.c.question),
-                                          order_by=ev.c.event_id.desc()).label("rank"))
-            .where(ev.c.task_id == self._task_name(task), ev.c.kind.in_(["gold", "review"]))
-        )  # fmt: skip
+        ranked = select(
+            ev.c.event_id,
+            ev.c.chunk_id,
+            ev.c.question,
+            ev.c.value,
+            ev.c.is_unknown,
+            ev.c.kind,
+            ev.c.labeler,
+            ev.c.subject,
+            ev.c.created_at,
+            func.row_number()
+            .over(partition_by=(ev.c.chunk_id, ev.c.question), order_by=ev.c.event_id.desc())
+            .label("rank"),
+        ).where(ev.c.task_id == self._task_name(task), ev.c.kind.in_(["gold", "review"]))
         if question is not None:
             ranked = ranked.where(ev.c.question == question)
         latest = ranked.subquery()
         query = (
-            select(latest.c.chunk_id, c.c.doc_id, latest.c.question, latest.c.value,
-                   latest.c.is_unknown, latest.c.kind.label("source"), latest.c.labeler.label("by"),
-                   latest.c.subject.label("accepted_from"), latest.c.event_id, latest.c.created_at)
+            select(
+                latest.c.chunk_id,
+                c.c.doc_id,
+                latest.c.question,
+                latest.c.value,
+                latest.c.is_unknown,
+                latest.c.kind.label("source"),
+                latest.c.labeler.label("by"),
+                latest.c.subject.label("accepted_from"),
+                latest.c.event_id,
+                latest.c.created_at,
+            )
             .join(c, c.c.chunk_id == latest.c.chunk_id)
-            .where(latest.c.rank == 1).order_by(c.c.ord, latest.c.question)
-        )  # fmt: skip
+            .where(latest.c.rank == 1)
+            .order_by(c.c.ord, latest.c.question)
+        )
         with self._read() as conn:
             frame = _frame(conn, query)
         return _timestamps(_answers_column(frame), "created_at")
@@ -267,14 +350,19 @@ class ViewsMixin:
         terms they accepted (hash and time)."""
         ev, pr = t.events, t.progress
         name = self._task_name(task)
-        activity = (select(ev.c.labeler, func.count().label("events"),
-                           func.sum(case((ev.c.kind == "answer", 1), else_=0)).label("answers"),
-                           func.min(ev.c.created_at).label("first_seen"),
-                           func.max(ev.c.created_at).label("last_seen"))
-                    .group_by(ev.c.labeler))  # fmt: skip
+        activity = select(
+            ev.c.labeler,
+            func.count().label("events"),
+            func.sum(case((ev.c.kind == "answer", 1), else_=0)).label("answers"),
+            func.min(ev.c.created_at).label("first_seen"),
+            func.max(ev.c.created_at).label("last_seen"),
+        ).group_by(ev.c.labeler)
         terms = select(ev.c.labeler, ev.c.value, ev.c.created_at).where(ev.c.kind == "terms")
-        done = select(pr.c.labeler, func.count().label("chunks_done")).where(
-            pr.c.status == "done").group_by(pr.c.labeler)  # fmt: skip
+        done = (
+            select(pr.c.labeler, func.count().label("chunks_done"))
+            .where(pr.c.status == "done")
+            .group_by(pr.c.labeler)
+        )
         if name is not None:
             activity = activity.where(ev.c.task_id == name)
             terms = terms.where(ev.c.task_id.in_(["", name]))
@@ -287,8 +375,9 @@ class ViewsMixin:
         frame["chunks_done"] = frame["chunks_done"].fillna(0).astype(int)
         frame["answers"] = frame["answers"].fillna(0).astype(int)
         last_terms = accepted.groupby("labeler").last()
-        frame["terms_accepted"] = frame["labeler"].map(
-            last_terms["value"].map(lambda v: decode_json(v))).astype(object)  # fmt: skip
+        frame["terms_accepted"] = (
+            frame["labeler"].map(last_terms["value"].map(lambda v: decode_json(v))).astype(object)
+        )
         frame["terms_accepted_at"] = (
             frame["labeler"].map(last_terms["created_at"]).astype("float64")
         )
@@ -301,19 +390,30 @@ class ViewsMixin:
         """The newest parsed model answer per question for one chunk (a widget's fast path):
         ``{question: {"answer", "model", "prompt_version", "raw"}}``."""
         s = t.suggestions
-        query = (select(s.c.question, s.c.value, s.c.is_unknown, s.c.model, s.c.prompt_version,
-                        s.c.raw)
-                 .where(s.c.task_id == self._task(task).name, s.c.chunk_id == chunk_id,
-                        s.c.parse_error.is_(None))
-                 .order_by(s.c.created_at, s.c.suggestion_id))  # fmt: skip
+        query = (
+            select(s.c.question, s.c.value, s.c.is_unknown, s.c.model, s.c.prompt_version, s.c.raw)
+            .where(
+                s.c.task_id == self._task(task).name,
+                s.c.chunk_id == chunk_id,
+                s.c.parse_error.is_(None),
+            )
+            .order_by(s.c.created_at, s.c.suggestion_id)
+        )
         with self._read() as conn:
             rows = conn.execute(query).all()
-        return {r.question: {"answer": decode_answer(r.value, r.is_unknown), "model": r.model,
-                             "prompt_version": r.prompt_version or None, "raw": r.raw}
-                for r in rows}  # fmt: skip
+        return {
+            r.question: {
+                "answer": decode_answer(r.value, r.is_unknown),
+                "model": r.model,
+                "prompt_version": r.prompt_version or None,
+                "raw": r.raw,
+            }
+            for r in rows
+        }
 
-    def labeler_answers(self: LabelStore, task: Task | str, chunk_id: str,
-                        labeler: str) -> dict[str, Any]:  # fmt: skip
+    def labeler_answers(
+        self: LabelStore, task: Task | str, chunk_id: str, labeler: str
+    ) -> dict[str, Any]:
         """One labeler's current answers for one chunk, by question (a widget's fast path)."""
         name = self._task(task).name
         with self._read() as conn:

@@ -6,7 +6,7 @@ from typing import Any
 
 import traitlets
 
-from labelwidgets.review import feedback_items
+from labelwidgets.quality.review import feedback_items
 from labelwidgets.schema import Task, answer_to_json
 from labelwidgets.store import LabelStore
 from labelwidgets.widgets._base import CommandWidget, bundle
@@ -22,8 +22,9 @@ class Feedback(CommandWidget):
     items = traitlets.List([]).tag(sync=True)
     labeler = traitlets.Unicode("").tag(sync=True)
 
-    def __init__(self, store: LabelStore, task: Task | str, labeler: str, *, limit: int = 50,
-                 **kwargs: Any) -> None:  # fmt: skip
+    def __init__(
+        self, store: LabelStore, task: Task | str, labeler: str, *, limit: int = 50, **kwargs: Any
+    ) -> None:
         super().__init__(**kwargs)
         self.store = store
         self.task = store._task(task)
@@ -35,11 +36,19 @@ class Feedback(CommandWidget):
         """Read the latest review decisions and notes."""
         frame = feedback_items(self.store, self.task, self.labeler).tail(self.limit)
         chunks = {c: self.store.chunk(c)["text"] for c in frame["chunk_id"].unique()}
-        self.items = [{"chunk_id": r.chunk_id, "question": r.question, "text": chunks[r.chunk_id],
-                       "your_answer": answer_to_json(r.your_answer),
-                       "final_answer": answer_to_json(r.final_answer), "ops": r.ops,
-                       "reviewer": r.reviewer, "note": r.note if isinstance(r.note, str) else None}
-                      for r in frame.itertuples()]  # fmt: skip
+        self.items = [
+            {
+                "chunk_id": r.chunk_id,
+                "question": r.question,
+                "text": chunks[r.chunk_id],
+                "your_answer": answer_to_json(r.your_answer),
+                "final_answer": answer_to_json(r.final_answer),
+                "ops": r.ops,
+                "reviewer": r.reviewer,
+                "note": r.note if isinstance(r.note, str) else None,
+            }
+            for r in frame.itertuples()
+        ]
 
     def _on_refresh(self) -> None:
         self.refresh()

@@ -12,8 +12,8 @@ from typing import Any
 import pandas as pd
 import traitlets
 
-from labelwidgets.compare import word_diff
 from labelwidgets.schema import UNKNOWN, Task
+from labelwidgets.schema.compare import word_diff
 from labelwidgets.store import AnswerRejected, LabelStore
 from labelwidgets.widgets._base import CommandWidget, bundle, decode, encode
 
@@ -72,8 +72,10 @@ class Labeler(CommandWidget):
         **kwargs: Any,
     ) -> None:
         if show_suggestions not in SHOW_SUGGESTIONS:
-            raise ValueError(f"show_suggestions must be one of {list(SHOW_SUGGESTIONS)}, "
-                             f"got {show_suggestions!r}")  # fmt: skip
+            raise ValueError(
+                f"show_suggestions must be one of {list(SHOW_SUGGESTIONS)}, "
+                f"got {show_suggestions!r}"
+            )
         if order not in ("document", "random"):
             raise ValueError(f"order must be 'document' or 'random', got {order!r}")
         if not isinstance(labeler, str) or not labeler.strip():
@@ -110,8 +112,9 @@ class Labeler(CommandWidget):
         """The chunk on screen (``None`` when everything is done)."""
         return self.item.get("chunk_id")
 
-    def submit(self, answers: dict[str, Any], *, force: bool = False,
-               time_spent: float | None = None) -> list[int]:  # fmt: skip
+    def submit(
+        self, answers: dict[str, Any], *, force: bool = False, time_spent: float | None = None
+    ) -> list[int]:
         """Store the answers for the chunk on screen (UNKNOWN for "not in the text").
 
         Every question asked for the chunk (given these answers and the labeler's earlier
@@ -125,16 +128,20 @@ class Labeler(CommandWidget):
         chunk_id = self._require_item()
         if not isinstance(answers, dict):
             raise TypeError(f"answers must be a dict of question -> answer, got {answers!r}")
-        merged = {**self._prior, **{name: _canonical(self.task, name, a)
-                                    for name, a in answers.items()}}  # fmt: skip
+        merged = {
+            **self._prior,
+            **{name: _canonical(self.task, name, a) for name, a in answers.items()},
+        }
         missing = [q.name for q in self.task.applicable(merged) if q.name not in merged]
-        unmet = [q.name for q in self.task.questions
-                 if q.name in answers and not q.condition_met(merged)]  # fmt: skip
+        unmet = [
+            q.name for q in self.task.questions if q.name in answers and not q.condition_met(merged)
+        ]
         if (missing and not force) or unmet:
             raise _rejection(self.task, answers, missing, unmet)
         spent = time.monotonic() - self._shown_at if time_spent is None else time_spent
-        event_ids = self.store.record_answers(self.task, chunk_id, answers, labeler=self.labeler,
-                                              force=force, time_spent=spent)  # fmt: skip
+        event_ids = self.store.record_answers(
+            self.task, chunk_id, answers, labeler=self.labeler, force=force, time_spent=spent
+        )
         if not missing:
             self._done.add(chunk_id)
         diff = self._model_diff(chunk_id) if self.show_suggestions == "after_submit" else {}
@@ -168,8 +175,13 @@ class Labeler(CommandWidget):
 
     def flag(self, comment: str, question: str | None = None) -> None:
         """Flag the chunk on screen (or one question) with a comment for the reviewers."""
-        self.store.flag(self.task, self._require_item(), labeler=self.labeler, comment=comment,
-                        question=question)  # fmt: skip
+        self.store.flag(
+            self.task,
+            self._require_item(),
+            labeler=self.labeler,
+            comment=comment,
+            question=question,
+        )
 
     def next(self) -> None:
         """Forward through the chunks seen before, then on to the next unanswered one."""
@@ -210,15 +222,21 @@ class Labeler(CommandWidget):
         super().close()
 
     # -- front-end commands ------------------------------------------------------------------------
-    def _on_submit(self, answers: dict[str, Any], force: bool = False,
-                   time_spent: float | None = None, chunk_id: str | None = None) -> dict[str, Any]:  # fmt: skip
+    def _on_submit(
+        self,
+        answers: dict[str, Any],
+        force: bool = False,
+        time_spent: float | None = None,
+        chunk_id: str | None = None,
+    ) -> dict[str, Any]:
         self._on_screen(chunk_id)
         decoded = {q: decode(a) for q, a in answers.items()}
         self.submit(decoded, force=bool(force), time_spent=time_spent)
         return {"saved": True}
 
-    def _on_unknown(self, questions: list[str] | None = None,
-                    chunk_id: str | None = None) -> dict[str, Any]:  # fmt: skip
+    def _on_unknown(
+        self, questions: list[str] | None = None, chunk_id: str | None = None
+    ) -> dict[str, Any]:
         self._on_screen(chunk_id)
         self.mark_unknown(questions)
         return {"saved": True}
@@ -228,8 +246,9 @@ class Labeler(CommandWidget):
         self.skip(comment)
         return {"saved": True}
 
-    def _on_flag(self, comment: str, question: str | None = None,
-                 chunk_id: str | None = None) -> dict[str, Any]:  # fmt: skip
+    def _on_flag(
+        self, comment: str, question: str | None = None, chunk_id: str | None = None
+    ) -> dict[str, Any]:
         self._on_screen(chunk_id)
         self.flag(comment, question)
         return {"saved": True}
@@ -340,8 +359,11 @@ class Labeler(CommandWidget):
         ]
 
     def _set_progress(self) -> None:
-        position = self._cursor + 1 if self._order is None else (
-            self._position.get(self.chunk_id or "", -1) + 1)  # fmt: skip
+        position = (
+            self._cursor + 1
+            if self._order is None
+            else (self._position.get(self.chunk_id or "", -1) + 1)
+        )
         self.progress = {"done": len(self._done), "total": self._total, "position": position}
 
     def _model_diff(self, chunk_id: str) -> dict[str, Any]:
@@ -367,14 +389,26 @@ def _task_view(task: Task) -> dict[str, Any]:
         "name": task.name,
         "guidelines": task.guidelines,
         "questions": [
-            {"name": q.name, "kind": q.kind, "instructions": q.instructions or q.prompt,
-             "choices": list(q.choices), "allow_unknown": q.allow_unknown,
-             "when": None if q.when is None else {"question": q.when[0], "values": [
-                 encode(v) for v in (q.when[1] if isinstance(q.when[1], tuple) else (q.when[1],))]},
-             "scale": list(q.scale)}
+            {
+                "name": q.name,
+                "kind": q.kind,
+                "instructions": q.instructions or q.prompt,
+                "choices": list(q.choices),
+                "allow_unknown": q.allow_unknown,
+                "when": None
+                if q.when is None
+                else {
+                    "question": q.when[0],
+                    "values": [
+                        encode(v)
+                        for v in (q.when[1] if isinstance(q.when[1], tuple) else (q.when[1],))
+                    ],
+                },
+                "scale": list(q.scale),
+            }
             for q in task.questions
         ],
-    }  # fmt: skip
+    }
 
 
 def _highlighter(terms: tuple[str, ...]) -> Any:
@@ -396,8 +430,9 @@ def _canonical(task: Task, name: str, answer: Any) -> Any:
         return answer  # the store names the problem
 
 
-def _rejection(task: Task, answers: dict[str, Any], missing: list[str],
-               unmet: list[str]) -> AnswerRejected:  # fmt: skip
+def _rejection(
+    task: Task, answers: dict[str, Any], missing: list[str], unmet: list[str]
+) -> AnswerRejected:
     """Every problem of a submission at once, so the labeler fixes them in one go."""
     problems: dict[str, list[str]] = {}
     forceable = not unmet

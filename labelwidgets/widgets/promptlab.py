@@ -9,16 +9,25 @@ from typing import Any
 import traitlets
 
 from labelwidgets.models.base import Model
-from labelwidgets.prelabeling import prelabel
-from labelwidgets.prompt_scoring import prompt_report
-from labelwidgets.prompts import check_template, default_template
+from labelwidgets.models.prelabeling import prelabel
+from labelwidgets.models.prompts import check_template, default_template
+from labelwidgets.models.scoring import prompt_report
 from labelwidgets.schema import Task, answer_to_json
 from labelwidgets.store import LabelStore
 from labelwidgets.widgets._base import CommandWidget, bundle
 
 _ESM, _CSS = bundle("promptlab")
-_METRICS = ("n", "exact", "normalized", "token_f1", "accuracy", "unknown_precision", "unknown_recall",
-            "hallucinated", "parse_errors")  # fmt: skip
+_METRICS = (
+    "n",
+    "exact",
+    "normalized",
+    "token_f1",
+    "accuracy",
+    "unknown_precision",
+    "unknown_recall",
+    "hallucinated",
+    "parse_errors",
+)
 
 
 class PromptLab(CommandWidget):
@@ -38,8 +47,16 @@ class PromptLab(CommandWidget):
     changes = traitlets.List([]).tag(sync=True)
     running = traitlets.Dict({"running": False, "done": 0, "total": 0}).tag(sync=True)
 
-    def __init__(self, store: LabelStore, task: Task | str, model: Model, *, sample: int = 20,
-                 seed: int = 0, **kwargs: Any) -> None:  # fmt: skip
+    def __init__(
+        self,
+        store: LabelStore,
+        task: Task | str,
+        model: Model,
+        *,
+        sample: int = 20,
+        seed: int = 0,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(**kwargs)
         self.store = store
         self.task = store._task(task)
@@ -59,8 +76,9 @@ class PromptLab(CommandWidget):
         self.template = stored["template"].iloc[-1] if len(stored) else default_template(q)
         self._refresh_scores()
 
-    def run(self, template: str, *, label: str | None = None, note: str | None = None,
-            wait: bool = True) -> str:  # fmt: skip
+    def run(
+        self, template: str, *, label: str | None = None, note: str | None = None, wait: bool = True
+    ) -> str:
         """Store ``template`` as a version and answer the sample of gold chunks with it."""
         check_template(template)
         if self.running.get("running"):
@@ -93,8 +111,15 @@ class PromptLab(CommandWidget):
             if self._cancel.is_set():
                 break
             batch = chunk_ids[start : start + 4]
-            prelabel(self.store, self.task, self.model, prompt_version={self.question: version},
-                     chunks=batch, questions=[self.question], progress=False)  # fmt: skip
+            prelabel(
+                self.store,
+                self.task,
+                self.model,
+                prompt_version={self.question: version},
+                chunks=batch,
+                questions=[self.question],
+                progress=False,
+            )
             done += len(batch)
             self.running = {**self.running, "done": done}
         self.running = {**self.running, "running": False, "cancelled": self._cancel.is_set()}
@@ -103,15 +128,25 @@ class PromptLab(CommandWidget):
     def _refresh_scores(self) -> None:
         report = prompt_report(self.store, self.task, self.question, models=[self.model.name])
         rows = report.df.to_dict("records")
-        self.versions = [{"version": r["prompt_version"], **{m: _number(r.get(m)) for m in _METRICS if m in r}}
-                         for r in rows]  # fmt: skip
+        self.versions = [
+            {"version": r["prompt_version"], **{m: _number(r.get(m)) for m in _METRICS if m in r}}
+            for r in rows
+        ]
         self.changes = []
         if len(rows) >= 2:
             versus = report.compare(rows[-2]["prompt_version"], rows[-1]["prompt_version"])
             changed = versus[versus["outcome"] != "tie"].head(20)
-            self.changes = [{"chunk_id": r.chunk_id, "gold": answer_to_json(r.gold),
-                             "before": answer_to_json(r.answer_a), "after": answer_to_json(r.answer_b),
-                             "outcome": r.outcome, "ops": r.diff} for r in changed.itertuples()]  # fmt: skip
+            self.changes = [
+                {
+                    "chunk_id": r.chunk_id,
+                    "gold": answer_to_json(r.gold),
+                    "before": answer_to_json(r.answer_a),
+                    "after": answer_to_json(r.answer_b),
+                    "outcome": r.outcome,
+                    "ops": r.diff,
+                }
+                for r in changed.itertuples()
+            ]
 
     def _on_select(self, question: str) -> None:
         self.select(question)

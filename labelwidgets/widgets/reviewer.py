@@ -6,7 +6,7 @@ from typing import Any
 
 import traitlets
 
-from labelwidgets.review import review_item, review_queue
+from labelwidgets.quality.review import review_item, review_queue
 from labelwidgets.schema import Task
 from labelwidgets.store import LabelStore
 from labelwidgets.widgets._base import CommandWidget, bundle, decode
@@ -29,8 +29,15 @@ class Reviewer(CommandWidget):
     item = traitlets.Dict({}).tag(sync=True)
     progress = traitlets.Dict({}).tag(sync=True)
 
-    def __init__(self, store: LabelStore, task: Task | str, reviewer: str = "reviewer", *,
-                 include_reviewed: bool = False, **kwargs: Any) -> None:  # fmt: skip
+    def __init__(
+        self,
+        store: LabelStore,
+        task: Task | str,
+        reviewer: str = "reviewer",
+        *,
+        include_reviewed: bool = False,
+        **kwargs: Any,
+    ) -> None:
         if not isinstance(reviewer, str) or not reviewer.strip():
             raise ValueError(f"reviewer must be a non-empty name, got {reviewer!r}")
         super().__init__(**kwargs)
@@ -88,8 +95,15 @@ class Reviewer(CommandWidget):
         self, answer: Any, accepted_from: str | None = None, note: str | None = None
     ) -> None:
         chunk_id, question = self._require()
-        self.store.adjudicate(self.task, chunk_id, question, answer, reviewer=self.reviewer,
-                              accepted_from=accepted_from, note=note)  # fmt: skip
+        self.store.adjudicate(
+            self.task,
+            chunk_id,
+            question,
+            answer,
+            reviewer=self.reviewer,
+            accepted_from=accepted_from,
+            note=note,
+        )
         self._done += 1
         self.next()
 
@@ -99,8 +113,11 @@ class Reviewer(CommandWidget):
         return self.current
 
     def _show(self) -> None:
-        self.progress = {"position": min(self._index + 1, len(self._queue)), "total": len(self._queue),
-                         "decided": self._done}  # fmt: skip
+        self.progress = {
+            "position": min(self._index + 1, len(self._queue)),
+            "total": len(self._queue),
+            "decided": self._done,
+        }
         self.item = (
             {"done": True}
             if self.current is None

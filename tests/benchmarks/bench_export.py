@@ -36,8 +36,13 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         store = lw.LabelStore(Path(tmp) / "bench.db")
         started = time.perf_counter()
-        events = load_answers(store, TASK, n_chunks, labelers,
-                              lambda i, who, q: lw.UNKNOWN if i % 5 == 0 else f"the laws of State {i % 50} ({who})")  # fmt: skip
+        events = load_answers(
+            store,
+            TASK,
+            n_chunks,
+            labelers,
+            lambda i, who, q: lw.UNKNOWN if i % 5 == 0 else f"the laws of State {i % 50} ({who})",
+        )
         print(
             f"loaded {events:,} answers on {n_chunks:,} chunks in {time.perf_counter() - started:.1f} s"
         )
@@ -60,11 +65,15 @@ def main() -> None:
         tracemalloc.stop()
         size = sum(p.stat().st_size for p in report.paths.values())
         print(f"openai-chat export of {report.rows:,} rows ({size / 1e6:,.0f} MB of JSONL):")
-        print(f"  end to end {report.rows / total:,.0f} rows/s ({total:.1f} s: read answers, render prompts, "
-              f"dedup, split, write)")  # fmt: skip
+        print(
+            f"  end to end {report.rows / total:,.0f} rows/s ({total:.1f} s: read answers, render prompts, "
+            f"dedup, split, write)"
+        )
         print(f"  writing the JSONL {report.rows / timings['write']:,.0f} rows/s")
-        print(f"  peak traced Python memory {peak / 1e6:,.0f} MB (the file itself: {size / 1e6:,.0f} MB); "
-              f"max RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e3:,.0f} MB")  # fmt: skip
+        print(
+            f"  peak traced Python memory {peak / 1e6:,.0f} MB (the file itself: {size / 1e6:,.0f} MB); "
+            f"max RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e3:,.0f} MB"
+        )
 
 
 if __name__ == "__main__":

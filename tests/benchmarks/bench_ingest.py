@@ -22,7 +22,7 @@ from functools import partial
 from pathlib import Path
 
 import labelwidgets as lw
-from labelwidgets import workers
+from labelwidgets.ingestion import workers
 
 NORMAL = [  # the corpus's readable PDFs (CERES excluded: it takes ~110 s by itself)
     "cuad/pdf/BLUEFLYINC_03_27_2002-EX-10.27-e-business Hosting Agreement.PDF",
@@ -107,10 +107,12 @@ def main() -> None:
         _, one_s = best(args.repeat, partial(ingest_all, paths, backend, 1))
         ingest_all(paths, backend, 2)  # start the second worker
         _, two_s = best(args.repeat, partial(ingest_all, paths, backend, 2))
-        print(f"{backend:9s} {pages} pages | raw {pages / raw_s:6.1f} p/s | ingest 1 worker: "
-              f"cold {pages / cold_s:6.1f} p/s ({raw_s / cold_s:.2f}x raw), warm "
-              f"{pages / one_s:6.1f} p/s ({raw_s / one_s:.2f}x raw) | 2 workers "
-              f"{pages / two_s:6.1f} p/s ({one_s / two_s:.2f}x speed-up)")  # fmt: skip
+        print(
+            f"{backend:9s} {pages} pages | raw {pages / raw_s:6.1f} p/s | ingest 1 worker: "
+            f"cold {pages / cold_s:6.1f} p/s ({raw_s / cold_s:.2f}x raw), warm "
+            f"{pages / one_s:6.1f} p/s ({raw_s / one_s:.2f}x raw) | 2 workers "
+            f"{pages / two_s:6.1f} p/s ({one_s / two_s:.2f}x speed-up)"
+        )
 
 
 if __name__ == "__main__":

@@ -26,9 +26,14 @@ from sqlalchemy import insert
 import labelwidgets as lw
 from labelwidgets.store import tables as t
 
-TASK = lw.Task("bench", [lw.Question("has_clause", kind="choice", choices=["yes", "no"]),
-                         lw.Question("governing_law", when=("has_clause", "yes"))],
-               highlight=("laws of",))  # fmt: skip
+TASK = lw.Task(
+    "bench",
+    [
+        lw.Question("has_clause", kind="choice", choices=["yes", "no"]),
+        lw.Question("governing_law", when=("has_clause", "yes")),
+    ],
+    highlight=("laws of",),
+)
 
 
 def make_store(path: Path, n_chunks: int, finished: int = 0) -> lw.LabelStore:
@@ -36,14 +41,29 @@ def make_store(path: Path, n_chunks: int, finished: int = 0) -> lw.LabelStore:
     progress table (a shortcut for loading only; never for real labels)."""
     store = lw.LabelStore(path)
     for start in range(0, n_chunks, 20_000):
-        store.add_chunks([{"doc_id": f"doc-{i // 40}", "text": f"Clause {i}. This Agreement is "
-                           "governed by the laws of the State of New York."}
-                          for i in range(start, min(start + 20_000, n_chunks))])  # fmt: skip
+        store.add_chunks(
+            [
+                {
+                    "doc_id": f"doc-{i // 40}",
+                    "text": f"Clause {i}. This Agreement is "
+                    "governed by the laws of the State of New York.",
+                }
+                for i in range(start, min(start + 20_000, n_chunks))
+            ]
+        )
     store.add_task(TASK)
     if finished:
         now = time.time()
-        rows = [{"task_id": TASK.name, "labeler": "alice", "chunk_id": cid, "status": "done",
-                 "updated_at": now} for cid in store.chunk_order()[:finished]]  # fmt: skip
+        rows = [
+            {
+                "task_id": TASK.name,
+                "labeler": "alice",
+                "chunk_id": cid,
+                "status": "done",
+                "updated_at": now,
+            }
+            for cid in store.chunk_order()[:finished]
+        ]
         with store._writer.begin() as conn:
             conn.execute(insert(t.progress), rows)
     return store
@@ -83,9 +103,11 @@ def run(n_chunks: int, steps: int, finished: int = 0, *, quiet: bool = False) ->
         if quiet:
             return
         label = f"{n_chunks:,} chunks" + (f", {finished:,} done" if finished else "")
-        print(f"{label:>24}: open {open_ms:6.1f} ms ({len(json.dumps(state, default=str)):,} B state); "
-              f"submit -> next item p50 {statistics.median(ms):5.2f} ms, "
-              f"p99 {ms[int(len(ms) * 0.99) - 1]:5.2f} ms; {sum(sent) / steps:,.0f} B sent per step")  # fmt: skip
+        print(
+            f"{label:>24}: open {open_ms:6.1f} ms ({len(json.dumps(state, default=str)):,} B state); "
+            f"submit -> next item p50 {statistics.median(ms):5.2f} ms, "
+            f"p99 {ms[int(len(ms) * 0.99) - 1]:5.2f} ms; {sum(sent) / steps:,.0f} B sent per step"
+        )
 
 
 def fsync_ms(samples: int = 100) -> float:

@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from bulk import load_answers
 
 import labelwidgets as lw
-from labelwidgets.agreement import krippendorff_alpha
+from labelwidgets.quality.reliability import krippendorff_alpha
 
 
 def best_of(repeat: int, fn, *args, **kwargs) -> tuple[float, object]:
@@ -44,20 +44,30 @@ def bench_alpha(repeat: int) -> None:
     data[rng.random(data.shape) < 0.2] = np.nan
     for level in ("nominal", "ordinal", "interval"):
         mine, ours = best_of(repeat, krippendorff_alpha, data, level)
-        reference, theirs = best_of(repeat, krippendorff.alpha, reliability_data=data, level_of_measurement=level)
-        print(f"alpha {level:8s} 100k x 5, 5 values: ours {mine * 1000:6.1f} ms, krippendorff "
-              f"{reference * 1000:6.1f} ms ({mine / reference:.2f}x), |diff| {abs(ours - theirs):.1e}")  # fmt: skip
+        reference, theirs = best_of(
+            repeat, krippendorff.alpha, reliability_data=data, level_of_measurement=level
+        )
+        print(
+            f"alpha {level:8s} 100k x 5, 5 values: ours {mine * 1000:6.1f} ms, krippendorff "
+            f"{reference * 1000:6.1f} ms ({mine / reference:.2f}x), |diff| {abs(ours - theirs):.1e}"
+        )
     for items in (500, 2_000):
         continuous = rng.normal(size=(5, items))
         continuous[rng.random(continuous.shape) < 0.2] = np.nan
         mine, ours = best_of(repeat, krippendorff_alpha, continuous, "interval")
-        reference, theirs = best_of(1, krippendorff.alpha, reliability_data=continuous, level_of_measurement="interval")
-        print(f"alpha interval {items:,} x 5, all values distinct: ours {mine * 1000:6.1f} ms, krippendorff "
-              f"{reference * 1000:8.1f} ms ({mine / reference:.3f}x), |diff| {abs(ours - theirs):.1e}")  # fmt: skip
+        reference, theirs = best_of(
+            1, krippendorff.alpha, reliability_data=continuous, level_of_measurement="interval"
+        )
+        print(
+            f"alpha interval {items:,} x 5, all values distinct: ours {mine * 1000:6.1f} ms, krippendorff "
+            f"{reference * 1000:8.1f} ms ({mine / reference:.3f}x), |diff| {abs(ours - theirs):.1e}"
+        )
     big = rng.normal(size=(5, 100_000))
     mine, _ = best_of(repeat, krippendorff_alpha, big, "interval")
-    print(f"alpha interval 100k x 5, all values distinct: ours {mine * 1000:6.1f} ms "
-          "(the package would need a 100k x 500k table)")  # fmt: skip
+    print(
+        f"alpha interval 100k x 5, all values distinct: ours {mine * 1000:6.1f} ms "
+        "(the package would need a 100k x 500k table)"
+    )
 
 
 def bench_report(n_events: int) -> None:
@@ -78,14 +88,24 @@ def bench_report(n_events: int) -> None:
         started = time.perf_counter()
         events = load_answers(store, task, n_chunks, labelers, answer)
         gold_chunks = store.chunk_order()[: max(1, n_chunks // 50)]
-        store.add_gold(task, [{"chunk_id": c, "question": q, "answer": answer(i, "gold", q)}
-                              for i, c in enumerate(gold_chunks) for q in ("kind", "law")])  # fmt: skip
-        print(f"built a store with {events:,} answer events in {time.perf_counter() - started:.1f} s (bulk insert)")
-        read, answers = best_of(1, store.answers, task)
+        store.add_gold(
+            task,
+            [
+                {"chunk_id": c, "question": q, "answer": answer(i, "gold", q)}
+                for i, c in enumerate(gold_chunks)
+                for q in ("kind", "law")
+            ],
+        )
+        print(
+            f"built a store with {events:,} answer events in {time.perf_counter() - started:.1f} s (bulk insert)"
+        )
+        read, _ = best_of(1, store.answers, task)
         elapsed, report = best_of(1, lw.quality.report, store, task)
-        print(f"quality.report on {events:,} answer events ({n_chunks:,} chunks x {len(labelers)} labelers x "
-              f"{len(task.questions)} questions, {len(gold_chunks) * 2:,} gold): {elapsed:.1f} s, of which "
-              f"store.answers() {read:.1f} s; flags: {len(report.flags)}")  # fmt: skip
+        print(
+            f"quality.report on {events:,} answer events ({n_chunks:,} chunks x {len(labelers)} labelers x "
+            f"{len(task.questions)} questions, {len(gold_chunks) * 2:,} gold): {elapsed:.1f} s, of which "
+            f"store.answers() {read:.1f} s; flags: {len(report.flags)}"
+        )
         print(report.flags.to_string(index=False))
 
 

@@ -26,8 +26,9 @@ import labelwidgets as lw
 from labelwidgets.store import LabelStore
 from labelwidgets.store import tables as t
 
-TASK = lw.Task("bench", [lw.Question("party"), lw.Question("renewal", kind="number")],
-               labelers_per_chunk=10)  # fmt: skip
+TASK = lw.Task(
+    "bench", [lw.Question("party"), lw.Question("renewal", kind="number")], labelers_per_chunk=10
+)
 LABELERS = 10
 PG_URL = os.environ.get(
     "LABELWIDGETS_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -40,8 +41,12 @@ def bulk_load(store: LabelStore, n_chunks: int) -> None:
     store.add_task(TASK)
     batch = 20_000
     for start in range(0, n_chunks, batch):
-        store.add_chunks([{"doc_id": f"doc-{i // 50}", "text": f"Chunk {i}: the parties agree …"}
-                          for i in range(start, min(start + batch, n_chunks))])  # fmt: skip
+        store.add_chunks(
+            [
+                {"doc_id": f"doc-{i // 50}", "text": f"Chunk {i}: the parties agree …"}
+                for i in range(start, min(start + batch, n_chunks))
+            ]
+        )
     chunk_ids = store.chunk_order()
     loaded = time.perf_counter()
     now = time.time()
@@ -54,14 +59,38 @@ def bulk_load(store: LabelStore, n_chunks: int) -> None:
             for chunk_id in done:
                 for question, value in (("party", '"Acme Corp."'), ("renewal", "12")):
                     event_id += 1
-                    events.append({"event_id": event_id, "task_id": "bench", "chunk_id": chunk_id,
-                                   "question": question, "labeler": labeler, "kind": "answer",
-                                   "value": value, "is_unknown": False, "forced": False,
-                                   "created_at": now})  # fmt: skip
-                    current.append({"task_id": "bench", "chunk_id": chunk_id, "question": question,
-                                    "labeler": labeler, "event_id": event_id})  # fmt: skip
-                progress.append({"task_id": "bench", "labeler": labeler, "chunk_id": chunk_id,
-                                 "status": "done", "updated_at": now})  # fmt: skip
+                    events.append(
+                        {
+                            "event_id": event_id,
+                            "task_id": "bench",
+                            "chunk_id": chunk_id,
+                            "question": question,
+                            "labeler": labeler,
+                            "kind": "answer",
+                            "value": value,
+                            "is_unknown": False,
+                            "forced": False,
+                            "created_at": now,
+                        }
+                    )
+                    current.append(
+                        {
+                            "task_id": "bench",
+                            "chunk_id": chunk_id,
+                            "question": question,
+                            "labeler": labeler,
+                            "event_id": event_id,
+                        }
+                    )
+                progress.append(
+                    {
+                        "task_id": "bench",
+                        "labeler": labeler,
+                        "chunk_id": chunk_id,
+                        "status": "done",
+                        "updated_at": now,
+                    }
+                )
             conn.execute(insert(t.events), events)
             conn.execute(insert(t.current_answers), current)
             conn.execute(insert(t.progress), progress)
@@ -71,9 +100,11 @@ def bulk_load(store: LabelStore, n_chunks: int) -> None:
                 f"SELECT setval(pg_get_serial_sequence('{table}', 'event_id'), "
                 f"(SELECT max(event_id) FROM {table}))"
             )
-    print(f"  loaded {n_chunks:,} chunks in {loaded - started:.1f} s "
-          f"({n_chunks / (loaded - started):,.0f} chunks/s through add_chunks), "
-          f"{event_id:,} events in {time.perf_counter() - loaded:.1f} s")  # fmt: skip
+    print(
+        f"  loaded {n_chunks:,} chunks in {loaded - started:.1f} s "
+        f"({n_chunks / (loaded - started):,.0f} chunks/s through add_chunks), "
+        f"{event_id:,} events in {time.perf_counter() - loaded:.1f} s"
+    )
 
 
 def percentiles(samples: list[float]) -> str:
@@ -91,8 +122,9 @@ def label_steps(
     chunk_id = store.next_chunk(TASK, labeler)
     for i in range(steps):
         started = time.perf_counter()
-        store.record_answers(TASK, chunk_id, {"party": f"Party {i}", "renewal": i % 24},
-                             labeler=labeler)  # fmt: skip
+        store.record_answers(
+            TASK, chunk_id, {"party": f"Party {i}", "renewal": i % 24}, labeler=labeler
+        )
         recorded = time.perf_counter()
         chunk_id = store.next_chunk(TASK, labeler, after=chunk_id)
         fetch.append(time.perf_counter() - recorded)
@@ -107,8 +139,10 @@ def measure_views(store: LabelStore) -> None:
     print(f"  answers() -> {len(answers):,} rows in {time.perf_counter() - started:.2f} s")
     started = time.perf_counter()
     store.next_chunk(TASK, "labeler-0", lease=False)
-    print(f"  next_chunk from the start (resume, 50k done chunks to pass): "
-          f"{(time.perf_counter() - started) * 1000:.1f} ms")  # fmt: skip
+    print(
+        f"  next_chunk from the start (resume, 50k done chunks to pass): "
+        f"{(time.perf_counter() - started) * 1000:.1f} ms"
+    )
 
 
 def bench_sqlite(n_chunks: int) -> None:
@@ -137,11 +171,14 @@ def bench_postgres(n_chunks: int, writers: int) -> None:
         with context.Pool(writers) as pool:
             pool.starmap(time.sleep, [(0,)] * writers)  # start the processes before timing
             started = time.perf_counter()
-            results = pool.starmap(label_steps, [(store._url, schema, f"team-{w}", 100)
-                                                 for w in range(writers)])  # fmt: skip
+            results = pool.starmap(
+                label_steps, [(store._url, schema, f"team-{w}", 100) for w in range(writers)]
+            )
             wall = time.perf_counter() - started
-        print(f"  {writers} writers: {writers * 100 / wall:,.0f} labels/s in aggregate "
-              f"(record + next; {os.cpu_count()} cores shared by writers and server)")  # fmt: skip
+        print(
+            f"  {writers} writers: {writers * 100 / wall:,.0f} labels/s in aggregate "
+            f"(record + next; {os.cpu_count()} cores shared by writers and server)"
+        )
         print(
             f"  {writers} writers record_answers: {percentiles([s for r, _ in results for s in r])}"
         )

@@ -12,19 +12,35 @@ import time
 from pathlib import Path
 
 import labelwidgets as lw
-from labelwidgets.prompts import parse_answer
+from labelwidgets.models.prompts import parse_answer
 
 N_CHUNKS = 2000
-TASK = lw.Task("bench", [
-    lw.Question("has_clause", kind="choice", choices=["yes", "no"], prompt="Is there a governing-law clause?"),
-    lw.Question("governing_law", when=("has_clause", "yes"), prompt="Which law governs?"),
-])  # fmt: skip
+TASK = lw.Task(
+    "bench",
+    [
+        lw.Question(
+            "has_clause",
+            kind="choice",
+            choices=["yes", "no"],
+            prompt="Is there a governing-law clause?",
+        ),
+        lw.Question("governing_law", when=("has_clause", "yes"), prompt="Which law governs?"),
+    ],
+)
 
 
 def _store(folder: Path, n: int) -> lw.LabelStore:
     store = lw.LabelStore(folder / "bench.db")
-    store.add_chunks([{"text": f"Clause {i}. This Agreement is governed by the laws of State {i}."
-                       if i % 2 else f"Clause {i}. Payment is due in {i} days."} for i in range(n)])  # fmt: skip
+    store.add_chunks(
+        [
+            {
+                "text": f"Clause {i}. This Agreement is governed by the laws of State {i}."
+                if i % 2
+                else f"Clause {i}. Payment is due in {i} days."
+            }
+            for i in range(n)
+        ]
+    )
     store.add_task(TASK)
     return store
 
@@ -47,14 +63,20 @@ def main() -> None:
         started = time.perf_counter()
         lw.prelabel(store, TASK, model, progress=False)
         cached = time.perf_counter() - started
-        print(f"prelabel, local callable, {N_CHUNKS} chunks x 2 chained questions: {answers} answers "
-              f"in {first:.2f} s ({answers / first:,.0f} answers/s incl. render, parse, durable writes); "
-              f"rerun from cache {cached * 1000:.0f} ms")  # fmt: skip
+        print(
+            f"prelabel, local callable, {N_CHUNKS} chunks x 2 chained questions: {answers} answers "
+            f"in {first:.2f} s ({answers / first:,.0f} answers/s incl. render, parse, durable writes); "
+            f"rerun from cache {cached * 1000:.0f} ms"
+        )
         store.close()
 
     question = TASK.question("governing_law")
-    replies = ["the laws of Texas", "NOT_IN_TEXT", "The document does not specify it.",
-               "Answer: \"the laws of England\""] * 5000  # fmt: skip
+    replies = [
+        "the laws of Texas",
+        "NOT_IN_TEXT",
+        "The document does not specify it.",
+        'Answer: "the laws of England"',
+    ] * 5000
     started = time.perf_counter()
     for reply in replies:
         parse_answer(question, reply)
@@ -63,10 +85,16 @@ def main() -> None:
 
     # the server runs in its own process, so its threads do not share the client's GIL
     server = subprocess.Popen(
-        [sys.executable, "-c", "from tests.models.openai_server import FakeOpenAI\n"
-         "s = FakeOpenAI(); s.hold_s = 0.02; print(s.base_url, flush=True); s.serve_forever()"],
-        stdout=subprocess.PIPE, text=True, cwd=Path(__file__).resolve().parents[2],
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-c",
+            "from tests.models.openai_server import FakeOpenAI\n"
+            "s = FakeOpenAI(); s.hold_s = 0.02; print(s.base_url, flush=True); s.serve_forever()",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=Path(__file__).resolve().parents[2],
+    )
     try:
         base_url = server.stdout.readline().strip()
         prompts = [f'"""governed by the laws of State {i}."""' for i in range(400)]

@@ -83,9 +83,21 @@ class _Handler(BaseHTTPRequestHandler):
                 self._send(200, None, raw=b"<html>oops</html>")
             else:
                 prompt = body["messages"][-1]["content"]
-                reply = {"id": "x", "object": "chat.completion", "model": body["model"],
-                         "choices": [{"index": 0, "finish_reason": "stop", "message":
-                                      {"role": "assistant", "content": deterministic_reply(prompt)}}]}  # fmt: skip
+                reply = {
+                    "id": "x",
+                    "object": "chat.completion",
+                    "model": body["model"],
+                    "choices": [
+                        {
+                            "index": 0,
+                            "finish_reason": "stop",
+                            "message": {
+                                "role": "assistant",
+                                "content": deterministic_reply(prompt),
+                            },
+                        }
+                    ],
+                }
                 self._send(200, reply)
         except (BrokenPipeError, ConnectionResetError):
             pass
@@ -93,8 +105,13 @@ class _Handler(BaseHTTPRequestHandler):
             with server.lock:
                 server.in_flight -= 1
 
-    def _send(self, status: int, payload: Any, headers: dict[str, str] | None = None,
-              raw: bytes | None = None) -> None:  # fmt: skip
+    def _send(
+        self,
+        status: int,
+        payload: Any,
+        headers: dict[str, str] | None = None,
+        raw: bytes | None = None,
+    ) -> None:
         data = raw if raw is not None else json.dumps(payload).encode()
         self.send_response(status)
         self.send_header("Content-Type", "application/json")

@@ -19,8 +19,15 @@ LAW = '"""This is governed by the laws of Texas."""'
 @pytest.fixture
 def model(fake_openai: FakeOpenAI, monkeypatch: pytest.MonkeyPatch) -> lw.models.OpenAIChat:
     monkeypatch.setenv("LW_TEST_KEY", SECRET)
-    return lw.models.OpenAIChat("test-model", base_url=fake_openai.base_url, api_key_env="LW_TEST_KEY",
-                                max_concurrency=3, timeout=1, retries=2, backoff=0.01)  # fmt: skip
+    return lw.models.OpenAIChat(
+        "test-model",
+        base_url=fake_openai.base_url,
+        api_key_env="LW_TEST_KEY",
+        max_concurrency=3,
+        timeout=1,
+        retries=2,
+        backoff=0.01,
+    )
 
 
 def test_answers_come_back_in_order_with_the_key_sent(model, fake_openai: FakeOpenAI) -> None:
@@ -108,8 +115,12 @@ def test_the_key_never_shows(model, fake_openai: FakeOpenAI, sqlite_store, caplo
     fake_openai.script.extend(["echo"] * 3)  # the error body quotes the Authorization header
     (echoed,) = model.answer(["x"])
     assert "Authorization" in echoed.error and "Bearer ***" in echoed.error
-    sqlite_store.add_chunks([{"text": "This Agreement is governed by the laws of Texas."},
-                             {"text": "Payment is due in 30 days."}])  # fmt: skip
+    sqlite_store.add_chunks(
+        [
+            {"text": "This Agreement is governed by the laws of Texas."},
+            {"text": "Payment is due in 30 days."},
+        ]
+    )
     task = lw.Task("t", [lw.Question("law")])
     fake_openai.script.extend(["echo"] * 3)
     summary = lw.prelabel(sqlite_store, task, model, progress=True)
@@ -146,9 +157,13 @@ def test_missing_key_for_openai_itself_is_a_clear_error(monkeypatch: pytest.Monk
 
 @pytest.mark.parametrize(
     ("kwargs", "problem"),
-    [({"max_concurrency": 0}, "max_concurrency"), ({"timeout": 0}, "timeout"),
-     ({"retries": -1}, "retries"), ({"model": ""}, "model")],
-)  # fmt: skip
+    [
+        ({"max_concurrency": 0}, "max_concurrency"),
+        ({"timeout": 0}, "timeout"),
+        ({"retries": -1}, "retries"),
+        ({"model": ""}, "model"),
+    ],
+)
 def test_bad_settings_are_named(kwargs, problem) -> None:
     with pytest.raises(ValueError, match=problem):
         lw.models.OpenAIChat(**{"model": "m", "base_url": "http://127.0.0.1:9/v1", **kwargs})

@@ -7,15 +7,28 @@ import math
 import pytest
 
 import labelwidgets as lw
-from labelwidgets.prompts import NOT_IN_TEXT
+from labelwidgets.models.prompts import NOT_IN_TEXT
 from tests.models.openai_server import FakeOpenAI
 
-TASK = lw.Task("law", [
-    lw.Question("has_clause", kind="choice", choices=["yes", "no"], prompt="Is there a governing-law clause?"),
-    lw.Question("governing_law", when=("has_clause", "yes"), prompt="Which law governs? {previous}"),
-])  # fmt: skip
-TEXTS = ["This Agreement is governed by the laws of Texas.", "Payment is due in 30 days.",
-         "This Agreement is governed by the laws of England and Wales."]  # fmt: skip
+TASK = lw.Task(
+    "law",
+    [
+        lw.Question(
+            "has_clause",
+            kind="choice",
+            choices=["yes", "no"],
+            prompt="Is there a governing-law clause?",
+        ),
+        lw.Question(
+            "governing_law", when=("has_clause", "yes"), prompt="Which law governs? {previous}"
+        ),
+    ],
+)
+TEXTS = [
+    "This Agreement is governed by the laws of Texas.",
+    "Payment is due in 30 days.",
+    "This Agreement is governed by the laws of England and Wales.",
+]
 
 
 def _filled(store):
@@ -72,8 +85,14 @@ def test_prompt_versions_are_recorded_and_chosen(store) -> None:
     model = lw.models.Callable(lambda p: "yes" if "governed" in p else "no", name="rules")
     lw.prelabel(store, TASK, model, questions=["has_clause"], progress=False)
     v2 = "Does this text say which law governs it? {answer_format}\n{chunk}"
-    lw.prelabel(store, TASK, model, questions=["has_clause"], prompt_version={"has_clause": v2},
-                progress=False)  # fmt: skip
+    lw.prelabel(
+        store,
+        TASK,
+        model,
+        questions=["has_clause"],
+        prompt_version={"has_clause": v2},
+        progress=False,
+    )
     versions = store.prompt_versions(TASK, "has_clause")
     assert versions["label"].tolist() == ["v1", "v2"]
     assert store.suggestions(TASK)["prompt_version"].nunique() == 2
@@ -88,8 +107,12 @@ def test_prompt_report_on_a_hand_computed_example(store) -> None:
     store.add_chunks([{"text": "Nothing about law here."}])
     store.add_task(FLAT)
     ids = store.chunk_order()
-    gold = {ids[0]: "the laws of Texas", ids[1]: lw.UNKNOWN, ids[2]: "the laws of England and Wales",
-            ids[3]: lw.UNKNOWN}  # fmt: skip
+    gold = {
+        ids[0]: "the laws of Texas",
+        ids[1]: lw.UNKNOWN,
+        ids[2]: "the laws of England and Wales",
+        ids[3]: lw.UNKNOWN,
+    }
     store.add_gold(
         FLAT, [{"chunk_id": c, "question": "governing_law", "answer": a} for c, a in gold.items()]
     )
@@ -109,10 +132,16 @@ def test_prompt_report_on_a_hand_computed_example(store) -> None:
     }
     texts = {c: store.chunk(c)["text"] for c in ids}
     for label, replies in (("v1", v1), ("v2", v2)):
-        model = lw.models.Callable(lambda p, r=replies: next(a for c, a in r.items() if texts[c] in p),
-                                   name="m")  # fmt: skip
-        lw.prelabel(store, FLAT, model, progress=False,
-                    prompt_version={"governing_law": f"[{label}] {{question}}\n{{chunk}}"})  # fmt: skip
+        model = lw.models.Callable(
+            lambda p, r=replies: next(a for c, a in r.items() if texts[c] in p), name="m"
+        )
+        lw.prelabel(
+            store,
+            FLAT,
+            model,
+            progress=False,
+            prompt_version={"governing_law": f"[{label}] {{question}}\n{{chunk}}"},
+        )
     report = lw.prompt_report(store, FLAT, "governing_law")
     df = report.df.set_index("prompt_version")
     assert df.loc["v1", "n"] == 4 and df.loc["v2", "n"] == 4
@@ -150,8 +179,9 @@ def test_a_dependent_question_brings_its_gate(store, fake_openai: FakeOpenAI) ->
 
 def test_failures_garbage_and_stalls_never_stop_the_run(store, fake_openai: FakeOpenAI) -> None:
     store.add_chunks([{"text": "SCRAMBLED governed by nothing"}])
-    model = lw.models.OpenAIChat("m", base_url=fake_openai.base_url, max_concurrency=1, timeout=0.5,
-                                 retries=1, backoff=0.01)  # fmt: skip
+    model = lw.models.OpenAIChat(
+        "m", base_url=fake_openai.base_url, max_concurrency=1, timeout=0.5, retries=1, backoff=0.01
+    )
     fake_openai.stall_s = 2
     # chunk 1: a 500 then fine (retried); chunk 2: stalls twice (fails); 3: garbage twice (fails)
     fake_openai.script.extend([500, "ok", "stall", "stall", "garbage", "garbage"])
@@ -184,8 +214,10 @@ def test_a_model_that_raises_is_recorded(store) -> None:
         raise ConnectionError("GPU node went away")
 
     batched = lw.models.Callable(lambda ps: ["yes"] * (len(ps) - 1), name="short", batched=True)
-    for model, error in ((lw.models.Callable(broken, name="broken"), "GPU node went away"),
-                         (batched, "returned 2 replies for 3 prompts")):  # fmt: skip
+    for model, error in (
+        (lw.models.Callable(broken, name="broken"), "GPU node went away"),
+        (batched, "returned 2 replies for 3 prompts"),
+    ):
         summary = lw.prelabel(store, TASK, model, questions=["has_clause"], progress=False)
         assert summary.loc[0, ["asked", "failed"]].tolist() == [3, 3]
         stored = store.suggestions(TASK, model=model.name)

@@ -9,15 +9,20 @@ import matplotlib
 import pytest
 
 import labelwidgets as lw
-from labelwidgets.prompts import NOT_IN_TEXT
+from labelwidgets.models.prompts import NOT_IN_TEXT
 
 matplotlib.use("Agg")
 
 TASK = lw.Task(
     "kinds", [lw.Question("kind", kind="choice", choices=["supply", "license", "other"])]
 )
-TEXTS = ["c0 supplies goods", "c1 grants a licence", "c2 says nothing", "c3 is a lease",
-         "c4 supplies parts"]  # fmt: skip
+TEXTS = [
+    "c0 supplies goods",
+    "c1 grants a licence",
+    "c2 says nothing",
+    "c3 is a lease",
+    "c4 supplies parts",
+]
 GOLD = ["supply", "license", lw.UNKNOWN, "other", "supply"]
 # v1: right, unparseable, hallucinated, wrong "unknown", request fails
 V1 = ["Supply", "lease", "license", NOT_IN_TEXT, RuntimeError("503 upstream")]
@@ -41,8 +46,13 @@ def report_store(sqlite_store):
     store.add_chunks([{"text": t} for t in TEXTS])
     store.add_task(TASK)
     ids = store.chunk_order()
-    store.add_gold(TASK, [{"chunk_id": c, "question": "kind", "answer": g}
-                          for c, g in zip(ids[:4], GOLD, strict=False)])  # fmt: skip
+    store.add_gold(
+        TASK,
+        [
+            {"chunk_id": c, "question": "kind", "answer": g}
+            for c, g in zip(ids[:4], GOLD, strict=False)
+        ],
+    )
     # the last item's reference answer comes from review: marked "license", adjudicated "supply"
     store.mark_gold(TASK, ids[4], "kind", "license")
     store.adjudicate(TASK, ids[4], "kind", "supply", reviewer="rita")
@@ -82,7 +92,9 @@ def test_items_keep_parse_errors_and_gold(report_store) -> None:
     assert not v1.loc[ids[1], "correct"]
     assert ids[4] not in v1.index  # the failed request
     assert items.set_index(["prompt_version", "chunk_id"]).loc[("v2", ids[4]), "gold"].tolist() == [
-        "supply", "supply"]  # the review decision is gold, for both models  # fmt: skip
+        "supply",
+        "supply",
+    ]  # the review decision is gold, for both models
 
 
 def test_compare_wins_and_losses(report_store) -> None:
@@ -91,8 +103,12 @@ def test_compare_wins_and_losses(report_store) -> None:
         report.compare("v1", "v2")
     versus = report.compare("v1", "v2", model="a").set_index("chunk_id")
     ids = report_store.chunk_order()
-    assert versus["outcome"].to_dict() == {ids[0]: "tie", ids[1]: "win", ids[2]: "win",
-                                           ids[3]: "tie"}  # fmt: skip
+    assert versus["outcome"].to_dict() == {
+        ids[0]: "tie",
+        ids[1]: "win",
+        ids[2]: "win",
+        ids[3]: "tie",
+    }
     assert (
         versus.loc[ids[2], "answer_a"] == "license" and versus.loc[ids[2], "answer_b"] is lw.UNKNOWN
     )

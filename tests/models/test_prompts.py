@@ -5,14 +5,21 @@ from __future__ import annotations
 import pytest
 
 import labelwidgets as lw
-from labelwidgets.prompts import NOT_IN_TEXT, check_template, default_template, parse_answer, render
+from labelwidgets.models.prompts import (
+    NOT_IN_TEXT,
+    check_template,
+    default_template,
+    parse_answer,
+    render,
+)
 
 TEXT = lw.Question("governing_law", prompt="Which law governs this agreement?")
 CHOICE = lw.Question("kind", kind="choice", choices=["supply", "license", "other"])
 YES_NO = lw.Question("has_clause", kind="choice", choices=["yes", "no"])
 MULTI = lw.Question("topics", kind="multi_choice", choices=["price", "term", "law"])
-MULTI_LONG = lw.Question("parts", kind="multi_choice",
-                         choices=["terms and conditions", "terms", "schedule A"])  # fmt: skip
+MULTI_LONG = lw.Question(
+    "parts", kind="multi_choice", choices=["terms and conditions", "terms", "schedule A"]
+)
 NUMBER = lw.Question("months", kind="number")
 RATING = lw.Question("clarity", kind="rating", scale=(1, 5))
 DATE = lw.Question("effective", kind="date")
@@ -22,16 +29,36 @@ STRICT = lw.Question("must", allow_unknown=False)
 @pytest.mark.parametrize(
     "reply",
     [
-        "NOT_IN_TEXT", "not_in_text", "Not in the text.", "N/A", "n/a", "Unknown", "none", "NULL",
-        NOT_IN_TEXT, "The document does not say.", "The text does not specify the governing law.",
-        "The provided text doesn’t mention a governing law.", "The agreement is silent on this.",
-        "not specified", "Not stated in the text.", "It is not mentioned.", "Not applicable",
-        "There is no mention of governing law.", "No information is provided about the law.",
-        "I don't know", "Cannot be determined from the text.", "I could not find it in the text.",
-        "```\nNOT_IN_TEXT\n```", "Answer: not mentioned", '"NOT_IN_TEXT"', "**N/A**",
-        '{"answer": "NOT_IN_TEXT"}', "The contract contains no information about this.",
+        "NOT_IN_TEXT",
+        "not_in_text",
+        "Not in the text.",
+        "N/A",
+        "n/a",
+        "Unknown",
+        "none",
+        "NULL",
+        NOT_IN_TEXT,
+        "The document does not say.",
+        "The text does not specify the governing law.",
+        "The provided text doesn’t mention a governing law.",
+        "The agreement is silent on this.",
+        "not specified",
+        "Not stated in the text.",
+        "It is not mentioned.",
+        "Not applicable",
+        "There is no mention of governing law.",
+        "No information is provided about the law.",
+        "I don't know",
+        "Cannot be determined from the text.",
+        "I could not find it in the text.",
+        "```\nNOT_IN_TEXT\n```",
+        "Answer: not mentioned",
+        '"NOT_IN_TEXT"',
+        "**N/A**",
+        '{"answer": "NOT_IN_TEXT"}',
+        "The contract contains no information about this.",
     ],
-)  # fmt: skip
+)
 @pytest.mark.parametrize("question", [TEXT, CHOICE, NUMBER, DATE], ids=lambda q: q.kind)
 def test_unknown_phrasings_become_unknown(question, reply: str) -> None:
     parsed = parse_answer(question, reply)
@@ -41,10 +68,13 @@ def test_unknown_phrasings_become_unknown(question, reply: str) -> None:
 
 @pytest.mark.parametrize(
     "reply",
-    ["Unknown Holdings LLC", "None of the above apply to the licensee",
-     "This Agreement does not permit assignment without consent",
-     "the laws of the State of New York"],
-)  # fmt: skip
+    [
+        "Unknown Holdings LLC",
+        "None of the above apply to the licensee",
+        "This Agreement does not permit assignment without consent",
+        "the laws of the State of New York",
+    ],
+)
 def test_answers_that_merely_contain_refusal_words_are_kept(reply: str) -> None:
     assert parse_answer(TEXT, reply).value == reply
 
@@ -147,9 +177,14 @@ def test_render_tells_the_model_how_to_say_it_does_not_know() -> None:
 )
 def test_each_kind_is_told_its_answer_format(question) -> None:
     prompt = render(question, "some text")
-    expected = {"text": "worded as in the text", "choice": "exactly one of: supply, license, other",
-                "multi_choice": "one or more of: price, term, law", "number": "the number only",
-                "rating": "from 1 to 5", "date": "YYYY-MM-DD"}[question.kind]  # fmt: skip
+    expected = {
+        "text": "worded as in the text",
+        "choice": "exactly one of: supply, license, other",
+        "multi_choice": "one or more of: price, term, law",
+        "number": "the number only",
+        "rating": "from 1 to 5",
+        "date": "YYYY-MM-DD",
+    }[question.kind]
     assert expected in prompt
 
 
@@ -161,9 +196,15 @@ def test_template_fields() -> None:
         "{instructions}|{question}|{answer_format}|{not_in_text}|{previous}|{choices}|{chunk}"
     )
     out = render(question, "TEXT", template, previous="yes")
-    assert out.split("|") == ["As a lawyer writes it.", "Which law governs?",
-                              "Reply with the answer only, worded as in the text.", NOT_IN_TEXT,
-                              "yes", "", "TEXT"]  # fmt: skip
+    assert out.split("|") == [
+        "As a lawyer writes it.",
+        "Which law governs?",
+        "Reply with the answer only, worded as in the text.",
+        NOT_IN_TEXT,
+        "yes",
+        "",
+        "TEXT",
+    ]
     assert render(MULTI, "t", "{previous} {chunk}", previous=["price", "law"]) == "price, law t"
     assert render(TEXT, "t", "{previous} {chunk}", previous=lw.UNKNOWN) == "not in the text t"
     assert render(TEXT, "t", "{previous} {chunk}") == " t"  # the line also holds the chunk

@@ -24,11 +24,11 @@ def test_notebook_runs_top_to_bottom(path: Path, tmp_path: Path) -> None:
     shutil.copy(path, tmp_path / path.name)
     nb = nbformat.read(tmp_path / path.name, as_version=4)
     NotebookClient(nb, timeout=180, kernel_name="python3",
-                   resources={"metadata": {"path": str(tmp_path)}}).execute()  # fmt: skip
+                   resources={"metadata": {"path": str(tmp_path)}}).execute()
     errors = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])
-              if o.get("output_type") == "error"]  # fmt: skip
+              if o.get("output_type") == "error"]
     assert errors == []
     if path.name == "01_quickstart.ipynb":
         (cell,) = [c for c in nb.cells if c.source.startswith("lw.Labeler(")]
         assert any("application/vnd.jupyter.widget-view+json" in o.get("data", {})
-                   for o in cell.outputs)  # the Labeler is displayed  # fmt: skip
+                   for o in cell.outputs)  # the Labeler is displayed

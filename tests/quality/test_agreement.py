@@ -14,8 +14,8 @@ from sklearn.metrics import cohen_kappa_score
 from statsmodels.stats.inter_rater import fleiss_kappa as sm_fleiss
 
 import labelwidgets as lw
-from labelwidgets import agreement
-from labelwidgets.agreement import (
+from labelwidgets.quality import reliability as agreement
+from labelwidgets.quality.reliability import (
     cohen_kappa,
     fleiss_kappa,
     krippendorff_alpha,
@@ -42,9 +42,14 @@ def as_lists(data: np.ndarray) -> list[list[object]]:
 
 
 def as_long(data: np.ndarray) -> pd.DataFrame:
-    return pd.DataFrame([{"item": f"i{j}", "rater": f"r{i}", "value": v}
-                         for i, row in enumerate(data.tolist()) for j, v in enumerate(row)
-                         if not math.isnan(v)])  # fmt: skip
+    return pd.DataFrame(
+        [
+            {"item": f"i{j}", "rater": f"r{i}", "value": v}
+            for i, row in enumerate(data.tolist())
+            for j, v in enumerate(row)
+            if not math.isnan(v)
+        ]
+    )
 
 
 @pytest.mark.parametrize("seed", range(8))
@@ -118,8 +123,13 @@ def brute_force_alpha(data: list[list[object]], delta) -> float:
     units = [u for u in units if len(u) >= 2]
     pairable = [v for u in units for v in u]
     n = len(pairable)
-    observed = sum(delta(u[i], u[k], pairable) / (len(u) - 1)
-                   for u in units for i in range(len(u)) for k in range(len(u)) if i != k)  # fmt: skip
+    observed = sum(
+        delta(u[i], u[k], pairable) / (len(u) - 1)
+        for u in units
+        for i in range(len(u))
+        for k in range(len(u))
+        if i != k
+    )
     expected = sum(delta(x, y, pairable) for x in pairable for y in pairable) / (n - 1)
     return 1 - observed / expected
 
@@ -134,15 +144,21 @@ cells = st.one_of(st.none(), st.integers(0, 3))
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.integers(2, 4).flatmap(lambda r: st.lists(st.lists(cells, min_size=r, max_size=r), min_size=2,
-                                                    max_size=8)))  # fmt: skip
+@given(
+    st.integers(2, 4).flatmap(
+        lambda r: st.lists(st.lists(cells, min_size=r, max_size=r), min_size=2, max_size=8)
+    )
+)
 def test_alpha_is_krippendorffs_definition(columns: list[list[object]]) -> None:
     data = [list(row) for row in zip(*columns, strict=True)]  # raters x items
     values = {v for u in columns if sum(x is not None for x in u) >= 2 for v in u if v is not None}
     if len(values) < 2:  # 0/0: see the edge-case test
         return
-    for level, delta in (("nominal", lambda x, y, _: float(x != y)),
-                         ("interval", lambda x, y, _: float(x - y) ** 2), ("ordinal", ordinal_delta)):  # fmt: skip
+    for level, delta in (
+        ("nominal", lambda x, y, _: float(x != y)),
+        ("interval", lambda x, y, _: float(x - y) ** 2),
+        ("ordinal", ordinal_delta),
+    ):
         assert krippendorff_alpha(data, level) == pytest.approx(
             brute_force_alpha(data, delta), abs=1e-9
         )
@@ -161,17 +177,24 @@ def test_tuples_and_unknown_are_single_values() -> None:
 
 
 def test_mean_pairwise_f1_by_hand() -> None:
-    matrix = [["the laws of England", "Texas", "x"],
-              ["laws of England", "laws of Texas", None],
-              [None, "Texas", None]]  # fmt: skip
+    matrix = [
+        ["the laws of England", "Texas", "x"],
+        ["laws of England", "laws of Texas", None],
+        [None, "Texas", None],
+    ]
     # item 1: one pair, F1 1; item 2: pairs (Texas, laws of Texas) 0.5, (Texas, Texas) 1,
     # (laws of Texas, Texas) 0.5 -> 2/3; item 3 has one answer
     assert mean_pairwise_f1(matrix) == pytest.approx((1 + 2 / 3) / 2)
 
 
 def test_long_table() -> None:
-    frame = pd.DataFrame({"item": [1, 1, 2, 2, 3], "rater": ["a", "b", "a", "b", "a"],
-                          "value": ["x", "x", "y", "z", "w"]})  # fmt: skip
+    frame = pd.DataFrame(
+        {
+            "item": [1, 1, 2, 2, 3],
+            "rater": ["a", "b", "a", "b", "a"],
+            "value": ["x", "x", "y", "z", "w"],
+        }
+    )
     wide = reliability_matrix(frame)
     assert wide.shape == (2, 3) and pd.isna(wide.loc["b", 3])
     assert percent_agreement(frame) == 0.5

@@ -13,20 +13,25 @@ from pathlib import Path
 import pytest
 
 import labelwidgets as lw
-from labelwidgets.compare import answers_equal
+from labelwidgets.schema.compare import answers_equal
 from labelwidgets.store import LabelStore
 
 ROOT = Path(__file__).resolve().parents[2]
 CITY = [lw.validators.entity("city")]
-TASK = lw.Task("parties", [
-    lw.Question("party_a_city", instructions="City of the first party", validators=CITY),
-    lw.Question("party_b_city", instructions="City of the second party", validators=CITY),
-    lw.Question("agreement_type", kind="choice", choices=["supply", "license", "services", "other"]),
-    lw.Question("renewal_months", kind="number"),
-    lw.Question("governing_law"),
-    lw.Question("effective_date", kind="date"),
-    lw.Question("clarity", kind="rating"),  # no gold: only agreement
-])  # fmt: skip
+TASK = lw.Task(
+    "parties",
+    [
+        lw.Question("party_a_city", instructions="City of the first party", validators=CITY),
+        lw.Question("party_b_city", instructions="City of the second party", validators=CITY),
+        lw.Question(
+            "agreement_type", kind="choice", choices=["supply", "license", "services", "other"]
+        ),
+        lw.Question("renewal_months", kind="number"),
+        lw.Question("governing_law"),
+        lw.Question("effective_date", kind="date"),
+        lw.Question("clarity", kind="rating"),  # no gold: only agreement
+    ],
+)
 GOLD = [
     "party_a_city",
     "party_b_city",
@@ -53,8 +58,13 @@ def slip(rng: random.Random, question: str, value: object) -> object:
 def scenario(tmp_path_factory):
     store = LabelStore(tmp_path_factory.mktemp("q") / "labels.db")
     truth = lw.samples.make_contract_texts(N, seed=5)
-    lw.ingest(truth[["name", "text"]], store, chunker=lw.chunkers.Paragraphs(max_chars=600, overlap=0),
-              keep=lw.filters.keywords(["by and between"]), progress=False)  # fmt: skip
+    lw.ingest(
+        truth[["name", "text"]],
+        store,
+        chunker=lw.chunkers.Paragraphs(max_chars=600, overlap=0),
+        keep=lw.filters.keywords(["by and between"]),
+        progress=False,
+    )
     store.add_task(TASK)
     docs = store.documents().set_index("name")["doc_id"]
     chunk_of = {
@@ -76,8 +86,12 @@ def scenario(tmp_path_factory):
         )
         ana = {**right, "governing_law": law, "clarity": rng.choice([4, 5])}
         # geo writes the country where the city is asked, overriding the validator
-        geo = {**{q: slip(rng, q, v) for q, v in right.items()}, "party_a_city": row.party_a_country,
-               "party_b_city": row.party_b_country, "clarity": 4}  # fmt: skip
+        geo = {
+            **{q: slip(rng, q, v) for q, v in right.items()},
+            "party_a_city": row.party_a_country,
+            "party_b_city": row.party_b_country,
+            "clarity": 4,
+        }
         # mo misreads party_a_city and gives the second party's city
         mo = {
             **{q: slip(rng, q, v) for q, v in right.items()},
@@ -91,8 +105,17 @@ def scenario(tmp_path_factory):
             given[name] += [(c, q, v) for q, v in answers.items()]
         # the model answers everything right but the second party's city, half the time a country
         model = {**right, "party_b_city": row.party_b_country if i % 2 else row.party_b_city}
-        suggestions += [{"task": TASK.name, "chunk_id": c, "question": q, "answer": v, "model": "m1",
-                         "raw": str(v)} for q, v in model.items()]  # fmt: skip
+        suggestions += [
+            {
+                "task": TASK.name,
+                "chunk_id": c,
+                "question": q,
+                "answer": v,
+                "model": "m1",
+                "raw": str(v),
+            }
+            for q, v in model.items()
+        ]
     store.add_gold(TASK, gold)
     store.add_suggestions(suggestions)
     gold_of = {(g["chunk_id"], g["question"]): g["answer"] for g in gold}
@@ -102,8 +125,11 @@ def scenario(tmp_path_factory):
 def test_the_report_flags_exactly_the_careless_and_the_confused(scenario) -> None:
     _, truth, _, _, report = scenario
     flagged = set(report.flags[["labeler", "question", "issue"]].itertuples(index=False, name=None))
-    assert flagged == {("geo", "party_a_city", "wrong_type"), ("geo", "party_b_city", "wrong_type"),
-                       ("mo", "party_a_city", "likely_misread")}  # fmt: skip
+    assert flagged == {
+        ("geo", "party_a_city", "wrong_type"),
+        ("geo", "party_b_city", "wrong_type"),
+        ("mo", "party_a_city", "likely_misread"),
+    }
     detail = report.flags.set_index(["labeler", "question"])["detail"]
     assert detail[("geo", "party_a_city")].endswith("is a country, not a city")
     assert detail[("mo", "party_a_city")] == "answers look like the answers to 'party_b_city'"
@@ -210,8 +236,12 @@ def test_overlap_catches_questions_that_get_the_same_answer(scenario) -> None:
     store.add_task(line2)
     for i, chunk_id in enumerate(store.chunk_order()[:6]):
         street = f"{i} Main Street"
-        store.record_answers(line2, chunk_id, {"line1": street, "line2": street.upper() if i else "Suite 4",
-                                               "zip": f"0{i}123"}, labeler="ana")  # fmt: skip
+        store.record_answers(
+            line2,
+            chunk_id,
+            {"line1": street, "line2": street.upper() if i else "Suite 4", "zip": f"0{i}123"},
+            labeler="ana",
+        )
     found = lw.quality.question_overlap(store, line2)
     assert found.iloc[0][["question_a", "question_b", "items", "overlap"]].tolist() == [
         "line1",
@@ -254,10 +284,12 @@ def test_plot_draws_the_heatmap_and_bars(scenario) -> None:
 
 
 def test_plot_without_matplotlib_names_the_extra() -> None:
-    code = ("import sys; sys.modules['matplotlib'] = None\n"
-            "import pandas as pd\nfrom labelwidgets.quality import QualityReport\n"
-            "empty = pd.DataFrame({'overlap': []})\n"
-            "try:\n    QualityReport('t', *[empty] * 7).plot()\nexcept ImportError as e:\n    print(e)\n")  # fmt: skip
+    code = (
+        "import sys; sys.modules['matplotlib'] = None\n"
+        "import pandas as pd\nfrom labelwidgets.quality import QualityReport\n"
+        "empty = pd.DataFrame({'overlap': []})\n"
+        "try:\n    QualityReport('t', *[empty] * 7).plot()\nexcept ImportError as e:\n    print(e)\n"
+    )
     out = subprocess.run(
         [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
     )

@@ -22,8 +22,9 @@ def _target(store: LabelStore) -> tuple[str, str | None]:
     return store._url, store.schema
 
 
-@pytest.mark.parametrize(("backend", "processes", "calls"),
-                         [("sqlite", 4, 500), ("postgresql", 16, 250)])  # fmt: skip
+@pytest.mark.parametrize(
+    ("backend", "processes", "calls"), [("sqlite", 4, 500), ("postgresql", 16, 250)]
+)
 def test_concurrent_writers_lose_nothing_and_respect_overlap(
     request: pytest.FixtureRequest, backend: str, processes: int, calls: int
 ) -> None:
@@ -34,8 +35,9 @@ def test_concurrent_writers_lose_nothing_and_respect_overlap(
     url, schema = _target(store)
     context = multiprocessing.get_context("spawn")
     with context.Pool(processes) as pool:
-        results = pool.starmap(label_loop, [(url, schema, f"labeler-{p}", calls)
-                                            for p in range(processes)])  # fmt: skip
+        results = pool.starmap(
+            label_loop, [(url, schema, f"labeler-{p}", calls) for p in range(processes)]
+        )
     errors = [e for _, errs in results for e in errs]
     acknowledged = [event_id for ids, _ in results for event_id in ids]
     assert errors == []
@@ -50,16 +52,20 @@ def test_concurrent_writers_lose_nothing_and_respect_overlap(
 
 
 @pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
-def test_every_acknowledged_write_survives_sigkill(request: pytest.FixtureRequest,
-                                                   backend: str) -> None:  # fmt: skip
+def test_every_acknowledged_write_survives_sigkill(
+    request: pytest.FixtureRequest, backend: str
+) -> None:
     store = request.getfixturevalue("sqlite_store" if backend == "sqlite" else "pg_store")
     store.add_chunks([{"text": f"chunk {i}"} for i in range(20)])
     store.add_task(TASK)
     url, schema = _target(store)
     writer = subprocess.Popen(
         [sys.executable, "-m", "tests.store.workers", url, schema or "-"],
-        cwd=ROOT, stdout=subprocess.PIPE, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)},
-    )  # fmt: skip
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
     acknowledged = []
     assert writer.stdout is not None
     for line in writer.stdout:

@@ -4,13 +4,10 @@ from __future__ import annotations
 
 import logging
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-import labelwidgets as lw
 from labelwidgets.store import LabelStore, SchemaVersionError
 from labelwidgets.store.engine import mask_url
 from tests.store.helpers import CONTRACT_TASK, fill
@@ -40,8 +37,9 @@ def test_a_version_1_store_is_migrated_and_keeps_its_labels(tmp_path: Path) -> N
     path = tmp_path / "labels.db"
     store = LabelStore(path)
     ids = fill(store)
-    store.record_answers(CONTRACT_TASK, ids[0], {"has_clause": "no", "renewal_months": 6},
-                         labeler="alice")  # fmt: skip
+    store.record_answers(
+        CONTRACT_TASK, ids[0], {"has_clause": "no", "renewal_months": 6}, labeler="alice"
+    )
     store.close()
     with sqlite3.connect(path) as db:  # what a version-1 store looked like
         db.execute("DROP TABLE progress")
@@ -70,8 +68,9 @@ def test_in_memory_and_directory_paths(tmp_path: Path) -> None:
         LabelStore(tmp_path)
 
 
-def test_passwords_never_show(pg_url: str, caplog: pytest.LogCaptureFixture,
-                              capsys: pytest.CaptureFixture[str]) -> None:  # fmt: skip
+def test_passwords_never_show(
+    pg_url: str, caplog: pytest.LogCaptureFixture, capsys: pytest.CaptureFixture[str]
+) -> None:
     secret = "s3cr3t-Pa55"
     host_url = pg_url.replace("postgres@", f"postgres:{secret}@")
     caplog.set_level(logging.DEBUG)
@@ -90,38 +89,3 @@ def test_passwords_never_show(pg_url: str, caplog: pytest.LogCaptureFixture,
 def test_mask_url_hides_passwords_inside_text() -> None:
     text = "could not open postgresql+psycopg://bob:hunter2@db:5432/x, retrying"
     assert mask_url(text) == "could not open postgresql+psycopg://bob:***@db:5432/x, retrying"
-
-
-def test_core_modules_do_not_import_the_widget_stack() -> None:
-    core = ["labelwidgets", "labelwidgets.schema", "labelwidgets.validators", "labelwidgets.store"]
-    optional = ["ingestion", "extract", "workers", "chunkers", "filters", "samples", "models",
-                "prelabeling", "prompts", "prompt_scoring", "compare", "agreement", "quality",
-                "review", "entities", "exporting", "export_formats", "redact", "interop"]  # fmt: skip
-    root = Path(lw.__file__).parent
-    missing = [m for m in optional if not (root / f"{m}.py").exists() and not (root / m).is_dir()]
-    assert missing == []
-    core += [f"labelwidgets.{m}" for m in optional]
-    code = (
-        "import sys, importlib\n"
-        f"for m in {core!r}: importlib.import_module(m)\n"
-        "bad = sorted(m for m in ('anywidget', 'ipywidgets', 'traitlets', 'IPython') if m in sys.modules)\n"
-        "print(','.join(bad))\n"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
-    )
-    assert result.stdout.strip() == ""
-
-
-def test_public_functions_are_not_shadowed_by_their_modules() -> None:
-    code = (
-        "import importlib, labelwidgets as lw\n"
-        "for m in ('ingestion', 'exporting', 'prelabeling', 'prompt_scoring'):\n"
-        "    importlib.import_module('labelwidgets.' + m)\n"
-        "print(all(callable(f) and not hasattr(f, '__path__') and type(f).__name__ == 'function'\n"
-        "          for f in (lw.ingest, lw.export, lw.prelabel, lw.prompt_report)))\n"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
-    )
-    assert result.stdout.strip() == "True"

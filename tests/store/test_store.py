@@ -11,8 +11,15 @@ from tests.store.helpers import CONTRACT_TASK, fill
 
 
 def test_chunks_are_idempotent_by_content(store: LabelStore) -> None:
-    rows = pd.DataFrame({"text": ["alpha clause", "beta clause"], "doc_id": ["d", "d"],
-                         "char_start": [0, 13], "char_end": [12, 24], "section": ["1", "2"]})  # fmt: skip
+    rows = pd.DataFrame(
+        {
+            "text": ["alpha clause", "beta clause"],
+            "doc_id": ["d", "d"],
+            "char_start": [0, 13],
+            "char_end": [12, 24],
+            "section": ["1", "2"],
+        }
+    )
     assert store.add_chunks(rows) == 2
     assert store.add_chunks(rows) == 0
     chunks = store.chunks()
@@ -68,17 +75,26 @@ def test_task_edits_cannot_drop_or_retype_answered_questions(store: LabelStore) 
     )
     with pytest.raises(ValueError, match="kind cannot change"):
         store.add_task(retyped)
-    reworded = lw.Task("contract-facts", [*CONTRACT_TASK.questions[:2],
-                       lw.Question("renewal_months", kind="number", instructions="In months.")])  # fmt: skip
+    reworded = lw.Task(
+        "contract-facts",
+        [
+            *CONTRACT_TASK.questions[:2],
+            lw.Question("renewal_months", kind="number", instructions="In months."),
+        ],
+    )
     store.add_task(reworded)
     assert store.get_task("contract-facts").question("renewal_months").instructions == "In months."
 
 
 def test_record_answers_and_the_current_answer_view(store: LabelStore) -> None:
     ids = fill(store)
-    store.record_answers(CONTRACT_TASK, ids[0], {"has_clause": "yes",
-                         "governing_law": "the laws of the State of New York"},
-                         labeler="alice", time_spent=4.5)  # fmt: skip
+    store.record_answers(
+        CONTRACT_TASK,
+        ids[0],
+        {"has_clause": "yes", "governing_law": "the laws of the State of New York"},
+        labeler="alice",
+        time_spent=4.5,
+    )
     store.record_answer(CONTRACT_TASK, ids[0], "renewal_months", lw.UNKNOWN, labeler="alice")
     store.record_answer(CONTRACT_TASK, ids[0], "has_clause", "yes", labeler="bob")
     answers = store.answers(CONTRACT_TASK)
@@ -142,8 +158,13 @@ def test_rejected_answers_leave_the_store_unchanged(store: LabelStore) -> None:
 
 def test_force_stores_a_validator_failure_and_records_the_override(store: LabelStore) -> None:
     ids = fill(store)
-    store.record_answers(CONTRACT_TASK, ids[0], {"has_clause": "yes", "governing_law": "England"},
-                         labeler="alice", force=True)  # fmt: skip
+    store.record_answers(
+        CONTRACT_TASK,
+        ids[0],
+        {"has_clause": "yes", "governing_law": "England"},
+        labeler="alice",
+        force=True,
+    )
     event = store.events(question="governing_law").iloc[0]
     assert event["forced"]
     assert event["problems"] == ["'England' is not allowed here"]
@@ -155,8 +176,12 @@ def test_force_stores_a_validator_failure_and_records_the_override(store: LabelS
 
 def test_changing_a_gate_answer_retracts_the_dependent_answer(store: LabelStore) -> None:
     ids = fill(store)
-    store.record_answers(CONTRACT_TASK, ids[0], {"has_clause": "yes",
-                         "governing_law": "the laws of Texas"}, labeler="alice")  # fmt: skip
+    store.record_answers(
+        CONTRACT_TASK,
+        ids[0],
+        {"has_clause": "yes", "governing_law": "the laws of Texas"},
+        labeler="alice",
+    )
     store.record_answer(CONTRACT_TASK, ids[0], "has_clause", "no", labeler="alice")
     assert store.labeler_answers(CONTRACT_TASK, ids[0], "alice") == {"has_clause": "no"}
     assert store.events()["kind"].tolist() == ["answer", "answer", "answer", "retract"]
@@ -165,8 +190,9 @@ def test_changing_a_gate_answer_retracts_the_dependent_answer(store: LabelStore)
 def test_next_chunk_skips_done_and_skipped_chunks_in_document_order(store: LabelStore) -> None:
     ids = fill(store, n=4)
     assert store.next_chunk(CONTRACT_TASK, "alice") == ids[0]
-    store.record_answers(CONTRACT_TASK, ids[0], {"has_clause": "no", "renewal_months": 12},
-                         labeler="alice")  # fmt: skip
+    store.record_answers(
+        CONTRACT_TASK, ids[0], {"has_clause": "no", "renewal_months": 12}, labeler="alice"
+    )
     store.skip(CONTRACT_TASK, ids[1], labeler="alice", comment="illegible")
     store.flag(CONTRACT_TASK, ids[2], labeler="alice", comment="two clauses here")
     assert store.next_chunk(CONTRACT_TASK, "alice") == ids[2]
@@ -183,18 +209,35 @@ def test_next_chunk_skips_done_and_skipped_chunks_in_document_order(store: Label
 
 def test_gold_review_feedback_and_unclear(store: LabelStore) -> None:
     ids = fill(store)
-    store.add_gold(CONTRACT_TASK, [{"chunk_id": ids[0], "question": "has_clause", "answer": "yes"},
-                                   {"chunk_id": ids[1], "question": "renewal_months",
-                                    "answer": lw.UNKNOWN}])  # fmt: skip
-    store.adjudicate(CONTRACT_TASK, ids[0], "has_clause", "no", reviewer="rita",
-                     accepted_from="bob", note="the clause is about notices")  # fmt: skip
+    store.add_gold(
+        CONTRACT_TASK,
+        [
+            {"chunk_id": ids[0], "question": "has_clause", "answer": "yes"},
+            {"chunk_id": ids[1], "question": "renewal_months", "answer": lw.UNKNOWN},
+        ],
+    )
+    store.adjudicate(
+        CONTRACT_TASK,
+        ids[0],
+        "has_clause",
+        "no",
+        reviewer="rita",
+        accepted_from="bob",
+        note="the clause is about notices",
+    )
     gold = store.gold(CONTRACT_TASK).set_index(["chunk_id", "question"])
     assert gold.loc[(ids[0], "has_clause"), "answer"] == "no"
     assert gold.loc[(ids[0], "has_clause"), "source"] == "review"
     assert gold.loc[(ids[0], "has_clause"), "accepted_from"] == "bob"
     assert gold.loc[(ids[1], "renewal_months"), "answer"] is lw.UNKNOWN
-    store.feedback(CONTRACT_TASK, ids[0], "has_clause", reviewer="rita", labeler="alice",
-                   note="A notice clause is not a governing-law clause.")  # fmt: skip
+    store.feedback(
+        CONTRACT_TASK,
+        ids[0],
+        "has_clause",
+        reviewer="rita",
+        labeler="alice",
+        note="A notice clause is not a governing-law clause.",
+    )
     store.mark_unclear(CONTRACT_TASK, "renewal_months", reviewer="rita", note="months or years?")
     kinds = store.events(CONTRACT_TASK)["kind"].tolist()
     assert kinds == ["gold", "gold", "review", "feedback", "unclear"]
@@ -216,15 +259,36 @@ def test_prompt_versions_are_content_hashed(store: LabelStore) -> None:
 def test_suggestions_upsert_per_prompt_version_and_model(store: LabelStore) -> None:
     ids = fill(store)
     v1 = store.add_prompt_version(CONTRACT_TASK, "governing_law", "Law? {chunk}")
-    rows = [{"task": "contract-facts", "chunk_id": ids[0], "question": "governing_law",
-             "answer": "the laws of England", "model": "m", "prompt_version": v1, "raw": "x"},
-            {"task": "contract-facts", "chunk_id": ids[1], "question": "renewal_months",
-             "answer": "twelve", "model": "m"},
-            {"task": "contract-facts", "chunk_id": ids[2], "question": "renewal_months",
-             "answer": lw.UNKNOWN, "model": "m", "raw": "NOT_IN_TEXT"}]  # fmt: skip
+    rows = [
+        {
+            "task": "contract-facts",
+            "chunk_id": ids[0],
+            "question": "governing_law",
+            "answer": "the laws of England",
+            "model": "m",
+            "prompt_version": v1,
+            "raw": "x",
+        },
+        {
+            "task": "contract-facts",
+            "chunk_id": ids[1],
+            "question": "renewal_months",
+            "answer": "twelve",
+            "model": "m",
+        },
+        {
+            "task": "contract-facts",
+            "chunk_id": ids[2],
+            "question": "renewal_months",
+            "answer": lw.UNKNOWN,
+            "model": "m",
+            "raw": "NOT_IN_TEXT",
+        },
+    ]
     assert store.add_suggestions(rows) == 3
-    store.add_suggestion(CONTRACT_TASK, ids[0], "governing_law", "the laws of Wales", model="m",
-                         prompt_version=v1)  # fmt: skip
+    store.add_suggestion(
+        CONTRACT_TASK, ids[0], "governing_law", "the laws of Wales", model="m", prompt_version=v1
+    )
     s = store.suggestions(CONTRACT_TASK).set_index("chunk_id")
     assert len(s) == 3
     assert s.loc[ids[0], "answer"] == "the laws of Wales"
@@ -240,8 +304,9 @@ def test_terms_acceptance_and_the_labelers_view(store: LabelStore) -> None:
     store.accept_terms("alice", "NDA v1")
     assert store.has_accepted("alice", "NDA v1")
     assert not store.has_accepted("alice", "NDA v2")
-    store.record_answers(CONTRACT_TASK, ids[0], {"has_clause": "no", "renewal_months": 1},
-                         labeler="alice")  # fmt: skip
+    store.record_answers(
+        CONTRACT_TASK, ids[0], {"has_clause": "no", "renewal_months": 1}, labeler="alice"
+    )
     labelers = store.labelers(CONTRACT_TASK).set_index("labeler")
     assert labelers.loc["alice", "answers"] == 2
     assert labelers.loc["alice", "chunks_done"] == 1
@@ -250,8 +315,9 @@ def test_terms_acceptance_and_the_labelers_view(store: LabelStore) -> None:
 
 def test_projections_rebuild_from_events(store: LabelStore) -> None:
     ids = fill(store)
-    store.record_answers(CONTRACT_TASK, ids[0], {"has_clause": "no", "renewal_months": 3},
-                         labeler="alice")  # fmt: skip
+    store.record_answers(
+        CONTRACT_TASK, ids[0], {"has_clause": "no", "renewal_months": 3}, labeler="alice"
+    )
     store.skip(CONTRACT_TASK, ids[1], labeler="alice")
     store.record_answer(CONTRACT_TASK, ids[2], "renewal_months", 5, labeler="bob")
     store.retract(CONTRACT_TASK, ids[2], "renewal_months", labeler="bob")

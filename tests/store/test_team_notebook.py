@@ -29,8 +29,9 @@ def run_notebook(workdir: Path, url: str, schema: str | None) -> None:
     old = {k: os.environ.get(k) for k in env}
     os.environ.update(env)
     try:
-        NotebookClient(nb, timeout=120, kernel_name="python3",
-                       resources={"metadata": {"path": str(workdir)}}).execute()  # fmt: skip
+        NotebookClient(
+            nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(workdir)}}
+        ).execute()
     finally:
         for key, value in old.items():
             if value is None:

@@ -21,8 +21,9 @@ def label_loop(url: str, schema: str | None, labeler: str, n: int) -> tuple[list
             if chunk_id is None:
                 errors.append("no chunk left")
                 break
-            acknowledged.append(store.record_answer(TASK, chunk_id, "q", f"{labeler}-{i}",
-                                                    labeler=labeler))  # fmt: skip
+            acknowledged.append(
+                store.record_answer(TASK, chunk_id, "q", f"{labeler}-{i}", labeler=labeler)
+            )
             after = chunk_id
         except Exception as exc:  # the test asserts that this list stays empty
             errors.append(f"{type(exc).__name__}: {exc}")
@@ -36,8 +37,9 @@ def write_until_killed(url: str, schema: str | None) -> None:
     chunk_ids = store.chunk_order()
     i = 0
     while True:
-        event_id = store.record_answer(TASK, chunk_ids[i % len(chunk_ids)], "q", f"answer {i}",
-                                       labeler="crash")  # fmt: skip
+        event_id = store.record_answer(
+            TASK, chunk_ids[i % len(chunk_ids)], "q", f"answer {i}", labeler="crash"
+        )
         print(event_id, flush=True)
         i += 1
 

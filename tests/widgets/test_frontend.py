@@ -20,16 +20,22 @@ def sources(suffix: str) -> list:
 
 
 def test_no_html_sinks_anywhere_in_the_front_end() -> None:
-    offenders = [f"{p.relative_to(ROOT)}:{n}" for p in sources(".js") + sorted(STATIC.glob("*.js"))
-                 for n, line in enumerate(p.read_text().splitlines(), 1) if SINKS.search(line)]  # fmt: skip
+    offenders = [
+        f"{p.relative_to(ROOT)}:{n}"
+        for p in sources(".js") + sorted(STATIC.glob("*.js"))
+        for n, line in enumerate(p.read_text().splitlines(), 1)
+        if SINKS.search(line)
+    ]
     assert sources(".js"), "no front-end sources found"
     assert offenders == []
 
 
 def test_the_bundle_is_built_from_the_current_sources(tmp_path) -> None:
     esbuild = ROOT / "node_modules" / ".bin" / "esbuild"
-    need(shutil.which("node") is not None and esbuild.exists(),
-         "Node.js and esbuild (npm ci) are needed to check the bundle")  # fmt: skip
+    need(
+        shutil.which("node") is not None and esbuild.exists(),
+        "Node.js and esbuild (npm ci) are needed to check the bundle",
+    )
     subprocess.run(["node", "scripts/build_js.mjs", str(tmp_path)], cwd=ROOT, check=True)
     built = sorted(p.name for p in tmp_path.iterdir())
     assert built == sorted(p.name for p in STATIC.iterdir() if p.suffix in (".js", ".css"))

@@ -16,21 +16,41 @@ TASK = lw.Task(
     "contracts",
     [
         lw.Question("has_clause", kind="choice", choices=["yes", "no"]),
-        lw.Question("governing_law", when=("has_clause", "yes"),
-                    instructions="As written, e.g. 'the laws of England'.",
-                    validators=[lw.validators.none_of(["England", "Texas"])]),
+        lw.Question(
+            "governing_law",
+            when=("has_clause", "yes"),
+            instructions="As written, e.g. 'the laws of England'.",
+            validators=[lw.validators.none_of(["England", "Texas"])],
+        ),
     ],
     highlight=("governing law", "laws of"),
-)  # fmt: skip
+)
 
 
 @pytest.fixture
 def store(sqlite_store: LabelStore) -> LabelStore:
-    sqlite_store.add_documents([{"doc_id": "d1", "name": "supply.pdf",
-                                 "text": "Preamble. " + " ".join(f"Clause {i}." for i in range(6))}])  # fmt: skip
-    sqlite_store.add_chunks([{"doc_id": "d1", "text": f"Clause {i}.", "char_start": 10 + 10 * i,
-                              "char_end": 19 + 10 * i, "page_start": 1, "page_end": 1}
-                             for i in range(6)])  # fmt: skip
+    sqlite_store.add_documents(
+        [
+            {
+                "doc_id": "d1",
+                "name": "supply.pdf",
+                "text": "Preamble. " + " ".join(f"Clause {i}." for i in range(6)),
+            }
+        ]
+    )
+    sqlite_store.add_chunks(
+        [
+            {
+                "doc_id": "d1",
+                "text": f"Clause {i}.",
+                "char_start": 10 + 10 * i,
+                "char_end": 19 + 10 * i,
+                "page_start": 1,
+                "page_end": 1,
+            }
+            for i in range(6)
+        ]
+    )
     sqlite_store.add_task(TASK)
     return sqlite_store
 
@@ -63,8 +83,9 @@ def test_invalid_answers_store_nothing_and_list_the_problems(store: LabelStore) 
     assert "only asked when 'has_clause' is 'yes'" in unmet["message"]
     assert store.events().empty
     assert w.chunk_id == first
-    forced = w.send_command("submit", 4, answers={"has_clause": "yes", "governing_law": "England"},
-                            force=True)  # fmt: skip
+    forced = w.send_command(
+        "submit", 4, answers={"has_clause": "yes", "governing_law": "England"}, force=True
+    )
     assert forced["ok"]
     event = store.events(question="governing_law").iloc[0]
     assert event["forced"] and event["problems"] == ["'England' is not allowed here"]
@@ -89,8 +110,11 @@ def test_unknown_skip_flag_and_navigation(store: LabelStore) -> None:
     w.send_command("next", 8)  # nothing answered here: on to the next open chunk
     assert w.chunk_id == ids[3]
     kinds = store.events(TASK)[["kind", "chunk_id", "comment"]].fillna("").values.tolist()
-    assert kinds == [["answer", ids[0], ""], ["skip", ids[1], "table of contents"],
-                     ["flag", ids[2], "two clauses in one"]]  # fmt: skip
+    assert kinds == [
+        ["answer", ids[0], ""],
+        ["skip", ids[1], "table of contents"],
+        ["flag", ids[2], "two clauses in one"],
+    ]
     assert w.send_command("dance", 9)["message"] == "unknown command 'dance'"
 
 
@@ -113,8 +137,11 @@ def test_reopening_resumes_at_the_first_unanswered_chunk(store: LabelStore) -> N
 def test_labelers_are_blind_to_each_other(store: LabelStore) -> None:
     alice = lw.Labeler(store, TASK, labeler="alice", chunks=store.chunk_order()[:1])
     submit(alice, 1, has_clause="yes", governing_law="the laws of Ontario")
-    bob = lw.Labeler(store, lw.Task(TASK.name, TASK.questions, labelers_per_chunk=2, highlight=TASK.highlight),
-                     labeler="bob")  # fmt: skip
+    bob = lw.Labeler(
+        store,
+        lw.Task(TASK.name, TASK.questions, labelers_per_chunk=2, highlight=TASK.highlight),
+        labeler="bob",
+    )
     assert bob.chunk_id == store.chunk_order()[0]
     assert bob.item["answers"] == {}
     assert "Ontario" not in json.dumps(bob.get_state(), default=str)
@@ -134,9 +161,12 @@ def test_terms_must_be_accepted_before_any_text(store: LabelStore) -> None:
 
 def test_model_answers_after_submit_prefill_and_hidden(store: LabelStore) -> None:
     ids = store.chunk_order()
-    store.add_suggestions([{"task": TASK.name, "chunk_id": ids[0], "question": q, "answer": a,
-                            "model": "m1"} for q, a in (("has_clause", "yes"),
-                                                        ("governing_law", "the laws of England"))])  # fmt: skip
+    store.add_suggestions(
+        [
+            {"task": TASK.name, "chunk_id": ids[0], "question": q, "answer": a, "model": "m1"}
+            for q, a in (("has_clause", "yes"), ("governing_law", "the laws of England"))
+        ]
+    )
     # one labeler per chunk and leases: each labeler here gets their own view of the chunks
     hidden = lw.Labeler(store, TASK, labeler="h", show_suggestions="hidden", chunks=ids)
     assert hidden.item["answers"] == {}
@@ -237,8 +267,9 @@ def test_navigation_and_go_to_leave_the_store_alone(store: LabelStore) -> None:
     ids = store.chunk_order()
     submit(w, 1, has_clause="no")
     events = store.events()
-    for seq, (command, payload) in enumerate([("next", {}), ("previous", {}), ("previous", {}),
-                                              ("go_to", {"chunk_id": ids[4]})], 2):  # fmt: skip
+    for seq, (command, payload) in enumerate(
+        [("next", {}), ("previous", {}), ("previous", {}), ("go_to", {"chunk_id": ids[4]})], 2
+    ):
         assert w.send_command(command, seq, **payload)["ok"]
     assert w.chunk_id == ids[4]
     w.send_command("previous", 9)
@@ -290,8 +321,12 @@ def wire(widget: lw.Labeler) -> list[int]:
 def bytes_per_step(n_chunks: int, tmp_path) -> tuple[int, float]:
     """(initial state size, mean bytes sent per submit/next/previous) on an n-chunk store."""
     big = LabelStore(tmp_path / f"big-{n_chunks}.db")
-    big.add_chunks([{"doc_id": f"doc-{i // 100}", "text": f"Clause {i % 10}: the laws of Delaware."}
-                    for i in range(n_chunks)])  # fmt: skip
+    big.add_chunks(
+        [
+            {"doc_id": f"doc-{i // 100}", "text": f"Clause {i % 10}: the laws of Delaware."}
+            for i in range(n_chunks)
+        ]
+    )
     big.add_task(TASK)
     w = lw.Labeler(big, TASK, labeler="alice")
     state = {k: v for k, v in w.get_state().items() if k not in ("_esm", "_css")}

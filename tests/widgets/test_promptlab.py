@@ -20,12 +20,27 @@ def model_reply(prompt: str) -> str:
 
 @pytest.fixture
 def store(sqlite_store: LabelStore) -> LabelStore:
-    sqlite_store.add_chunks([{"text": f"Clause {i}. " + ("Governed by the laws of Texas." if i % 2 else "Pay on time.")}
-                             for i in range(8)])  # fmt: skip
+    sqlite_store.add_chunks(
+        [
+            {
+                "text": f"Clause {i}. "
+                + ("Governed by the laws of Texas." if i % 2 else "Pay on time.")
+            }
+            for i in range(8)
+        ]
+    )
     sqlite_store.add_task(TASK)
-    sqlite_store.add_gold(TASK, [{"chunk_id": c, "question": "governing_law",
-                                  "answer": "the laws of Texas" if i % 2 else lw.UNKNOWN}
-                                 for i, c in enumerate(sqlite_store.chunk_order())])  # fmt: skip
+    sqlite_store.add_gold(
+        TASK,
+        [
+            {
+                "chunk_id": c,
+                "question": "governing_law",
+                "answer": "the laws of Texas" if i % 2 else lw.UNKNOWN,
+            }
+            for i, c in enumerate(sqlite_store.chunk_order())
+        ],
+    )
     return sqlite_store
 
 

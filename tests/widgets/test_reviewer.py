@@ -7,16 +7,27 @@ import pytest
 import labelwidgets as lw
 from labelwidgets.store import LabelStore
 
-TASK = lw.Task("facts", [
-    lw.Question("governing_law", validators=[lw.validators.none_of(["England"])]),
-    lw.Question("kind", kind="choice", choices=["supply", "license"]),
-])  # fmt: skip
+TASK = lw.Task(
+    "facts",
+    [
+        lw.Question("governing_law", validators=[lw.validators.none_of(["England"])]),
+        lw.Question("kind", kind="choice", choices=["supply", "license"]),
+    ],
+)
 
 
 @pytest.fixture
 def store(sqlite_store: LabelStore) -> LabelStore:
-    sqlite_store.add_chunks([{"doc_id": "d", "text": t} for t in (
-        "Governed by the laws of England and Wales.", "Governed by the laws of Texas.", "Supply of widgets.")])  # fmt: skip
+    sqlite_store.add_chunks(
+        [
+            {"doc_id": "d", "text": t}
+            for t in (
+                "Governed by the laws of England and Wales.",
+                "Governed by the laws of Texas.",
+                "Supply of widgets.",
+            )
+        ]
+    )
     sqlite_store.add_task(TASK)
     a, b, c = sqlite_store.chunk_order()
     sqlite_store.record_answers(
@@ -43,8 +54,11 @@ def store(sqlite_store: LabelStore) -> LabelStore:
 def test_queue_puts_validator_failures_then_disagreement_first(store: LabelStore) -> None:
     a, b, _c = store.chunk_order()
     queue = lw.review.review_queue(store, TASK)
-    assert list(zip(queue["chunk_id"], queue["question"], strict=False))[:3] == [(a, "governing_law"), (b, "kind"),
-                                                                    (b, "governing_law")]  # fmt: skip
+    assert list(zip(queue["chunk_id"], queue["question"], strict=False))[:3] == [
+        (a, "governing_law"),
+        (b, "kind"),
+        (b, "governing_law"),
+    ]
     assert queue.iloc[0]["validator_failures"] == 1
     assert queue.iloc[-1]["disagreement"] == 0
 

@@ -1,0 +1,507 @@
+"""Export labels as fine-tuning data: chat JSONL, TRL, DPO pairs, Alpaca, Parquet/CSV, HF datasets."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import random
+import warnings
+from collections import Counter
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from tqdm.auto import tqdm
+
+from labelwidgets._warnings import LabelwidgetsWarning
+from labelwidgets.exporting.formats import (
+    FORMATS,
+    JSONL_FORMATS,
+    Row,
+    write_csv,
+    write_hf,
+    write_jsonl,
+    write_parquet,
+)
+from labelwidgets.models.prompts import default_template, render
+from labelwidgets.schema import UNKNOWN, Task
+from labelwidgets.schema.compare import answers_equal
+
+__all__ = ["ExportReport", "export"]
+
+ANSWER_SOURCES = ("adjudicated", "agreed", "all")
+UNKNOWN_TOO_MANY, UNKNOWN_TOO_FEW = 0.5, 0.05
+
+
+@dataclass
+class ExportReport:
+    """What :func:`export` wrote.
+
+    ``paths`` maps each split to its file; ``counts`` the rows per split; ``dropped`` the rows left
+    out and why; ``unknown`` how many targets are refusals (``unknown_text``); ``redactions``
+    what the redactor replaced; ``manifest`` the JSON file that makes the export reproducible.
+    """
+
+    format: str
+    paths: dict[str, Path]
+    counts: dict[str, int]
+    dropped: pd.DataFrame
+    unknown: int
+    redactions: dict[str, int]
+    manifest: Path
+    warnings: list[str] = field(default_factory=list)
+    dataset: Any = None
+
+    @property
+    def rows(self) -> int:
+        return sum(self.counts.values())
+
+    def __repr__(self) -> str:
+        share = self.unknown / self.rows if self.rows else 0
+        lines = [
+            f"ExportReport({self.format}: {self.rows} rows {self.counts}, {self.unknown} refusals "
+            f"({share:.0%}), redactions {self.redactions})"
+        ]
+        lines += [f"  {split}: {path}" for split, path in self.paths.items()]
+        if len(self.dropped):
+            lines.append(
+                "  dropped: "
+                + ", ".join(f"{r.reason} ({r.rows})" for r in self.dropped.itertuples())
+            )
+        lines += [f"  warning: {w}" for w in self.warnings]
+        return "\n".join(lines)
+
+
+def export(
+    store: Any,
+    task: Task | str,
+    format: str,
+    path: str | Path,
+    *,
+    answers: str = "adjudicated",
+    min_agreement: float | None = None,
+    split: float | tuple[float, ...] | Mapping[str, float] | None = None,
+    group_by: str = "doc_id",
+    seed: int = 0,
+    unknown_text: str = "The document does not say.",
+    redact: Callable[[str], str] | None = None,
+    system_prompt: str | None = None,
+    prompt_version: str | Mapping[str, str] | None = None,
+    questions: list[str] | None = None,
+    progress: bool = True,
+) -> ExportReport:
+    """Write the labels of ``task`` as training data into the folder ``path``.
+
+    Parameters
+    ----------
+    format
+        ``"openai-chat"``, ``"trl-sft"``, ``"prompt-completion"``, ``"dpo"`` (chosen = the label,
+        rejected = a model answer that differs from it), ``"alpaca"``, ``"parquet"``, ``"csv"`` or
+        ``"hf"`` / ``"hf-dpo"`` (a ``datasets.DatasetDict`` saved to disk in TRL's conversational
+        SFT / preference format; the ``[hf]`` extra).
+    answers
+        ``"adjudicated"`` (gold and review decisions), ``"agreed"`` (labelers agree; at least
+        ``min_agreement`` of them, default all, and at least two) or ``"all"`` (every labeler's
+        current answer).
+    split
+        ``None`` (one file), a validation fraction, ``(train, validation[, test])`` fractions or a
+        dict ``{split: fraction}``. Splits are grouped by ``group_by`` (a document is never in two
+        splits) and deterministic for a ``seed``.
+    unknown_text
+        The target written for "not in the text" answers, so the model learns to say so.
+    redact
+        A callable applied to prompts and answers, e.g. ``lw.redact.basic()``.
+    system_prompt
+        An optional system message.
+    questions
+        Only these questions (default: every question of the task).
+    progress
+        Show a progress bar on large exports.
+    prompt_version
+        Which stored prompt template renders the user turn (label or id, or ``{question: …}``);
+        default: the newest stored version per question, else the default template — the prompt
+        the model is asked with in :func:`labelwidgets.prelabel`.
+    """
+    if format not in FORMATS:
+        raise ValueError(f"unknown export format {format!r}; choose one of {list(FORMATS)}")
+    if answers not in ANSWER_SOURCES:
+        raise ValueError(f"answers must be one of {list(ANSWER_SOURCES)}, got {answers!r}")
+    task = store._task(task)
+    target = _prepare(Path(path))
+    fractions = _fractions(split)
+    selected, dropped = _select(store, task, answers, min_agreement, questions)
+    if selected.empty:
+        raise ValueError(
+            f"nothing to export from task {task.name!r} with answers={answers!r}: "
+            + (
+                "no reviewed or gold answers yet (review first, or use answers='all')"
+                if answers == "adjudicated"
+                else "no answers match"
+            )
+        )
+    rows = _rows(store, task, selected, unknown_text, prompt_version, progress)
+    if format in ("dpo", "hf-dpo"):
+        rows, no_pair = _with_rejected(store, task, rows, unknown_text)
+        dropped.append(("no model answer that differs from the label (no DPO pair)", no_pair))
+    redactions = _redact(rows, redact)
+    rows, duplicates = _dedup(rows)
+    dropped.append(("duplicate (prompt, answer)", duplicates))
+    if group_by not in ("doc_id", "chunk_id"):
+        raise ValueError(f"group_by must be 'doc_id' or 'chunk_id', got {group_by!r}")
+    splits = _split(rows, fractions, group_by, seed)
+    empty = [name for name, part in splits.items() if not part]
+    splits = {name: part for name, part in splits.items() if part}
+    paths, dataset = _write(target, format, splits, system_prompt)
+    unknown = sum(r.is_unknown for r in rows)
+    report_warnings = _unknown_warnings(unknown, len(rows))
+    for name in empty:
+        report_warnings.append(
+            f"split {name!r} is empty (too few {group_by}s to split); no file written"
+        )
+    drops = pd.DataFrame([d for d in dropped if d[1]], columns=["reason", "rows"])
+    manifest = _manifest(
+        target,
+        store,
+        task,
+        format,
+        answers,
+        min_agreement,
+        fractions,
+        group_by,
+        seed,
+        unknown_text,
+        system_prompt,
+        splits,
+        paths,
+    )
+    return ExportReport(
+        format,
+        paths,
+        {k: len(v) for k, v in splits.items()},
+        drops,
+        unknown,
+        redactions,
+        manifest,
+        report_warnings,
+        dataset,
+    )
+
+
+def _prepare(target: Path) -> Path:
+    try:
+        target.mkdir(parents=True, exist_ok=True)
+        probe = target / ".lw-write-test"
+        probe.write_text("")
+        probe.unlink()
+    except OSError as exc:
+        raise ValueError(
+            f"cannot write the export to {str(target)!r}: {exc.strerror or exc}"
+        ) from None
+    return target
+
+
+def _fractions(split: Any) -> dict[str, float]:
+    if split is None:
+        return {"train": 1.0}
+    if isinstance(split, (int, float)):
+        fractions = {"train": 1 - float(split), "validation": float(split)}
+    elif isinstance(split, Mapping):
+        fractions = {str(k): float(v) for k, v in split.items()}
+    else:
+        names = ["train", "validation", "test"][: len(split)]
+        if len(split) not in (2, 3):
+            raise ValueError("split as a tuple needs 2 or 3 fractions: (train, validation[, test])")
+        fractions = dict(zip(names, map(float, split), strict=True))
+    if any(f < 0 for f in fractions.values()) or abs(sum(fractions.values()) - 1) > 1e-6:
+        raise ValueError(f"split fractions must be >= 0 and add up to 1, got {fractions}")
+    return fractions
+
+
+def _select(
+    store: Any, task: Task, answers: str, min_agreement: float | None, questions: list[str] | None
+) -> tuple[pd.DataFrame, list[tuple[str, int]]]:
+    dropped: list[tuple[str, int]] = []
+    if answers == "adjudicated":
+        frame = store.gold(task)
+        frame = frame.assign(source=frame["source"] + ":" + frame["by"].astype(str))
+    else:
+        frame = store.answers(task).assign(source=lambda f: f["labeler"])
+        if answers == "agreed":
+            frame, lost = _agreed(task, frame, 1.0 if min_agreement is None else min_agreement)
+            dropped += lost
+    if questions is not None:
+        frame = frame[frame["question"].isin(questions)]
+    return frame[["chunk_id", "doc_id", "question", "source", "answer"]].reset_index(
+        drop=True
+    ), dropped
+
+
+def _agreed(
+    task: Task, frame: pd.DataFrame, minimum: float
+) -> tuple[pd.DataFrame, list[tuple[str, int]]]:
+    kept, single, disagree = [], 0, 0
+    for (chunk_id, question), group in frame.groupby(["chunk_id", "question"], sort=False):
+        if len(group) < 2:
+            single += 1
+            continue
+        kind = task.question(question).kind
+        values = list(group["answer"])
+        best = max(values, key=lambda v: sum(answers_equal(v, w, kind) for w in values))
+        support = sum(answers_equal(best, w, kind) for w in values) / len(values)
+        if support + 1e-12 < minimum:
+            disagree += 1
+            continue
+        kept.append(
+            {
+                "chunk_id": chunk_id,
+                "doc_id": group["doc_id"].iloc[0],
+                "question": question,
+                "source": f"agreed:{support:.2f}",
+                "answer": best,
+            }
+        )
+    frame = pd.DataFrame(kept, columns=["chunk_id", "doc_id", "question", "source", "answer"])
+    return frame, [("only one labeler answered", single), ("labelers disagree", disagree)]
+
+
+def _templates(store: Any, task: Task, prompt_version: Any) -> dict[str, str]:
+    stored = store.prompt_versions(task)
+    templates = {}
+    for question in task.questions:
+        mine = stored[stored["question"] == question.name]
+        wanted = (
+            prompt_version.get(question.name)
+            if isinstance(prompt_version, Mapping)
+            else prompt_version
+        )
+        if wanted is not None:
+            match = mine[(mine["label"] == wanted) | (mine["version_id"] == wanted)]
+            if match.empty:
+                raise ValueError(f"no prompt version {wanted!r} for question {question.name!r}")
+            templates[question.name] = match["template"].iloc[-1]
+        else:
+            templates[question.name] = (
+                mine["template"].iloc[-1] if len(mine) else default_template(question)
+            )
+    return templates
+
+
+def answer_text(value: Any, unknown_text: str) -> str:
+    """An answer as the assistant's reply."""
+    if value is UNKNOWN:
+        return unknown_text
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _rows(
+    store: Any,
+    task: Task,
+    selected: pd.DataFrame,
+    unknown_text: str,
+    prompt_version: Any,
+    progress: bool = False,
+) -> list[Row]:
+    templates = _templates(store, task, prompt_version)
+    chunk_text = dict(
+        store.chunks(chunk_ids=sorted(set(selected["chunk_id"])))[["chunk_id", "text"]].values
+    )
+    prompts: dict[tuple[str, str, str], str] = {}
+    answered: dict[tuple[str, ...], Any] = {}
+    for r in selected.itertuples(index=False):
+        answered[(r.chunk_id, r.question, r.source)] = r.answer
+        answered.setdefault((r.chunk_id, r.question), r.answer)
+    rows = []
+    for r in tqdm(
+        selected.itertuples(index=False),
+        total=len(selected),
+        desc="export",
+        unit="row",
+        disable=not progress or len(selected) < 50_000,
+    ):
+        question = task.question(r.question)
+        previous = None
+        if question.when is not None:  # a chained question is asked with its gate's answer
+            gate = question.when[0]
+            previous = answered.get((r.chunk_id, gate, r.source), answered.get((r.chunk_id, gate)))
+        key = (r.chunk_id, r.question, repr(previous))
+        if key not in prompts:  # many labelers share one prompt
+            prompts[key] = render(
+                question,
+                chunk_text[r.chunk_id],
+                templates[r.question],
+                previous=previous,
+                not_in_text=unknown_text,
+            )
+        rows.append(
+            Row(
+                r.chunk_id,
+                r.doc_id,
+                r.question,
+                r.source,
+                r.answer,
+                r.answer is UNKNOWN,
+                prompts[key],
+                answer_text(r.answer, unknown_text),
+            )
+        )
+    return rows
+
+
+def _with_rejected(
+    store: Any, task: Task, rows: list[Row], unknown_text: str
+) -> tuple[list[Row], int]:
+    suggestions = store.suggestions(task)
+    suggestions = suggestions[suggestions["parse_error"].isna()]
+    by_item: dict[tuple[str, str], list[Any]] = {}
+    for s in suggestions.itertuples():
+        by_item.setdefault((s.chunk_id, s.question), []).append(s.answer)
+    paired = []
+    for row in rows:
+        kind = task.question(row.question).kind
+        wrong = [
+            a
+            for a in by_item.get((row.chunk_id, row.question), [])
+            if not answers_equal(a, row.answer, kind)
+        ]
+        if wrong:
+            row.rejected = answer_text(wrong[-1], unknown_text)
+            paired.append(row)
+    return paired, len(rows) - len(paired)
+
+
+def _redact(rows: list[Row], redact: Callable[[str], str] | None) -> dict[str, int]:
+    if redact is None:
+        return {}
+    changed = 0
+    for row in rows:
+        before = (row.prompt, row.completion, row.rejected)
+        row.prompt, row.completion = redact(row.prompt), redact(row.completion)
+        if row.rejected is not None:
+            row.rejected = redact(row.rejected)
+        changed += before != (row.prompt, row.completion, row.rejected)
+    counts = dict(getattr(redact, "counts", {}))
+    return {"rows_changed": changed, **counts}
+
+
+def _dedup(rows: list[Row]) -> tuple[list[Row], int]:
+    seen, kept = set(), []
+    for row in rows:
+        key = (row.prompt, row.completion, row.rejected)
+        if key not in seen:
+            seen.add(key)
+            kept.append(row)
+    return kept, len(rows) - len(kept)
+
+
+def _split(
+    rows: list[Row], fractions: dict[str, float], group_by: str, seed: int
+) -> dict[str, list[Row]]:
+    """Whole groups (documents) go to one split; groups are shuffled deterministically."""
+    sizes = Counter(getattr(r, group_by) for r in rows)
+    groups = sorted(sizes)
+    random.Random(seed).shuffle(groups)
+    names = list(fractions)
+    targets = {name: fractions[name] * len(rows) for name in names}
+    assigned: dict[str, str] = {}
+    filled = dict.fromkeys(names, 0)
+    for group in groups:
+        # the split that is furthest below its target takes the next document
+        name = max(
+            names,
+            key=lambda n: (targets[n] - filled[n]) / max(targets[n], 1e-9) if targets[n] else -1e9,
+        )
+        assigned[group] = name
+        filled[name] += sizes[group]
+    splits = {name: [] for name in names}
+    for row in rows:
+        splits[assigned[getattr(row, group_by)]].append(row)
+    return splits
+
+
+def _write(
+    target: Path, fmt: str, splits: dict[str, list[Row]], system: str | None
+) -> tuple[dict[str, Path], Any]:
+    if fmt in ("hf", "hf-dpo"):
+        path = target / "dataset"
+        return {name: path for name in splits}, write_hf(path, splits, system, dpo=fmt == "hf-dpo")
+    paths = {}
+    for name, rows in splits.items():
+        if fmt in JSONL_FORMATS:
+            paths[name] = target / f"{name}.jsonl"
+            write_jsonl(paths[name], rows, fmt, system)
+        elif fmt == "csv":
+            paths[name] = target / f"{name}.csv"
+            write_csv(paths[name], rows, name)
+        else:
+            paths[name] = target / f"{name}.parquet"
+            write_parquet(paths[name], rows, name)
+    return paths, None
+
+
+def _unknown_warnings(unknown: int, total: int) -> list[str]:
+    if not total:
+        return []
+    share = unknown / total
+    found = []
+    if share > UNKNOWN_TOO_MANY:
+        found.append(
+            f"{share:.0%} of the targets are refusals: the model may learn to answer "
+            "'not in the text' too often (filter chunks harder, or subsample refusals)"
+        )
+    elif share < UNKNOWN_TOO_FEW:
+        found.append(
+            f"only {share:.0%} of the targets are refusals: the model may learn to answer "
+            "even when the text does not say (label chunks that do not contain the answer)"
+        )
+    for message in found:
+        warnings.warn(message, LabelwidgetsWarning, stacklevel=3)
+    return found
+
+
+def _manifest(
+    target: Path,
+    store: Any,
+    task: Task,
+    fmt: str,
+    answers: str,
+    min_agreement: Any,
+    fractions: dict[str, float],
+    group_by: str,
+    seed: int,
+    unknown_text: str,
+    system: str | None,
+    splits: dict[str, list[Row]],
+    paths: dict[str, Path],
+) -> Path:
+    digest = hashlib.sha256()
+    for name in splits:
+        for r in splits[name]:
+            digest.update(
+                f"{name}\x1f{r.chunk_id}\x1f{r.question}\x1f{r.prompt}\x1f{r.completion}\x1e".encode()
+            )
+    manifest = {
+        "format": fmt,
+        "task": task.name,
+        "task_hash": task.content_hash,
+        "store": store.url,
+        "answers": answers,
+        "min_agreement": min_agreement,
+        "split": fractions,
+        "group_by": group_by,
+        "seed": seed,
+        "unknown_text": unknown_text,
+        "system_prompt": system,
+        "counts": {k: len(v) for k, v in splits.items()},
+        "rows_sha256": digest.hexdigest(),
+        "documents": sorted({r.doc_id for rows in splits.values() for r in rows}),
+        "files": {k: str(p.name) for k, p in paths.items()},
+    }
+    path = target / "manifest.json"
+    path.write_text(json.dumps(manifest, indent=2, ensure_ascii=False))
+    return path

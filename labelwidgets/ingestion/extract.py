@@ -1,0 +1,216 @@
+"""Text extraction from PDF and text files, one document at a time.
+
+Everything here runs inside a worker process (see :mod:`labelwidgets.ingestion.workers`): a broken or
+hostile PDF may raise anything, loop forever or eat memory, and must never take the batch down.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
+PDF_SUFFIXES = {".pdf"}
+BACKENDS = ("pypdf", "pypdfium2")
+
+_BLANK = r"[ \t\f\v\u00a0\u2000-\u200a\u202f\u205f\u3000]"
+# Runs of blanks other than a lone space (leaving those alone is much faster on long texts).
+_SPACES = re.compile(rf" {_BLANK}+|[^\S \n\r]{_BLANK}*")
+# Starting at the literal "-" lets the regex engine skip ahead; the letter before it is checked
+# by the lookbehind.
+_HYPHEN_BREAK = re.compile(r"-(?<=[^\W\d_]-)\n[ \t]*(?=[a-z])")
+_TRAILING = re.compile(r" +\n")
+_MANY_NEWLINES = re.compile(r"\n{3,}")
+_RULES = re.compile(r"^[-=_*~.]{8,}$", re.MULTILINE)
+
+
+@dataclass
+class Extracted:
+    """What one document gave: its pages' text, or a status saying why not."""
+
+    status: str = "ok"  # ok | encrypted | broken | no_text | low_quality_text | unsupported
+    pages: list[str] = field(default_factory=list)
+    message: str = ""
+    n_pages: int = 0
+    image_pages: list[bool] = field(default_factory=list)  # per page: does it draw an image?
+
+
+def normalize_page(text: str) -> str:
+    """Normalize whitespace and join words hyphenated across line breaks."""
+    text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = _SPACES.sub(" ", text)
+    text = _TRAILING.sub("\n", text)
+    text = _HYPHEN_BREAK.sub("", text)
+    text = _RULES.sub("", text)
+    text = "\n".join(line.strip() for line in text.split("\n"))
+    return _MANY_NEWLINES.sub("\n\n", text).strip()
+
+
+def extract(
+    path: str, backend: str = "pypdf", password: str | None = None, *, finish: bool = True
+) -> Extracted:
+    """Extract the pages of ``path`` and (``finish=True``) :func:`finish` them; never raises for a
+    bad file. Worker processes pass ``finish=False``: the parent finishes a document while the
+    worker already reads the next one."""
+    suffix = Path(path).suffix.lower()
+    try:
+        if suffix in TEXT_SUFFIXES:
+            result = _text_file(path)
+        elif suffix in PDF_SUFFIXES:
+            result = _pypdf(path, password) if backend == "pypdf" else _pdfium(path, password)
+        else:
+            return Extracted(
+                "unsupported",
+                message=f"unsupported file type {suffix or '(none)'!r}; "
+                "ingest reads .pdf, .txt and .md",
+            )
+    except MemoryError:
+        return Extracted("broken", message="ran out of memory while reading this file")
+    except Exception as exc:  # a broken PDF raises anything: TypeError, AssertionError, ...
+        return Extracted("broken", message=f"cannot read this file: {type(exc).__name__}: {exc}")
+    return finish_pages(result) if finish else result
+
+
+def finish_pages(result: Extracted) -> Extracted:
+    """Normalize the pages of a readable document and judge its text (no text, junk text)."""
+    if result.status == "ok":
+        result.pages = [normalize_page(p) for p in result.pages]
+        judge_text(result)
+    return result
+
+
+def _text_file(path: str) -> Extracted:
+    data = Path(path).read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = data.decode("cp1252", errors="replace")
+    pages = text.split("\f") if "\f" in text else [text]
+    return Extracted(pages=pages, n_pages=len(pages))
+
+
+def _pypdf(path: str, password: str | None) -> Extracted:
+    from pypdf import PdfReader
+    from pypdf.errors import DependencyError, FileNotDecryptedError
+
+    try:
+        reader = PdfReader(path)
+        if reader.is_encrypted and not reader.decrypt(password or ""):
+            return _locked(password)
+        pages, images = [], []
+        for page in reader.pages:
+            pages.append(page.extract_text() or "")
+            images.append(_few_words(pages[-1]) and _pypdf_draws_image(page))
+    except FileNotDecryptedError:
+        return _locked(password)
+    except DependencyError as exc:
+        return Extracted("encrypted", message=f"{exc} (install pypdf[crypto])")
+    return Extracted(pages=pages, n_pages=len(pages), image_pages=images)
+
+
+def _pypdf_draws_image(page: Any) -> bool:
+    try:
+        xobjects = page["/Resources"]["/XObject"]
+        return any(x.get_object().get("/Subtype") == "/Image" for x in xobjects.values())
+    except Exception:  # no resources, or a damaged dictionary: treat as "no image"
+        return False
+
+
+def _pdfium(path: str, password: str | None) -> Extracted:
+    try:
+        import pypdfium2 as pdfium
+    except ImportError:
+        raise ImportError(
+            "backend='pypdfium2' needs the 'fast-pdf' extra: pip install 'labelwidgets[fast-pdf]'"
+        ) from None
+    try:
+        document = pdfium.PdfDocument(path, password=password)
+    except pdfium.PdfiumError as exc:
+        if "password" in str(exc).lower():
+            return _locked(password)
+        raise
+    from pypdfium2 import raw
+
+    try:
+        pages, images = [], []
+        for index in range(len(document)):
+            page = document[index]
+            textpage = page.get_textpage()
+            pages.append(textpage.get_text_range())
+            textpage.close()
+            if _few_words(pages[-1]):  # only then does it matter (walking objects is slow)
+                drawn = page.get_objects(filter=[raw.FPDF_PAGEOBJ_IMAGE], max_depth=2)
+                images.append(next(drawn, None) is not None)
+            else:
+                images.append(False)
+            page.close()
+    finally:
+        document.close()
+    return Extracted(pages=pages, n_pages=len(pages), image_pages=images)
+
+
+def _locked(password: str | None) -> Extracted:
+    why = "the password given is wrong" if password else "it needs a password (password=...)"
+    return Extracted("encrypted", message=f"this PDF is encrypted and {why}")
+
+
+def judge_text(result: Extracted) -> None:
+    """Flag documents with no text layer, or with a text layer that is mostly junk."""
+    images = result.image_pages or [False] * len(result.pages)
+    textless = [
+        i
+        for i, (page, image) in enumerate(zip(result.pages, images, strict=False), 1)
+        if not _has_text_layer(page, image)
+    ]
+    if len(textless) == len(result.pages):
+        result.status = "no_text"
+        result.message = (
+            f"no text layer on any of the {result.n_pages} page(s): it is probably "
+            "scanned and needs OCR first (OCR is not part of labelwidgets)"
+        )
+        return
+    if text_quality(" ".join(result.pages)) < 0.5:
+        result.status = "low_quality_text"
+        result.message = (
+            "the text layer is mostly not words (a bad OCR layer?): re-run OCR before labeling"
+        )
+        return
+    if textless:
+        listed = ", ".join(map(str, textless[:10])) + (", ..." if len(textless) > 10 else "")
+        result.message = (
+            f"{len(textless)} of {result.n_pages} page(s) have no text layer "
+            f"(page {listed}): OCR is needed there"
+        )
+
+
+_WORD = re.compile(r"[^\W\d_]{2,}")
+_WORDLIKE = re.compile(r"[^\W\d_]{2,}|\d+")
+_SPACE_RUNS = re.compile(r"\s+")
+
+
+def _few_words(page: str) -> bool:
+    """Fewer than three words of two letters or more."""
+    return sum(1 for _ in itertools.islice(_WORD.finditer(page), 3)) < 3
+
+
+def _has_text_layer(page: str, draws_image: bool) -> bool:
+    if not any(c.isalnum() for c in page):
+        return False
+    # A scanned page often carries a stray label or stamp ("Background", "CONFIDENTIAL") over
+    # its image; that is not a text layer. A page without images keeps even one word ("Potato").
+    return not draws_image or not _few_words(page)
+
+
+def text_quality(text: str) -> float:
+    """Share of the non-space characters that belong to words (runs of two or more letters) or
+    numbers: about 0.95 for prose and contracts in any script, about 0.3 for a junk OCR layer
+    made of stray letters and punctuation. Long texts are judged on 40 evenly spread samples."""
+    if len(text) > 100_000:
+        step = len(text) // 40
+        text = " ".join(text[i : i + 2_000] for i in range(0, len(text), step))
+    total = len(text) - sum(map(len, _SPACE_RUNS.findall(text)))
+    return sum(map(len, _WORDLIKE.findall(text))) / total if total else 0.0

@@ -1,0 +1,362 @@
+"""Ingestion: documents → pages → chunks with provenance, into a :class:`LabelStore`."""
+
+from __future__ import annotations
+
+import bisect
+import os
+import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from contextlib import closing
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from labelwidgets.ingestion.chunkers import Chunker, Paragraphs
+from labelwidgets.ingestion.extract import (
+    BACKENDS,
+    PDF_SUFFIXES,
+    TEXT_SUFFIXES,
+    Extracted,
+    extract,
+    finish_pages,
+)
+from labelwidgets.ingestion.filters import Filter, as_filter
+from labelwidgets.ingestion.workers import DEFAULT_MEMORY_MB, default_workers, warm_pool
+from labelwidgets.store import ids
+
+__all__ = ["IngestReport", "ingest"]
+
+REPORT_COLUMNS = [
+    "source",
+    "name",
+    "doc_id",
+    "status",
+    "pages",
+    "chars",
+    "chunks_total",
+    "chunks_kept",
+    "chunks_dropped",
+    "chunks_added",
+    "seconds",
+    "message",
+]
+
+
+@dataclass
+class _Input:
+    source: str
+    name: str
+    path: Path | None = None
+    text: str | None = None
+
+
+@dataclass
+class IngestReport:
+    """What :func:`ingest` did: one row per input in ``df``, plus what the filters dropped.
+
+    ``df`` columns: source, name, doc_id, status (ok / encrypted / broken / no_text /
+    low_quality_text / timeout / unsupported), pages, chars, chunks_total, chunks_kept,
+    chunks_dropped (by the filters), chunks_added (new in the store), seconds, message.
+    ``dropped_by`` maps each filter to the chunks it dropped (with several filters, a chunk is
+    counted against the first one it fails). ``df.attrs`` holds the :meth:`summary`.
+    """
+
+    df: pd.DataFrame
+    dropped_by: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def kept_fraction(self) -> float:
+        """Share of chunks that passed the filters: how much of the corpus can answer."""
+        total = int(self.df["chunks_total"].sum())
+        return float(self.df["chunks_kept"].sum()) / total if total else 0.0
+
+    def summary(self) -> dict[str, Any]:
+        """Documents per status, chunk counts, the kept fraction and what each filter dropped."""
+        counts = {str(k): int(v) for k, v in self.df["status"].value_counts().items()}
+        totals = {
+            c: int(self.df[c].sum())
+            for c in ["chunks_total", "chunks_kept", "chunks_dropped", "chunks_added"]
+        }
+        return {
+            "documents": len(self.df),
+            "statuses": counts,
+            **totals,
+            "kept_fraction": round(self.kept_fraction, 4),
+            "dropped_by": dict(self.dropped_by),
+        }
+
+    def __repr__(self) -> str:
+        return f"IngestReport({self.summary()})\n{self.df.to_string(max_colwidth=60)}"
+
+    def _repr_html_(self) -> str:
+        head = pd.DataFrame([self.summary()]).to_html(index=False)
+        return head + self.df.to_html(index=False, max_rows=50)
+
+
+def ingest(
+    source: Any,
+    store: Any,
+    *,
+    chunker: Chunker | None = None,
+    keep: Filter | Callable[[str], bool] | Sequence[Filter | Callable[[str], bool]] | None = None,
+    backend: str = "pypdf",
+    password: str | Mapping[str, str] | None = None,
+    timeout: float = 60,
+    workers: int | None = None,
+    progress: bool = True,
+    text_column: str = "text",
+    memory_mb: int | None = DEFAULT_MEMORY_MB,
+) -> IngestReport:
+    """Read documents, cut them into chunks and add the chunks worth labeling to ``store``.
+
+    Parameters
+    ----------
+    source
+        A file or folder path (folders are read recursively), a list of paths, a DataFrame with
+        a ``text`` column (and optionally ``name``), or plain strings.
+    store
+        The :class:`~labelwidgets.LabelStore` to add documents and chunks to.
+    chunker
+        How to cut documents (default: :class:`~labelwidgets.ingestion.chunkers.Paragraphs`).
+    keep
+        Signal filter(s) from :mod:`labelwidgets.ingestion.filters` (a list means all must pass). Dropped
+        chunks are counted in the report, not stored.
+    backend
+        ``"pypdf"`` (default) or ``"pypdfium2"`` (faster; the ``[fast-pdf]`` extra).
+    password
+        Password for encrypted PDFs, or ``{file name: password}``.
+    timeout
+        Seconds one document may take to extract before it is stopped (status ``timeout``).
+    workers
+        Extraction processes (default: up to 4, at most one per PDF).
+    memory_mb
+        Memory cap of each extraction process.
+
+    Returns
+    -------
+    IngestReport
+        One row per input with its status, page/char/chunk counts and a plain-English message.
+    """
+    _check_settings(backend, timeout, workers, password, chunker)
+    chunker = chunker or Paragraphs()
+    filters = _filters(keep)
+    inputs = _inputs(source, text_column)
+    dropped_by = {f.name: 0 for f in filters}
+    rows: list[dict[str, Any] | None] = [None] * len(inputs)
+    pdfs = [
+        i for i, item in enumerate(inputs) if item.path and item.path.suffix.lower() in PDF_SUFFIXES
+    ]
+    in_workers = set(pdfs)
+    from tqdm.auto import tqdm
+
+    bar = tqdm(total=len(inputs), desc="ingest", unit="doc", disable=not progress)
+    written = 0
+
+    def finish(index: int, result: Extracted, seconds: float) -> None:
+        nonlocal written
+        rows[index] = {"seconds": round(seconds, 3), "_result": result}
+        bar.update(1)
+        while written < len(inputs) and rows[written] is not None:  # store in input order
+            rows[written] = _store_document(
+                store, inputs[written], rows[written], chunker, filters, dropped_by
+            )
+            written += 1
+
+    for index, item in enumerate(inputs):
+        if index not in in_workers:
+            started = time.perf_counter()
+            finish(index, _read_in_process(item), time.perf_counter() - started)
+    if pdfs:
+        n_workers = workers or min(default_workers(), len(pdfs))
+        jobs = [(str(inputs[i].path), backend, _password_for(password, inputs[i])) for i in pdfs]
+        with (
+            warm_pool(n_workers, memory_mb) as pool,
+            closing(pool.run(jobs, timeout, n_workers)) as run,
+        ):
+            for job_index, result, seconds in run:
+                finish(pdfs[job_index], finish_pages(result), seconds)
+    bar.close()
+    frame = pd.DataFrame(rows, columns=REPORT_COLUMNS)
+    report = IngestReport(frame, dropped_by)
+    frame.attrs.update(report.summary())
+    return report
+
+
+def _check_settings(backend: Any, timeout: Any, workers: Any, password: Any, chunker: Any) -> None:
+    if backend not in BACKENDS:
+        raise ValueError(f"unknown backend {backend!r}; choose one of {list(BACKENDS)}")
+    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not timeout > 0:
+        raise ValueError(f"timeout must be a positive number of seconds, got {timeout!r}")
+    if workers is not None and (
+        isinstance(workers, bool) or not isinstance(workers, int) or workers < 1
+    ):
+        raise ValueError(f"workers must be a positive integer (or None), got {workers!r}")
+    if password is not None and not isinstance(password, (str, Mapping)):
+        raise TypeError(
+            "password must be a string or a {file name: password} dict, "
+            f"got {type(password).__name__}"
+        )
+    if isinstance(chunker, type) or (chunker is not None and not callable(chunker)):
+        raise TypeError(
+            f"chunker must be a chunker instance such as lw.chunkers.Paragraphs(), got {chunker!r}"
+        )
+
+
+def _filters(keep: Any) -> list[Filter]:
+    if keep is None:
+        return []
+    if isinstance(keep, (list, tuple)):
+        return [as_filter(k) for k in keep]
+    return [as_filter(keep)]
+
+
+def _looks_like_path(text: str) -> bool:
+    suffix = Path(text).suffix.lower()
+    return "\n" not in text and (
+        not any(c.isspace() for c in text) or suffix in PDF_SUFFIXES | TEXT_SUFFIXES
+    )
+
+
+def _inputs(source: Any, text_column: str) -> list[_Input]:
+    if isinstance(source, pd.DataFrame):
+        if text_column not in source.columns:
+            raise ValueError(
+                f"ingest: the DataFrame has no {text_column!r} column "
+                f"(columns: {list(source.columns)}); pass text_column=..."
+            )
+        names = source["name"] if "name" in source.columns else [None] * len(source)
+        return [
+            _text_input(text, name, f"row {i}")
+            for i, (text, name) in enumerate(zip(source[text_column], names, strict=True))
+        ]
+    if isinstance(source, (str, os.PathLike)):
+        source = [source]
+    if not isinstance(source, Iterable):
+        raise TypeError(
+            f"ingest: cannot read a {type(source).__name__}; give paths, a DataFrame or strings"
+        )
+    found: list[_Input] = []
+    for i, item in enumerate(source):
+        if isinstance(item, str) and not item.strip():
+            raise ValueError(f"ingest: item {i} of the source is an empty string")
+        if isinstance(item, str) and not _looks_like_path(item):
+            found.append(_text_input(item, None, f"text {i}"))
+            continue
+        path = Path(item)
+        if path.is_dir():
+            files = sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith("."))
+            found += [_Input(str(p), str(p.relative_to(path)), path=p) for p in files]
+        elif path.is_file():
+            found.append(_Input(str(path), path.name, path=path))
+        else:
+            raise ValueError(f"ingest: no such file or folder: {str(path)!r}")
+    if not found:
+        raise ValueError("ingest: nothing to read (the source is empty)")
+    return found
+
+
+def _text_input(text: Any, name: Any, where: str) -> _Input:
+    if not isinstance(text, str) or not text.strip():
+        raise ValueError(f"ingest: {where} has no text (empty or not a string: {text!r:.40})")
+    return _Input(where, str(name) if name else "", text=text)
+
+
+def _read_in_process(item: _Input) -> Extracted:
+    if item.text is not None:
+        return finish_pages(Extracted(pages=[item.text], n_pages=1))
+    return extract(str(item.path))  # text files and unsupported types: no parser to fear
+
+
+def _password_for(password: str | Mapping[str, str] | None, item: _Input) -> str | None:
+    if password is None or isinstance(password, str):
+        return password
+    assert item.path is not None
+    return password.get(item.path.name, password.get(str(item.path)))
+
+
+def _store_document(
+    store: Any,
+    item: _Input,
+    row: dict[str, Any],
+    chunker: Chunker,
+    filters: list[Filter],
+    dropped_by: dict[str, int],
+) -> dict[str, Any]:
+    result: Extracted = row.pop("_result")
+    row.update(
+        source=item.source,
+        name=item.name,
+        status=result.status,
+        pages=result.n_pages,
+        chars=sum(len(p) for p in result.pages),
+        chunks_total=0,
+        chunks_kept=0,
+        chunks_dropped=0,
+        chunks_added=0,
+        message=result.message,
+        doc_id=None,
+    )
+    if result.status != "ok":
+        return row
+    text, offsets = _join_pages(result.pages)
+    # The id is a hash of the extracted text, not of the file: the same file read by another
+    # backend (or by a later version with other normalization) gives other text, and its chunk
+    # offsets must point into that text, so it is another document. Same text: same document.
+    doc_id = ids.doc_id_for_text(text)
+    row["name"] = row["name"] or f"text-{doc_id[:8]}"
+    spans = chunker(text, offsets)
+    kept = []
+    for seq, (start, end) in enumerate(spans):
+        chunk_text = text[start:end]
+        failed = next((f for f in filters if not f(chunk_text)), None)
+        if failed is not None:
+            dropped_by[failed.name] += 1
+            continue
+        kept.append(
+            {
+                "doc_id": doc_id,
+                "seq": seq,
+                "text": chunk_text,
+                "char_start": start,
+                "char_end": end,
+                "page_start": _page_of(offsets, start),
+                "page_end": _page_of(offsets, end - 1),
+            }
+        )
+    store.add_documents(
+        [
+            {
+                "doc_id": doc_id,
+                "name": row["name"],
+                "source": item.source,
+                "text": text,
+                "page_offsets": offsets,
+                "n_pages": result.n_pages,
+            }
+        ]
+    )
+    added = store.add_chunks(kept) if kept else 0
+    row.update(
+        doc_id=doc_id,
+        chunks_total=len(spans),
+        chunks_kept=len(kept),
+        chunks_dropped=len(spans) - len(kept),
+        chunks_added=added,
+    )
+    return row
+
+
+def _join_pages(pages: list[str]) -> tuple[str, list[int]]:
+    offsets, parts, position = [], [], 0
+    for page in pages:
+        offsets.append(position)
+        parts.append(page)
+        position += len(page) + 2
+    return "\n\n".join(parts), offsets
+
+
+def _page_of(offsets: list[int], position: int) -> int:
+    """1-based page number of a character offset."""
+    return bisect.bisect_right(offsets, position)

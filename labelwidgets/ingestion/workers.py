@@ -1,0 +1,251 @@
+"""Worker processes for extraction, with a wall-clock timeout and a memory cap per document.
+
+A worker that overruns its document's timeout is killed and replaced, so a PDF that loops or
+blows up the parser costs one timeout, never the batch. Workers are reused between documents
+(and, through :func:`warm_pool`, between calls): spawning one per small PDF would cost more than
+extracting it.
+"""
+
+from __future__ import annotations
+
+import atexit
+import os
+import pickle
+import struct
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from multiprocessing.connection import wait
+from typing import IO, Any
+
+from labelwidgets.ingestion.extract import Extracted, extract
+
+DEFAULT_MEMORY_MB = 2048
+_HEADER = struct.Struct("!I")
+
+
+def _send(stream: IO[bytes], obj: Any) -> None:
+    data = pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
+    stream.write(_HEADER.pack(len(data)) + data)
+    stream.flush()
+
+
+def _receive(stream: IO[bytes]) -> Any:
+    header = stream.read(_HEADER.size)
+    if len(header) < _HEADER.size:
+        raise EOFError
+    size = _HEADER.unpack(header)[0]
+    data = stream.read(size)
+    if len(data) < size:
+        raise EOFError
+    return pickle.loads(data)
+
+
+def _serve(memory_mb: int | None) -> None:
+    """The worker's loop: read a job from stdin, write its result to stdout."""
+    if memory_mb:
+        import resource
+
+        limit = memory_mb * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    jobs, results = sys.stdin.buffer, sys.stdout.buffer
+    sys.stdout = sys.stderr  # a chatty parser must not corrupt the result stream
+    while True:
+        try:
+            job = _receive(jobs)
+        except EOFError:
+            return
+        if job is None:
+            return
+        _send(results, extract(*job, finish=False))
+
+
+@dataclass
+class _Worker:
+    process: subprocess.Popen[bytes]
+    job: tuple[int, float, float] | None = None  # (input index, deadline, start)
+
+    @property
+    def conn(self) -> IO[bytes]:
+        assert self.process.stdout is not None
+        return self.process.stdout
+
+
+class ExtractionPool:
+    """Extract many files in ``workers`` processes; results come back as they finish."""
+
+    def __init__(self, workers: int = 1, *, memory_mb: int | None = DEFAULT_MEMORY_MB) -> None:
+        self._memory_mb = memory_mb
+        self._workers: list[_Worker] = []
+        self.resize(workers)
+
+    def resize(self, workers: int) -> None:
+        """Start workers until there are at least ``workers``."""
+        while len(self._workers) < max(1, workers):
+            self._workers.append(_Worker(self._spawn()))
+
+    def _spawn(self) -> subprocess.Popen[bytes]:
+        # A plain subprocess rather than multiprocessing: it works from any script, with or
+        # without an ``if __name__ == "__main__"`` guard, and shares nothing with the parent.
+        command = [
+            sys.executable,
+            "-m",
+            "labelwidgets.ingestion.workers",
+            str(self._memory_mb or 0),
+        ]
+        return subprocess.Popen(
+            command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
+        )
+
+    def run(
+        self,
+        jobs: Iterable[tuple[str, str, str | None]],
+        timeout: float,
+        workers: int | None = None,
+    ) -> Iterator[tuple[int, Extracted, float]]:
+        """Yield ``(index, Extracted, seconds)`` for each ``(path, backend, password)`` job.
+
+        ``workers`` limits how many of the pool's processes take part (default: all).
+        """
+        pending = list(enumerate(jobs))[::-1]
+        team = self._workers[: workers or len(self._workers)]
+
+        def dispatch(worker: _Worker) -> None:
+            worker.job = None
+            if pending:
+                index, job = pending.pop()
+                self._send_job(worker, job)
+                now = time.monotonic()
+                worker.job = (index, now + timeout, now)
+
+        try:
+            for worker in team:
+                dispatch(worker)
+            while any(w.job for w in team):
+                busy = [w for w in team if w.job]
+                next_deadline = min(w.job[1] for w in busy)  # type: ignore[index]
+                ready = wait([w.conn for w in busy], max(0.0, next_deadline - time.monotonic()))
+                for worker in busy:
+                    index, deadline, began = worker.job  # type: ignore[misc]
+                    seconds = time.monotonic() - began
+                    if worker.conn in ready:
+                        try:
+                            result = _receive(worker.conn)
+                        except (EOFError, OSError, pickle.UnpicklingError):
+                            result = Extracted("broken", message=self._crash_message(worker))
+                            self._replace(worker)
+                    elif time.monotonic() >= deadline:
+                        self._replace(worker)
+                        result = Extracted(
+                            "timeout",
+                            message=f"extraction took longer than "
+                            f"{timeout:g} s and was stopped (raise timeout= or try "
+                            "backend='pypdfium2')",
+                        )
+                    else:
+                        continue
+                    dispatch(worker)  # before the caller chunks and stores: keep it busy
+                    yield index, result, seconds
+        finally:
+            # Stopped early (an error, Ctrl-C, the caller broke off): a worker still busy would
+            # answer into the next run, so it is replaced.
+            for worker in team:
+                if worker.job:
+                    worker.job = None
+                    self._replace(worker)
+
+    def _send_job(self, worker: _Worker, job: tuple[str, str, str | None]) -> None:
+        for attempt in (1, 2):
+            if worker.process.poll() is not None:  # died while idle (killed from outside)
+                self._replace(worker)
+            try:
+                assert worker.process.stdin is not None
+                _send(worker.process.stdin, job)
+                return
+            except OSError:
+                if attempt == 2:
+                    raise
+                self._replace(worker)
+
+    def _crash_message(self, worker: _Worker) -> str:
+        try:
+            code = worker.process.wait(1)
+        except subprocess.TimeoutExpired:
+            code = None
+        cap = f" (memory cap {self._memory_mb} MB)" if self._memory_mb else ""
+        return f"the extraction process died (exit code {code}){cap}"
+
+    def _replace(self, worker: _Worker) -> None:
+        _stop(worker.process, wait_s=0)
+        worker.process = self._spawn()
+
+    def close(self) -> None:
+        for worker in self._workers:
+            _stop(worker.process, wait_s=2)
+        self._workers = []
+
+    def __enter__(self) -> ExtractionPool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+# Warm pools kept between ingest() calls, one per memory cap: a notebook that ingests folder after
+# folder pays the interpreter start and the parser import once. Idle workers sleep on a read of
+# their stdin and exit when this process does (the pipe closes).
+_warm: dict[int | None, ExtractionPool] = {}
+_warm_lock = threading.Lock()
+
+
+@contextmanager
+def warm_pool(workers: int, memory_mb: int | None) -> Iterator[ExtractionPool]:
+    """A pool with at least ``workers`` processes, reused by later calls (thread-safe)."""
+    if not _warm_lock.acquire(blocking=False):  # another thread is extracting: a pool of its own
+        with ExtractionPool(workers, memory_mb=memory_mb) as pool:
+            yield pool
+        return
+    try:
+        pool = _warm.get(memory_mb)
+        if pool is None:
+            pool = _warm[memory_mb] = ExtractionPool(workers, memory_mb=memory_mb)
+        pool.resize(workers)
+        yield pool
+    finally:
+        _warm_lock.release()
+
+
+@atexit.register
+def shutdown() -> None:
+    """Stop the warm extraction processes (they also stop by themselves when Python exits)."""
+    with _warm_lock:
+        for pool in _warm.values():
+            pool.close()
+        _warm.clear()
+
+
+def _stop(process: subprocess.Popen[bytes], wait_s: float) -> None:
+    try:
+        if wait_s and process.stdin is not None:
+            _send(process.stdin, None)
+            process.wait(wait_s)
+    except (OSError, subprocess.TimeoutExpired):
+        pass
+    if process.poll() is None:
+        process.kill()
+        process.wait(5)
+    for stream in (process.stdin, process.stdout):
+        if stream is not None:
+            stream.close()
+
+
+def default_workers() -> int:
+    return max(1, min(4, (os.cpu_count() or 1)))
+
+
+if __name__ == "__main__":
+    _serve(int(sys.argv[1]) or None)

@@ -1,0 +1,266 @@
+"""Scoring prompt versions against gold: which prompt makes the model answer like the labels."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from labelwidgets.schema import UNKNOWN, Task
+from labelwidgets.schema.compare import answers_equal, exact, score, token_f1, word_diff
+
+__all__ = ["PromptReport", "prompt_report"]
+
+_FAILED = "request failed: "  # the prefix prelabel gives failed requests (not the prompt's fault)
+
+
+@dataclass
+class PromptReport:
+    """Scores of each prompt version × model against gold.
+
+    Attributes
+    ----------
+    df
+        One row per prompt version × model, oldest version first. Columns: prompt_version
+        (label), version_id, model, gold (gold items of the question), n (gold items this
+        version answered, parse errors included), parse_errors, failed (requests that failed;
+        not scored), then for text questions exact, normalized, token_f1, else accuracy (plus
+        jaccard for multi-choice); unknown_precision (of the model's "not in the text", the
+        share gold agrees with), unknown_recall (of gold's "not in the text", the share the
+        model said too), hallucinated (of gold's "not in the text", the share the model answered
+        anyway), created_at. A parse error counts as a wrong answer.
+    items
+        One row per scored answer: prompt_version, version_id, model, chunk_id, gold, answer
+        (``None`` for a parse error), parse_error, correct.
+    kind
+        The question's answer kind.
+    """
+
+    df: pd.DataFrame
+    items: pd.DataFrame
+    kind: str
+
+    def compare(self, a: str, b: str, *, model: str | None = None) -> pd.DataFrame:
+        """Item by item, version ``a`` against ``b`` (labels or version ids).
+
+        Returns one row per gold item both answered: chunk_id, gold, answer_a, answer_b,
+        correct_a, correct_b, outcome ("win" when only ``b`` is right, "loss" when only ``a``
+        is, else "tie") and diff (word diff from ``a``'s answer to ``b``'s).
+        """
+        items = self.items if model is None else self.items[self.items["model"] == model]
+        sides = []
+        for version in (a, b):
+            side = items[(items["prompt_version"] == version) | (items["version_id"] == version)]
+            if side.empty:
+                known = sorted(set(self.items["prompt_version"]))
+                raise ValueError(
+                    f"compare: no scored answers for prompt version {version!r}"
+                    f"{'' if model is None else f' and model {model!r}'}; "
+                    f"versions: {known}"
+                )
+            if side["chunk_id"].duplicated().any():
+                raise ValueError(
+                    f"compare: version {version!r} was run with several models "
+                    f"{sorted(set(side['model']))}; pick one with model="
+                )
+            sides.append(side.set_index("chunk_id"))
+        left, right = sides
+        both = left[["gold", "answer", "correct"]].join(
+            right[["answer", "correct"]], how="inner", suffixes=("_a", "_b")
+        )
+        outcome = both["correct_b"].astype(int) - both["correct_a"].astype(int)
+        both["outcome"] = outcome.map({1: "win", -1: "loss", 0: "tie"})
+        both["diff"] = [
+            word_diff(x, y) for x, y in zip(both["answer_a"], both["answer_b"], strict=True)
+        ]
+        return both.reset_index()[
+            [
+                "chunk_id",
+                "gold",
+                "answer_a",
+                "answer_b",
+                "correct_a",
+                "correct_b",
+                "outcome",
+                "diff",
+            ]
+        ]
+
+    @property
+    def metric(self) -> str:
+        """The headline column: ``normalized`` for text questions, else ``accuracy``."""
+        return "normalized" if self.kind == "text" else "accuracy"
+
+    def plot(self, ax: Any = None) -> Any:
+        """Accuracy by prompt version, one line per model (needs the ``[plot]`` extra)."""
+        try:
+            import matplotlib.pyplot as plt
+        except ImportError:
+            raise ImportError(
+                "plot() needs the 'plot' extra: pip install 'labelwidgets[plot]'"
+            ) from None
+        ax = ax or plt.subplots(figsize=(6, 3))[1]
+        for model, rows in self.df.groupby("model", sort=False):
+            ax.plot(rows["prompt_version"], rows[self.metric], marker="o", label=model)
+        ax.set_ylim(0, 1.05)
+        ax.set_ylabel(self.metric)
+        ax.set_xlabel("prompt version")
+        if len(self.df):
+            ax.legend()
+        return ax
+
+    def _repr_html_(self) -> str:
+        return self.df.to_html(index=False, float_format="{:.3f}".format)
+
+    def __repr__(self) -> str:
+        return self.df.to_string(index=False)
+
+
+def prompt_report(
+    store: Any,
+    task: Task | str,
+    question: str,
+    *,
+    versions: list[str] | None = None,
+    models: list[str] | None = None,
+) -> PromptReport:
+    """Score every stored prompt version (× model) of ``question`` against the gold answers.
+
+    Gold is ``store.gold(task)``: gold marks and adjudicated review decisions, the latest per
+    item. Reads the store only.
+
+    Parameters
+    ----------
+    store
+        The :class:`~labelwidgets.LabelStore`.
+    task
+        A Task or a task name.
+    question
+        The question to score.
+    versions
+        Only these prompt versions (labels or version ids).
+    models
+        Only these model names.
+
+    Returns
+    -------
+    PromptReport
+        ``.df`` (one row per version × model), ``.items``, ``.compare(a, b)`` and ``.plot()``.
+
+    Examples
+    --------
+    >>> report = lw.prompt_report(store, task, "governing_law")  # doctest: +SKIP
+    >>> report.compare("v1", "v2").outcome.value_counts()  # doctest: +SKIP
+    """
+    task = store._task(task)
+    if question not in task.question_names:
+        raise ValueError(f"task {task.name!r} has no question {question!r}")
+    kind = task.question(question).kind
+    gold = store.gold(task, question=question)
+    gold_by_chunk = dict(zip(gold["chunk_id"], gold["answer"], strict=True))
+    labels = store.prompt_versions(task, question).set_index("version_id")
+    suggestions = store.suggestions(task, question=question)
+    suggestions = suggestions[suggestions["chunk_id"].isin(gold_by_chunk)]
+    label_of = (
+        suggestions["prompt_version"]
+        .map(labels["label"])
+        .fillna(suggestions["prompt_version"])
+        .fillna("(no version)")
+    )
+    keep = pd.Series(True, index=suggestions.index)
+    if versions is not None:
+        keep &= label_of.isin(versions) | suggestions["prompt_version"].isin(versions)
+    if models is not None:
+        keep &= suggestions["model"].isin(models)
+    suggestions = suggestions.assign(label=label_of)[keep]
+    rows, items = [], []
+    for (version_id, model), group in suggestions.groupby(
+        ["prompt_version", "model"], sort=False, dropna=False
+    ):
+        errors = group["parse_error"].fillna("")
+        scored = group[~errors.str.startswith(_FAILED)]
+        label = group["label"].iloc[0]
+        golds = [gold_by_chunk[c] for c in scored["chunk_id"]]
+        answers = [
+            None if e else a
+            for a, e in zip(scored["answer"], scored["parse_error"].fillna(""), strict=True)
+        ]
+        correct = [answers_equal(a, g, kind) for a, g in zip(answers, golds, strict=True)]
+        items += [
+            {
+                "prompt_version": label,
+                "version_id": version_id,
+                "model": model,
+                "chunk_id": c,
+                "gold": g,
+                "answer": a,
+                "parse_error": e or None,
+                "correct": ok,
+            }
+            for c, g, a, e, ok in zip(
+                scored["chunk_id"],
+                golds,
+                answers,
+                scored["parse_error"].fillna(""),
+                correct,
+                strict=True,
+            )
+        ]
+        created = labels.loc[version_id, "created_at"] if version_id in labels.index else pd.NaT
+        rows.append(
+            {
+                "prompt_version": label,
+                "version_id": version_id,
+                "model": model,
+                "gold": len(gold_by_chunk),
+                "n": len(answers),
+                "parse_errors": int((errors.ne("") & ~errors.str.startswith(_FAILED)).sum()),
+                "failed": int(errors.str.startswith(_FAILED).sum()),
+                **_scores(answers, golds, correct, kind),
+                "created_at": created,
+            }
+        )
+    df = pd.DataFrame(rows)
+    if len(df):
+        df = df.sort_values(["created_at", "model"], ignore_index=True, na_position="last")
+    columns = [
+        "prompt_version",
+        "version_id",
+        "model",
+        "chunk_id",
+        "gold",
+        "answer",
+        "parse_error",
+        "correct",
+    ]
+    return PromptReport(df, pd.DataFrame(items, columns=columns), kind)
+
+
+def _scores(
+    answers: list[Any], golds: list[Any], correct: list[bool], kind: str
+) -> dict[str, float]:
+    """Metrics over the answered gold items; ``None`` answers are parse errors (wrong)."""
+    pairs = list(zip(answers, golds, strict=True))
+    scores: dict[str, float] = {}
+    if kind == "text":
+        scores["exact"] = _mean([a is not None and exact(a, g) for a, g in pairs])
+        scores["normalized"] = _mean(correct)
+        scores["token_f1"] = _mean([0.0 if a is None else token_f1(a, g) for a, g in pairs])
+    else:
+        scores["accuracy"] = _mean(correct)
+        if kind == "multi_choice":
+            scores["jaccard"] = _mean([score(a, g, kind) for a, g in pairs])
+    said_unknown = sum(a is UNKNOWN for a in answers)
+    gold_unknown = sum(g is UNKNOWN for g in golds)
+    both = sum(a is UNKNOWN and g is UNKNOWN for a, g in pairs)
+    answered_anyway = sum(g is UNKNOWN and a is not None and a is not UNKNOWN for a, g in pairs)
+    scores["unknown_precision"] = both / said_unknown if said_unknown else math.nan
+    scores["unknown_recall"] = both / gold_unknown if gold_unknown else math.nan
+    scores["hallucinated"] = answered_anyway / gold_unknown if gold_unknown else math.nan
+    return scores
+
+
+def _mean(values: list[bool] | list[float]) -> float:
+    return sum(values) / len(values) if values else math.nan

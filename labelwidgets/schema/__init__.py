@@ -1,0 +1,29 @@
+"""What is asked and what counts as an answer: the bottom layer, with no dependency on the rest.
+
+- :class:`Task` and :class:`Question` (``task``): the questions, with a model prompt and plain
+  labeler instructions, typed answers and ``when=`` chains;
+- :data:`UNKNOWN` (``answers``): the first-class "not in the text" answer;
+- ``validators`` and ``entities``: typed checks on answers (a city, a date, one of ...);
+- ``compare``: when two answers are the same answer, token F1 and word diffs;
+- ``submission``: the one rule that decides what a submission means (which questions apply,
+  what is missing, coerced values, problems), used by the store, its replay and the widgets.
+"""
+
+from __future__ import annotations
+
+from labelwidgets.schema import compare, entities, validators
+from labelwidgets.schema.answers import UNKNOWN, answer_from_json, answer_to_json, is_missing
+from labelwidgets.schema.task import KINDS, Question, Task
+
+__all__ = [
+    "KINDS",
+    "UNKNOWN",
+    "Question",
+    "Task",
+    "answer_from_json",
+    "answer_to_json",
+    "compare",
+    "entities",
+    "is_missing",
+    "validators",
+]

@@ -1,0 +1,53 @@
+"""PromptLab in a real browser: edit a prompt, run it, see the new version's row (tier 3)."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.widgets.browser.conftest import (
+    BrowserPage,
+    JupyterServer,
+    open_and_run_all,
+    unexpected_errors,
+)
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+SETUP = """
+import labelwidgets as lw
+store = lw.LabelStore("lab.db")
+store.add_chunks([{"text": f"Clause {i}. " + ("Governed by the laws of Texas." if i % 2 else "Pay on time.")}
+                  for i in range(6)])
+task = lw.Task("law", [lw.Question("governing_law", prompt="Which law governs?")])
+store.add_gold(task, [{"chunk_id": c, "question": "governing_law",
+                       "answer": "the laws of Texas" if i % 2 else lw.UNKNOWN}
+                      for i, c in enumerate(store.chunk_order())])
+def reply(prompt):
+    if "laws of Texas" not in prompt:
+        return "The document does not say."
+    return "the laws of Texas" if "lawyer" in prompt else "Texas"
+model = lw.models.Callable(reply, name="rules")
+"""
+
+
+def test_edit_run_and_see_the_new_version(
+    jupyter: JupyterServer, browser_page: BrowserPage
+) -> None:
+    page = browser_page.page
+    jupyter.write_notebook("lab.ipynb", [SETUP, "lw.PromptLab(store, task, model)"])
+    open_and_run_all(page, jupyter, "lab.ipynb")
+    lab = page.get_by_test_id("lw-promptlab")
+    expect(lab).to_be_visible(timeout=60_000)
+    lab.get_by_test_id("lw-run").click()
+    expect(lab.get_by_test_id("lw-version-v1")).to_be_visible(timeout=30_000)
+    editor = lab.get_by_test_id("lw-template")
+    editor.fill(
+        "Answer as a lawyer writes it. {question}\n{chunk}\nIf it does not say: {not_in_text}"
+    )
+    editor.press("Control+Enter")
+    row = lab.get_by_test_id("lw-version-v2")
+    expect(row).to_be_visible(timeout=30_000)
+    expect(row.locator("td").nth(2)).to_have_text("1")  # normalized accuracy of v2
+    expect(lab.get_by_test_id("lw-change")).to_have_count(3)
+    assert unexpected_errors(browser_page.errors) == []
