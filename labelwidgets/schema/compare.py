@@ -12,6 +12,8 @@ Rules
   collapsed. Articles inside an answer are kept ("Schedule A" is not "Schedule").
 - Choice and multi-choice answers compare as sets (order and case do not matter), numbers and
   ratings by value ("1,500" == 1500.0), dates by day.
+- Spans answers compare as sets of ``(start, end, label)``: equal when they mark exactly the same
+  spans (the empty list "no spans" equals the empty list); :func:`score` is their exact span F1.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from collections.abc import Hashable
 from typing import Any
 
 from labelwidgets.schema.answers import UNKNOWN
+from labelwidgets.schema.spans import span_f1, span_key
 
 __all__ = [
     "answer_key",
@@ -194,8 +197,9 @@ def answer_key(value: Any, kind: str = "text") -> Hashable:
 
     Returns ``None`` for a missing answer (which agrees with nothing: check for it), ``UNKNOWN``
     for UNKNOWN, a frozenset for choices, a float (12 significant digits) for numbers and
-    ratings, an ISO date string for dates, and the :func:`normalize` d string for text and for
-    numbers or dates that cannot be read as such.
+    ratings, an ISO date string for dates, a frozenset of ``(start, end, label)`` for spans,
+    and the :func:`normalize` d string for text and for numbers, dates or spans that cannot be
+    read as such.
     """
     if _missing(value):
         return None
@@ -211,6 +215,10 @@ def answer_key(value: Any, kind: str = "text") -> Hashable:
         day = _as_date(value)
         if day is not None:
             return day.isoformat()
+    elif kind == "spans":
+        spans = span_key(value)
+        if spans is not None:
+            return spans
     elif kind != "text":
         raise ValueError(f"unknown question kind {kind!r}")
     return normalize(value)
@@ -224,14 +232,15 @@ def answers_equal(a: Any, b: Any, kind: str = "text") -> bool:
     a, b : Any
         Answers (values, ``UNKNOWN``, or ``None``/``NaN`` for "no answer").
     kind : str
-        The question kind: "text", "choice", "multi_choice", "rating", "number" or "date".
+        The question kind: "text", "choice", "multi_choice", "rating", "number", "date" or
+        "spans".
 
     Returns
     -------
     bool
         Choice and multi-choice answers compare as sets (case-insensitive), numbers and ratings
-        by value (to 12 significant digits, so 0.1 + 0.2 equals 0.3), dates by day, text after
-        :func:`normalize`. A number or date that cannot be read as one falls back to the text
+        by value (to 12 significant digits, so 0.1 + 0.2 equals 0.3), dates by day, spans as
+        sets of (start, end, label), text after :func:`normalize`. A number or date that cannot be read as one falls back to the text
         comparison. UNKNOWN only equals UNKNOWN; a missing answer equals nothing.
     """
     key = answer_key(a, kind)
@@ -241,7 +250,7 @@ def answers_equal(a: Any, b: Any, kind: str = "text") -> bool:
 def score(a: Any, b: Any, kind: str = "text") -> float:
     """Agreement of two answers in [0, 1].
 
-    Token F1 for text, Jaccard overlap for multi-choice, 1/0 equality (:func:`answers_equal`)
+    Token F1 for text, Jaccard overlap for multi-choice, exact span F1 for spans, 1/0 equality (:func:`answers_equal`)
     otherwise. UNKNOWN scores 1 with itself and 0 with anything else; missing scores 0.
     """
     if _missing(a) or _missing(b):
@@ -253,6 +262,8 @@ def score(a: Any, b: Any, kind: str = "text") -> float:
     if kind == "multi_choice":
         left, right = _as_set(a), _as_set(b)
         return len(left & right) / len(left | right) if left | right else 1.0
+    if kind == "spans" and span_key(a) is not None and span_key(b) is not None:
+        return span_f1(a, b)
     return 1.0 if answers_equal(a, b, kind) else 0.0
 
 
@@ -262,6 +273,9 @@ def _display(value: Any) -> str:
     if _missing(value):
         return ""
     if isinstance(value, (list, tuple)):
+        spans = span_key(value) if value else None
+        if spans is not None:
+            return ", ".join(f"{label} {start}–{end}" for start, end, label in sorted(spans))
         return ", ".join(str(v) for v in value)
     return str(value)
 

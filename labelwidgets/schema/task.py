@@ -16,12 +16,13 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final
 
+from labelwidgets.schema import spans as _spans
 from labelwidgets.schema import validators as _validators
 from labelwidgets.schema.answers import UNKNOWN, is_missing
 
 __all__ = ["KINDS", "UNKNOWN", "Question", "Task"]
 
-KINDS: Final = ("text", "choice", "multi_choice", "rating", "number", "date")
+KINDS: Final = ("text", "choice", "multi_choice", "rating", "number", "date", "spans")
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_\-]{0,99}$")
 
 
@@ -34,7 +35,9 @@ class Question:
     name
         Identifier, unique within the task (letters, digits, ``_`` and ``-``).
     kind
-        ``"text"``, ``"choice"``, ``"multi_choice"``, ``"rating"``, ``"number"`` or ``"date"``.
+        ``"text"``, ``"choice"``, ``"multi_choice"``, ``"rating"``, ``"number"``, ``"date"`` or
+        ``"spans"`` (the labeler marks zero or more passages of the chunk, each with one of
+        ``labels``; see :mod:`labelwidgets.schema.spans`).
     prompt
         What the model is asked (rendered into prompt templates).
     instructions
@@ -42,7 +45,9 @@ class Question:
     choices
         The options of a choice / multi-choice question.
     allow_unknown
-        Whether "not in the text" (:data:`UNKNOWN`) is an acceptable answer.
+        Whether "not in the text" (:data:`UNKNOWN`) is an acceptable answer. Default: yes,
+        except for ``spans`` questions, where "nothing here" is the empty list ``[]`` and
+        UNKNOWN would be a second way to say the same thing (``allow_unknown=True`` is refused).
     validators
         Declarative validators from :mod:`labelwidgets.schema.validators` or any callables.
     when
@@ -50,6 +55,15 @@ class Question:
         ``value`` (or one of several values given as a tuple/list).
     scale
         ``(low, high)`` of a rating question.
+    labels
+        The labels of a ``spans`` question (required there, unique; e.g. CUAD's clause types).
+    evidence
+        Whether labelers (and models) mark *where* in the document the answer is: one or more
+        ``(char_start, char_end)`` spans in document coordinates stored with the answer. Default:
+        on for ``text`` questions (their answers are usually written in the document; set
+        ``evidence=False`` for a summary or a judgement), off for the other kinds (turn it on
+        for, say, a choice the text states). Never for ``spans`` questions: their answer is
+        already spans. Evidence is optional on each answer; ``evidence=False`` refuses it.
     """
 
     name: str
@@ -57,10 +71,12 @@ class Question:
     prompt: str = ""
     instructions: str = ""
     choices: tuple[str, ...] = ()
-    allow_unknown: bool = True
+    allow_unknown: bool | None = None
     validators: tuple[Any, ...] = ()
     when: tuple[str, Any] | None = None
     scale: tuple[int, int] = (1, 5)
+    labels: tuple[str, ...] = ()
+    evidence: bool | None = None
 
     def __post_init__(self) -> None:
         if not isinstance(self.name, str) or not _NAME.match(self.name):
@@ -99,6 +115,14 @@ class Question:
             if isinstance(value, list):
                 value = tuple(value)
             object.__setattr__(self, "when", (str(gate), value))
+        self._check_spans_and_evidence()
+
+    def _check_spans_and_evidence(self) -> None:
+        settings = _spans.question_settings(
+            f"question {self.name!r}", self.kind, self.labels, self.allow_unknown, self.evidence
+        )
+        for name, value in settings.items():
+            object.__setattr__(self, name, value)
 
     # -- answers ---------------------------------------------------------------------------
     def coerce(self, answer: Any) -> Any:
@@ -106,9 +130,16 @@ class Question:
 
         text → stripped ``str``; choice → one of ``choices``; multi_choice → list of choices in
         choice order; rating → ``int`` on the scale; number → ``int`` or ``float``;
-        date → ISO ``"YYYY-MM-DD"``. :data:`UNKNOWN` passes through when allowed.
+        date → ISO ``"YYYY-MM-DD"``; spans → list of ``{"start", "end", "label"}`` sorted,
+        without duplicates (``[]`` is the answer "no such span here"). :data:`UNKNOWN` passes
+        through when allowed.
         """
         if answer is UNKNOWN:
+            if self.kind == "spans":
+                raise ValueError(
+                    f"question {self.name!r}: say 'no spans here' with an empty list, "
+                    "not 'not in the text'"
+                )
             if not self.allow_unknown:
                 raise ValueError(f"question {self.name!r} does not allow 'not in the text'")
             return UNKNOWN
@@ -186,6 +217,27 @@ class Question:
                 ) from None
         raise TypeError(f"question {self.name!r} expects a date, got {type(answer).__name__}")
 
+    def _coerce_spans(self, answer: Any) -> list[dict[str, Any]]:
+        return _spans.coerce_spans(answer, self.labels, f"question {self.name!r}")
+
+    def coerce_evidence(self, evidence: Any, answer: Any = None) -> list[list[int]] | None:
+        """Evidence for an answer to this question: sorted ``[start, end]`` pairs in document
+        coordinates, ``None`` for none. ``ValueError``/``TypeError`` for a bad span, evidence on
+        an ``evidence=False`` question, or evidence for UNKNOWN. The store checks that the
+        spans lie inside the chunk's document."""
+        spans = _spans.coerce_evidence(evidence, f"question {self.name!r}: evidence")
+        if spans is None:
+            return None
+        if not self.evidence:
+            raise ValueError(
+                f"question {self.name!r} takes no evidence (declare Question(..., evidence=True))"
+            )
+        if answer is UNKNOWN:
+            raise ValueError(
+                f"question {self.name!r}: a 'not in the text' answer cannot have evidence"
+            )
+        return spans
+
     def validate(self, answer: Any) -> list[str]:
         """Human-readable problems with ``answer`` (kind and validators); empty when it is fine."""
         try:
@@ -197,7 +249,10 @@ class Question:
         return _validators.run(self.validators, value)
 
     def condition_met(self, answers: Mapping[str, Any]) -> bool:
-        """Whether this question is asked, given the other answers for the same chunk."""
+        """Whether this question is asked, given the other answers for the same chunk.
+
+        A ``spans`` gate matches when one of its spans has the expected label.
+        """
         if self.when is None:
             return True
         gate, expected = self.when
@@ -207,6 +262,8 @@ class Question:
         if given is UNKNOWN or is_missing(given):
             return expected is UNKNOWN
         accepted = expected if isinstance(expected, tuple) else (expected,)
+        if isinstance(given, list) and given and isinstance(given[0], Mapping):
+            given = [span.get("label") for span in given]
         if isinstance(given, (list, tuple, set)):
             return any(a in given for a in accepted)
         return given in accepted
@@ -228,6 +285,10 @@ class Question:
             "validators": [v.to_dict() for v in self.validators],
             "when": when,
             "scale": list(self.scale),
+            # only when they say something: the JSON (and content hash) of tasks written
+            # before spans and evidence existed stays the same
+            **({"labels": list(self.labels)} if self.labels else {}),
+            **({"evidence": self.evidence} if self.evidence != (self.kind == "text") else {}),
         }
 
     @classmethod
@@ -243,6 +304,8 @@ class Question:
             "validators",
             "when",
             "scale",
+            "labels",
+            "evidence",
         }
         unknown = set(data) - known
         if unknown:
@@ -254,6 +317,8 @@ class Question:
             fields["when"] = tuple(data["when"])
         if "scale" in data:
             fields["scale"] = tuple(data["scale"])
+        if "labels" in data:
+            fields["labels"] = tuple(data["labels"])
         return cls(**fields)
 
 

@@ -149,6 +149,12 @@ def tasks(draw: st.DrawFn) -> lw.Task:
         choices = (
             draw(st.lists(texts, min_size=1, max_size=4, unique=True)) if "choice" in kind else ()
         )
+        labels = (
+            draw(st.lists(texts.filter(str.strip), min_size=1, max_size=4, unique=True))
+            if kind == "spans"
+            else ()
+        )
+        evidence = False if kind == "spans" else draw(st.sampled_from([None, True, False]))
         when = None
         if i and draw(st.booleans()):
             gate = questions[draw(st.integers(0, i - 1))]
@@ -163,10 +169,12 @@ def tasks(draw: st.DrawFn) -> lw.Task:
                 prompt=draw(texts),
                 instructions=draw(texts),
                 choices=choices,
-                allow_unknown=draw(st.booleans()),
+                allow_unknown=False if kind == "spans" else draw(st.booleans()),
                 validators=draw(st.lists(declarative, max_size=3)),
                 when=when,
                 scale=draw(st.sampled_from([(1, 5), (0, 10)])),
+                labels=labels,
+                evidence=evidence,
             )
         )
     return lw.Task(
