@@ -12,10 +12,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-_dumps = json.JSONEncoder(ensure_ascii=False).encode
+dumps = _dumps = json.JSONEncoder(ensure_ascii=False).encode
 
 JSONL_FORMATS = ("openai-chat", "trl-sft", "prompt-completion", "dpo", "alpaca")
-FORMATS = (*JSONL_FORMATS, "parquet", "csv", "hf", "hf-dpo")
+SPAN_FORMATS = ("spans", "token-classification", "squad")  # written by exporting.spans
+FORMATS = (*JSONL_FORMATS, "parquet", "csv", "hf", "hf-dpo", *SPAN_FORMATS)
 FLAT_COLUMNS = [
     "split",
     "chunk_id",
@@ -32,7 +33,8 @@ FLAT_COLUMNS = [
 
 @dataclass(slots=True)
 class Row:
-    """One training example."""
+    """One training example. ``evidence``: the answer's evidence spans (document coordinates);
+    ``quote``: their text, written as an ``evidence`` field when the export asks for one."""
 
     chunk_id: str
     doc_id: str
@@ -43,6 +45,8 @@ class Row:
     prompt: str
     completion: str
     rejected: str | None = None
+    evidence: list[list[int]] | None = None
+    quote: str | None = None
 
 
 @contextlib.contextmanager
@@ -64,7 +68,16 @@ def atomic(path: Path, mode: str = "w") -> Iterator[Any]:
         raise
 
 
-def _line(fmt: str, system: str | None) -> Callable[[Row], str]:
+def _line(fmt: str, system: str | None, evidence_field: bool = False) -> Callable[[Row], str]:
+    """A function turning a row into one JSON line of ``fmt`` (with the row's evidence quote as
+    an ``evidence`` field when asked)."""
+    line = _bare_line(fmt, system)
+    if not evidence_field:
+        return line
+    return lambda r: line(r)[:-2] + ', "evidence": ' + _dumps(r.quote) + "}\n"
+
+
+def _bare_line(fmt: str, system: str | None) -> Callable[[Row], str]:
     """A function turning a row into one JSON line of ``fmt``, built from pre-encoded parts."""
     head = '{"messages": ['
     if system:
@@ -108,14 +121,16 @@ def _line(fmt: str, system: str | None) -> Callable[[Row], str]:
     raise ValueError(f"not a JSONL format: {fmt!r}")
 
 
-def write_jsonl(path: Path, rows: list[Row], fmt: str, system: str | None) -> None:
-    line = _line(fmt, system)
+def write_jsonl(
+    path: Path, rows: list[Row], fmt: str, system: str | None, evidence_field: bool = False
+) -> None:
+    line = _line(fmt, system, evidence_field)
     with atomic(path) as f:
         for row in rows:
             f.write(line(row))
 
 
-def _flat(row: Row, split: str) -> list[Any]:
+def _flat(row: Row, split: str, evidence_field: bool = False) -> list[Any]:
     answer = row.answer
     if row.is_unknown:
         answer = None
@@ -132,18 +147,19 @@ def _flat(row: Row, split: str) -> list[Any]:
         row.prompt,
         row.completion,
         row.rejected,
+        *([row.quote] if evidence_field else []),
     ]
 
 
-def write_csv(path: Path, rows: list[Row], split: str) -> None:
+def write_csv(path: Path, rows: list[Row], split: str, evidence_field: bool = False) -> None:
     with atomic(path) as f:
         writer = csv.writer(f)
-        writer.writerow(FLAT_COLUMNS)
+        writer.writerow(FLAT_COLUMNS + (["evidence"] if evidence_field else []))
         for row in rows:
-            writer.writerow(_flat(row, split))
+            writer.writerow(_flat(row, split, evidence_field))
 
 
-def write_parquet(path: Path, rows: list[Row], split: str) -> None:
+def write_parquet(path: Path, rows: list[Row], split: str, evidence_field: bool = False) -> None:
     try:
         import pyarrow as pa
         import pyarrow.parquet as pq
@@ -163,23 +179,31 @@ def write_parquet(path: Path, rows: list[Row], split: str) -> None:
             ("prompt", pa.string()),
             ("completion", pa.string()),
             ("rejected", pa.string()),
+            *([("evidence", pa.string())] if evidence_field else []),
         ]
     )
+    names = FLAT_COLUMNS + (["evidence"] if evidence_field else [])
     with atomic(path, "wb") as f, pq.ParquetWriter(f, schema) as writer:
         for start in range(0, len(rows), 10_000):
-            batch = [_flat(r, split) for r in rows[start : start + 10_000]]
-            columns = list(zip(*batch, strict=True)) if batch else [[] for _ in FLAT_COLUMNS]
+            batch = [_flat(r, split, evidence_field) for r in rows[start : start + 10_000]]
+            columns = list(zip(*batch, strict=True)) if batch else [[] for _ in names]
             arrays = [
                 pa.array(
                     [None if v is None else (v if n == "is_unknown" else str(v)) for v in col],
                     type=schema.field(n).type,
                 )
-                for n, col in zip(FLAT_COLUMNS, columns, strict=True)
+                for n, col in zip(names, columns, strict=True)
             ]
             writer.write_table(pa.Table.from_arrays(arrays, schema=schema))
 
 
-def write_hf(path: Path, splits: dict[str, list[Row]], system: str | None, dpo: bool) -> Any:
+def write_hf(
+    path: Path,
+    splits: dict[str, list[Row]],
+    system: str | None,
+    dpo: bool,
+    evidence_field: bool = False,
+) -> Any:
     """A ``datasets.DatasetDict`` in TRL's conversational format, saved with ``save_to_disk``."""
     try:
         import datasets
@@ -191,20 +215,25 @@ def write_hf(path: Path, splits: dict[str, list[Row]], system: str | None, dpo: 
     def conversational(row: Row) -> dict[str, Any]:
         user = [{"role": "system", "content": system}] if system else []
         user.append({"role": "user", "content": row.prompt})
+        extra = {"evidence": row.quote} if evidence_field else {}
         if dpo:
             return {
                 "prompt": user,
                 "chosen": [{"role": "assistant", "content": row.completion}],
                 "rejected": [{"role": "assistant", "content": row.rejected}],
+                **extra,
             }
-        return {"messages": [*user, {"role": "assistant", "content": row.completion}]}
+        return {"messages": [*user, {"role": "assistant", "content": row.completion}], **extra}
 
     message = [{"role": datasets.Value("string"), "content": datasets.Value("string")}]
-    features = datasets.Features(
+    columns = (
         {"prompt": message, "chosen": message, "rejected": message}
         if dpo
         else {"messages": message}
     )
+    if evidence_field:
+        columns["evidence"] = datasets.Value("string")
+    features = datasets.Features(columns)
     dataset = datasets.DatasetDict(
         {
             name: datasets.Dataset.from_list([conversational(r) for r in rows], features=features)

@@ -10,15 +10,17 @@ from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 from tqdm.auto import tqdm
 
 from labelwidgets._warnings import LabelwidgetsWarning
+from labelwidgets.exporting import spans as _spans
 from labelwidgets.exporting.formats import (
     FORMATS,
     JSONL_FORMATS,
+    SPAN_FORMATS,
     Row,
     write_csv,
     write_hf,
@@ -28,6 +30,9 @@ from labelwidgets.exporting.formats import (
 from labelwidgets.models.prompts import default_template, render
 from labelwidgets.schema import UNKNOWN, Task
 from labelwidgets.schema.compare import answers_equal
+
+if TYPE_CHECKING:
+    from labelwidgets.store import LabelStore
 
 __all__ = ["ExportReport", "export"]
 
@@ -75,7 +80,7 @@ class ExportReport:
 
 
 def export(
-    store: Any,
+    store: LabelStore,
     task: Task | str,
     format: str,
     path: str | Path,
@@ -91,6 +96,9 @@ def export(
     prompt_version: str | Mapping[str, str] | None = None,
     questions: list[str] | None = None,
     progress: bool = True,
+    evidence: bool | str = False,
+    evidence_template: str = _spans.DEFAULT_EVIDENCE_TEMPLATE,
+    tokenizer: Any = "whitespace",
 ) -> ExportReport:
     """Write the labels of ``task`` as training data into the folder ``path``.
 
@@ -100,7 +108,10 @@ def export(
         ``"openai-chat"``, ``"trl-sft"``, ``"prompt-completion"``, ``"dpo"`` (chosen = the label,
         rejected = a model answer that differs from it), ``"alpaca"``, ``"parquet"``, ``"csv"`` or
         ``"hf"`` / ``"hf-dpo"`` (a ``datasets.DatasetDict`` saved to disk in TRL's conversational
-        SFT / preference format; the ``[hf]`` extra).
+        SFT / preference format; the ``[hf]`` extra). Span formats (see
+        :mod:`labelwidgets.exporting.spans`): ``"spans"`` (character offsets in the chunk),
+        ``"token-classification"`` (BIO tags over ``tokenizer``'s tokens) for ``spans``
+        questions, and ``"squad"`` (extractive QA from answers with evidence).
     answers
         ``"adjudicated"`` (gold and review decisions), ``"agreed"`` (labelers agree; at least
         ``min_agreement`` of them, default all, and at least two) or ``"all"`` (every labeler's
@@ -123,15 +134,29 @@ def export(
         Which stored prompt template renders the user turn (label or id, or ``{question: …}``);
         default: the newest stored version per question, else the default template — the prompt
         the model is asked with in :func:`labelwidgets.prelabel`.
+    evidence
+        ``True``: targets quote their evidence through ``evidence_template`` (answers without
+        evidence keep the bare answer); ``"field"``: the quote goes into a separate ``evidence``
+        field (a column in CSV, Parquet and HF datasets); ``False`` (default): no quotes.
+    evidence_template
+        How an answer and its quote make the target, with ``{answer}`` and ``{evidence}``;
+        default ``'{answer}\\nQuote: "{evidence}"'``. Several evidence spans are joined by " … ".
+    tokenizer
+        The tokens of ``"token-classification"``: ``"whitespace"`` (default), ``"words"``
+        (punctuation split off) or a Hugging Face tokenizer (see
+        :func:`labelwidgets.exporting.spans.tokenizer_for`).
     """
     if format not in FORMATS:
         raise ValueError(f"unknown export format {format!r}; choose one of {list(FORMATS)}")
     if answers not in ANSWER_SOURCES:
         raise ValueError(f"answers must be one of {list(ANSWER_SOURCES)}, got {answers!r}")
-    task = store._task(task)
+    task = store.task(task)
     target = _prepare(Path(path))
     fractions = _fractions(split)
     selected, dropped = _select(store, task, answers, min_agreement, questions)
+    writer = _spans.SpanWriter(store, task, format, tokenizer) if format in SPAN_FORMATS else None
+    if writer is not None:
+        selected = _spans.select_questions(task, selected, format)
     if selected.empty:
         raise ValueError(
             f"nothing to export from task {task.name!r} with answers={answers!r}: "
@@ -142,6 +167,10 @@ def export(
             )
         )
     rows = _rows(store, task, selected, unknown_text, prompt_version, progress)
+    _spans.finish_rows(store, task, rows, evidence, evidence_template)
+    if writer is not None:
+        rows, lost = writer.prepare(rows)
+        dropped += lost
     if format in ("dpo", "hf-dpo"):
         rows, no_pair = _with_rejected(store, task, rows, unknown_text)
         dropped.append(("no model answer that differs from the label (no DPO pair)", no_pair))
@@ -153,13 +182,14 @@ def export(
     splits = _split(rows, fractions, group_by, seed)
     empty = [name for name, part in splits.items() if not part]
     splits = {name: part for name, part in splits.items() if part}
-    paths, dataset = _write(target, format, splits, system_prompt)
+    paths, dataset = _write(target, format, splits, system_prompt, evidence == "field", writer)
     unknown = sum(r.is_unknown for r in rows)
     report_warnings = _unknown_warnings(unknown, len(rows))
     for name in empty:
         report_warnings.append(
             f"split {name!r} is empty (too few {group_by}s to split); no file written"
         )
+    report_warnings += _spans.lost_warnings(writer)
     drops = pd.DataFrame([d for d in dropped if d[1]], columns=["reason", "rows"])
     manifest = _manifest(
         target,
@@ -220,7 +250,11 @@ def _fractions(split: Any) -> dict[str, float]:
 
 
 def _select(
-    store: Any, task: Task, answers: str, min_agreement: float | None, questions: list[str] | None
+    store: LabelStore,
+    task: Task,
+    answers: str,
+    min_agreement: float | None,
+    questions: list[str] | None,
 ) -> tuple[pd.DataFrame, list[tuple[str, int]]]:
     dropped: list[tuple[str, int]] = []
     if answers == "adjudicated":
@@ -233,9 +267,9 @@ def _select(
             dropped += lost
     if questions is not None:
         frame = frame[frame["question"].isin(questions)]
-    return frame[["chunk_id", "doc_id", "question", "source", "answer"]].reset_index(
-        drop=True
-    ), dropped
+    columns = ["chunk_id", "doc_id", "question", "source", "answer"]
+    columns += ["evidence"] if "evidence" in frame else []
+    return frame[columns].reset_index(drop=True), dropped
 
 
 def _agreed(
@@ -260,13 +294,15 @@ def _agreed(
                 "question": question,
                 "source": f"agreed:{support:.2f}",
                 "answer": best,
+                "evidence": _spans.agreed_evidence(group, best, kind),
             }
         )
-    frame = pd.DataFrame(kept, columns=["chunk_id", "doc_id", "question", "source", "answer"])
+    columns = ["chunk_id", "doc_id", "question", "source", "answer", "evidence"]
+    frame = pd.DataFrame(kept, columns=columns)
     return frame, [("only one labeler answered", single), ("labelers disagree", disagree)]
 
 
-def _templates(store: Any, task: Task, prompt_version: Any) -> dict[str, str]:
+def _templates(store: LabelStore, task: Task, prompt_version: Any) -> dict[str, str]:
     stored = store.prompt_versions(task)
     templates = {}
     for question in task.questions:
@@ -300,7 +336,7 @@ def answer_text(value: Any, unknown_text: str) -> str:
 
 
 def _rows(
-    store: Any,
+    store: LabelStore,
     task: Task,
     selected: pd.DataFrame,
     unknown_text: str,
@@ -348,13 +384,14 @@ def _rows(
                 r.answer is UNKNOWN,
                 prompts[key],
                 answer_text(r.answer, unknown_text),
+                evidence=_spans.as_evidence(getattr(r, "evidence", None)),
             )
         )
     return rows
 
 
 def _with_rejected(
-    store: Any, task: Task, rows: list[Row], unknown_text: str
+    store: LabelStore, task: Task, rows: list[Row], unknown_text: str
 ) -> tuple[list[Row], int]:
     suggestions = store.suggestions(task)
     suggestions = suggestions[suggestions["parse_error"].isna()]
@@ -382,6 +419,8 @@ def _redact(rows: list[Row], redact: Callable[[str], str] | None) -> dict[str, i
     for row in rows:
         before = (row.prompt, row.completion, row.rejected)
         row.prompt, row.completion = redact(row.prompt), redact(row.completion)
+        if row.quote is not None:
+            row.quote = redact(row.quote)
         if row.rejected is not None:
             row.rejected = redact(row.rejected)
         changed += before != (row.prompt, row.completion, row.rejected)
@@ -425,22 +464,31 @@ def _split(
 
 
 def _write(
-    target: Path, fmt: str, splits: dict[str, list[Row]], system: str | None
+    target: Path,
+    fmt: str,
+    splits: dict[str, list[Row]],
+    system: str | None,
+    evidence_field: bool = False,
+    span_writer: Any = None,
 ) -> tuple[dict[str, Path], Any]:
     if fmt in ("hf", "hf-dpo"):
         path = target / "dataset"
-        return {name: path for name in splits}, write_hf(path, splits, system, dpo=fmt == "hf-dpo")
+        dataset = write_hf(path, splits, system, fmt == "hf-dpo", evidence_field)
+        return {name: path for name in splits}, dataset
     paths = {}
     for name, rows in splits.items():
-        if fmt in JSONL_FORMATS:
+        if span_writer is not None:
             paths[name] = target / f"{name}.jsonl"
-            write_jsonl(paths[name], rows, fmt, system)
+            span_writer.write(paths[name], rows)
+        elif fmt in JSONL_FORMATS:
+            paths[name] = target / f"{name}.jsonl"
+            write_jsonl(paths[name], rows, fmt, system, evidence_field)
         elif fmt == "csv":
             paths[name] = target / f"{name}.csv"
-            write_csv(paths[name], rows, name)
+            write_csv(paths[name], rows, name, evidence_field)
         else:
             paths[name] = target / f"{name}.parquet"
-            write_parquet(paths[name], rows, name)
+            write_parquet(paths[name], rows, name, evidence_field)
     return paths, None
 
 
@@ -466,7 +514,7 @@ def _unknown_warnings(unknown: int, total: int) -> list[str]:
 
 def _manifest(
     target: Path,
-    store: Any,
+    store: LabelStore,
     task: Task,
     fmt: str,
     answers: str,
