@@ -13,15 +13,19 @@ from __future__ import annotations
 
 from labelwidgets.schema import compare, entities, validators
 from labelwidgets.schema.answers import UNKNOWN, answer_from_json, answer_to_json, is_missing
+from labelwidgets.schema.submission import AnswerRejected, Submission, check_submission
 from labelwidgets.schema.task import KINDS, Question, Task
 
 __all__ = [
     "KINDS",
     "UNKNOWN",
+    "AnswerRejected",
     "Question",
+    "Submission",
     "Task",
     "answer_from_json",
     "answer_to_json",
+    "check_submission",
     "compare",
     "entities",
     "is_missing",

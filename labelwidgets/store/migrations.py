@@ -50,7 +50,7 @@ def migrate(conn: Connection) -> None:
 
 def rebuild_projections(conn: Connection) -> None:
     """Recompute ``current_answers`` and ``progress`` from ``events``."""
-    from labelwidgets.store.events import replay_events
+    from labelwidgets.store.projections import replay_events
 
     conn.execute(t.current_answers.delete())
     conn.execute(t.progress.delete())
