@@ -5,14 +5,16 @@
 - :data:`UNKNOWN` (``answers``): the first-class "not in the text" answer;
 - ``validators`` and ``entities``: typed checks on answers (a city, a date, one of ...);
 - ``compare``: when two answers are the same answer, token F1 and word diffs;
+- ``grounding``: whether an answer is written in the text (:func:`locate`, :func:`is_supported`);
 - ``submission``: the one rule that decides what a submission means (which questions apply,
   what is missing, coerced values, problems), used by the store, its replay and the widgets.
 """
 
 from __future__ import annotations
 
-from labelwidgets.schema import compare, entities, validators
+from labelwidgets.schema import compare, entities, grounding, validators
 from labelwidgets.schema.answers import UNKNOWN, answer_from_json, answer_to_json, is_missing
+from labelwidgets.schema.grounding import is_supported, locate
 from labelwidgets.schema.submission import AnswerRejected, Submission, check_submission
 from labelwidgets.schema.task import KINDS, Question, Task
 
@@ -28,6 +30,9 @@ __all__ = [
     "check_submission",
     "compare",
     "entities",
+    "grounding",
     "is_missing",
+    "is_supported",
+    "locate",
     "validators",
 ]
