@@ -4,22 +4,20 @@ from __future__ import annotations
 
 import contextlib
 import random
-import re
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import pandas as pd
 import traitlets
 
 from labelwidgets.schema import UNKNOWN, Task
-from labelwidgets.schema.compare import word_diff
-from labelwidgets.store import AnswerRejected, LabelStore
+from labelwidgets.store import LabelStore
 from labelwidgets.widgets._base import CommandWidget, bundle, decode, encode
+from labelwidgets.widgets._labeler_state import highlighter, model_diff, task_view
 
 _ESM, _CSS = bundle("labeler")
 SHOW_SUGGESTIONS = ("after_submit", "prefill", "hidden")
-MISSING = "needs an answer (or “Not in the text”)"
 
 
 class Labeler(CommandWidget):
@@ -82,7 +80,7 @@ class Labeler(CommandWidget):
             raise ValueError(f"labeler must be a non-empty name, got {labeler!r}")
         super().__init__(**kwargs)
         self.store = store
-        self.task = store._task(task)
+        self.task = store.task(task)
         self.labeler = labeler
         self.show_suggestions = show_suggestions
         self.context_chars = int(context_chars)
@@ -96,10 +94,9 @@ class Labeler(CommandWidget):
         self._history: list[str] = []
         self._cursor = -1
         self._doc_cache: tuple[str, str] | None = None
-        self._prior: dict[str, Any] = {}  # the labeler's stored answers for the chunk on screen
-        self._highlight = _highlighter(self.task.highlight)
+        self._highlight = highlighter(self.task.highlight)
         self._shown_at = time.monotonic()
-        self.task_view = _task_view(self.task)
+        self.task_view = task_view(self.task)
         if terms and not store.has_accepted(labeler, terms, task=self.task):
             self.terms = terms
             self._set_progress()
@@ -123,28 +120,25 @@ class Labeler(CommandWidget):
         stored then. ``force=True`` stores answers that only validators or missing answers
         held back, and the override is recorded on the event. With suggestions shown after
         submit, the chunk stays on screen with the model's answers diffed against these;
-        otherwise the next chunk comes up.
+        otherwise the next chunk comes up. The store decides all of this with
+        :func:`labelwidgets.schema.check_submission`, in the write's transaction.
         """
         chunk_id = self._require_item()
         if not isinstance(answers, dict):
             raise TypeError(f"answers must be a dict of question -> answer, got {answers!r}")
-        merged = {
-            **self._prior,
-            **{name: _canonical(self.task, name, a) for name, a in answers.items()},
-        }
-        missing = [q.name for q in self.task.applicable(merged) if q.name not in merged]
-        unmet = [
-            q.name for q in self.task.questions if q.name in answers and not q.condition_met(merged)
-        ]
-        if (missing and not force) or unmet:
-            raise _rejection(self.task, answers, missing, unmet)
         spent = time.monotonic() - self._shown_at if time_spent is None else time_spent
-        event_ids = self.store.record_answers(
-            self.task, chunk_id, answers, labeler=self.labeler, force=force, time_spent=spent
+        event_ids, result = self.store.record_submission(
+            self.task,
+            chunk_id,
+            answers,
+            labeler=self.labeler,
+            force=force,
+            time_spent=spent,
+            require_complete=True,
         )
-        if not missing:
+        if result.complete:
             self._done.add(chunk_id)
-        diff = self._model_diff(chunk_id) if self.show_suggestions == "after_submit" else {}
+        diff = self._model_diff(chunk_id, result.answers)
         if diff:
             self.review = {"chunk_id": chunk_id, "questions": diff}
             self._set_progress()
@@ -322,7 +316,7 @@ class Labeler(CommandWidget):
             self._set_progress()
             return
         chunk = self.store.chunk(chunk_id)
-        answers = self._prior = self.store.labeler_answers(self.task, chunk_id, self.labeler)
+        answers = self.store.labeler_answers(self.task, chunk_id, self.labeler)
         prefilled = False
         if not answers and self.show_suggestions == "prefill":
             answers = {
@@ -366,98 +360,7 @@ class Labeler(CommandWidget):
         )
         self.progress = {"done": len(self._done), "total": self._total, "position": position}
 
-    def _model_diff(self, chunk_id: str) -> dict[str, Any]:
-        suggestions = self.store.latest_suggestions(self.task, chunk_id)
-        if not suggestions:
+    def _model_diff(self, chunk_id: str, mine: Mapping[str, Any]) -> dict[str, Any]:
+        if self.show_suggestions != "after_submit":
             return {}
-        mine = self._prior = self.store.labeler_answers(self.task, chunk_id, self.labeler)
-        diff = {}
-        for question, suggestion in suggestions.items():
-            if question not in mine:
-                continue
-            diff[question] = {
-                "model": suggestion["model"],
-                "model_answer": encode(suggestion["answer"]),
-                "labeler_answer": encode(mine[question]),
-                "ops": word_diff(suggestion["answer"], mine[question]),
-            }
-        return diff
-
-
-def _task_view(task: Task) -> dict[str, Any]:
-    return {
-        "name": task.name,
-        "guidelines": task.guidelines,
-        "questions": [
-            {
-                "name": q.name,
-                "kind": q.kind,
-                "instructions": q.instructions or q.prompt,
-                "choices": list(q.choices),
-                "allow_unknown": q.allow_unknown,
-                "when": None
-                if q.when is None
-                else {
-                    "question": q.when[0],
-                    "values": [
-                        encode(v)
-                        for v in (q.when[1] if isinstance(q.when[1], tuple) else (q.when[1],))
-                    ],
-                },
-                "scale": list(q.scale),
-            }
-            for q in task.questions
-        ],
-    }
-
-
-def _highlighter(terms: tuple[str, ...]) -> Any:
-    """Character spans of the task's keywords in a text (rendered as spans, never as HTML)."""
-    words = [w for w in terms if w.strip()]
-    if not words:
-        return lambda text: []
-    pattern = re.compile(
-        "|".join(r"\s+".join(map(re.escape, w.split())) for w in words), re.IGNORECASE
-    )
-    return lambda text: [[m.start(), m.end()] for m in pattern.finditer(text)]
-
-
-def _canonical(task: Task, name: str, answer: Any) -> Any:
-    """The answer as the store will keep it, for checking ``when=`` conditions beforehand."""
-    try:
-        return task.question(name).coerce(answer)
-    except (KeyError, TypeError, ValueError):
-        return answer  # the store names the problem
-
-
-def _rejection(
-    task: Task, answers: dict[str, Any], missing: list[str], unmet: list[str]
-) -> AnswerRejected:
-    """Every problem of a submission at once, so the labeler fixes them in one go."""
-    problems: dict[str, list[str]] = {}
-    forceable = not unmet
-    for name, answer in answers.items():
-        try:
-            question = task.question(name)
-        except KeyError:
-            problems[name] = [f"task {task.name!r} has no question {name!r}"]
-            forceable = False
-            continue
-        found = question.validate(answer)
-        if found:
-            problems[name] = found
-            forceable = forceable and _coerces(question, answer)
-    for name in missing:
-        problems[name] = [MISSING]
-    for name in unmet:
-        gate, expected = task.question(name).when or ("", None)
-        problems.setdefault(name, []).append(f"only asked when {gate!r} is {expected!r}")
-    return AnswerRejected(problems, forceable=forceable)
-
-
-def _coerces(question: Any, answer: Any) -> bool:
-    try:
-        question.coerce(answer)
-    except (TypeError, ValueError):
-        return False
-    return True
+        return model_diff(self.store.latest_suggestions(self.task, chunk_id), mine)

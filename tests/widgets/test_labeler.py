@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 
 import labelwidgets as lw
+from labelwidgets.schema.submission import MISSING
 from labelwidgets.store import LabelStore
-from labelwidgets.widgets import labeler as labeler_module
 
 TASK = lw.Task(
     "contracts",
@@ -231,7 +231,7 @@ def test_incomplete_submission_stores_nothing_unless_overridden(store: LabelStor
     w = lw.Labeler(store, TASK, labeler="alice")
     first = w.chunk_id
     ack = submit(w, 1, has_clause="yes")  # forgot the governing law
-    assert ack["problems"] == {"governing_law": [labeler_module.MISSING]}
+    assert ack["problems"] == {"governing_law": [MISSING]}
     assert ack["forceable"] and store.events().empty and w.chunk_id == first
     both = submit(w, 2, has_clause="maybe")  # a wrong kind cannot be overridden
     assert list(both["problems"]) == ["has_clause"] and not both["forceable"]
