@@ -30,8 +30,10 @@ def event_row(
     time_spent: float | None = None,
     problems: list[str] | tuple[str, ...] | None = None,
     subject: str | None = None,
+    evidence: list[list[int]] | None = None,
 ) -> dict[str, Any]:
-    """One row of ``events``; ``problems`` are the validator complaints ``force`` overrode."""
+    """One row of ``events``; ``problems`` are the validator complaints ``force`` overrode,
+    ``evidence`` the answer's checked evidence spans (document coordinates)."""
     encoded, unknown = encode_answer(value) if value is not None else (None, False)
     return {
         "task_id": task_id,
@@ -48,6 +50,7 @@ def event_row(
         "subject": subject,
         "meta": None,
         "created_at": now,
+        "evidence": json.dumps(evidence) if evidence else None,
     }
 
 

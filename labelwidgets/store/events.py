@@ -18,6 +18,7 @@ from sqlalchemy import Connection
 
 from labelwidgets.schema import AnswerRejected, Submission, Task, check_submission
 from labelwidgets.store.event_log import check_labeler, event_row, insert_events
+from labelwidgets.store.evidence import check_in_document, prepare_evidence
 from labelwidgets.store.projections import (
     current_for,
     current_row,
@@ -56,8 +57,12 @@ class EventsMixin(ReviewEventsMixin):
         comment: str | None = None,
         time_spent: float | None = None,
         force: bool = False,
+        evidence: Any = None,
     ) -> int:
         """Record ``labeler``'s answer (a value or :data:`UNKNOWN`) to one question; returns the event id.
+
+        ``evidence``: where the answer is written, as ``(char_start, char_end)`` spans in
+        document coordinates (``[(120, 160)]``; see :meth:`record_answers`).
 
         Raises :class:`AnswerRejected` (a ``ValueError``) listing the problems when the answer
         does not fit the question's kind, fails a validator (unless ``force=True``, which is
@@ -71,6 +76,7 @@ class EventsMixin(ReviewEventsMixin):
             comment=comment,
             time_spent=time_spent,
             force=force,
+            evidence=None if evidence is None else {question: evidence},
         )[0]
 
     def record_answers(
@@ -83,12 +89,21 @@ class EventsMixin(ReviewEventsMixin):
         comment: str | None = None,
         time_spent: float | None = None,
         force: bool = False,
+        evidence: Mapping[str, Any] | None = None,
     ) -> list[int]:
         """Record one submission (several questions about one chunk) in one transaction.
 
         ``when=`` conditions are checked against this submission together with the labeler's
         earlier answers; answers to questions whose condition stops holding are retracted.
         Returns the new event ids, in the order of ``answers``.
+
+        ``evidence`` maps answered questions to where their answer is written: ``(char_start,
+        char_end)`` spans in document coordinates (those of ``store.chunks()``), e.g.
+        ``{"governing_law": [(120, 160)]}``. Spans must be whole numbers with end > start and
+        lie inside the chunk's document; the question must take evidence
+        (``Question(evidence=True)``, the default for text) and a "not in the text" answer has
+        none. The answer of a ``spans`` question must lie inside the chunk. Otherwise a
+        ``ValueError`` names the span and nothing is stored.
         """
         event_ids, _ = self.record_submission(
             task,
@@ -98,6 +113,7 @@ class EventsMixin(ReviewEventsMixin):
             comment=comment,
             time_spent=time_spent,
             force=force,
+            evidence=evidence,
         )
         return event_ids
 
@@ -112,6 +128,7 @@ class EventsMixin(ReviewEventsMixin):
         time_spent: float | None = None,
         force: bool = False,
         require_complete: bool = False,
+        evidence: Mapping[str, Any] | None = None,
     ) -> tuple[list[int], Submission]:
         """Record one submission like :meth:`record_answers` and say what it meant.
 
@@ -120,6 +137,8 @@ class EventsMixin(ReviewEventsMixin):
         require_complete
             Every question asked for the chunk needs an answer (each missing one is a problem
             that ``force=True`` overrides): how the Labeler submits.
+        evidence
+            Evidence spans per question, as in :meth:`record_answers`.
 
         Returns
         -------
@@ -139,6 +158,7 @@ class EventsMixin(ReviewEventsMixin):
         check_labeler(labeler)
         if not isinstance(answers, Mapping) or not (answers or require_complete):
             raise ValueError("record_answers: no answers given")
+        given = prepare_evidence(task, answers, evidence, "record_answers")
         now = time.time()
         spent = None if time_spent is None else float(time_spent)
 
@@ -151,6 +171,7 @@ class EventsMixin(ReviewEventsMixin):
             result.raise_for_problems()
             if not result.values:
                 raise ValueError("record_answers: no answers given")
+            check_in_document(conn, task, chunk_id, result.values, given, "record_answers")
             rows = [
                 event_row(
                     task.name,
@@ -163,6 +184,7 @@ class EventsMixin(ReviewEventsMixin):
                     comment=comment,
                     time_spent=spent,
                     problems=result.problems.get(name),
+                    evidence=given.get(name),
                 )
                 for name, value in result.values.items()
             ]

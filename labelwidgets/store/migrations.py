@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from sqlalchemy import Connection, insert, inspect, select, update
+from sqlalchemy import Connection, insert, inspect, select, text, update
 
 from labelwidgets.store import tables as t
 
@@ -17,10 +17,33 @@ def _v1_to_v2(conn: Connection) -> None:
     # v2 added leases and the progress projection (team assignment); both start from the
     # events already stored.
     t.metadata.create_all(conn, tables=[t.leases, t.progress], checkfirst=True)
+    _add_columns(conn, t.ADDED_COLUMNS[3])  # the replay reads and writes today's columns
     rebuild_projections(conn)
 
 
-MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _v1_to_v2}
+def _v2_to_v3(conn: Connection) -> None:
+    # v3 added evidence (JSON span lists) to events, current answers and suggestions; rows
+    # written before have none (NULL), so no projection needs rebuilding.
+    _add_columns(conn, t.ADDED_COLUMNS[3])
+
+
+def _add_columns(conn: Connection, columns: dict[str, list[str]]) -> None:
+    """``ALTER TABLE ... ADD COLUMN`` for each column the table does not have yet (idempotent)."""
+    schema = conn.get_execution_options().get("schema_translate_map", {}).get(None)
+    quote = conn.dialect.identifier_preparer.quote
+    for table_name, names in columns.items():
+        present = {c["name"] for c in inspect(conn).get_columns(table_name, schema=schema)}
+        table = t.metadata.tables[table_name]
+        qualified = (f"{quote(schema)}." if schema else "") + quote(table_name)
+        for name in names:
+            if name not in present:
+                column_type = table.c[name].type.compile(dialect=conn.dialect)
+                conn.execute(
+                    text(f"ALTER TABLE {qualified} ADD COLUMN {quote(name)} {column_type}")
+                )
+
+
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _v1_to_v2, 2: _v2_to_v3}
 
 
 def migrate(conn: Connection) -> None:

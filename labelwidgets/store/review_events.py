@@ -5,6 +5,7 @@ These events maintain no projection; views read them straight from ``events``.
 
 from __future__ import annotations
 
+import json
 import time
 from typing import TYPE_CHECKING, Any
 
@@ -12,6 +13,7 @@ from sqlalchemy import Connection
 
 from labelwidgets.schema import AnswerRejected, Question, Task
 from labelwidgets.store.event_log import check_labeler, event_row, insert_events
+from labelwidgets.store.evidence import check_in_document, inherited_evidence
 from labelwidgets.store.rows import as_records, require_columns
 
 if TYPE_CHECKING:
@@ -29,14 +31,16 @@ class ReviewEventsMixin:
         answer: Any,
         *,
         by: str = "gold",
+        evidence: Any = None,
     ) -> int:
-        """Set the reference answer for (chunk, question) that models and labelers are scored against."""
-        return self.add_gold(
-            task, [{"chunk_id": chunk_id, "question": question, "answer": answer}], by=by
-        )[0]
+        """Set the reference answer for (chunk, question) that models and labelers are scored
+        against, with its evidence spans (document coordinates) if any."""
+        row = {"chunk_id": chunk_id, "question": question, "answer": answer, "evidence": evidence}
+        return self.add_gold(task, [row], by=by)[0]
 
     def add_gold(self: LabelStore, task: Task | str, rows: Any, *, by: str = "gold") -> list[int]:
-        """Set many reference answers at once (rows with ``chunk_id``, ``question``, ``answer``)."""
+        """Set many reference answers at once (rows with ``chunk_id``, ``question``, ``answer``
+        and optionally ``evidence``: spans in document coordinates)."""
         return self._review_events(task, rows, by, "gold")
 
     def adjudicate(
@@ -49,15 +53,21 @@ class ReviewEventsMixin:
         reviewer: str,
         accepted_from: str | None = None,
         note: str | None = None,
+        evidence: Any = None,
     ) -> int:
         """Record the reviewer's final answer (it becomes gold); ``accepted_from`` names the
-        labeler or model whose answer was accepted, if any."""
+        labeler or model whose answer was accepted, if any.
+
+        ``evidence``: the answer's evidence spans (document coordinates). When none is given
+        and the answer equals the accepted labeler's current answer (or the accepted model's
+        suggestion), their evidence is kept."""
         row = {
             "chunk_id": chunk_id,
             "question": question,
             "answer": answer,
             "subject": accepted_from,
             "comment": note,
+            "evidence": evidence,
         }
         return self._review_events(task, [row], reviewer, "review")[0]
 
@@ -104,7 +114,7 @@ class ReviewEventsMixin:
         records = as_records(rows, kind)
         require_columns(records, ["chunk_id", "question"], kind)
         now = time.time()
-        values = []
+        values, checks = [], []
         for i, record in enumerate(records):
             if "answer" not in record:
                 raise ValueError(f"{kind}: row {i} has no 'answer'")
@@ -113,6 +123,7 @@ class ReviewEventsMixin:
                 value = question.coerce(record["answer"])
             except (TypeError, ValueError) as exc:
                 raise AnswerRejected({question.name: [str(exc)]}) from None
+            spans = question.coerce_evidence(record.get("evidence"), value)
             values.append(
                 event_row(
                     task.name,
@@ -124,11 +135,20 @@ class ReviewEventsMixin:
                     value=value,
                     comment=record.get("comment"),
                     subject=record.get("subject"),
+                    evidence=spans,
                 )
             )
+            checks.append((question.name, value, spans))
 
         def write(conn: Connection) -> list[int]:
             self._require_chunks(conn, {v["chunk_id"] for v in values}, kind)
+            for row, (name, value, spans) in zip(values, checks, strict=True):
+                chunk_id = row["chunk_id"]
+                given = {name: spans} if spans else {}
+                check_in_document(conn, task, chunk_id, {name: value}, given, kind)
+                if spans is None and row["subject"] and kind == "review":
+                    kept = inherited_evidence(conn, task, chunk_id, name, row["subject"], value)
+                    row["evidence"] = json.dumps(kept) if kept else None
             return insert_events(conn, values)
 
         return self._write(write) if values else []

@@ -22,7 +22,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 metadata = MetaData()
 
@@ -117,6 +117,7 @@ suggestions = Table(
     Column("latency_ms", Float),
     Column("meta", Text),
     Column("created_at", Float, nullable=False),
+    Column("evidence", Text),  # v3: JSON [[start, end], ...] in document coordinates, or NULL
     UniqueConstraint(
         "task_id", "chunk_id", "question", "prompt_version", "model", name="uq_suggestion"
     ),
@@ -140,11 +141,20 @@ events = Table(
     Column("subject", String(200)),
     Column("meta", Text),
     Column("created_at", Float, nullable=False),
+    Column("evidence", Text),  # v3: JSON [[start, end], ...] in document coordinates, or NULL
     Index("ix_events_task_chunk", "task_id", "chunk_id"),
     Index("ix_events_task_kind", "task_id", "kind"),
 )
 
-CURRENT_COPIED = ("value", "is_unknown", "forced", "comment", "time_spent", "created_at")
+CURRENT_COPIED = (
+    "value",
+    "is_unknown",
+    "forced",
+    "comment",
+    "time_spent",
+    "created_at",
+    "evidence",
+)
 _CURRENT_COPIES = {
     "value": Text,
     "is_unknown": Boolean,
@@ -152,6 +162,11 @@ _CURRENT_COPIES = {
     "comment": Text,
     "time_spent": Float,
     "created_at": Float,
+    "evidence": Text,
+}
+# columns added after a table was first released, by the schema version that added them
+ADDED_COLUMNS = {
+    3: {"events": ["evidence"], "current_answers": ["evidence"], "suggestions": ["evidence"]}
 }
 
 current_answers = Table(

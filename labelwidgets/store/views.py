@@ -71,6 +71,14 @@ def _answers_column(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
+def _evidence_column(frame: pd.DataFrame) -> pd.DataFrame:
+    """Stored evidence JSON -> lists of ``[start, end]`` pairs (``None`` where there is none)."""
+    frame["evidence"] = pd.Series(
+        [decode_json(e) for e in frame["evidence"]], index=frame.index, dtype=object
+    )
+    return frame
+
+
 def _meta_column(frame: pd.DataFrame, column: str = "meta") -> pd.DataFrame:
     frame[column] = pd.Series(
         [decode_json(m) or {} for m in frame[column]], index=frame.index, dtype=object
@@ -198,7 +206,8 @@ class ViewsMixin:
         prompt_version: str | None = None,
     ) -> pd.DataFrame:
         """Model answers: suggestion_id, task, chunk_id, question, model, prompt_version, answer,
-        is_unknown, raw, parse_error, score, chain_step, latency_ms, created_at, meta."""
+        is_unknown, raw, parse_error, score, chain_step, latency_ms, created_at, meta, evidence
+        (``[[start, end], ...]`` in document coordinates, or ``None``)."""
         s = t.suggestions
         query = select(s).order_by(s.c.suggestion_id)
         query = _filtered(
@@ -215,7 +224,7 @@ class ViewsMixin:
             frame = _frame(conn, query)
         frame = _answers_column(frame.rename(columns={"task_id": "task"}))
         frame["prompt_version"] = frame["prompt_version"].replace("", None)
-        return _meta_column(_timestamps(frame, "created_at"))
+        return _evidence_column(_meta_column(_timestamps(frame, "created_at")))
 
     def events(
         self: LabelStore,
@@ -228,7 +237,8 @@ class ViewsMixin:
     ) -> pd.DataFrame:
         """Every event ever written, oldest first (append-only): event_id, task, chunk_id,
         question, labeler, kind, answer, is_unknown, comment, time_spent, forced, problems,
-        subject, created_at, meta."""
+        subject, created_at, meta, evidence (``[[start, end], ...]`` in document coordinates,
+        or ``None``)."""
         ev = t.events
         query = select(ev).order_by(ev.c.event_id)
         query = _filtered(
@@ -248,7 +258,7 @@ class ViewsMixin:
         frame["problems"] = pd.Series(
             [decode_json(p) or [] for p in frame["problems"]], index=frame.index, dtype=object
         )
-        return _meta_column(_timestamps(frame, "created_at"))
+        return _evidence_column(_meta_column(_timestamps(frame, "created_at")))
 
     def answers(
         self: LabelStore,
@@ -261,7 +271,8 @@ class ViewsMixin:
     ) -> pd.DataFrame:
         """The current answer per (chunk, question, labeler), derived from events: task,
         chunk_id, doc_id, question, labeler, answer, is_unknown, forced, comment, time_spent,
-        event_id, created_at. Rows are grouped by task and chunk (not in time order)."""
+        event_id, created_at, evidence (``[[start, end], ...]`` in document coordinates, or
+        ``None``). Rows are grouped by task and chunk (not in time order)."""
         ca, c = t.current_answers, t.chunks
         name = self._task_name(task)
         # with a task given the column is constant: filled in below instead of read a million times
@@ -278,6 +289,7 @@ class ViewsMixin:
             ca.c.time_spent,
             ca.c.event_id,
             ca.c.created_at,
+            ca.c.evidence,
         )
         query = _filtered(
             query,
@@ -300,12 +312,12 @@ class ViewsMixin:
         frame["event_id"] = frame["event_id"].astype("int64")
         frame = _answers_column(frame)
         frame["forced"] = frame["forced"].astype(bool)
-        return _timestamps(frame, "created_at")
+        return _evidence_column(_timestamps(frame, "created_at"))
 
     def gold(self: LabelStore, task: Task | str, *, question: str | None = None) -> pd.DataFrame:
         """The reference answer per (chunk, question): the latest gold mark or review decision.
         Columns: chunk_id, doc_id, question, answer, is_unknown, source ('gold'|'review'), by,
-        accepted_from, event_id, created_at."""
+        accepted_from, event_id, created_at, evidence (``[[start, end], ...]`` or ``None``)."""
         ev, c = t.events, t.chunks
         ranked = select(
             ev.c.event_id,
@@ -317,6 +329,7 @@ class ViewsMixin:
             ev.c.labeler,
             ev.c.subject,
             ev.c.created_at,
+            ev.c.evidence,
             func.row_number()
             .over(partition_by=(ev.c.chunk_id, ev.c.question), order_by=ev.c.event_id.desc())
             .label("rank"),
@@ -336,6 +349,7 @@ class ViewsMixin:
                 latest.c.subject.label("accepted_from"),
                 latest.c.event_id,
                 latest.c.created_at,
+                latest.c.evidence,
             )
             .join(c, c.c.chunk_id == latest.c.chunk_id)
             .where(latest.c.rank == 1)
@@ -343,7 +357,7 @@ class ViewsMixin:
         )
         with self._read() as conn:
             frame = _frame(conn, query)
-        return _timestamps(_answers_column(frame), "created_at")
+        return _evidence_column(_timestamps(_answers_column(frame), "created_at"))
 
     def labelers(self: LabelStore, task: Task | str | None = None) -> pd.DataFrame:
         """One row per labeler: events, answers, chunks done, first and last activity, and the
@@ -388,10 +402,18 @@ class ViewsMixin:
         self: LabelStore, task: Task | str, chunk_id: str
     ) -> dict[str, dict[str, Any]]:
         """The newest parsed model answer per question for one chunk (a widget's fast path):
-        ``{question: {"answer", "model", "prompt_version", "raw"}}``."""
+        ``{question: {"answer", "model", "prompt_version", "raw", "evidence"}}``."""
         s = t.suggestions
         query = (
-            select(s.c.question, s.c.value, s.c.is_unknown, s.c.model, s.c.prompt_version, s.c.raw)
+            select(
+                s.c.question,
+                s.c.value,
+                s.c.is_unknown,
+                s.c.model,
+                s.c.prompt_version,
+                s.c.raw,
+                s.c.evidence,
+            )
             .where(
                 s.c.task_id == self._task(task).name,
                 s.c.chunk_id == chunk_id,
@@ -407,6 +429,7 @@ class ViewsMixin:
                 "model": r.model,
                 "prompt_version": r.prompt_version or None,
                 "raw": r.raw,
+                "evidence": decode_json(r.evidence),
             }
             for r in rows
         }

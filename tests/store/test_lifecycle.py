@@ -44,9 +44,11 @@ def test_a_version_1_store_is_migrated_and_keeps_its_labels(tmp_path: Path) -> N
     with sqlite3.connect(path) as db:  # what a version-1 store looked like
         db.execute("DROP TABLE progress")
         db.execute("DROP TABLE leases")
+        for table in ("events", "current_answers", "suggestions"):  # evidence came in v3
+            db.execute(f"ALTER TABLE {table} DROP COLUMN evidence")
         db.execute("UPDATE lw_schema SET version = 1")
     migrated = LabelStore(path)
-    assert migrated._schema_version() == 2
+    assert migrated._schema_version() == 3
     assert {"progress", "leases"} <= set(migrated._table_names())
     assert migrated.progress(CONTRACT_TASK, "alice")["done"] == 1
     assert migrated.next_chunk(CONTRACT_TASK, "alice") == ids[1]
