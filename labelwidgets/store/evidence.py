@@ -124,3 +124,27 @@ def inherited_evidence(
         if row.evidence and answers_equal(decode_answer(row.value, row.is_unknown), value, kind):
             return json.loads(row.evidence)
     return None
+
+
+def suggestion_evidence(question: Any, evidence: Any, answer: Any) -> str | None:
+    """A model answer's evidence as stored (JSON), checked like a labeler's (``answer`` is the
+    coerced answer; a suggestion that failed to parse has no answer and so no evidence)."""
+    spans = question.coerce_evidence(evidence, answer) if answer is not None else None
+    return json.dumps(spans) if spans else None
+
+
+def check_suggestions(conn: Connection, task_of: Any, values: list[dict[str, Any]]) -> None:
+    """Check the evidence and spans answers of suggestion rows against their chunks."""
+    for i, row in enumerate(values):
+        evidence = json.loads(row["evidence"]) if row.get("evidence") else None
+        task = task_of(row["task_id"])
+        answer = decode_answer(row["value"], row["is_unknown"]) if row["value"] else None
+        given = {row["question"]: evidence} if evidence else {}
+        check_in_document(
+            conn,
+            task,
+            row["chunk_id"],
+            {row["question"]: answer},
+            given,
+            f"add_suggestions: row {i}",
+        )

@@ -222,3 +222,32 @@ def test_a_version_2_postgresql_store_is_migrated(pg_store: LabelStore, pg_url: 
         assert migrated.answers(TASK, labeler="bob")["evidence"].tolist() == [[list(LAW)]]
     finally:
         migrated.close()
+
+
+def test_model_suggestions_carry_evidence(store: LabelStore) -> None:
+    first, second = fill(store)
+    store.add_suggestion(TASK, first, "governing_law", "New York", model="m", evidence=[LAW])
+    store.add_suggestion(TASK, first, "term_years", 5, model="m")
+    store.add_suggestion(TASK, second, "clauses", [(*TERM, "Term")], model="m")
+    suggestions = store.suggestions(TASK).set_index("question")
+    assert suggestions.loc["governing_law", "evidence"] == [list(LAW)]
+    assert suggestions.loc["term_years", "evidence"] is None
+    assert store.latest_suggestions(TASK, first)["governing_law"]["evidence"] == [list(LAW)]
+    # a new answer from the same model and prompt replaces its evidence as well
+    store.add_suggestion(TASK, first, "governing_law", "NY", model="m")
+    assert store.suggestions(TASK, question="governing_law")["evidence"].tolist() == [None]
+    # accepting the model's answer in review keeps the model's evidence
+    store.add_suggestion(TASK, first, "term_years", 5, model="m", evidence=[TERM])
+    store.adjudicate(TASK, first, "term_years", 5, reviewer="rev", accepted_from="m")
+    assert store.gold(TASK)["evidence"].tolist() == [[list(TERM)]]
+    before = store.suggestions(TASK)
+    for bad, message in [
+        ({"evidence": [(0, len(DOC) + 1)]}, "outside the chunk's document"),
+        ({"evidence": [(3, 3)]}, "not after its start"),
+        ({"answer": [(*LAW, "Governing Law")], "question": "clauses"}, "outside the chunk"),
+    ]:
+        row = {"task": TASK, "chunk_id": second, "question": "governing_law", "model": "m2"}
+        row.update({"answer": "NY", **bad})
+        with pytest.raises(ValueError, match=message):
+            store.add_suggestions([row])
+    assert len(store.suggestions(TASK)) == len(before)
