@@ -28,6 +28,7 @@ _LAZY: dict[str, tuple[str, str | None]] = {
     "prelabel": ("labelwidgets.models", "prelabel"),
     "prompt_report": ("labelwidgets.models", "prompt_report"),
     "compare": ("labelwidgets.schema", "compare"),
+    "register_match": ("labelwidgets.schema", "register_match"),
     "quality": ("labelwidgets.quality", None),
     "review": ("labelwidgets.quality", "review"),
     "agreement": ("labelwidgets.quality", "reliability"),

@@ -224,8 +224,8 @@ def answer_key(value: Any, kind: str = "text") -> Hashable:
     return normalize(value)
 
 
-def answers_equal(a: Any, b: Any, kind: str = "text") -> bool:
-    """Whether two answers to a question of ``kind`` agree.
+def answers_equal(a: Any, b: Any, kind: str = "text", match: str | None = None) -> bool:
+    """Whether two answers to a question of ``kind`` agree (under rule ``match`` when given).
 
     Parameters
     ----------
@@ -241,8 +241,14 @@ def answers_equal(a: Any, b: Any, kind: str = "text") -> bool:
         Choice and multi-choice answers compare as sets (case-insensitive), numbers and ratings
         by value (to 12 significant digits, so 0.1 + 0.2 equals 0.3), dates by day, spans as
         sets of (start, end, label), text after :func:`normalize`. A number or date that cannot be read as one falls back to the text
-        comparison. UNKNOWN only equals UNKNOWN; a missing answer equals nothing.
+        comparison. UNKNOWN only equals UNKNOWN; a missing answer equals nothing. With
+        ``match`` (a question's ``match=`` rule, see :mod:`labelwidgets.schema.matching`), the
+        rule decides instead (either direction for a rule that is not symmetric).
     """
+    if match is not None and match != "normalized":
+        from labelwidgets.schema.matching import resolve  # matching builds on this module
+
+        return resolve(match, kind).agree(a, b)
     key = answer_key(a, kind)
     return key is not None and key == answer_key(b, kind)
 

@@ -16,6 +16,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final
 
+from labelwidgets.schema import matching as _matching
 from labelwidgets.schema import spans as _spans
 from labelwidgets.schema import validators as _validators
 from labelwidgets.schema.answers import UNKNOWN, is_missing
@@ -64,6 +65,12 @@ class Question:
         ``evidence=False`` for a summary or a judgement), off for the other kinds (turn it on
         for, say, a choice the text states). Never for ``spans`` questions: their answer is
         already spans. Evidence is optional on each answer; ``evidence=False`` refuses it.
+    match
+        When two answers are the same answer (agreement, accuracy, review grouping, export
+        de-duplication): ``"normalized"`` (default), ``"exact"``, ``"token_f1>=0.8"``,
+        ``"contains"``, ``"number"``, ``"date"``, ``"entity"`` ("New York law" is "the laws of
+        the State of New York"), or a rule registered with :func:`lw.register_match
+        <labelwidgets.schema.matching.register_match>`; see :mod:`labelwidgets.schema.matching`.
     """
 
     name: str
@@ -77,6 +84,7 @@ class Question:
     scale: tuple[int, int] = (1, 5)
     labels: tuple[str, ...] = ()
     evidence: bool | None = None
+    match: str = "normalized"
 
     def __post_init__(self) -> None:
         if not isinstance(self.name, str) or not _NAME.match(self.name):
@@ -116,6 +124,12 @@ class Question:
                 value = tuple(value)
             object.__setattr__(self, "when", (str(gate), value))
         self._check_spans_and_evidence()
+        object.__setattr__(self, "match", _matching.check(self.match, self.kind))
+
+    @property
+    def matcher(self) -> _matching.Matcher:
+        """The ``match=`` rule, resolved: ``.matches(answer, reference)``, ``.agree(a, b)``."""
+        return _matching.resolve(self.match, self.kind)
 
     def _check_spans_and_evidence(self) -> None:
         settings = _spans.question_settings(
@@ -289,6 +303,7 @@ class Question:
             # before spans and evidence existed stays the same
             **({"labels": list(self.labels)} if self.labels else {}),
             **({"evidence": self.evidence} if self.evidence != (self.kind == "text") else {}),
+            **({"match": self.match} if self.match != "normalized" else {}),
         }
 
     @classmethod
@@ -306,6 +321,7 @@ class Question:
             "scale",
             "labels",
             "evidence",
+            "match",
         }
         unknown = set(data) - known
         if unknown:
@@ -319,7 +335,8 @@ class Question:
             fields["scale"] = tuple(data["scale"])
         if "labels" in data:
             fields["labels"] = tuple(data["labels"])
-        return cls(**fields)
+        with _matching.loading():  # a stored rule name is checked when used, never imported
+            return cls(**fields)
 
 
 @dataclass(frozen=True)
