@@ -7,6 +7,7 @@ import sqlite3
 
 import pandas as pd
 import pytest
+import sqlalchemy
 
 import labelwidgets as lw
 from labelwidgets.schema.submission import MISSING
@@ -182,6 +183,34 @@ def test_model_answers_after_submit_prefill_and_hidden(store: LabelStore) -> Non
     assert {"op": "insert", "a": "", "b": " and Wales"} in diff["ops"]
     w.send_command("next", 2)
     assert w.chunk_id == ids[1] and w.review == {}
+
+
+def test_a_submit_reads_the_labelers_answers_once(store: LabelStore) -> None:
+    ids = store.chunk_order()
+    store.add_suggestion(TASK, ids[0], "governing_law", "the laws of England", model="m1")
+    w = lw.Labeler(store, TASK, labeler="alice", chunks=ids)
+    reads: list[str] = []
+
+    def count(conn, cursor, statement, parameters, context, executemany) -> None:
+        if "FROM current_answers" in statement and ids[0] in str(parameters):
+            reads.append(statement)
+
+    sqlalchemy.event.listen(store._engine, "before_cursor_execute", count)
+    try:
+        submit(w, 1, has_clause="yes", governing_law="the laws of England and Wales")
+    finally:
+        sqlalchemy.event.remove(store._engine, "before_cursor_execute", count)
+    # one read inside the write decides the rule, the progress and the model diff
+    assert len(reads) == 1 and w.review["questions"]["governing_law"]["model"] == "m1"
+
+
+def test_an_empty_submit_lists_what_needs_an_answer(store: LabelStore) -> None:
+    w = lw.Labeler(store, TASK, labeler="alice")
+    ack = w.send_command("submit", 1, answers={})
+    assert ack["problems"] == {"has_clause": [MISSING]} and ack["forceable"]
+    forced = w.send_command("submit", 2, answers={}, force=True)
+    assert not forced["ok"] and "no answers given" in forced["message"]
+    assert store.events().empty
 
 
 def test_random_order_and_chunk_filter(store: LabelStore) -> None:
