@@ -97,8 +97,10 @@ class Question:
                 f"question {self.name!r}: unknown kind {self.kind!r}; expected one of {list(KINDS)}"
             )
         choices = self.choices
-        if isinstance(choices, str):
-            raise TypeError(f"question {self.name!r}: choices must be a list of strings")
+        if isinstance(choices, (str, Mapping)) or not isinstance(choices, Iterable):
+            raise TypeError(
+                f"question {self.name!r}: choices must be a list of strings, got {choices!r:.60}"
+            )
         object.__setattr__(self, "choices", tuple(str(c) for c in choices))
         if self.kind in ("choice", "multi_choice"):
             if not self.choices:
@@ -367,6 +369,11 @@ class Task:
     def __post_init__(self) -> None:
         if not isinstance(self.name, str) or not _NAME.match(self.name):
             raise ValueError(f"task name {self.name!r} is invalid: use letters, digits, '_' or '-'")
+        if isinstance(self.questions, (str, Mapping)) or not isinstance(self.questions, Iterable):
+            raise TypeError(
+                f"task {self.name!r}: questions must be a list of lw.Question, "
+                f"got {self.questions!r:.60}"
+            )
         questions = tuple(self.questions)
         if not questions:
             raise ValueError(f"task {self.name!r} needs at least one question")

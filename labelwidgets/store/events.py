@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Connection
 
 from labelwidgets.schema import AnswerRejected, Submission, Task, check_submission
+from labelwidgets.store import inputs
 from labelwidgets.store.event_log import check_labeler, event_row, insert_events
 from labelwidgets.store.evidence import check_in_document, prepare_evidence
 from labelwidgets.store.projections import (
@@ -154,6 +155,16 @@ class EventsMixin(ReviewEventsMixin):
             Listing every problem (``forceable`` when ``force=True`` would store it); nothing
             is stored then.
         """
+        inputs.arguments(
+            "record_answers",
+            task=task,
+            chunk_id=chunk_id,
+            labeler=labeler,
+            comment=comment,
+            time_spent=time_spent,
+            force=force,
+            answers=answers,
+        )
         task = self.task(task)
         check_labeler(labeler)
         if not isinstance(answers, Mapping) or not (answers or require_complete):
@@ -251,6 +262,9 @@ class EventsMixin(ReviewEventsMixin):
         comment: str | None = None,
         question: str | None = None,
     ) -> int:
+        inputs.arguments(
+            kind, task=task, chunk_id=chunk_id, labeler=labeler, comment=comment, question=question
+        )
         task = self.task(task)
         check_labeler(labeler)
         if question is not None:

@@ -59,7 +59,14 @@ def migrate(conn: Connection) -> None:
         t.metadata.create_all(conn)
         conn.execute(insert(t.schema_info).values(id=1, version=t.SCHEMA_VERSION))
         return
-    version = conn.execute(select(t.schema_info.c.version)).scalar_one()
+    versions = list(conn.execute(select(t.schema_info.c.version)).scalars())
+    if len(versions) != 1 or not isinstance(versions[0], int) or versions[0] < min(MIGRATIONS):
+        raise SchemaVersionError(
+            f"this store's schema version row is damaged ({versions or 'missing'}; expected one "
+            f"version from {min(MIGRATIONS)} to {t.SCHEMA_VERSION}): restore the database from "
+            "a backup"
+        )
+    version = versions[0]
     if version > t.SCHEMA_VERSION:
         raise SchemaVersionError(
             f"this store was written by a newer labelwidgets (schema version {version}); this "

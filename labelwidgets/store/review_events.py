@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Connection
 
 from labelwidgets.schema import AnswerRejected, Question, Task
+from labelwidgets.store import inputs
 from labelwidgets.store.event_log import check_labeler, event_row, insert_events
 from labelwidgets.store.evidence import check_in_document, inherited_evidence
 from labelwidgets.store.rows import as_records, require_columns
@@ -84,6 +85,15 @@ class ReviewEventsMixin:
         """Leave a note for ``labeler`` about their answer (shown in their feedback view)."""
         if not isinstance(note, str) or not note.strip():
             raise ValueError("feedback: the note is empty")
+        inputs.arguments(
+            "feedback",
+            task=task,
+            chunk_id=chunk_id,
+            question=question,
+            reviewer=reviewer,
+            labeler=labeler,
+            note=note,
+        )
         check_labeler(labeler)
         task = self.task(task)
         if question is not None:
@@ -102,6 +112,14 @@ class ReviewEventsMixin:
         chunk_id: str | None = None,
     ) -> int:
         """Record that the question itself is unclear (its instructions need work)."""
+        inputs.arguments(
+            "mark_unclear",
+            task=task,
+            question=question,
+            reviewer=reviewer,
+            note=note,
+            chunk_id=chunk_id,
+        )
         task = self.task(task)
         task.question(question)
         return self._append(task.name, chunk_id, question, reviewer, "unclear", comment=note)
@@ -109,6 +127,7 @@ class ReviewEventsMixin:
     def _review_events(
         self: LabelStore, task: Task | str, rows: Any, by: str, kind: str
     ) -> list[int]:
+        inputs.arguments(kind, task=task, **{"reviewer" if kind == "review" else "by": by})
         task = self.task(task)
         check_labeler(by)
         records = as_records(rows, kind)
@@ -118,6 +137,12 @@ class ReviewEventsMixin:
         for i, record in enumerate(records):
             if "answer" not in record:
                 raise ValueError(f"{kind}: row {i} has no 'answer'")
+            inputs.arguments(
+                f"{kind}: row {i}",
+                comment=record.get("comment"),
+                subject=record.get("subject"),
+                answer=record["answer"],
+            )
             question = _question(task, record["question"])
             try:
                 value = question.coerce(record["answer"])

@@ -1,0 +1,245 @@
+"""Rows given to the store's write paths, checked against the input contract of :mod:`.inputs`.
+
+Rows come as DataFrames or dicts (documents, chunks, model suggestions) and tasks as dicts; each
+checker returns a cleaned copy of the row, or raises naming the row, the field and the fix.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from labelwidgets.store.inputs import (
+    CHUNK_ID_CHARS,
+    CHUNK_TEXT_CHARS,
+    DOC_ID_CHARS,
+    DOCUMENT_NAME_CHARS,
+    DOCUMENT_TEXT_CHARS,
+    MAX_DEPTH,
+    PERSON_CHARS,
+    PROMPT_VERSION_CHARS,
+    QUESTION_CHARS,
+    RAW_CHARS,
+    InvalidInput,
+    InvalidInputType,
+    answer,
+    extracted,
+    fail,
+    identifier,
+    integer,
+    json_object,
+    name,
+    number,
+    replace_bad_characters,
+    require_string,
+    task_ref,
+    task_strings,
+)
+
+
+def task_definition(data: Any, *, where: str = "add_task") -> Mapping[str, Any]:
+    """A task given as a dict (``Task.from_dict`` input): its required keys and their types."""
+    if not isinstance(data, Mapping):
+        raise fail(
+            where, "task", "must be a Task or a dict", "give lw.Task(...)", data, wrong_type=True
+        )
+    for key in ("name", "questions"):
+        if key not in data:
+            raise fail(
+                where,
+                f"the task dict has no {key!r}",
+                "(a required field)",
+                "give {'name': 'my-task', 'questions': [{'name': 'q1', ...}]}",
+            )
+    questions = data["questions"]
+    if isinstance(questions, (str, bytes, Mapping)) or not isinstance(questions, Iterable):
+        raise fail(
+            where,
+            "'questions'",
+            "must be a list of question dicts",
+            "give [{'name': 'q1', 'kind': 'text'}, ...]",
+            questions,
+            wrong_type=True,
+        )
+    for index, question in enumerate(questions):
+        if not isinstance(question, Mapping) or "name" not in question:
+            raise fail(
+                where,
+                f"question {index}",
+                "must be a dict with a 'name'",
+                "give {'name': 'q1', 'kind': 'text'}",
+                question,
+                wrong_type=True,
+            )
+    task_strings(data, where=where)
+    return data
+
+
+def document(record: Mapping[str, Any], index: int) -> dict[str, Any]:
+    """A row of ``add_documents``, checked; texts and names get U+FFFD for bad characters."""
+    where = f"add_documents: row {index}"
+    row = dict(record)
+    row["doc_id"] = identifier(
+        record["doc_id"], "'doc_id'", where=where, limit=DOC_ID_CHARS, numbers=True
+    )
+    for key in ("name", "source"):
+        row[key] = extracted(
+            record.get(key), f"'{key}'", where=where, limit=DOCUMENT_NAME_CHARS, required=False
+        )
+    row["text"] = extracted(
+        record.get("text"), "'text'", where=where, limit=DOCUMENT_TEXT_CHARS, required=False
+    )
+    for key in ("n_pages", "n_chars"):
+        row[key] = integer(record.get(key), f"'{key}'", where=where)
+    offsets = record.get("page_offsets")
+    if offsets is not None:
+        if isinstance(offsets, (str, bytes, Mapping)) or not isinstance(offsets, Iterable):
+            raise fail(
+                where,
+                "'page_offsets'",
+                "must be a list of character offsets",
+                "give e.g. [0, 1800, 3650]",
+                offsets,
+                wrong_type=True,
+            )
+        row["page_offsets"] = [
+            integer(o, "'page_offsets'", where=where, maximum=DOCUMENT_TEXT_CHARS) for o in offsets
+        ]
+        if any(b < a for a, b in zip(row["page_offsets"], row["page_offsets"][1:], strict=False)):
+            raise fail(
+                where,
+                "'page_offsets'",
+                "must not decrease",
+                "give the offset where each page starts, in page order",
+                offsets,
+            )
+    _meta(row, record, where, known=_DOCUMENT_FIELDS)
+    return row
+
+
+_DOCUMENT_FIELDS = {
+    "doc_id",
+    "name",
+    "source",
+    "text",
+    "page_offsets",
+    "n_pages",
+    "n_chars",
+    "meta",
+}
+_CHUNK_FIELDS = {
+    "chunk_id",
+    "doc_id",
+    "seq",
+    "page_start",
+    "page_end",
+    "char_start",
+    "char_end",
+    "text",
+    "meta",
+}
+_SUGGESTION_FIELDS = {
+    "task",
+    "chunk_id",
+    "question",
+    "model",
+    "answer",
+    "prompt_version",
+    "raw",
+    "parse_error",
+    "score",
+    "chain_step",
+    "latency_ms",
+    "meta",
+}
+
+
+def _meta(row: dict[str, Any], record: Mapping[str, Any], where: str, known: set[str]) -> None:
+    extra = {k: v for k, v in record.items() if k not in known}
+    for key in extra:
+        if not isinstance(key, str):
+            raise fail(
+                where,
+                f"column {key!r}",
+                "is not a string",
+                "name columns with text",
+                wrong_type=True,
+            )
+    json_object(record.get("meta"), "'meta'", where=where, extra=extra)
+
+
+def chunk(record: Mapping[str, Any], index: int) -> dict[str, Any]:
+    """A row of ``add_chunks``, checked; its text gets U+FFFD for bad characters."""
+    where = f"add_chunks: row {index}"
+    row = dict(record)
+    value = require_string(record["text"], "'text'", where)
+    if not value.strip():
+        raise fail(where, "'text'", "is empty", "drop the row or give its text", value)
+    row["text"] = extracted(value, "'text'", where=where, limit=CHUNK_TEXT_CHARS)
+    if record.get("doc_id") is not None:
+        row["doc_id"] = identifier(
+            record["doc_id"], "'doc_id'", where=where, limit=DOC_ID_CHARS, numbers=True
+        )
+    chunk_id = record.get("chunk_id")
+    row["chunk_id"] = (
+        None
+        if chunk_id in (None, "")
+        else identifier(chunk_id, "'chunk_id'", where=where, limit=CHUNK_ID_CHARS, numbers=True)
+    )
+    for key in ("seq", "page_start", "page_end", "char_start", "char_end"):
+        row[key] = integer(record.get(key), f"{key!r}", where=where)
+    for first, last in (("page_start", "page_end"), ("char_start", "char_end")):
+        if row[first] is not None and row[last] is not None and row[last] < row[first]:
+            raise fail(
+                where,
+                f"{last!r}",
+                f"is before {first!r} ({row[first]})",
+                "swap them or fix the offsets",
+                row[last],
+            )
+    _meta(row, record, where, known=_CHUNK_FIELDS)
+    return row
+
+
+def suggestion(record: Mapping[str, Any], index: int) -> dict[str, Any]:
+    """A row of ``add_suggestions``, checked. A model's reply (``raw``, ``parse_error`` and the
+    answer's texts) is extracted text: bad characters become U+FFFD; an answer no store can keep
+    becomes a ``parse_error``, like any other reply that does not fit its question."""
+    where = f"add_suggestions: row {index}"
+    row = dict(record)
+    task_ref(record["task"], where=where)
+    row["chunk_id"] = identifier(
+        record["chunk_id"], "'chunk_id'", where=where, limit=CHUNK_ID_CHARS, numbers=True
+    )
+    name(record["question"], "'question'", where=where, limit=QUESTION_CHARS)
+    name(record["model"], "'model'", where=where, limit=PERSON_CHARS)
+    if record.get("prompt_version") not in (None, ""):
+        identifier(
+            record["prompt_version"], "'prompt_version'", where=where, limit=PROMPT_VERSION_CHARS
+        )
+    for key in ("raw", "parse_error"):
+        row[key] = extracted(
+            record.get(key), f"{key!r}", where=where, limit=RAW_CHARS, required=False
+        )
+    row["score"] = number(record.get("score"), "'score'", where=where)
+    row["latency_ms"] = number(record.get("latency_ms"), "'latency_ms'", where=where, minimum=0)
+    row["chain_step"] = integer(record.get("chain_step"), "'chain_step'", where=where)
+    row["answer"] = _map_strings(record.get("answer"))
+    if row.get("parse_error") is None:
+        try:
+            answer(row["answer"], "'answer'", where=where)
+        except (InvalidInput, InvalidInputType) as exc:
+            row["parse_error"] = f"answer does not fit the question: {exc}"
+            row["answer"] = None
+    _meta(row, record, where, known=_SUGGESTION_FIELDS)
+    return row
+
+
+def _map_strings(value: Any, depth: int = 0) -> Any:
+    if isinstance(value, str):
+        return replace_bad_characters(value)
+    if depth < MAX_DEPTH and isinstance(value, (list, tuple)):
+        return [_map_strings(v, depth + 1) for v in value]
+    if depth < MAX_DEPTH and isinstance(value, dict):
+        return {k: _map_strings(v, depth + 1) for k, v in value.items()}
+    return value
