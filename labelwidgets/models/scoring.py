@@ -4,16 +4,31 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from labelwidgets.schema import UNKNOWN, Task
-from labelwidgets.schema.compare import answers_equal, exact, score, token_f1, word_diff
+from labelwidgets.schema.abstention import score as abstention_score
+from labelwidgets.schema.compare import exact, normalized_match, score, token_f1, word_diff
+from labelwidgets.schema.matching import Matcher
+
+if TYPE_CHECKING:
+    from labelwidgets.store import LabelStore
 
 __all__ = ["PromptReport", "prompt_report"]
 
 _FAILED = "request failed: "  # the prefix prelabel gives failed requests (not the prompt's fault)
+_ITEM_COLUMNS = [
+    "prompt_version",
+    "version_id",
+    "model",
+    "chunk_id",
+    "gold",
+    "answer",
+    "parse_error",
+    "correct",
+]
 
 
 @dataclass
@@ -26,11 +41,16 @@ class PromptReport:
         One row per prompt version × model, oldest version first. Columns: prompt_version
         (label), version_id, model, gold (gold items of the question), n (gold items this
         version answered, parse errors included), parse_errors, failed (requests that failed;
-        not scored), then for text questions exact, normalized, token_f1, else accuracy (plus
-        jaccard for multi-choice); unknown_precision (of the model's "not in the text", the
-        share gold agrees with), unknown_recall (of gold's "not in the text", the share the
-        model said too), hallucinated (of gold's "not in the text", the share the model answered
-        anyway), created_at. A parse error counts as a wrong answer.
+        not scored), then the abstention-aware figures of :mod:`labelwidgets.schema.abstention`:
+        coverage (of gold items with an answer, the share the model answered), accuracy_on_answered
+        (where both answered, the share matching under the question's ``match=`` rule); for
+        text questions exact, normalized and token_f1 on those same items, else accuracy (the
+        same as accuracy_on_answered, plus jaccard for multi-choice); unknown_precision (of the
+        model's "not in the text", the share gold agrees with), unknown_recall (of gold's "not
+        in the text", the share the model said too), hallucinated (of gold's "not in the text",
+        the share the model answered anyway), overall (the balanced score to rank versions by),
+        created_at. No figure is pooled over items where gold is "not in the text". A parse
+        error counts as an answer that is wrong.
     items
         One row per scored answer: prompt_version, version_id, model, chunk_id, gold, answer
         (``None`` for a parse error), parse_error, correct.
@@ -90,8 +110,8 @@ class PromptReport:
 
     @property
     def metric(self) -> str:
-        """The headline column: ``normalized`` for text questions, else ``accuracy``."""
-        return "normalized" if self.kind == "text" else "accuracy"
+        """The headline column: ``overall`` (see :mod:`labelwidgets.schema.abstention`)."""
+        return "overall"
 
     def plot(self, ax: Any = None) -> Any:
         """Accuracy by prompt version, one line per model (needs the ``[plot]`` extra)."""
@@ -119,7 +139,7 @@ class PromptReport:
 
 
 def prompt_report(
-    store: Any,
+    store: LabelStore,
     task: Task | str,
     question: str,
     *,
@@ -129,7 +149,8 @@ def prompt_report(
     """Score every stored prompt version (× model) of ``question`` against the gold answers.
 
     Gold is ``store.gold(task)``: gold marks and adjudicated review decisions, the latest per
-    item. Reads the store only.
+    item. Reads the store only (a :class:`Task` that differs from the stored one raises: store
+    it first with ``store.add_task``).
 
     Parameters
     ----------
@@ -154,13 +175,51 @@ def prompt_report(
     >>> report = lw.prompt_report(store, task, "governing_law")  # doctest: +SKIP
     >>> report.compare("v1", "v2").outcome.value_counts()  # doctest: +SKIP
     """
-    task = store._task(task)
+    task = store.task(task)
     if question not in task.question_names:
         raise ValueError(f"task {task.name!r} has no question {question!r}")
     kind = task.question(question).kind
+    rule = task.question(question).matcher
     gold = store.gold(task, question=question)
     gold_by_chunk = dict(zip(gold["chunk_id"], gold["answer"], strict=True))
     labels = store.prompt_versions(task, question).set_index("version_id")
+    suggestions = _on_gold(store, task, question, labels, gold_by_chunk, versions, models)
+    rows, items = [], []
+    for (version_id, model), group in suggestions.groupby(
+        ["prompt_version", "model"], sort=False, dropna=False
+    ):
+        label = group["label"].iloc[0]
+        scores, scored_items = _score_group(group, gold_by_chunk, kind, rule)
+        created = labels.loc[version_id, "created_at"] if version_id in labels.index else pd.NaT
+        rows.append(
+            {
+                "prompt_version": label,
+                "version_id": version_id,
+                "model": model,
+                **scores,
+                "created_at": created,
+            }
+        )
+        items += [
+            {"prompt_version": label, "version_id": version_id, "model": model, **item}
+            for item in scored_items
+        ]
+    df = pd.DataFrame(rows)
+    if len(df):
+        df = df.sort_values(["created_at", "model"], ignore_index=True, na_position="last")
+    return PromptReport(df, pd.DataFrame(items, columns=_ITEM_COLUMNS), kind)
+
+
+def _on_gold(
+    store: LabelStore,
+    task: Task,
+    question: str,
+    labels: pd.DataFrame,
+    gold_by_chunk: dict[str, Any],
+    versions: list[str] | None,
+    models: list[str] | None,
+) -> pd.DataFrame:
+    """The question's suggestions on gold chunks, with their version ``label``, filtered."""
     suggestions = store.suggestions(task, question=question)
     suggestions = suggestions[suggestions["chunk_id"].isin(gold_by_chunk)]
     label_of = (
@@ -174,91 +233,71 @@ def prompt_report(
         keep &= label_of.isin(versions) | suggestions["prompt_version"].isin(versions)
     if models is not None:
         keep &= suggestions["model"].isin(models)
-    suggestions = suggestions.assign(label=label_of)[keep]
-    rows, items = [], []
-    for (version_id, model), group in suggestions.groupby(
-        ["prompt_version", "model"], sort=False, dropna=False
-    ):
-        errors = group["parse_error"].fillna("")
-        scored = group[~errors.str.startswith(_FAILED)]
-        label = group["label"].iloc[0]
-        golds = [gold_by_chunk[c] for c in scored["chunk_id"]]
-        answers = [
-            None if e else a
-            for a, e in zip(scored["answer"], scored["parse_error"].fillna(""), strict=True)
-        ]
-        correct = [answers_equal(a, g, kind) for a, g in zip(answers, golds, strict=True)]
-        items += [
-            {
-                "prompt_version": label,
-                "version_id": version_id,
-                "model": model,
-                "chunk_id": c,
-                "gold": g,
-                "answer": a,
-                "parse_error": e or None,
-                "correct": ok,
-            }
-            for c, g, a, e, ok in zip(
-                scored["chunk_id"],
-                golds,
-                answers,
-                scored["parse_error"].fillna(""),
-                correct,
-                strict=True,
-            )
-        ]
-        created = labels.loc[version_id, "created_at"] if version_id in labels.index else pd.NaT
-        rows.append(
-            {
-                "prompt_version": label,
-                "version_id": version_id,
-                "model": model,
-                "gold": len(gold_by_chunk),
-                "n": len(answers),
-                "parse_errors": int((errors.ne("") & ~errors.str.startswith(_FAILED)).sum()),
-                "failed": int(errors.str.startswith(_FAILED).sum()),
-                **_scores(answers, golds, correct, kind),
-                "created_at": created,
-            }
-        )
-    df = pd.DataFrame(rows)
-    if len(df):
-        df = df.sort_values(["created_at", "model"], ignore_index=True, na_position="last")
-    columns = [
-        "prompt_version",
-        "version_id",
-        "model",
-        "chunk_id",
-        "gold",
-        "answer",
-        "parse_error",
-        "correct",
+    return suggestions.assign(label=label_of)[keep]
+
+
+def _score_group(
+    group: pd.DataFrame, gold_by_chunk: dict[str, Any], kind: str, rule: Matcher
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """The scores of one (prompt version, model) and its scored items; failed requests are
+    counted apart and not scored."""
+    errors = group["parse_error"].fillna("")
+    failed = errors.str.startswith(_FAILED)
+    scored = group[~failed]
+    reasons = errors[~failed].tolist()
+    golds = [gold_by_chunk[c] for c in scored["chunk_id"]]
+    answers = [None if e else a for a, e in zip(scored["answer"], reasons, strict=True)]
+    correct = [rule.matches(a, g) for a, g in zip(answers, golds, strict=True)]
+    items = [
+        {
+            "chunk_id": c,
+            "gold": g,
+            "answer": a,
+            "parse_error": e or None,
+            "correct": ok,
+        }
+        for c, g, a, e, ok in zip(scored["chunk_id"], golds, answers, reasons, correct, strict=True)
     ]
-    return PromptReport(df, pd.DataFrame(items, columns=columns), kind)
+    row = {
+        "gold": len(gold_by_chunk),
+        "n": len(answers),
+        "parse_errors": int((errors.ne("") & ~failed).sum()),
+        "failed": int(failed.sum()),
+        **_scores(answers, golds, correct, kind),
+    }
+    return row, items
 
 
 def _scores(
     answers: list[Any], golds: list[Any], correct: list[bool], kind: str
 ) -> dict[str, float]:
-    """Metrics over the answered gold items; ``None`` answers are parse errors (wrong)."""
-    pairs = list(zip(answers, golds, strict=True))
-    scores: dict[str, float] = {}
+    """Abstention-aware metrics over the scored gold items; ``None`` answers are parse errors
+    (answers, wrong). The text and accuracy columns are over items where both answered."""
+    said = [a is UNKNOWN for a in answers]
+    ref = [g is UNKNOWN for g in golds]
+    found = abstention_score(said, ref, correct) if answers else {}
+    both = [
+        (a, g, ok)
+        for a, g, ok in zip(answers, golds, correct, strict=True)
+        if a is not UNKNOWN and g is not UNKNOWN
+    ]
+    scores: dict[str, float] = {
+        "coverage": found.get("coverage", math.nan),
+        "accuracy_on_answered": found.get("accuracy_on_answered", math.nan),
+    }
     if kind == "text":
-        scores["exact"] = _mean([a is not None and exact(a, g) for a, g in pairs])
-        scores["normalized"] = _mean(correct)
-        scores["token_f1"] = _mean([0.0 if a is None else token_f1(a, g) for a, g in pairs])
+        scores["exact"] = _mean([a is not None and exact(a, g) for a, g, _ in both])
+        scores["normalized"] = _mean([normalized_match(a, g) for a, g, _ in both])
+        scores["token_f1"] = _mean([0.0 if a is None else token_f1(a, g) for a, g, _ in both])
     else:
-        scores["accuracy"] = _mean(correct)
+        scores["accuracy"] = _mean([ok for _, _, ok in both])
         if kind == "multi_choice":
-            scores["jaccard"] = _mean([score(a, g, kind) for a, g in pairs])
-    said_unknown = sum(a is UNKNOWN for a in answers)
-    gold_unknown = sum(g is UNKNOWN for g in golds)
-    both = sum(a is UNKNOWN and g is UNKNOWN for a, g in pairs)
-    answered_anyway = sum(g is UNKNOWN and a is not None and a is not UNKNOWN for a, g in pairs)
-    scores["unknown_precision"] = both / said_unknown if said_unknown else math.nan
-    scores["unknown_recall"] = both / gold_unknown if gold_unknown else math.nan
-    scores["hallucinated"] = answered_anyway / gold_unknown if gold_unknown else math.nan
+            scores["jaccard"] = _mean([score(a, g, kind) for a, g, _ in both])
+    recall = found.get("unknown_recall", math.nan)
+    scores["unknown_precision"] = found.get("unknown_precision", math.nan)
+    scores["unknown_recall"] = recall
+    scores["hallucinated"] = 1 - recall if not math.isnan(recall) else math.nan
+    scores["overall"] = found.get("overall", math.nan)
     return scores
 
 

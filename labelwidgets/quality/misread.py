@@ -1,45 +1,72 @@
-"""Does a labeler get a question wrong *in one consistent way*? Then they likely misread it.
+"""Consistent transformations: the patterns that tell a misread question from random slips.
 
-Each detector looks at one labeler's wrong answers to one question (answer vs gold) and counts
-how many of them one explanation covers: the answer to another question, always the same
-value, an answer where the text does not say, a constant ratio or shift of numbers, a reversed
-rating scale, day and month swapped, part of the gold text, the same choice confused with
-another. The explanation covering most wrong answers wins if it covers enough of them.
+Each detector looks at one labeler's answers to one question next to their references (gold,
+else the other labelers' consensus) and counts, over the answers the pattern **can apply
+to**, how many it explains:
+
+========================  ==========================================  =========================
+signal                    applies to                                  explains
+========================  ==========================================  =========================
+``day_month_swapped``     dates whose day is 1-12 and not the month   answer = day/month swapped
+``date_shift``            dates                                       one constant shift in days
+``year_shift``            dates                                       same day, other year
+``number_ratio``          numbers whose reference is not 0            one constant ratio (x1000)
+``number_shift``          numbers                                     one constant difference
+``reversed_scale``        ratings off the scale's middle              low + high − reference
+``choice_confusion``      items whose reference is one choice X       the same other choice Y
+``leaves_out`` / ``adds`` multi-choice items with / without X         X left out / X added
+``partial_answer``        text references of two or more words        only some of its words
+========================  ==========================================  =========================
+
+Only answers that do not match their reference count as explained, and an answer that
+*contains* its reference (the more precise "the laws of the State of New York" for "New York")
+is never a mistake. The detector explaining the most answers wins when it explains at least
+``min_hits`` of them and at least ``pattern_rate`` of those it applies to (see
+:class:`labelwidgets.quality.flagging.Thresholds`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections import Counter
-from collections.abc import Callable, Sequence
-from typing import Any
+from collections.abc import Callable, Hashable, Iterable
+from typing import Any, NamedTuple
 
-from labelwidgets.schema import UNKNOWN, Question, Task
-from labelwidgets.schema.compare import (
-    _as_date,
-    _as_number,
-    _as_set,
-    answer_key,
-    answers_equal,
-    tokens,
-)
+from labelwidgets.schema import Question
+from labelwidgets.schema.compare import _as_number, _as_set, tokens
+from labelwidgets.schema.matching import read_date
 
-__all__ = ["explain"]
-
-# (chunk_id, answer, gold answer)
-Wrong = Sequence[tuple[str, Any, Any]]
-Detector = Callable[[Question, Wrong], tuple[int, str]]
+__all__ = ["Found", "Pair", "contains_reference", "patterns", "show"]
 
 
-def _most_common(found: list[Any]) -> tuple[int, Any]:
-    if not found:
-        return 0, None
-    value, count = Counter(found).most_common(1)[0]
-    return count, value
+class Pair(NamedTuple):
+    """Distinct (answer, reference) of one labeler and question, how often, and where."""
+
+    answer: Any
+    reference: Any
+    count: int
+    correct: bool
+    chunks: list[str]
 
 
-def _show(value: Any) -> str:
+class Found(NamedTuple):
+    """What a detector explains: ``hits`` of ``applicable`` answers, why, and example items."""
+
+    signal: str
+    hits: int
+    applicable: int
+    detail: str
+    chunks: list[str]
+
+    @property
+    def rate(self) -> float:
+        return self.hits / self.applicable if self.applicable else 0.0
+
+
+def show(value: Any) -> str:
+    """An answer as it appears in a flag's detail."""
+    from labelwidgets.schema import UNKNOWN
+
     if value is UNKNOWN:
         return "UNKNOWN (not in the text)"
     if isinstance(value, (list, tuple)):
@@ -47,149 +74,188 @@ def _show(value: Any) -> str:
     return repr(value)
 
 
-def _same_value(question: Question, wrong: Wrong) -> tuple[int, str]:
-    count, key = _most_common([answer_key(a, question.kind) for _, a, _ in wrong])
-    example = next((a for _, a, _ in wrong if answer_key(a, question.kind) == key), None)
-    if key is UNKNOWN:
-        return count, "answers UNKNOWN (not in the text) where gold has an answer"
-    return count, f"mostly answers {_show(example)} where gold differs"
+def contains_reference(answer: Any, reference: Any) -> bool:
+    """Whether ``answer`` holds all of ``reference``'s words in order (a more precise answer)."""
+    inner, outer = tokens(reference), tokens(answer)
+    size = len(inner)
+    return bool(inner) and any(outer[i : i + size] == inner for i in range(len(outer) - size + 1))
 
 
-def _answers_the_unanswerable(question: Question, wrong: Wrong) -> tuple[int, str]:
-    hits = sum(g is UNKNOWN and a is not UNKNOWN for _, a, g in wrong)
-    return hits, "gives an answer where gold says the text does not say"
+def _tally(
+    pairs: list[Pair],
+    applies: Callable[[Pair], bool],
+    value: Callable[[Pair], Hashable | None],
+) -> tuple[Hashable | None, int, int, list[str]]:
+    """The most common transformation among wrong answers it applies to: (value, hits,
+    applicable, example chunks)."""
+    applicable, hits, where = 0, Counter(), {}
+    for pair in pairs:
+        if not applies(pair):
+            continue
+        applicable += pair.count
+        found = None if pair.correct else value(pair)
+        if found is not None:
+            hits[found] += pair.count
+            where.setdefault(found, []).extend(pair.chunks)
+    if not hits:
+        return None, 0, applicable, []
+    best, count = hits.most_common(1)[0]
+    return best, count, applicable, where[best][:5]
 
 
-def _scale(question: Question, wrong: Wrong) -> tuple[int, str]:
-    """Numbers: a constant ratio (thousands, percent) or a constant shift; ratings: reversed."""
-    pairs = [
-        (_as_number(a), _as_number(g)) for _, a, g in wrong if a is not UNKNOWN and g is not UNKNOWN
-    ]
-    pairs = [(a, g) for a, g in pairs if a is not None and g is not None]
-    best = (0, "")
-    if question.kind == "rating":
-        low, high = question.scale
-        hits = sum(a == low + high - g for a, g in pairs)
-        best = max(best, (hits, f"rates on a reversed scale ({low} where gold has {high})"))
-    ratios = [float(f"{a / g:.6g}") for a, g in pairs if g != 0]
-    count, ratio = _most_common(ratios)
-    if ratio is not None and ratio != 1:
-        best = max(best, (count, f"answers are {ratio:g} times the gold value"))
-    count, shift = _most_common([float(f"{a - g:.6g}") for a, g in pairs])
-    if shift:
-        best = max(best, (count, f"answers are the gold value {shift:+g}"))
-    return best
-
-
-def _dates(question: Question, wrong: Wrong) -> tuple[int, str]:
-    pairs = [
-        (_as_date(a), _as_date(g)) for _, a, g in wrong if a is not UNKNOWN and g is not UNKNOWN
-    ]
-    pairs = [(a, g) for a, g in pairs if a is not None and g is not None]
-    swapped = sum(_swap(g) == a for a, g in pairs)
-    best = (swapped, "day and month swapped")
-    count, days = _most_common([(a - g).days for a, g in pairs])
-    if days:
-        best = max(best, (count, f"dates are {days:+d} days from gold"))
-    count, years = _most_common(
-        [a.year - g.year for a, g in pairs if (a.month, a.day) == (g.month, g.day)]
-    )
-    if years:
-        best = max(best, (count, f"dates are {years:+d} years from gold"))
-    return best
+def _dates(pair: Pair) -> tuple[dt.date, dt.date] | None:
+    found = read_date(pair.answer), read_date(pair.reference)
+    return found if None not in found else None  # type: ignore[return-value]
 
 
 def _swap(day: dt.date) -> dt.date | None:
-    try:
-        return dt.date(day.year, day.day, day.month) if day.day != day.month else None
-    except ValueError:
+    if day.day > 12 or day.day == day.month:
         return None
+    return dt.date(day.year, day.day, day.month)
 
 
-def _text_part(question: Question, wrong: Wrong) -> tuple[int, str]:
-    shorter = longer = 0
-    example = ("", "")
-    for _, a, g in wrong:
-        if a is UNKNOWN or g is UNKNOWN:
-            continue
-        mine, theirs = Counter(tokens(a)), Counter(tokens(g))
-        if mine and mine < theirs:
-            shorter += 1
-            example = example if example[0] else (a, g)
-        elif theirs and theirs < mine:
-            longer += 1
-    if shorter >= longer:
-        return (
-            shorter,
-            f"answers only part of the gold answer (e.g. {example[0]!r} for {example[1]!r})",
+def _date_patterns(question: Question, pairs: list[Pair]) -> Iterable[Found]:
+    def swapped(p: Pair) -> str | None:
+        answer, reference = _dates(p)  # type: ignore[misc]
+        return "swap" if answer == _swap(reference) else None
+
+    def applies(p: Pair) -> bool:
+        both = _dates(p)
+        return both is not None and _swap(both[1]) is not None
+
+    _, hits, applicable, chunks = _tally(pairs, applies, swapped)
+    yield Found("day_month_swapped", hits, applicable, "day and month swapped", chunks)
+
+    def days(p: Pair) -> int | None:
+        answer, reference = _dates(p)  # type: ignore[misc]
+        return (answer - reference).days or None
+
+    def years(p: Pair) -> int | None:
+        answer, reference = _dates(p)  # type: ignore[misc]
+        same_day = (answer.month, answer.day) == (reference.month, reference.day)
+        return (answer.year - reference.year) or None if same_day else None
+
+    def dated(p: Pair) -> bool:
+        return _dates(p) is not None
+
+    shift, hits, applicable, chunks = _tally(pairs, dated, years)
+    if shift is not None:
+        yield Found("year_shift", hits, applicable, f"dates are {shift:+d} years off", chunks)
+    shift, hits, applicable, chunks = _tally(pairs, dated, days)
+    if shift is not None:
+        yield Found("date_shift", hits, applicable, f"dates are {shift:+d} days off", chunks)
+
+
+def _numbers(pair: Pair) -> tuple[float, float] | None:
+    found = _as_number(pair.answer), _as_number(pair.reference)
+    return found if None not in found else None  # type: ignore[return-value]
+
+
+def _number_patterns(question: Question, pairs: list[Pair]) -> Iterable[Found]:
+    if question.kind == "rating":
+        low, high = question.scale
+
+        def flips(p: Pair) -> bool:
+            both = _numbers(p)
+            return both is not None and low + high - both[1] != both[1]
+
+        def flipped(p: Pair) -> str | None:
+            answer, reference = _numbers(p)  # type: ignore[misc]
+            return "flip" if answer == low + high - reference else None
+
+        _, hits, applicable, chunks = _tally(pairs, flips, flipped)
+        detail = f"rates on a reversed scale ({low} where the reference has {high})"
+        yield Found("reversed_scale", hits, applicable, detail, chunks)
+        return  # a rating one step off is a judgement, not a unit or offset mix-up
+
+    def ratio(p: Pair) -> float | None:
+        answer, reference = _numbers(p)  # type: ignore[misc]
+        found = float(f"{answer / reference:.6g}")
+        return found if found != 1 else None
+
+    def shift(p: Pair) -> float | None:
+        answer, reference = _numbers(p)  # type: ignore[misc]
+        return float(f"{answer - reference:.6g}") or None
+
+    def nonzero(p: Pair) -> bool:
+        both = _numbers(p)
+        return both is not None and both[1] != 0
+
+    found, hits, applicable, chunks = _tally(pairs, nonzero, ratio)
+    if found is not None:
+        detail = f"answers are {found:g} times the reference"
+        yield Found("number_ratio", hits, applicable, detail, chunks)
+    found, hits, applicable, chunks = _tally(pairs, lambda p: _numbers(p) is not None, shift)
+    if found is not None:
+        yield Found(
+            "number_shift", hits, applicable, f"answers are the reference {found:+g}", chunks
         )
-    return longer, "answers add words to the gold answer"
 
 
-def _confusion(question: Question, wrong: Wrong) -> tuple[int, str]:
+def _choice_patterns(question: Question, pairs: list[Pair]) -> Iterable[Found]:
     if question.kind == "multi_choice":
-        missing = [
-            x
-            for _, a, g in wrong
-            if a is not UNKNOWN and g is not UNKNOWN
-            for x in _as_set(g) - _as_set(a)
-        ]
-        extra = [
-            x
-            for _, a, g in wrong
-            if a is not UNKNOWN and g is not UNKNOWN
-            for x in _as_set(a) - _as_set(g)
-        ]
-        left_out, added = _most_common(missing), _most_common(extra)
-        return max((left_out[0], f"leaves out {left_out[1]!r}"), (added[0], f"adds {added[1]!r}"))
-    count, pair = _most_common(
-        [(answer_key(g, question.kind), answer_key(a, question.kind)) for _, a, g in wrong]
+        for choice in question.choices:
+            key = _as_set(choice)
+
+            def has(p: Pair, key: frozenset[str] = key) -> bool:
+                return key <= _as_set(p.reference)
+
+            def dropped(p: Pair, key: frozenset[str] = key) -> str | None:
+                return "dropped" if not key <= _as_set(p.answer) else None
+
+            def added(p: Pair, key: frozenset[str] = key) -> str | None:
+                return "added" if key <= _as_set(p.answer) else None
+
+            _, hits, applicable, chunks = _tally(pairs, has, dropped)
+            yield Found("leaves_out", hits, applicable, f"leaves out {choice!r}", chunks)
+            _, hits, applicable, chunks = _tally(pairs, lambda p, h=has: not h(p), added)
+            yield Found("adds", hits, applicable, f"adds {choice!r}", chunks)
+        return
+    for choice in question.choices:
+        key = _as_set(choice)
+
+        def is_choice(p: Pair, key: frozenset[str] = key) -> bool:
+            return _as_set(p.reference) == key
+
+        other, hits, applicable, chunks = _tally(pairs, is_choice, lambda p: _show_choice(p.answer))
+        if other is not None:
+            detail = f"answers {other} where the reference is {choice!r}"
+            yield Found("choice_confusion", hits, applicable, detail, chunks)
+
+
+def _show_choice(value: Any) -> str:
+    items = sorted(_as_set(value))
+    return show(items[0]) if len(items) == 1 else show(items)
+
+
+def _text_patterns(question: Question, pairs: list[Pair]) -> Iterable[Found]:
+    def long(p: Pair) -> bool:
+        return len(tokens(p.reference)) >= 2
+
+    def partial(p: Pair) -> str | None:
+        mine, theirs = Counter(tokens(p.answer)), Counter(tokens(p.reference))
+        return "part" if mine and mine < theirs else None
+
+    _, hits, applicable, chunks = _tally(pairs, long, partial)
+    example = next((p for p in pairs if p.chunks[0] in chunks), None)
+    detail = "answers only part of the reference" + (
+        f" (e.g. {show(example.answer)} for {show(example.reference)})" if example else ""
     )
-    if pair is None:
-        return 0, ""
-    gold, mine = (next(iter(k)) if isinstance(k, frozenset) and len(k) == 1 else k for k in pair)
-    return count, f"answers {_show(mine)} where gold is {_show(gold)}"
+    yield Found("partial_answer", hits, applicable, detail, chunks)
 
 
-_BY_KIND: dict[str, tuple[Detector, ...]] = {
-    "number": (_scale,),
-    "rating": (_scale,),
-    "date": (_dates,),
-    "text": (_text_part,),
-    "choice": (_confusion,),
-    "multi_choice": (_confusion,),
-}
-
-
-def explain(
-    task: Task,
-    question: Question,
-    wrong: Wrong,
-    gold_of: Callable[[str, str], Any],
-    *,
-    share: float = 0.6,
-) -> tuple[int, str] | None:
-    """The explanation covering the most of ``wrong`` (and at least ``share`` of them and two
-    answers), as (answers covered, detail), or None."""
-    if len(wrong) < 2:
-        return None
-    candidates = []
-    for other in task.questions:
-        if other.name != question.name:
-            kind = question.kind if other.kind == question.kind else "text"
-            hits = 0
-            for chunk_id, answer, _ in wrong:
-                theirs = gold_of(chunk_id, other.name)
-                hits += (
-                    theirs is not None
-                    and theirs is not UNKNOWN
-                    and answers_equal(answer, theirs, kind)
-                )
-            candidates.append((hits, f"answers look like the answers to {other.name!r}"))
-    for detector in (*_BY_KIND.get(question.kind, ()), _same_value, _answers_the_unanswerable):
-        candidates.append(detector(question, wrong))
-    # the first wins a tie: another question, then the pattern specific to the kind
-    hits, detail = max(candidates, key=lambda c: c[0])
-    if hits >= 2 and hits >= math.ceil(share * len(wrong)):
-        return hits, detail
-    return None
+def patterns(question: Question, pairs: list[Pair]) -> list[Found]:
+    """Every pattern's count for one labeler's answered (answer, reference) pairs of
+    ``question`` (both not UNKNOWN)."""
+    rule = question.match
+    if question.kind == "date" or rule == "date":
+        found = _date_patterns(question, pairs)
+    elif question.kind in ("number", "rating") or rule == "number":
+        found = _number_patterns(question, pairs)
+    elif question.kind in ("choice", "multi_choice"):
+        found = _choice_patterns(question, pairs)
+    elif question.kind == "text":
+        found = _text_patterns(question, pairs)
+    else:
+        found = ()
+    return [f for f in found if f.hits]

@@ -1,50 +1,55 @@
-"""Quality control over a LabelStore: agreement per question, labeler scores and trials on gold,
-detectors for answers of the wrong type, misread questions and overlapping questions, and a
-report bundling them. Every function returns DataFrames.
+"""Scores of labelers and models, trials on gold, and agreement between labelers.
 
-Answers agree when :func:`labelwidgets.schema.compare.answers_equal` says so (text after
-normalization, choices as sets, numbers by value; UNKNOWN is an answer like any other and
-agrees only with UNKNOWN). Gold is the store's gold or adjudicated answer
-(:meth:`LabelStore.gold`); the model's answer is each model's newest parsed suggestion.
+Answers agree when the question's ``match=`` rule says so (:mod:`labelwidgets.schema.matching`;
+UNKNOWN is an answer like any other and agrees only with UNKNOWN). Scores against a reference
+are abstention-aware (:mod:`labelwidgets.schema.abstention`): coverage, accuracy on answered
+items, UNKNOWN precision and recall and the documented ``overall``; no figure is pooled over
+items whose reference is "not in the text".
+
+The reference of an answer (``reference=``):
+
+- ``"auto"`` (default): the item's gold or adjudicated answer (:meth:`LabelStore.gold`) when it
+  has a valid one, else the consensus of the *other* labelers (:mod:`~labelwidgets.quality.consensus`);
+- ``"gold"``: gold only; ``"consensus"``: the others' consensus only (what a team has before
+  any gold exists).
+
+Gold answers that fail the question's validators are never used as a reference.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+import warnings
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
+from labelwidgets._warnings import LabelwidgetsWarning
 from labelwidgets.quality.data import QualityData, load
-from labelwidgets.quality.misread import explain
 from labelwidgets.quality.reliability import summary
-from labelwidgets.schema import UNKNOWN, Task
-from labelwidgets.schema.compare import normalize, token_f1
+from labelwidgets.schema import Task
+from labelwidgets.schema.abstention import COUNTS, FIGURES, counts, figures
+from labelwidgets.schema.compare import token_f1
 
-__all__ = [
-    "QualityReport",
-    "agreement",
-    "flags",
-    "labeler_agreement_matrix",
-    "labelers",
-    "models",
-    "question_overlap",
-    "questions",
-    "report",
-    "trial_report",
-]
+if TYPE_CHECKING:
+    from labelwidgets.store import LabelStore
+
+__all__ = ["agreement", "labeler_agreement_matrix", "labelers", "models", "trial_report"]
 
 ALPHA_LEVEL = {"rating": "ordinal", "number": "interval"}
-FLAG_COLUMNS = ["labeler", "question", "issue", "rate", "answers", "detail"]
+NO_GOLD = (
+    "no gold answers yet for task {task!r}: mark gold items (store.add_gold / store.mark_gold) "
+    "or adjudicate in review, then run the trial again"
+)
 
 
-def _data(store: Any, task: Task | str, data: QualityData | None) -> QualityData:
+def _data(store: LabelStore, task: Task | str, data: QualityData | None) -> QualityData:
     return load(store, task) if data is None else data
 
 
 def _matrix(rows: pd.DataFrame, column: str) -> np.ndarray:
-    """Labelers × chunks matrix of ``column`` (NaN where a labeler did not answer)."""
+    """Labelers × items matrix of ``column`` (NaN where a labeler did not answer)."""
     raters, rater_names = pd.factorize(rows["labeler"])
     items, item_names = pd.factorize(rows["item"])
     matrix = np.full((len(rater_names), len(item_names)), np.nan)
@@ -53,13 +58,15 @@ def _matrix(rows: pd.DataFrame, column: str) -> np.ndarray:
     return matrix
 
 
-def agreement(store: Any, task: Task | str, *, data: QualityData | None = None) -> pd.DataFrame:
-    """Agreement between labelers, per question.
+def agreement(
+    store: LabelStore, task: Task | str, *, data: QualityData | None = None
+) -> pd.DataFrame:
+    """Agreement between labelers, per question (answers compared under its ``match=`` rule).
 
     Returns
     -------
     DataFrame
-        question, kind, items (answered by two or more labelers), labelers, answers,
+        question, kind, match, items (answered by two or more labelers), labelers, answers,
         percent_agreement, cohen_kappa (exactly two labelers), fleiss_kappa (same number of
         answers on every item), krippendorff_alpha at alpha_level (ordinal for ratings,
         interval for numbers — UNKNOWN left out there —, nominal otherwise), mean_token_f1
@@ -68,6 +75,7 @@ def agreement(store: Any, task: Task | str, *, data: QualityData | None = None) 
     """
     data = _data(store, task, data)
     rows = []
+    measures = ("percent_agreement", "cohen_kappa", "fleiss_kappa", "krippendorff_alpha")
     for question in data.task.questions:
         mine = data.answers[data.answers["question"] == question.name]
         level = ALPHA_LEVEL.get(question.kind, "nominal")
@@ -80,21 +88,11 @@ def agreement(store: Any, task: Task | str, *, data: QualityData | None = None) 
             {
                 "question": question.name,
                 "kind": question.kind,
+                "match": question.match,
                 "items": found["items"],
                 "labelers": found["raters"],
                 "answers": len(mine),
-                **{
-                    k: found[k]
-                    for k in (
-                        "percent_agreement",
-                        "cohen_kappa",
-                        "fleiss_kappa",
-                        "krippendorff_alpha",
-                        "alpha_level",
-                        "mean_token_f1",
-                        "note",
-                    )
-                },
+                **{k: found[k] for k in (*measures, "alpha_level", "mean_token_f1", "note")},
             }
         )
     return pd.DataFrame(rows)
@@ -109,66 +107,168 @@ def _mean_f1(keys: np.ndarray, representative: list[Any]) -> float:
     )
 
 
-def labelers(store: Any, task: Task | str, *, data: QualityData | None = None) -> pd.DataFrame:
-    """Per labeler: chunks, answers, time spent, agreement with other labelers (share of other
-    labelers' answers on the same chunk and question that agree), gold items and accuracy
-    against gold/adjudicated answers, UNKNOWN rate, validator-failure rate and overrides
-    (answers stored with ``force=True`` past a failing validator)."""
-    data = _data(store, task, data)
-    a = data.answers
-    columns = [
-        "labeler",
-        "chunks",
-        "answers",
-        "time_spent_s",
-        "agreement_with_others",
-        "gold_items",
-        "accuracy",
-        "unknown_rate",
-        "validator_failure_rate",
-        "overrides",
-    ]
-    if a.empty:
-        return pd.DataFrame(columns=columns)
+def _scored(
+    data: QualityData, frame: pd.DataFrame, reference: str, group: list[str]
+) -> pd.DataFrame:
+    """Abstention-aware figures of ``frame``'s rows against their reference, per ``group``."""
+    ref = data.reference(frame, reference)
+    has = ref >= 0
+    right = data.correct(frame, ref)
+    items = counts(frame["unknown"].to_numpy()[has], data.is_unknown(ref[has]), right[has])
+    for column in group:
+        items[column] = frame[column].to_numpy()[has]
+    summed = items.groupby(group, sort=True)[COUNTS].sum()
+    return figures(summed)
+
+
+def _rank(frame: pd.DataFrame, within: list[str] | None = None) -> pd.Series:
+    score = frame["overall"]
+    if within:
+        return score.groupby([frame[c] for c in within]).rank(ascending=False, method="min")
+    return score.rank(ascending=False, method="min")
+
+
+def _activity(a: pd.DataFrame, group: list[str]) -> pd.DataFrame:
+    """Per group: chunks, answers, agreement with others, gold items, UNKNOWN and validator
+    failure rates (failures over the answers that are not UNKNOWN) and overrides."""
     item = a.groupby(["q", "item"], sort=False)["key"].transform("size")
     same = a.groupby(["q", "item", "key"], sort=False)["key"].transform("size")
     known = a["key"] >= 0
+    answered = ~a["unknown"]
     frame = a.assign(
         agree=np.where(known, same - 1, 0),
         compared=np.where(known, item - 1, 0),
         gold=a["gold_key"] >= 0,
-        right=a["correct"].fillna(False).astype(bool),
-        failed=a["problem"].notna(),
+        answered=answered,
+        failed=a["problem"].notna() & answered,
     )
-    per = frame.groupby("labeler").agg(
+    per = frame.groupby(group, sort=True).agg(
         chunks=("item", "nunique"),
         answers=("key", "size"),
         agree=("agree", "sum"),
         compared=("compared", "sum"),
         gold_items=("gold", "sum"),
-        right=("right", "sum"),
-        unknown_rate=("is_unknown", "mean"),
+        unknown_rate=("unknown", "mean"),
+        non_unknown=("answered", "sum"),
         failed=("failed", "sum"),
         overrides=("forced", "sum"),
     )
-    # one submission (same labeler, chunk and time) carries its time on every question: count it once
-    spent = (
-        a.drop_duplicates(["labeler", "chunk_id", "created_at"])
-        .groupby("labeler")["time_spent"]
-        .sum()
-    )
-    per["time_spent_s"] = spent.reindex(per.index).fillna(0.0).astype(float)
     with np.errstate(invalid="ignore", divide="ignore"):
         per["agreement_with_others"] = per["agree"] / per["compared"].where(per["compared"] > 0)
-        per["accuracy"] = per["right"] / per["gold_items"].where(per["gold_items"] > 0)
-    per["validator_failure_rate"] = per["failed"] / per["answers"]
+        per["validator_failure_rate"] = per["failed"] / per["non_unknown"].where(
+            per["non_unknown"] > 0
+        )
     per["unknown_rate"] = per["unknown_rate"].astype(float)
     per["overrides"] = per["overrides"].astype(int)
+    return per
+
+
+def labelers(
+    store: LabelStore,
+    task: Task | str,
+    *,
+    reference: str = "auto",
+    by_question: bool = False,
+    data: QualityData | None = None,
+) -> pd.DataFrame:
+    """Per labeler (or labeler × question): abstention-aware scores and activity.
+
+    Parameters
+    ----------
+    reference : {"auto", "gold", "consensus"}
+        What each answer is compared with (see the module docs).
+    by_question : bool
+        One row per labeler and question instead of per labeler.
+
+    Returns
+    -------
+    DataFrame
+        labeler [, question], answers, chunks, scored (answers with a reference), coverage,
+        accuracy_on_answered, unknown_precision, unknown_recall, overall (see
+        :mod:`labelwidgets.schema.abstention`), rank (1 = best overall; ties share a rank),
+        agreement_with_others (share of other labelers' answers on the same items that
+        agree), gold_items, unknown_rate, validator_failure_rate (answers failing the
+        question's validators, over the answers that are not UNKNOWN), overrides (answers
+        stored with ``force=True`` past a failing validator), time_spent_s.
+    """
+    data = _data(store, task, data)
+    a = data.answers
+    group = ["labeler", "question"] if by_question else ["labeler"]
+    columns = [
+        *group,
+        "answers",
+        "chunks",
+        "scored",
+        *FIGURES,
+        "rank",
+        "agreement_with_others",
+        "gold_items",
+        "unknown_rate",
+        "validator_failure_rate",
+        "overrides",
+        "time_spent_s",
+    ]
+    if a.empty:
+        return pd.DataFrame(columns=columns)
+    per = _activity(a, group).join(_scored(data, a, reference, group), how="left")
+    per["scored"] = per["scored"].fillna(0).astype(int)
+    # one submission (same labeler, chunk and time) carries its time on every question
+    spent = a.drop_duplicates(["labeler", "chunk_id", "created_at"]).groupby("labeler")
+    per["time_spent_s"] = (
+        per.index.get_level_values("labeler").map(spent["time_spent"].sum()).fillna(0.0)
+    )
+    per = per.reset_index()
+    per["rank"] = _rank(per, ["question"] if by_question else None).astype("Int64")
+    return per[columns]
+
+
+def models(
+    store: LabelStore,
+    task: Task | str,
+    *,
+    reference: str = "auto",
+    data: QualityData | None = None,
+) -> pd.DataFrame:
+    """Per model and question, over each model's newest parsed answers.
+
+    The reference is gold (``"gold"``), the labelers' consensus (``"consensus"``: the answer
+    most labelers gave, by at least two and more than any other), or gold else the consensus
+    (``"auto"``).
+
+    Returns
+    -------
+    DataFrame
+        model, question, answers, scored, coverage, accuracy_on_answered, unknown_precision,
+        unknown_recall, overall, gold_items, unknown_rate, wrong_type (answers failing the
+        question's validators) and wrong_type_rate (over the answers that are not UNKNOWN).
+    """
+    data = _data(store, task, data)
+    m = data.model
+    columns = ["model", "question", "answers", "scored", *FIGURES, "gold_items", "unknown_rate"]
+    columns += ["wrong_type", "wrong_type_rate"]
+    if m.empty:
+        return pd.DataFrame(columns=columns)
+    m = m.assign(
+        failed=m["problem"].notna() & ~m["unknown"],
+        non_unknown=~m["unknown"],
+        gold=m["gold_key"] >= 0,
+    )
+    per = m.groupby(["model", "question"], sort=True).agg(
+        answers=("key", "size"),
+        unknown_rate=("unknown", "mean"),
+        wrong_type=("failed", "sum"),
+        non_unknown=("non_unknown", "sum"),
+        gold_items=("gold", "sum"),
+    )
+    per["wrong_type_rate"] = per["wrong_type"] / per["non_unknown"].where(per["non_unknown"] > 0)
+    per = per.join(_scored(data, m, reference, ["model", "question"]), how="left")
+    per["scored"] = per["scored"].fillna(0).astype(int)
+    per["unknown_rate"] = per["unknown_rate"].astype(float)
     return per.reset_index()[columns]
 
 
 def labeler_agreement_matrix(
-    store: Any, task: Task | str, *, data: QualityData | None = None
+    store: LabelStore, task: Task | str, *, data: QualityData | None = None
 ) -> pd.DataFrame:
     """Labeler × labeler share of agreeing answers on the (chunk, question) items both answered
     (1.0 on the diagonal for anyone who answered; NaN where two labelers share no item)."""
@@ -190,357 +290,101 @@ def labeler_agreement_matrix(
     )
 
 
+def _bar(mark: float | Mapping[str, float], question: str) -> float:
+    return float(mark.get(question, 0.8)) if isinstance(mark, Mapping) else float(mark)
+
+
 def trial_report(
-    store: Any,
+    store: LabelStore,
     task: Task | str,
     labelers: list[str] | None = None,
     *,
-    pass_mark: float = 0.8,
+    pass_mark: float | Mapping[str, float] = 0.8,
     min_items: int = 5,
     data: QualityData | None = None,
 ) -> pd.DataFrame:
-    """Labelers scored on gold items only — trial new labelers before trusting them.
+    """Labelers scored on gold items only, per question — trial new labelers before trusting
+    them.
+
+    A question meets its bar when the labeler answered at least ``min_items`` of its gold items
+    and each of its defined figures — coverage, accuracy on answered items and UNKNOWN recall —
+    is at least the question's ``pass_mark`` (one number, or ``{question: mark}`` with 0.8 for
+    the others). A labeler passes only when every question with gold meets its bar.
 
     Returns
     -------
     DataFrame
-        labeler, gold_items, accuracy, passed (accuracy >= ``pass_mark`` on at least
-        ``min_items`` gold items), and accuracy_<question> per question. Labelers in
-        ``labelers`` with no gold answers get a row with 0 gold items and passed False.
+        labeler, gold_items, passed, failed_on (the questions that missed their bar, and why),
+        then per question ``items_<q>``, ``coverage_<q>``, ``accuracy_<q>`` (on answered items),
+        ``unknown_recall_<q>`` and ``passed_<q>``. Labelers in ``labelers`` without gold answers
+        get a row with 0 gold items and passed False. Without any gold the frame is empty (or
+        holds only those rows); ``.attrs["note"]`` says why and a warning is issued.
     """
     data = _data(store, task, data)
     scored = data.answers[data.answers["gold_key"] >= 0]
     if labelers is not None:
         scored = scored[scored["labeler"].isin(labelers)]
-    scored = scored.assign(correct=scored["correct"].astype(bool))
-    overall = scored.groupby("labeler")["correct"].agg(gold_items="size", accuracy="mean")
-    if labelers is not None:
-        overall = overall.reindex(list(dict.fromkeys(labelers)))
-        overall["gold_items"] = overall["gold_items"].fillna(0).astype(int)
-    overall["passed"] = (overall["accuracy"] >= pass_mark) & (overall["gold_items"] >= min_items)
-    per_question = scored.pivot_table(
-        index="labeler", columns="question", values="correct", aggfunc="mean"
+    names = (
+        list(dict.fromkeys(labelers))
+        if labelers is not None
+        else sorted(scored["labeler"].unique())
     )
-    return overall.join(per_question.add_prefix("accuracy_")).rename_axis("labeler").reset_index()
-
-
-def flags(
-    store: Any, task: Task | str, *, min_items: int = 3, data: QualityData | None = None
-) -> pd.DataFrame:
-    """(labeler, question) pairs that look wrong.
-
-    - ``wrong_type``: at least two and 30% of the labeler's answers fail the question's
-      validators (e.g. a country where a city is asked; see ``validators.entity``);
-    - ``likely_misread``: on at least ``min_items`` gold items, half or more of the answers are
-      wrong and most wrong answers are wrong in one consistent way (the answer to another
-      question, the same value, a constant ratio or shift, a reversed scale, part of the gold
-      text, one choice confused with another — see :mod:`labelwidgets.quality.misread`).
-
-    Returns
-    -------
-    DataFrame
-        labeler, question, issue, rate (share of the labeler's answers affected: failing, or
-        wrong on gold), answers (how many of them), detail (what was found).
-    """
-    data = _data(store, task, data)
-    found = []
-    for (name, qname), rows in data.answers.groupby(["labeler", "question"], sort=True):
-        question = data.task.question(qname)
-        problems = rows["problem"].dropna()
-        if len(problems) >= 2 and len(problems) / len(rows) >= 0.3:
-            found.append(
-                {
-                    "labeler": name,
-                    "question": qname,
-                    "issue": "wrong_type",
-                    "rate": len(problems) / len(rows),
-                    "answers": len(problems),
-                    "detail": problems.value_counts().index[0],
-                }
-            )
-            continue
-        judged = rows[rows["gold_key"] >= 0]
-        wrong = judged[~judged["correct"].astype(bool)]
-        if len(judged) < min_items or len(wrong) < max(2, len(judged) / 2):
-            continue
-        triples = [
-            (c, a, data.gold_value(c, qname))
-            for c, a in zip(wrong["chunk_id"], wrong["answer"], strict=True)
-        ]
-        explained = explain(data.task, question, triples, data.gold_value)
-        if explained:
-            found.append(
-                {
-                    "labeler": name,
-                    "question": qname,
-                    "issue": "likely_misread",
-                    "rate": len(wrong) / len(judged),
-                    "answers": len(wrong),
-                    "detail": explained[1],
-                }
-            )
-    return pd.DataFrame(found, columns=FLAG_COLUMNS)
-
-
-def questions(
-    store: Any,
-    task: Task | str,
-    *,
-    flagged: pd.DataFrame | None = None,
-    data: QualityData | None = None,
-) -> pd.DataFrame:
-    """Per question diagnostics.
-
-    Returns
-    -------
-    DataFrame
-        question, kind, answers, unknown_rate (high: the chunks rarely carry this answer),
-        disagreement_rate (share of items answered by two or more labelers where they differ),
-        gold_items, labeler_accuracy, wrong_type_labeler / wrong_type_model (answers failing the
-        question's validators), model_answers, model_accuracy (each model's newest answer vs
-        gold, all models pooled; see :func:`models` per model), likely_misread and misread_by
-        (labelers flagged by :func:`flags`).
-    """
-    data = _data(store, task, data)
-    flagged = flags(store, data.task, data=data) if flagged is None else flagged
-    a, m = data.answers, data.model
+    per = _scored(data, scored, "gold", ["labeler", "question"]).reset_index()
     rows = []
-    for question in data.task.questions:
-        mine, model = a[a["question"] == question.name], m[m["question"] == question.name]
-        shared = mine[mine.groupby("item")["key"].transform("size") >= 2]
-        differ = shared.groupby("item")["key"].nunique() > 1
-        judged, model_judged = mine[mine["gold_key"] >= 0], model[model["gold_key"] >= 0]
-        misread = flagged[
-            (flagged["question"] == question.name) & (flagged["issue"] == "likely_misread")
-        ]
-        rows.append(
-            {
-                "question": question.name,
-                "kind": question.kind,
-                "answers": len(mine),
-                "unknown_rate": float(mine["is_unknown"].mean()) if len(mine) else np.nan,
-                "disagreement_rate": float(differ.mean()) if len(differ) else np.nan,
-                "gold_items": int((data.gold["question"] == question.name).sum()),
-                "labeler_accuracy": float(judged["correct"].astype(bool).mean())
-                if len(judged)
-                else np.nan,
-                "wrong_type_labeler": int(mine["problem"].notna().sum()),
-                "wrong_type_model": int(model["problem"].notna().sum()),
-                "model_answers": len(model),
-                "model_accuracy": float(model_judged["correct"].astype(bool).mean())
-                if len(model_judged)
-                else np.nan,
-                "likely_misread": bool(len(misread)),
-                "misread_by": ", ".join(misread["labeler"]),
+    for name in names:
+        mine = per[per["labeler"] == name].set_index("question")
+        row: dict[str, Any] = {"labeler": name, "gold_items": int(mine["scored"].sum())}
+        reasons = []
+        for qname in mine.index:
+            found = mine.loc[qname]
+            verdict = _verdict(found, _bar(pass_mark, qname), min_items)
+            row |= {
+                f"items_{qname}": int(found["scored"]),
+                f"coverage_{qname}": found["coverage"],
+                f"accuracy_{qname}": found["accuracy_on_answered"],
+                f"unknown_recall_{qname}": found["unknown_recall"],
+                f"passed_{qname}": verdict is None,
             }
-        )
-    return pd.DataFrame(rows)
-
-
-def models(store: Any, task: Task | str, *, data: QualityData | None = None) -> pd.DataFrame:
-    """Per model and question, each model's newest parsed answers: answers, unknown_rate,
-    wrong_type (failing the question's validators), gold_items and accuracy against gold."""
-    data = _data(store, task, data)
-    m = data.model.assign(
-        unknown=[x is UNKNOWN for x in data.model["answer"]],
-        failed=data.model["problem"].notna(),
-        gold=data.model["gold_key"] >= 0,
-        right=data.model["correct"].fillna(False).astype(bool),
-    )
-    per = m.groupby(["model", "question"], sort=True).agg(
-        answers=("key", "size"),
-        unknown_rate=("unknown", "mean"),
-        wrong_type=("failed", "sum"),
-        gold_items=("gold", "sum"),
-        right=("right", "sum"),
-    )
-    per["accuracy"] = per["right"] / per["gold_items"].where(per["gold_items"] > 0)
-    return per.drop(columns="right").reset_index()
-
-
-def question_overlap(
-    store: Any,
-    task: Task | str,
-    *,
-    threshold: float = 0.8,
-    min_items: int = 3,
-    data: QualityData | None = None,
-) -> pd.DataFrame:
-    """Pairs of questions whose answers coincide on more than ``threshold`` of the chunks where
-    the same labeler or model answered both (UNKNOWN left out) — e.g. "address line 1" and
-    "address line 2" getting the same answer: the questions overlap, or one is misread.
-
-    Returns
-    -------
-    DataFrame
-        question_a, question_b, items (chunk × labeler-or-model with both answered),
-        same_answer_rate (normalized text equal), overlap (rate > threshold); most similar
-        first. Pairs with fewer than ``min_items`` items are left out.
-    """
-    data = _data(store, task, data)
-    both = pd.concat(
-        [
-            data.answers[["chunk_id", "question", "labeler", "answer"]].rename(
-                columns={"labeler": "who"}
-            ),
-            data.model[["chunk_id", "question", "model", "answer"]].rename(
-                columns={"model": "who"}
-            ),
-        ],
-        ignore_index=True,
-    )
-    both = both[[x is not UNKNOWN and x is not None for x in both["answer"]]]
-    columns = ["question_a", "question_b", "items", "same_answer_rate", "overlap"]
-    if both.empty:
-        return pd.DataFrame(columns=columns)
-    texts = pd.Series([_as_text(x) for x in both["answer"]], index=both.index, dtype=object)
-    wide = both.assign(text=pd.factorize(texts)[0]).pivot_table(
-        index=["chunk_id", "who"], columns="question", values="text", aggfunc="first"
-    )
-    rows = []
-    names = [q.name for q in data.task.questions if q.name in wide.columns]
-    for i, first in enumerate(names):
-        for second in names[i + 1 :]:
-            answered = wide[first].notna() & wide[second].notna()
-            if answered.sum() >= min_items:
-                same = float((wide.loc[answered, first] == wide.loc[answered, second]).mean())
-                rows.append(
-                    {
-                        "question_a": first,
-                        "question_b": second,
-                        "items": int(answered.sum()),
-                        "same_answer_rate": same,
-                        "overlap": same > threshold,
-                    }
-                )
+            reasons += [f"{qname}: {verdict}"] if verdict else []
+        if not len(mine):
+            reasons.append("no gold items answered")
+        row["passed"] = not reasons
+        row["failed_on"] = "; ".join(reasons)
+        rows.append(row)
+    head = ["labeler", "gold_items", "passed", "failed_on"]
     frame = pd.DataFrame(
-        rows, columns=["question_a", "question_b", "items", "same_answer_rate", "overlap"]
+        rows, columns=head + sorted({k for r in rows for k in r} - set(head), key=_order(data))
     )
-    return frame.sort_values("same_answer_rate", ascending=False, ignore_index=True, kind="stable")
+    if data.gold["valid"].sum() == 0:
+        frame.attrs["note"] = NO_GOLD.format(task=data.task.name)
+        warnings.warn(frame.attrs["note"], LabelwidgetsWarning, stacklevel=2)
+    return frame
 
 
-def _as_text(value: Any) -> str:
-    if isinstance(value, (list, tuple)):
-        return normalize(" ".join(sorted(str(v) for v in value)))
-    return normalize(value)
+def _order(data: QualityData) -> Any:
+    names = data.task.question_names
+    prefixes = ["items_", "coverage_", "accuracy_", "unknown_recall_", "passed_"]
+
+    def position(column: str) -> tuple[int, int]:
+        for i, prefix in enumerate(prefixes):
+            if column.startswith(prefix) and column[len(prefix) :] in names:
+                return names.index(column[len(prefix) :]), i
+        return len(names), 0
+
+    return position
 
 
-@dataclass
-class QualityReport:
-    """Everything :func:`report` found, as DataFrames, plus :meth:`plot`.
-
-    Attributes
-    ----------
-    flags : (labeler, question) pairs to look at: wrong_type, likely_misread (:func:`flags`)
-    questions : per question diagnostics (:func:`questions`)
-    agreement : per question agreement measures (:func:`agreement`)
-    labelers : per labeler scores (:func:`labelers`)
-    models : per model and question (:func:`models`)
-    overlap : question pairs with the same answers (:func:`question_overlap`)
-    labeler_agreement : labeler × labeler agreement (:func:`labeler_agreement_matrix`)
-    """
-
-    task: str
-    flags: pd.DataFrame
-    questions: pd.DataFrame
-    agreement: pd.DataFrame
-    labelers: pd.DataFrame
-    models: pd.DataFrame
-    overlap: pd.DataFrame
-    labeler_agreement: pd.DataFrame
-
-    def _sections(self) -> list[tuple[str, pd.DataFrame]]:
-        overlapping = self.overlap[self.overlap["overlap"]] if len(self.overlap) else self.overlap
-        return [
-            ("Flags", self.flags),
-            ("Questions", self.questions),
-            ("Agreement", self.agreement),
-            ("Labelers", self.labelers),
-            ("Models", self.models),
-            ("Overlapping questions", overlapping),
-        ]
-
-    def __repr__(self) -> str:
-        parts = [
-            f"QualityReport for task {self.task!r}: {len(self.labelers)} labelers, "
-            f"{len(self.flags)} flags"
-        ]
-        with pd.option_context(
-            "display.width", 120, "display.max_columns", 20, "display.precision", 3
-        ):
-            for title, frame in self._sections():
-                body = frame.to_string(index=False) if len(frame) else "(none)"
-                parts.append(f"\n{title}\n{body}")
-        return "\n".join(parts)
-
-    def _repr_html_(self) -> str:
-        # pandas escapes cell text (answers are untrusted); the titles are ours
-        return "".join(
-            f"<h4>{title}</h4>"
-            + (
-                frame.to_html(index=False, float_format="{:.3f}".format, escape=True)
-                if len(frame)
-                else "<p>(none)</p>"
-            )
-            for title, frame in self._sections()
+def _verdict(found: pd.Series, mark: float, min_items: int) -> str | None:
+    """Why a question misses its bar, or None when it meets it."""
+    if found["scored"] < min_items:
+        return f"only {int(found['scored'])} gold items (needs {min_items})"
+    low = [
+        f"{name} {found[column]:.2f} < {mark:.2f}"
+        for name, column in (
+            ("coverage", "coverage"),
+            ("accuracy", "accuracy_on_answered"),
+            ("unknown recall", "unknown_recall"),
         )
-
-    def plot(self) -> Any:
-        """An agreement heatmap (labeler × labeler) and per-labeler accuracy bars against gold.
-
-        Needs matplotlib (the ``[plot]`` extra). Returns the matplotlib Figure.
-        """
-        try:
-            import matplotlib.pyplot as plt
-        except ImportError:
-            raise ImportError(
-                "QualityReport.plot() needs the 'plot' extra: pip install 'labelwidgets[plot]'"
-            ) from None
-        fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4))
-        matrix = self.labeler_agreement
-        image = left.imshow(matrix.to_numpy(dtype=float), vmin=0, vmax=1, cmap="viridis")
-        left.set_xticks(range(len(matrix.columns)), matrix.columns, rotation=45, ha="right")
-        left.set_yticks(range(len(matrix.index)), matrix.index)
-        for (i, j), value in np.ndenumerate(matrix.to_numpy(dtype=float)):
-            if not np.isnan(value):
-                left.text(
-                    j,
-                    i,
-                    f"{value:.2f}",
-                    ha="center",
-                    va="center",
-                    color="white" if value < 0.6 else "black",
-                )
-        left.set_title("agreement between labelers")
-        fig.colorbar(image, ax=left)
-        right.bar(self.labelers["labeler"], self.labelers["accuracy"].fillna(0.0))
-        right.set_ylim(0, 1)
-        right.set_ylabel("share of gold items right")
-        right.set_title("accuracy against gold")
-        right.tick_params(axis="x", rotation=45)
-        fig.tight_layout()
-        return fig
-
-
-def report(store: Any, task: Task | str) -> QualityReport:
-    """Flags, question diagnostics, agreement, labeler and model scores, question overlap and
-    the labeler × labeler agreement matrix of one task, from one read of the store.
-
-    Examples
-    --------
-    >>> report = lw.quality.report(store, task)  # doctest: +SKIP
-    >>> report.flags                             # doctest: +SKIP
-    >>> report.plot()                            # doctest: +SKIP
-    """
-    data = load(store, task)
-    found = flags(store, data.task, data=data)
-    return QualityReport(
-        data.task.name,
-        found,
-        questions(store, data.task, flagged=found, data=data),
-        agreement(store, data.task, data=data),
-        labelers(store, data.task, data=data),
-        models(store, data.task, data=data),
-        question_overlap(store, data.task, data=data),
-        labeler_agreement_matrix(store, data.task, data=data),
-    )
+        if pd.notna(found[column]) and found[column] < mark
+    ]
+    return ", ".join(low) or None

@@ -69,16 +69,23 @@ def test_scores_match_the_hand_computation(report_store) -> None:
     assert list(df.index) == [("v1", "a"), ("v2", "a"), ("v2", "b")]  # oldest version first
     assert df["gold"].tolist() == [5, 5, 5]
     v1, v2, b = df.loc[("v1", "a")], df.loc[("v2", "a")], df.loc[("v2", "b")]
-    # v1: the failed request is not scored; the parse error counts as wrong
+    # v1: the failed request is not scored; the parse error counts as an answer, wrong.
+    # gold has an answer on c0, c1, c3: v1 answered c0 (right) and c1 (parse error) and said
+    # "not in the text" on c3; gold's "not in the text" on c2 got "license"
     assert (v1["n"], v1["parse_errors"], v1["failed"]) == (4, 1, 1)
-    assert v1["accuracy"] == 1 / 4
+    assert v1["coverage"] == 2 / 3 and v1["accuracy_on_answered"] == 1 / 2
+    assert v1["accuracy"] == 1 / 2  # the same items: no figure pooled over c2's UNKNOWN
     assert v1["unknown_precision"] == 0 and v1["unknown_recall"] == 0 and v1["hallucinated"] == 1
+    assert v1["overall"] == pytest.approx((1 / 3 + 0) / 2)
+    # v2: every answerable item answered, three of four right, the UNKNOWN right
     assert (v2["n"], v2["parse_errors"], v2["failed"]) == (5, 0, 0)
-    assert v2["accuracy"] == 4 / 5
+    assert v2["coverage"] == 1 and v2["accuracy_on_answered"] == 3 / 4
     assert v2["unknown_precision"] == 1 and v2["unknown_recall"] == 1 and v2["hallucinated"] == 0
-    assert b["accuracy"] == 1 / 5 and math.isnan(b["unknown_precision"])
+    assert v2["overall"] == pytest.approx((3 / 4 + 1) / 2)
+    assert b["accuracy_on_answered"] == 1 / 4 and math.isnan(b["unknown_precision"])
     assert b["unknown_recall"] == 0 and b["hallucinated"] == 1
-    assert report.metric == "accuracy" and "exact" not in report.df
+    assert b["overall"] == pytest.approx(1 / 8)
+    assert report.metric == "overall" and "exact" not in report.df
 
 
 def test_items_keep_parse_errors_and_gold(report_store) -> None:
@@ -128,14 +135,42 @@ def test_filters_and_plot(report_store) -> None:
     assert only_v1.df["prompt_version"].tolist() == ["v1"]
     ax = lw.prompt_report(report_store, TASK, "kind").plot()
     lines = {line.get_label(): list(line.get_ydata()) for line in ax.get_lines()}
-    assert lines == {"a": [0.25, 0.8], "b": [0.2]}
-    assert ax.get_ylabel() == "accuracy"
+    assert lines["a"] == pytest.approx([1 / 6, 7 / 8]) and lines["b"] == pytest.approx([1 / 8])
+    assert ax.get_ylabel() == "overall"
     with pytest.raises(ValueError, match="has no question 'nope'"):
         lw.prompt_report(report_store, TASK, "nope")
 
 
 def test_no_gold_means_an_empty_report(sqlite_store) -> None:
     sqlite_store.add_chunks([{"text": t} for t in TEXTS])
+    sqlite_store.add_task(TASK)
     lw.prelabel(sqlite_store, TASK, _model("b", ["other"] * 5), progress=False)
     report = lw.prompt_report(sqlite_store, TASK, "kind")
     assert report.df.empty and report.items.empty
+
+
+def test_text_questions_use_the_match_rule_and_leave_unknown_gold_out(sqlite_store) -> None:
+    store = sqlite_store
+    task = lw.Task("law", [lw.Question("law", match="entity")])
+    texts = [f"c{i}: governed by the laws of {s}" for i, s in enumerate(["New York", "Texas"])]
+    store.add_chunks([{"text": t} for t in [*texts, "c2: no governing law here"]])
+    store.add_task(task)
+    ids = store.chunk_order()
+    gold = ["New York", "Texas", lw.UNKNOWN]  # CUAD's style: bare state names
+    store.add_gold(
+        task,
+        [{"chunk_id": c, "question": "law", "answer": g} for c, g in zip(ids, gold, strict=True)],
+    )
+    replies = ["the laws of the State of New York", "the laws of the State of Delaware", "New York"]
+
+    def reply(prompt: str) -> str:
+        return next(r for t, r in zip(["c0", "c1", "c2"], replies, strict=True) if t in prompt)
+
+    lw.prelabel(store, task, lw.models.Callable(reply, name="m"), progress=False)
+    row = lw.prompt_report(store, task, "law").df.iloc[0]
+    # entity: the lawyer's form of New York is right; Texas vs Delaware wrong; the answer on
+    # c2 (gold "not in the text") counts against UNKNOWN recall, not accuracy
+    assert row["coverage"] == 1 and row["accuracy_on_answered"] == 1 / 2
+    assert row["normalized"] == 0 and row["token_f1"] < 1  # the text figures on the same items
+    assert row["unknown_recall"] == 0 and row["hallucinated"] == 1
+    assert row["overall"] == pytest.approx(1 / 4)

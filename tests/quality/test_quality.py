@@ -132,7 +132,15 @@ def test_the_report_flags_exactly_the_careless_and_the_confused(scenario) -> Non
     }
     detail = report.flags.set_index(["labeler", "question"])["detail"]
     assert detail[("geo", "party_a_city")].endswith("is a country, not a city")
-    assert detail[("mo", "party_a_city")] == "answers look like the answers to 'party_b_city'"
+    assert detail[("mo", "party_a_city")].startswith(
+        "answers look like the answers to 'party_b_city' (e.g. "
+    )
+    assert detail[("mo", "party_a_city")].endswith(f"on {N} of {N} answers it applies to")
+    signal = report.flags.set_index(["labeler", "question"])["signal"]
+    assert signal[("mo", "party_a_city")] == "other_question"
+    # the flags name example items: the misread ones are mo's answers on those chunks
+    examples = report.flags.set_index(["labeler", "question"])["examples"]
+    assert 0 < len(examples[("mo", "party_a_city")]) <= 5
     questions = report.questions.set_index("question")
     assert (
         questions.loc["party_a_city", "likely_misread"]
@@ -147,22 +155,45 @@ def test_the_report_flags_exactly_the_careless_and_the_confused(scenario) -> Non
     )
 
 
+def _abstention(pairs: list[tuple[object, object, bool]]) -> dict[str, float]:
+    """The abstention-aware figures computed by hand from (answer, reference, right)."""
+    answerable = [(a, ok) for a, g, ok in pairs if g is not lw.UNKNOWN]
+    answered = [ok for a, ok in answerable if a is not lw.UNKNOWN]
+    unanswerable = [a for a, g, _ in pairs if g is lw.UNKNOWN]
+    said = [g for a, g, _ in pairs if a is lw.UNKNOWN]
+    recall = sum(a is lw.UNKNOWN for a in unanswerable) / len(unanswerable)
+    return {
+        "coverage": len(answered) / len(answerable),
+        "accuracy_on_answered": sum(answered) / len(answered),
+        "unknown_precision": sum(g is lw.UNKNOWN for g in said) / len(said) if said else math.nan,
+        "unknown_recall": recall,
+        "overall": (sum(answered) / len(answerable) + recall) / 2,
+    }
+
+
 def test_labeler_scores(scenario) -> None:
-    _, truth, given, gold_of, report = scenario
-    labelers = report.labelers.set_index("labeler")
+    store, truth, given, gold_of, report = scenario
+    on_gold = lw.quality.labelers(store, TASK, reference="gold").set_index("labeler")
     for name, answers in given.items():
-        judged = [(c, q, v) for c, q, v in answers if (c, q) in gold_of]
-        right = sum(answers_equal(v, gold_of[(c, q)], TASK.question(q).kind) for c, q, v in judged)
-        assert labelers.loc[name, "accuracy"] == pytest.approx(right / len(judged))
-        assert labelers.loc[name, "gold_items"] == len(judged) == N * len(GOLD)
-    assert labelers.loc["ana", "accuracy"] == 1.0
+        judged = [
+            (v, gold_of[(c, q)], answers_equal(v, gold_of[(c, q)], TASK.question(q).kind))
+            for c, q, v in answers
+            if (c, q) in gold_of
+        ]
+        for figure, expected in _abstention(judged).items():
+            assert on_gold.loc[name, figure] == pytest.approx(expected, nan_ok=True), figure
+        assert on_gold.loc[name, "gold_items"] == len(judged) == N * len(GOLD)
+    assert on_gold.loc["ana", "overall"] == 1.0 and on_gold.loc["ana", "rank"] == 1
+    assert report.labelers.sort_values("rank")["labeler"].iloc[0] == "ana"
     countries = (truth[["party_a_country", "party_b_country"]] != "Singapore").to_numpy().sum()
+    labelers = report.labelers.set_index("labeler")
     assert labelers.loc["geo", "overrides"] == countries
+    unknown = (truth["governing_law"].map(lambda v: v is lw.UNKNOWN)).sum()
+    # failures over the answers a validator can apply to: those that are not UNKNOWN
     assert labelers.loc["geo", "validator_failure_rate"] == pytest.approx(
-        countries / (N * len(TASK.questions))
+        countries / (N * len(TASK.questions) - unknown)
     )
     assert labelers.loc["ana", "time_spent_s"] == 10.0 * N  # once per submission, not per question
-    unknown = (truth["governing_law"].map(lambda v: v is lw.UNKNOWN)).sum()
     assert unknown and labelers.loc["ana", "unknown_rate"] == pytest.approx(
         unknown / (N * len(TASK.questions))
     )
@@ -172,6 +203,9 @@ def test_labeler_scores(scenario) -> None:
         < labelers.loc["ana", "agreement_with_others"]
         < 1
     )
+    per_question = report.labeler_questions.set_index(["labeler", "question"])
+    assert per_question.loc[("mo", "party_a_city"), "accuracy_on_answered"] == 0.0
+    assert per_question.loc[("ana", "party_a_city"), "rank"] == 1
 
 
 def test_agreement_per_question(scenario) -> None:
@@ -206,27 +240,47 @@ def test_models(scenario) -> None:
         truth["party_b_country"].iloc[i] == truth["party_b_city"].iloc[i] or i % 2 == 0
         for i in range(N)
     )
-    assert models.loc[("m1", "party_b_city"), "accuracy"] == pytest.approx(expected / N)
-    assert models.loc[("m1", "governing_law"), "accuracy"] == 1.0
+    assert models.loc[("m1", "party_b_city"), "accuracy_on_answered"] == pytest.approx(expected / N)
+    assert models.loc[("m1", "party_b_city"), "coverage"] == 1.0
+    assert models.loc[("m1", "governing_law"), "accuracy_on_answered"] == 1.0
+    assert models.loc[("m1", "governing_law"), "unknown_recall"] == 1.0
     assert report.questions.set_index("question").loc[
-        "party_b_city", "model_accuracy"
+        "party_b_city", "model_accuracy_on_answered"
     ] == pytest.approx(expected / N)
 
 
-def test_trial_report_on_gold_only(scenario) -> None:
+def test_trial_report_per_question_on_gold_only(scenario) -> None:
     store, _, _, _, _ = scenario
     trial = lw.quality.trial_report(store, TASK, pass_mark=0.9).set_index("labeler")
-    assert (
-        trial.loc["ana", "passed"]
-        and not trial.loc["mo", "passed"]
-        and not trial.loc["geo", "passed"]
-    )
+    assert trial.loc["ana", "passed"] and trial.loc["ana", "failed_on"] == ""
+    assert not trial.loc["mo", "passed"] and not trial.loc["geo", "passed"]
     assert trial.loc["mo", "accuracy_party_a_city"] == 0.0
+    assert not trial.loc["mo", "passed_party_a_city"] and trial.loc["mo", "passed_governing_law"]
+    assert "party_a_city: accuracy 0.00 < 0.90" in trial.loc["mo", "failed_on"]
     assert trial.loc["ana", "gold_items"] == N * len(GOLD)
+    assert trial.loc["ana", "items_party_a_city"] == N
     assert "accuracy_clarity" not in trial.columns  # no gold for it
     newcomer = lw.quality.trial_report(store, TASK, labelers=["ana", "zoe"]).set_index("labeler")
     assert list(newcomer.index) == ["ana", "zoe"]
     assert newcomer.loc["zoe", "gold_items"] == 0 and not newcomer.loc["zoe", "passed"]
+    assert newcomer.loc["zoe", "failed_on"] == "no gold items answered"
+    # a per-question bar: a lower mark for the party's city lets geo pass it, not the other
+    marks = {"party_a_city": 0.0, "party_b_city": 0.0}
+    lenient = lw.quality.trial_report(store, TASK, pass_mark=marks).set_index("labeler")
+    assert lenient.loc["geo", "passed_party_a_city"] and lenient.loc["geo", "passed"] in (
+        True,
+        False,
+    )
+
+
+def test_trial_without_gold_says_why(tmp_path) -> None:
+    store = LabelStore(tmp_path / "t.db")
+    store.add_chunks([{"text": "chunk"}])
+    task = store.add_task(lw.Task("t", [lw.Question("law")]))
+    store.record_answer(task, store.chunk_order()[0], "law", "Texas", labeler="ann")
+    with pytest.warns(lw._warnings.LabelwidgetsWarning, match="no gold answers yet"):
+        trial = lw.quality.trial_report(store, task)
+    assert trial.empty and "store.add_gold" in trial.attrs["note"]
 
 
 def test_overlap_catches_questions_that_get_the_same_answer(scenario) -> None:
@@ -261,7 +315,9 @@ def test_report_renders_as_text_and_escaped_html(scenario, tmp_path) -> None:
     assert "likely_misread" in text and "Overlapping questions\n(none)" in text
     store = LabelStore(tmp_path / "x.db")
     store.add_chunks([{"text": f"chunk {i}"} for i in range(3)])
-    task = lw.Task("t", [lw.Question("fee", validators=[lw.validators.entity("money")])])
+    task = store.add_task(
+        lw.Task("t", [lw.Question("fee", validators=[lw.validators.entity("money")])])
+    )
     for chunk_id in store.chunk_order():
         store.record_answer(
             task, chunk_id, "fee", "<img src=x onerror=alert(1)>", labeler="eve", force=True
@@ -270,17 +326,19 @@ def test_report_renders_as_text_and_escaped_html(scenario, tmp_path) -> None:
     assert "<img" not in html and "&lt;img src=x onerror=alert(1)&gt;" in html
 
 
-def test_plot_draws_the_heatmap_and_bars(scenario) -> None:
+def test_plot_draws_the_heatmap_and_coverage_against_accuracy(scenario) -> None:
     import matplotlib
 
     matplotlib.use("Agg")
     _, _, _, _, report = scenario
     figure = report.plot()
-    heatmap, bars, _ = figure.axes  # the colour bar comes last
+    heatmap, scatter, _ = figure.axes  # the colour bar comes last
     assert [t.get_text() for t in heatmap.get_xticklabels()] == ["ana", "geo", "mo"]
-    assert [round(p.get_height(), 6) for p in bars.patches] == [
-        round(x, 6) for x in report.labelers["accuracy"]
-    ]
+    (points,) = scatter.collections
+    expected = report.labelers[["coverage", "accuracy_on_answered"]].to_numpy()
+    assert points.get_offsets().ravel().tolist() == pytest.approx(expected.ravel().tolist())
+    assert [t.get_text() for t in scatter.texts] == ["ana", "geo", "mo"]
+    assert scatter.get_xlabel().startswith("coverage") and "accuracy" in scatter.get_ylabel()
 
 
 def test_plot_without_matplotlib_names_the_extra() -> None:
@@ -299,7 +357,7 @@ def test_plot_without_matplotlib_names_the_extra() -> None:
 def test_small_and_empty_stores_give_defined_results(tmp_path) -> None:
     store = LabelStore(tmp_path / "e.db")
     store.add_chunks([{"text": f"chunk {i}"} for i in range(4)])
-    task = lw.Task("t", [lw.Question("law"), lw.Question("n", kind="number")])
+    task = store.add_task(lw.Task("t", [lw.Question("law"), lw.Question("n", kind="number")]))
     empty = lw.quality.report(store, task)
     assert empty.flags.empty and empty.labelers.empty and empty.overlap.empty
     assert empty.agreement["note"].tolist() == ["only one labeler", "only one labeler"]
@@ -310,8 +368,9 @@ def test_small_and_empty_stores_give_defined_results(tmp_path) -> None:
     alone = lw.quality.report(store, task)
     assert alone.agreement.set_index("question").loc["law", "note"] == "only one labeler"
     assert math.isnan(alone.labelers.loc[0, "agreement_with_others"]) and math.isnan(
-        alone.labelers.loc[0, "accuracy"]
+        alone.labelers.loc[0, "accuracy_on_answered"]
     )
+    assert alone.labelers.loc[0, "scored"] == 0  # no gold and nobody else: no reference
     assert alone.labelers.loc[0, "unknown_rate"] == 0.5
     for chunk_id in chunks:
         store.record_answers(task, chunk_id, {"law": "texas", "n": lw.UNKNOWN}, labeler="duo")
@@ -329,6 +388,7 @@ def test_small_and_empty_stores_give_defined_results(tmp_path) -> None:
 def test_entity_validator_rejects_a_country_in_a_city_question(tmp_path) -> None:
     store = LabelStore(tmp_path / "e.db")
     store.add_chunks([{"text": "Acme Ltd., London, United Kingdom"}])
+    store.add_task(TASK)
     (chunk,) = store.chunk_order()
     with pytest.raises(lw.store.AnswerRejected, match="'United Kingdom' is a country, not a city"):
         store.record_answer(TASK, chunk, "party_a_city", "United Kingdom", labeler="x")
