@@ -184,7 +184,9 @@ def export(
     splits = {name: part for name, part in splits.items() if part}
     paths, dataset = _write(target, format, splits, system_prompt, evidence == "field", writer)
     unknown = sum(r.is_unknown for r in rows)
-    report_warnings = _unknown_warnings(unknown, len(rows))
+    # a spans answer has no "not in the text": an empty list plays that part
+    spans_only = format in ("spans", "token-classification")
+    report_warnings = [] if spans_only else _unknown_warnings(unknown, len(rows))
     for name in empty:
         report_warnings.append(
             f"split {name!r} is empty (too few {group_by}s to split); no file written"
