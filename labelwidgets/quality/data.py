@@ -36,7 +36,10 @@ REFERENCES = ("auto", "gold", "consensus")
 
 
 def _hashable(value: Any) -> Any:
-    return tuple(value) if isinstance(value, list) else value
+    if not isinstance(value, list):
+        return value
+    # a spans answer is a list of {"start", "end", "label"} dicts
+    return tuple(tuple(v.items()) if isinstance(v, dict) else v for v in value)
 
 
 def _number(value: Any) -> float:

@@ -91,3 +91,16 @@ def test_span_agreement_needs_a_spans_question(sqlite_store: LabelStore) -> None
     assert span_agreement(sqlite_store, TASK).empty
     with pytest.raises(ValueError, match="by must be"):
         span_agreement(sqlite_store, TASK, by="chunk")
+
+
+def test_the_quality_report_takes_spans_questions(sqlite_store: LabelStore) -> None:
+    store = sqlite_store
+    store.add_chunks([{"doc_id": "d1", "text": TEXT, "char_start": 0, "char_end": len(TEXT)}])
+    task = lw.Task("both", [lw.Question("law"), *TASK.questions])
+    store.add_task(task)
+    (chunk,) = store.chunks()["chunk_id"]
+    for labeler, answer in (("alice", ALICE), ("bob", ALICE), ("carol", [])):
+        store.record_answers(task, chunk, {"law": "Delaware", "marks": answer}, labeler=labeler)
+    agreement = lw.quality.report(store, task).agreement.set_index("question")
+    assert agreement.loc["marks", "percent_agreement"] == pytest.approx(1 / 3)
+    assert agreement.loc["law", "percent_agreement"] == 1.0
