@@ -117,3 +117,25 @@ def test_every_public_name_resolves_to_what_it_names() -> None:
     modules = ["validators", "chunkers", "filters", "samples", "compare", "review", "agreement"]
     assert {n: kinds[n] for n in modules} == dict.fromkeys(modules, "module")
     assert kinds["quality"] == kinds["models"] == kinds["store"] == "module"
+
+
+def test_ruff_bans_the_widget_stack_outside_widgets() -> None:
+    """The same rule at lint time, so an editor flags the import before any test runs."""
+    probe = "".join(f"import {name}\n" for name in WIDGET_STACK)
+
+    def banned(path: str) -> list[str]:
+        lint = ["check", "--select", "TID251", "--output-format", "json", "--stdin-filename", path]
+        result = subprocess.run(
+            [sys.executable, "-m", "ruff", *lint, "-"],
+            input=probe,
+            capture_output=True,
+            text=True,
+            cwd=Path(lw.__file__).parents[1],
+        )
+        return sorted(problem["message"].split("`")[1] for problem in json.loads(result.stdout))
+
+    for layer in LAYERS[:-1]:
+        assert (layer, banned(f"labelwidgets/{layer}/probe.py")) == (layer, sorted(WIDGET_STACK))
+    assert banned("labelwidgets/probe.py") == sorted(WIDGET_STACK)
+    assert banned("labelwidgets/widgets/probe.py") == []
+    assert banned("tests/widgets/probe.py") == []

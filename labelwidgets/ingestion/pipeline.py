@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -25,6 +25,9 @@ from labelwidgets.ingestion.extract import (
 from labelwidgets.ingestion.filters import Filter, as_filter
 from labelwidgets.ingestion.workers import DEFAULT_MEMORY_MB, default_workers, warm_pool
 from labelwidgets.store import ids
+
+if TYPE_CHECKING:
+    from labelwidgets.store import LabelStore
 
 __all__ = ["IngestReport", "ingest"]
 
@@ -97,7 +100,7 @@ class IngestReport:
 
 def ingest(
     source: Any,
-    store: Any,
+    store: LabelStore,
     *,
     chunker: Chunker | None = None,
     keep: Filter | Callable[[str], bool] | Sequence[Filter | Callable[[str], bool]] | None = None,
@@ -277,7 +280,7 @@ def _password_for(password: str | Mapping[str, str] | None, item: _Input) -> str
 
 
 def _store_document(
-    store: Any,
+    store: LabelStore,
     item: _Input,
     row: dict[str, Any],
     chunker: Chunker,

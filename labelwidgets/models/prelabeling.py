@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from labelwidgets.models.base import Model, ModelAnswer
 from labelwidgets.models.prompts import check_template, default_template, parse_answer, render
 from labelwidgets.schema import UNKNOWN, Question, Task
+
+if TYPE_CHECKING:
+    from labelwidgets.store import LabelStore
 
 __all__ = ["prelabel", "resolve_versions"]
 
@@ -18,7 +21,7 @@ FAILED = "request failed: "
 
 
 def resolve_versions(
-    store: Any,
+    store: LabelStore,
     task: Task,
     questions: Iterable[Question],
     prompt_version: str | Mapping[str, str | None] | None,
@@ -64,7 +67,7 @@ def resolve_versions(
 
 
 def prelabel(
-    store: Any,
+    store: LabelStore,
     task: Task | str,
     model: Model,
     *,
@@ -123,7 +126,7 @@ def prelabel(
             f"prelabel: model must have a name and an answer(prompts) method, "
             f"got {type(model).__name__}"
         )
-    task = store._task(task)
+    task = store.task(task)
     if isinstance(questions, str):
         questions = [questions]
     wanted = set(questions) if questions is not None else set(task.question_names)
@@ -197,7 +200,7 @@ def _gates(task: Task, names: set[str]) -> set[str]:
 
 
 def _for_gates(
-    store: Any, task: Task, gates: set[str], prompt_version: str | Mapping[str, str] | None
+    store: LabelStore, task: Task, gates: set[str], prompt_version: str | Mapping[str, str] | None
 ) -> dict[str, str | None]:
     """Gates the caller did not ask for run with the version named for them, else their latest."""
     stored = store.prompt_versions(task)
@@ -225,7 +228,7 @@ def _ask(model: Model, prompts: list[str]) -> list[ModelAnswer]:
     return answers
 
 
-def _chunk_frame(store: Any, chunks: Any) -> pd.DataFrame:
+def _chunk_frame(store: LabelStore, chunks: Any) -> pd.DataFrame:
     ids = list(chunks["chunk_id"]) if isinstance(chunks, pd.DataFrame) else list(chunks)
     frame = store.chunks(chunk_ids=ids)
     missing = set(ids) - set(frame["chunk_id"])
@@ -234,14 +237,14 @@ def _chunk_frame(store: Any, chunks: Any) -> pd.DataFrame:
     return frame
 
 
-def _cached(store: Any, task: Task, question: str, version_id: str, model: str) -> set[str]:
+def _cached(store: LabelStore, task: Task, question: str, version_id: str, model: str) -> set[str]:
     done = store.suggestions(task, question=question, prompt_version=version_id, model=model)
     failed = done["parse_error"].fillna("").str.startswith(FAILED)
     return set(done.loc[~failed, "chunk_id"])
 
 
 def _to_ask(
-    store: Any,
+    store: LabelStore,
     task: Task,
     question: Question,
     model: Model,

@@ -4,7 +4,7 @@ what review changed for a labeler. The Reviewer and Feedback widgets are views o
 from __future__ import annotations
 
 import itertools
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -12,17 +12,22 @@ from labelwidgets.schema import UNKNOWN, Task, answer_to_json
 from labelwidgets.schema import validators as _validators
 from labelwidgets.schema.compare import answers_equal, score, word_diff
 
+if TYPE_CHECKING:
+    from labelwidgets.store import LabelStore
+
 __all__ = ["feedback_items", "review_item", "review_queue"]
 
 
-def review_queue(store: Any, task: Task | str, *, include_reviewed: bool = False) -> pd.DataFrame:
+def review_queue(
+    store: LabelStore, task: Task | str, *, include_reviewed: bool = False
+) -> pd.DataFrame:
     """Items (chunk × question) to review, most suspicious first.
 
     Order: answers failing a validator first, then by disagreement between labelers and with the
     model (``disagreement`` in [0, 1]). Columns: chunk_id, question, labelers, validator_failures,
     disagreement, model_disagreement, reviewed.
     """
-    task = store._task(task)
+    task = store.task(task)
     answers = store.answers(task)
     model = store.suggestions(task)
     model = model[model["parse_error"].isna()]
@@ -85,11 +90,13 @@ def review_queue(store: Any, task: Task | str, *, include_reviewed: bool = False
     return queue.drop(columns=["_failing", "_total"]).reset_index(drop=True)
 
 
-def review_item(store: Any, task: Task | str, chunk_id: str, question: str) -> dict[str, Any]:
+def review_item(
+    store: LabelStore, task: Task | str, chunk_id: str, question: str
+) -> dict[str, Any]:
     """Everything the reviewer sees for one item: the chunk, each labeler's and the model's
     answer (diffed against the model's answer, or the first labeler's), scores, problems, and the
     current final answer if any. JSON-ready; UNKNOWN is ``{"unknown": true}``."""
-    task = store._task(task)
+    task = store.task(task)
     q = task.question(question)
     chunk = store.chunk(chunk_id)
     mine = store.answers(task, chunk_id=chunk_id, question=question)
@@ -133,13 +140,13 @@ def review_item(store: Any, task: Task | str, chunk_id: str, question: str) -> d
     }
 
 
-def feedback_items(store: Any, task: Task | str, labeler: str) -> pd.DataFrame:
+def feedback_items(store: LabelStore, task: Task | str, labeler: str) -> pd.DataFrame:
     """Where review changed ``labeler``'s answer, and the notes reviewers left them.
 
     Columns: chunk_id, question, your_answer, final_answer, ops (word diff from yours to the
     final one), reviewer, note.
     """
-    task = store._task(task)
+    task = store.task(task)
     mine = store.answers(task, labeler=labeler)
     gold = store.gold(task)
     final = {(r.chunk_id, r.question): r for r in gold[gold["source"] == "review"].itertuples()}

@@ -5,5 +5,6 @@ from __future__ import annotations
 from labelwidgets.store.events import AnswerRejected
 from labelwidgets.store.migrations import SchemaVersionError
 from labelwidgets.store.store import LabelStore
+from labelwidgets.store.tasks import UnknownTaskError
 
-__all__ = ["AnswerRejected", "LabelStore", "SchemaVersionError"]
+__all__ = ["AnswerRejected", "LabelStore", "SchemaVersionError", "UnknownTaskError"]

@@ -40,7 +40,7 @@ class AssignmentMixin:
         labeler's earlier leases in the task are released. Safe under concurrency: SQLite
         serializes writers, PostgreSQL uses ``FOR UPDATE SKIP LOCKED``.
         """
-        task = self._task(task)
+        task = self.task(task)
         if not isinstance(labeler, str) or not labeler.strip():
             raise ValueError(f"labeler must be a non-empty name, got {labeler!r}")
 
@@ -77,7 +77,7 @@ class AssignmentMixin:
 
     def release(self: LabelStore, task: Task | str, labeler: str) -> None:
         """Give back the chunk leased to ``labeler`` (e.g. when the widget closes)."""
-        name = self._task(task).name
+        name = self.task(task).name
         ls = t.leases
         self._write(
             lambda conn: conn.execute(
@@ -91,7 +91,7 @@ class AssignmentMixin:
 
     def progress(self: LabelStore, task: Task | str, labeler: str) -> dict[str, int]:
         """``{"done": …, "skipped": …, "total": …}`` chunks for ``labeler`` in ``task``."""
-        name = self._task(task).name
+        name = self.task(task).name
         pr = t.progress
         with self._read() as conn:
             counts = dict(
@@ -106,7 +106,7 @@ class AssignmentMixin:
 
 
 def _finished_set(store: LabelStore, task: Task | str, labeler: str) -> set[str]:
-    name = store._task(task).name
+    name = store.task(task).name
     pr = t.progress
     with store._read() as conn:
         return set(

@@ -90,7 +90,7 @@ class ViewsMixin:
     """DataFrame views (mixed into :class:`LabelStore`)."""
 
     def _task_name(self: LabelStore, task: Task | str | None) -> str | None:
-        return None if task is None else self._task(task).name
+        return None if task is None else self.task(task).name
 
     def documents(self: LabelStore, *, with_text: bool = False) -> pd.DataFrame:
         """One row per document: doc_id, name, source, n_pages, n_chars, created_at, meta."""
@@ -415,7 +415,7 @@ class ViewsMixin:
                 s.c.evidence,
             )
             .where(
-                s.c.task_id == self._task(task).name,
+                s.c.task_id == self.task(task).name,
                 s.c.chunk_id == chunk_id,
                 s.c.parse_error.is_(None),
             )
@@ -438,6 +438,6 @@ class ViewsMixin:
         self: LabelStore, task: Task | str, chunk_id: str, labeler: str
     ) -> dict[str, Any]:
         """One labeler's current answers for one chunk, by question (a widget's fast path)."""
-        name = self._task(task).name
+        name = self.task(task).name
         with self._read() as conn:
             return current_for(conn, name, chunk_id, labeler)

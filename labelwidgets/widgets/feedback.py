@@ -27,7 +27,7 @@ class Feedback(CommandWidget):
     ) -> None:
         super().__init__(**kwargs)
         self.store = store
-        self.task = store._task(task)
+        self.task = store.task(task)
         self.labeler = labeler
         self.limit = limit  # the list trait stays small: the newest items only
         self.refresh()

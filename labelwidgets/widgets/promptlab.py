@@ -9,12 +9,12 @@ from typing import Any
 import traitlets
 
 from labelwidgets.models.base import Model
-from labelwidgets.models.prelabeling import prelabel
+from labelwidgets.models.prelabeling import FAILED, prelabel
 from labelwidgets.models.prompts import check_template, default_template
 from labelwidgets.models.scoring import prompt_report
 from labelwidgets.schema import Task, answer_to_json
 from labelwidgets.store import LabelStore
-from labelwidgets.widgets._base import CommandWidget, bundle
+from labelwidgets.widgets._base import CommandWidget, JobFailed, bundle
 
 _ESM, _CSS = bundle("promptlab")
 _METRICS = (
@@ -36,6 +36,8 @@ class PromptLab(CommandWidget):
     Pick a question, edit its prompt template, run it on up to ``sample`` gold chunks (progress is
     shown and the run can be cancelled), and see the score table against earlier versions and
     the items whose answer changed, with word diffs. Also plain methods: :meth:`run`, :meth:`select`.
+    A run that fails (the model raises or is unreachable, the store fails) ends: ``running`` is
+    reset and the ``error`` trait says why; the next run clears it.
     """
 
     _esm = _ESM
@@ -59,7 +61,7 @@ class PromptLab(CommandWidget):
     ) -> None:
         super().__init__(**kwargs)
         self.store = store
-        self.task = store._task(task)
+        self.task = store.task(task)
         self.model = model
         self.sample = sample
         self.seed = seed
@@ -94,11 +96,11 @@ class PromptLab(CommandWidget):
         chunk_ids = random.Random(self.seed).sample(gold, min(self.sample, len(gold)))
         self.template = template
         self._cancel.clear()
+        self.error = ""
         self.running = {"running": True, "done": 0, "total": len(chunk_ids), "cancelled": False}
-        self._thread = threading.Thread(target=self._work, args=(version, chunk_ids), daemon=True)
-        self._thread.start()
-        if wait:
-            self._thread.join()
+        self._thread = self.start_job(
+            lambda: self._work(version, chunk_ids), finish=self._finish, wait=wait
+        )
         return version
 
     def cancel(self) -> None:
@@ -106,12 +108,12 @@ class PromptLab(CommandWidget):
         self._cancel.set()
 
     def _work(self, version: str, chunk_ids: list[str]) -> None:
-        done = 0
+        done, failed = 0, []
         for start in range(0, len(chunk_ids), 4):
             if self._cancel.is_set():
                 break
             batch = chunk_ids[start : start + 4]
-            prelabel(
+            summary = prelabel(
                 self.store,
                 self.task,
                 self.model,
@@ -122,6 +124,25 @@ class PromptLab(CommandWidget):
             )
             done += len(batch)
             self.running = {**self.running, "done": done}
+            if int(summary["failed"].sum()):
+                failed += self._failures(version, batch)
+                if len(failed) == done:  # nothing has worked yet: the model is down, stop asking
+                    break
+        if failed:
+            raise JobFailed(
+                f"the model failed on {len(failed)} of {done} gold chunks ({failed[0]}); "
+                "they are asked again on the next run"
+            )
+
+    def _failures(self, version: str, chunk_ids: list[str]) -> list[str]:
+        """Why the model failed on these chunks (one reason per failed chunk)."""
+        stored = self.store.suggestions(
+            self.task, question=self.question, prompt_version=version, model=self.model.name
+        )
+        reasons = stored.loc[stored["chunk_id"].isin(chunk_ids), "parse_error"].dropna()
+        return [r.removeprefix(FAILED) for r in reasons if r.startswith(FAILED)]
+
+    def _finish(self) -> None:
         self.running = {**self.running, "running": False, "cancelled": self._cancel.is_set()}
         self._refresh_scores()
 

@@ -42,7 +42,7 @@ class Reviewer(CommandWidget):
             raise ValueError(f"reviewer must be a non-empty name, got {reviewer!r}")
         super().__init__(**kwargs)
         self.store = store
-        self.task = store._task(task)
+        self.task = store.task(task)
         self.reviewer = reviewer
         queue = review_queue(store, self.task, include_reviewed=include_reviewed)
         self._queue = list(zip(queue["chunk_id"], queue["question"], strict=True))

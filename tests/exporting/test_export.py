@@ -232,6 +232,7 @@ def test_an_unwritable_path_is_named(store: LabelStore, tmp_path: Path) -> None:
 def test_a_task_without_answers_is_an_error(tmp_path: Path) -> None:
     store = LabelStore(tmp_path / "empty.db")
     store.add_chunks([{"text": "x y z"}])
+    store.add_task(TASK)
     with pytest.raises(ValueError, match="no reviewed or gold answers"):
         lw.export(store, TASK, "openai-chat", tmp_path / "o")
 

@@ -121,7 +121,7 @@ def test_the_key_never_shows(model, fake_openai: FakeOpenAI, sqlite_store, caplo
             {"text": "Payment is due in 30 days."},
         ]
     )
-    task = lw.Task("t", [lw.Question("law")])
+    task = sqlite_store.add_task(lw.Task("t", [lw.Question("law")]))
     fake_openai.script.extend(["echo"] * 3)
     summary = lw.prelabel(sqlite_store, task, model, progress=True)
     assert summary["failed"].tolist() == [1] and summary["ok"].tolist() == [1]

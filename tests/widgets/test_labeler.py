@@ -138,11 +138,10 @@ def test_reopening_resumes_at_the_first_unanswered_chunk(store: LabelStore) -> N
 def test_labelers_are_blind_to_each_other(store: LabelStore) -> None:
     alice = lw.Labeler(store, TASK, labeler="alice", chunks=store.chunk_order()[:1])
     submit(alice, 1, has_clause="yes", governing_law="the laws of Ontario")
-    bob = lw.Labeler(
-        store,
-        lw.Task(TASK.name, TASK.questions, labelers_per_chunk=2, highlight=TASK.highlight),
-        labeler="bob",
-    )
+    two_each = lw.Task(TASK.name, TASK.questions, labelers_per_chunk=2, highlight=TASK.highlight)
+    with pytest.raises(ValueError, match=r"labelers_per_chunk changed.*store\.add_task\(task\)"):
+        lw.Labeler(store, two_each, labeler="bob")
+    bob = lw.Labeler(store, store.add_task(two_each), labeler="bob")
     assert bob.chunk_id == store.chunk_order()[0]
     assert bob.item["answers"] == {}
     assert "Ontario" not in json.dumps(bob.get_state(), default=str)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 import time
 
 import pytest
@@ -69,3 +70,73 @@ def test_bad_templates_and_cancel(store: LabelStore) -> None:
     lab.cancel()
     lab._thread.join(10)
     assert lab.running["cancelled"] and lab.running["done"] < 8
+
+
+class Flaky:
+    """A model function that raises while its server is down."""
+
+    def __init__(self) -> None:
+        self.down = True
+        self.calls = 0
+
+    def __call__(self, prompt: str) -> str:
+        self.calls += 1
+        if self.down:
+            raise ConnectionError("model server at 127.0.0.1:9 refused the connection")
+        return model_reply(prompt)
+
+
+def test_a_raising_model_ends_the_run_with_the_error_shown(store: LabelStore) -> None:
+    flaky = Flaky()
+    lab = lw.PromptLab(store, TASK, lw.models.Callable(flaky, name="flaky"))
+    lab.run(lab.template)
+    assert lab.running["running"] is False
+    assert "ConnectionError: model server at 127.0.0.1:9 refused the connection" in lab.error
+    assert "failed on 4 of 4 gold chunks" in lab.error  # stopped after one batch: nothing worked
+    assert flaky.calls == 4
+    assert lab.versions[0]["n"] == 0.0  # failed requests are not scored as wrong answers
+    flaky.down = False
+    ack = lab.send_command("run", 1, template=lab.template)
+    assert ack["ok"] and lab.error == ""
+    lab._thread.join(10)
+    assert lab.error == "" and lab.running == {
+        "running": False,
+        "done": 8,
+        "total": 8,
+        "cancelled": False,
+    }
+    assert lab.versions[0]["n"] == 8 and lab.versions[0]["unknown_recall"] == 1.0
+
+
+def test_a_failure_reported_at_once_is_not_cleared_by_the_command(store: LabelStore) -> None:
+    lab = lw.PromptLab(store, TASK, lw.models.Callable(Flaky(), name="flaky"))
+    ack = lab.send_command("run", 1, template=lab.template)
+    lab._thread.join(10)
+    assert ack["ok"] and "ConnectionError" in lab.error and not lab.running["running"]
+
+
+def test_some_failed_chunks_are_reported_and_the_rest_scored(store: LabelStore) -> None:
+    def half(prompt: str) -> str:
+        if "laws of Texas" in prompt:
+            raise TimeoutError("no reply in 60 s")
+        return "NOT_IN_TEXT"
+
+    lab = lw.PromptLab(store, TASK, lw.models.Callable(half, name="half"))
+    lab.run(lab.template)
+    assert lab.error.startswith("the model failed on 4 of 8 gold chunks (TimeoutError: no reply")
+    assert lab.running["done"] == 8 and not lab.running["running"]
+    assert lab.versions[0]["n"] == 4 and lab.versions[0]["unknown_precision"] == 1.0
+
+
+def test_a_store_failing_mid_run_is_shown_and_the_run_ends(store: LabelStore) -> None:
+    path = store._engine.url.database
+
+    def drop_suggestions(prompt: str) -> str:  # someone else breaks the database meanwhile
+        with sqlite3.connect(path) as db:
+            db.execute("DROP TABLE IF EXISTS suggestions")
+        return "Texas"
+
+    lab = lw.PromptLab(store, TASK, lw.models.Callable(drop_suggestions, name="dropper"))
+    lab.run(lab.template)
+    assert lab.running["running"] is False and lab.running["done"] == 0
+    assert "no such table: suggestions" in lab.error

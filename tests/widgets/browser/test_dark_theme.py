@@ -13,7 +13,7 @@ CELL = """
 import labelwidgets as lw
 store = lw.LabelStore("dark.db")
 store.add_chunks([{"text": "This Agreement is governed by the laws of Ontario."}])
-lw.Labeler(store, lw.Task("t", [lw.Question("law")]), labeler="night-owl")
+lw.Labeler(store, store.add_task(lw.Task("t", [lw.Question("law")])), labeler="night-owl")
 """
 
 LUMINANCE = """el => { const c = getComputedStyle(el)[PROP].match(/\\d+(\\.\\d+)?/g).map(Number);

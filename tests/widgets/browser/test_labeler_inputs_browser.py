@@ -34,6 +34,7 @@ task = lw.Task("kinds", [
     lw.Question("parties", kind="number"),
     lw.Question("signed_on", kind="date"),
 ], guidelines="Answer from this chunk only.")
+store.add_task(task)
 lw.Labeler(store, task, labeler="dana", terms="These contracts are confidential.")
 """
 

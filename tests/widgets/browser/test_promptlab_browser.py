@@ -19,7 +19,7 @@ import labelwidgets as lw
 store = lw.LabelStore("lab.db")
 store.add_chunks([{"text": f"Clause {i}. " + ("Governed by the laws of Texas." if i % 2 else "Pay on time.")}
                   for i in range(6)])
-task = lw.Task("law", [lw.Question("governing_law", prompt="Which law governs?")])
+task = store.add_task(lw.Task("law", [lw.Question("governing_law", prompt="Which law governs?")]))
 store.add_gold(task, [{"chunk_id": c, "question": "governing_law",
                        "answer": "the laws of Texas" if i % 2 else lw.UNKNOWN}
                       for i, c in enumerate(store.chunk_order())])
@@ -50,4 +50,40 @@ def test_edit_run_and_see_the_new_version(
     expect(row).to_be_visible(timeout=30_000)
     expect(row.locator("td").nth(2)).to_have_text("1")  # normalized accuracy of v2
     expect(lab.get_by_test_id("lw-change")).to_have_count(3)
+    assert unexpected_errors(browser_page.errors) == []
+
+
+FLAKY = """
+calls = []
+def flaky(prompt):  # the model server is down for the first run's requests, then back
+    calls.append(prompt)
+    if len(calls) <= 4:
+        raise ConnectionError("model server at 127.0.0.1:9 refused the connection")
+    return reply(prompt)
+lw.PromptLab(store, task, lw.models.Callable(flaky, name="flaky"))
+"""
+
+
+@pytest.mark.parametrize("jupyter", ["lab"], indirect=True)
+def test_a_raising_model_shows_its_error_and_run_works_again(
+    jupyter: JupyterServer, browser_page: BrowserPage
+) -> None:
+    page = browser_page.page
+    jupyter.write_notebook("flaky.ipynb", [SETUP, FLAKY])
+    open_and_run_all(page, jupyter, "flaky.ipynb")
+    lab = page.get_by_test_id("lw-promptlab")
+    expect(lab).to_be_visible(timeout=60_000)
+    run = lab.get_by_test_id("lw-run")
+    run.click()
+    banner = lab.get_by_test_id("lw-error")
+    expect(banner).to_contain_text(
+        "ConnectionError: model server at 127.0.0.1:9 refused the connection", timeout=30_000
+    )
+    expect(banner).to_contain_text("failed on 4 of 4 gold chunks")
+    expect(run).to_be_enabled()
+    expect(lab.get_by_test_id("lw-cancel")).to_have_count(0)
+    run.click()  # the server is back: the failed chunks are asked again
+    expect(banner).to_have_count(0, timeout=30_000)
+    expect(lab.get_by_test_id("lw-version-v1").locator("td").nth(1)).to_have_text("6")
+    expect(run).to_be_enabled()
     assert unexpected_errors(browser_page.errors) == []

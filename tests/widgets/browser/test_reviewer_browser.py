@@ -22,7 +22,7 @@ import labelwidgets as lw
 store = lw.LabelStore("review.db")
 store.add_chunks([{"doc_id": "c", "text": "Governed by the laws of England and Wales."},
                   {"doc_id": "c", "text": "Governed by the laws of the State of Texas."}])
-task = lw.Task("facts", [lw.Question("governing_law")])
+task = store.add_task(lw.Task("facts", [lw.Question("governing_law")]))
 first, second = store.chunk_order()
 store.record_answer(task, first, "governing_law", "the laws of England and Wales", labeler="ann")
 store.record_answer(task, first, "governing_law", "England", labeler="bob")

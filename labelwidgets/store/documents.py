@@ -1,0 +1,205 @@
+"""Documents and chunks: what there is to label, added idempotently in document order."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import Connection, func, insert, select
+
+from labelwidgets.store import ids, input_rows
+from labelwidgets.store import tables as t
+from labelwidgets.store.codec import encode_json
+from labelwidgets.store.inputs import chunk_refs
+from labelwidgets.store.rows import as_records, optional_int, require_columns
+from labelwidgets.store.upsert import insert_ignore
+
+if TYPE_CHECKING:
+    from labelwidgets.store.store import LabelStore
+
+_CHUNK_FIELDS = {
+    "chunk_id",
+    "doc_id",
+    "seq",
+    "page_start",
+    "page_end",
+    "char_start",
+    "char_end",
+    "text",
+    "meta",
+}
+_DOC_FIELDS = {"doc_id", "name", "source", "text", "page_offsets", "n_pages", "n_chars", "meta"}
+
+
+class DocumentsMixin:
+    """Documents and chunks (mixed into :class:`LabelStore`)."""
+
+    def add_documents(self: LabelStore, rows: Any) -> int:
+        """Add documents (``doc_id`` required; ``name``, ``source``, ``text``, ``page_offsets``,
+        ``meta``). Documents already stored are left as they are. Returns how many were new."""
+        records = as_records(rows, "add_documents")
+        require_columns(records, ["doc_id"], "add_documents")
+        now = time.time()
+        values = [self._document_values(r, i, now) for i, r in enumerate(records)]
+
+        def write(conn: Connection) -> int:
+            return insert_ignore(conn, t.documents, values, key="doc_id")
+
+        return self._write(write) if values else 0
+
+    @staticmethod
+    def _document_values(record: dict[str, Any], index: int, now: float) -> dict[str, Any]:
+        record = input_rows.document(record, index)
+        extra = {k: v for k, v in record.items() if k not in _DOC_FIELDS}
+        text_value = record.get("text")
+        if text_value is not None and not isinstance(text_value, str):
+            raise TypeError(f"add_documents: row {index}: 'text' must be a string")
+        offsets = record.get("page_offsets")
+        if offsets is not None:
+            offsets = [int(o) for o in offsets]
+        meta = {**(record.get("meta") or {}), **extra}
+        return {
+            "doc_id": str(record["doc_id"]),
+            "name": str(record.get("name") or record["doc_id"]),
+            "source": record.get("source"),
+            "text": text_value,
+            "page_offsets": None if offsets is None else json.dumps(offsets),
+            "n_pages": record.get("n_pages") or (len(offsets) if offsets else None),
+            "n_chars": record.get("n_chars") or (len(text_value) if text_value else None),
+            "meta": encode_json(meta),
+            "created_at": now,
+        }
+
+    def add_chunks(self: LabelStore, rows: Any) -> int:
+        """Add chunks to label; idempotent (ids are hashes of document, offsets and text).
+
+        Each row needs ``text``; optional ``doc_id``, ``chunk_id``, ``seq``, ``page_start``,
+        ``page_end``, ``char_start``, ``char_end``, ``meta``; any other column goes into
+        ``meta``. A chunk without ``doc_id`` becomes its own document. Chunks are labeled in
+        the order they were added. Returns how many chunks were new.
+        """
+        records = as_records(rows, "add_chunks")
+        require_columns(records, ["text"], "add_chunks")
+        now = time.time()
+        values, new_docs, per_doc = [], {}, {}
+        for i, record in enumerate(records):
+            value = self._chunk_values(record, i, per_doc, now)
+            if record.get("doc_id") is None:
+                new_docs[value["doc_id"]] = {
+                    "doc_id": value["doc_id"],
+                    "text": value["text"],
+                    "name": f"text-{value['doc_id'][:8]}",
+                }
+            values.append(value)
+        if not values:
+            return 0
+        doc_values = [self._document_values(d, i, now) for i, d in enumerate(new_docs.values())]
+
+        def write(conn: Connection) -> int:
+            self._lock(conn, "lw-chunks")
+            insert_ignore(conn, t.documents, doc_values, key="doc_id")
+            self._add_placeholder_documents(conn, {v["doc_id"] for v in values}, now)
+            fresh = self._new_only(conn, values)
+            if not fresh:
+                return 0
+            start = conn.execute(select(func.coalesce(func.max(t.chunks.c.ord), 0))).scalar_one()
+            for offset, value in enumerate(fresh, start=1):
+                value["ord"] = start + offset
+            conn.execute(insert(t.chunks), fresh)
+            return len(fresh)
+
+        return self._write(write)
+
+    def _chunk_values(
+        self: LabelStore, record: dict[str, Any], index: int, per_doc: dict[str, int], now: float
+    ) -> dict[str, Any]:
+        record = input_rows.chunk(record, index)
+        chunk_text = record["text"]
+        if not isinstance(chunk_text, str):
+            raise TypeError(
+                f"add_chunks: row {index}: 'text' must be a string, got {type(chunk_text).__name__}"
+            )
+        if not chunk_text.strip():
+            raise ValueError(f"add_chunks: row {index}: 'text' is empty")
+        numbers = {
+            name: optional_int(record, name, index, "add_chunks")
+            for name in ("seq", "page_start", "page_end", "char_start", "char_end")
+        }
+        start, end = numbers["char_start"], numbers["char_end"]
+        if start is not None and end is not None and end - start != len(chunk_text):
+            raise ValueError(
+                f"add_chunks: row {index}: char_end - char_start = {end - start} but the text has "
+                f"{len(chunk_text)} characters"
+            )
+        doc_id = record.get("doc_id")
+        if doc_id is None:
+            doc_id = ids.doc_id_for_text(chunk_text)
+            start, end = 0, len(chunk_text)
+        doc_id = str(doc_id)
+        seq = numbers["seq"]
+        if seq is None:
+            seq = per_doc.get(doc_id, 0)
+        per_doc[doc_id] = seq + 1
+        extra = {k: v for k, v in record.items() if k not in _CHUNK_FIELDS}
+        return {
+            "chunk_id": str(record.get("chunk_id") or ids.chunk_id(doc_id, start, end, chunk_text)),
+            "doc_id": doc_id,
+            "seq": seq,
+            "page_start": numbers["page_start"],
+            "page_end": numbers["page_end"],
+            "char_start": start,
+            "char_end": end,
+            "text": chunk_text,
+            "meta": encode_json({**(record.get("meta") or {}), **extra}),
+            "created_at": now,
+        }
+
+    @staticmethod
+    def _add_placeholder_documents(conn: Connection, doc_ids: set[str], now: float) -> None:
+        """Chunks may name documents the store has no text for (a DataFrame of snippets)."""
+        known = set()
+        id_list = sorted(doc_ids)
+        for i in range(0, len(id_list), 500):
+            batch = id_list[i : i + 500]
+            known.update(
+                conn.execute(
+                    select(t.documents.c.doc_id).where(t.documents.c.doc_id.in_(batch))
+                ).scalars()
+            )
+        missing = [{"doc_id": d, "name": d, "created_at": now} for d in id_list if d not in known]
+        if missing:
+            conn.execute(insert(t.documents), missing)
+
+    @staticmethod
+    def _new_only(conn: Connection, values: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        unique = list({v["chunk_id"]: v for v in values}.values())
+        existing: set[str] = set()
+        for i in range(0, len(unique), 500):
+            batch = [v["chunk_id"] for v in unique[i : i + 500]]
+            existing.update(
+                conn.execute(
+                    select(t.chunks.c.chunk_id).where(t.chunks.c.chunk_id.in_(batch))
+                ).scalars()
+            )
+        return [v for v in unique if v["chunk_id"] not in existing]
+
+    @staticmethod
+    def _require_chunks(conn: Connection, chunk_ids: Iterable[str], what: str) -> None:
+        chunk_ids = list(chunk_ids)
+        chunk_refs(chunk_ids, what)
+        wanted = sorted(set(chunk_ids))
+        for i in range(0, len(wanted), 500):
+            batch = wanted[i : i + 500]
+            found = set(
+                conn.execute(
+                    select(t.chunks.c.chunk_id).where(t.chunks.c.chunk_id.in_(batch))
+                ).scalars()
+            )
+            missing = [c for c in batch if c not in found]
+            if missing:
+                raise ValueError(
+                    f"{what}: unknown chunk_id {missing[0]!r}"
+                    + (f" (and {len(missing) - 1} more)" if len(missing) > 1 else "")
+                )

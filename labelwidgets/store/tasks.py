@@ -1,0 +1,245 @@
+"""Tasks and prompt versions: a task is read with ``task()`` and only ever written by ``add_task``."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import Connection, insert, select, update
+
+from labelwidgets.schema import Task
+from labelwidgets.store import ids, input_rows, inputs
+from labelwidgets.store import tables as t
+from labelwidgets.store.upsert import upsert
+
+if TYPE_CHECKING:
+    from labelwidgets.store.store import LabelStore
+
+
+class UnknownTaskError(ValueError, KeyError):
+    """The store has no task of that name (a ``ValueError``, and a ``KeyError`` for lookups)."""
+
+    __str__ = ValueError.__str__  # KeyError would show the message in quotes
+
+
+class TasksMixin:
+    """Tasks and prompt versions (mixed into :class:`LabelStore`)."""
+
+    def add_task(self: LabelStore, task: Task | Mapping[str, Any]) -> Task:
+        """Store a task (or update its definition). Returns the stored :class:`Task`.
+
+        Editing instructions, prompts, validators or choices is fine; removing a question
+        that already has events, or changing its kind, raises ``ValueError``.
+        """
+        if isinstance(task, Mapping):
+            task = Task.from_dict(input_rows.task_definition(task))
+        if not isinstance(task, Task):
+            raise TypeError(f"add_task expects a Task, got {type(task).__name__}")
+        inputs.task_ref(task, where="add_task")
+        now = time.time()
+
+        def write(conn: Connection) -> None:
+            row = conn.execute(select(t.tasks).where(t.tasks.c.task_id == task.name)).first()
+            if row is not None and row.content_hash == task.content_hash:
+                return
+            if row is not None:
+                self._check_task_change(conn, Task.from_json(row.definition), task)
+            upsert(
+                conn,
+                t.tasks,
+                [
+                    {
+                        "task_id": task.name,
+                        "definition": task.to_json(),
+                        "content_hash": task.content_hash,
+                        "created_at": now,
+                        "updated_at": now,
+                    }
+                ],
+                key=["task_id"],
+                update=["definition", "content_hash", "updated_at"],
+            )
+            conn.execute(t.questions.delete().where(t.questions.c.task_id == task.name))
+            conn.execute(
+                insert(t.questions),
+                [
+                    {
+                        "task_id": task.name,
+                        "name": q.name,
+                        "position": i,
+                        "kind": q.kind,
+                        "definition": json.dumps(q.to_dict(), sort_keys=True),
+                    }
+                    for i, q in enumerate(task.questions)
+                ],
+            )
+
+        self._write(write)
+        self._tasks[task.name] = task
+        return task
+
+    @staticmethod
+    def _check_task_change(conn: Connection, old: Task, new: Task) -> None:
+        answered = set(
+            conn.execute(
+                select(t.events.c.question)
+                .where(t.events.c.task_id == old.name, t.events.c.question.is_not(None))
+                .distinct()
+            ).scalars()
+        )
+        new_kinds = {q.name: q.kind for q in new.questions}
+        for q in old.questions:
+            if q.name not in answered:
+                continue
+            if q.name not in new_kinds:
+                raise ValueError(
+                    f"task {old.name!r}: question {q.name!r} has labels and cannot be removed"
+                )
+            if new_kinds[q.name] != q.kind:
+                raise ValueError(
+                    f"task {old.name!r}: question {q.name!r} has labels; its kind cannot change "
+                    f"from {q.kind!r} to {new_kinds[q.name]!r} (add a new question instead)"
+                )
+
+    def task(self: LabelStore, name_or_task: Task | str) -> Task:
+        """The stored task; only reads the store (:meth:`add_task` is what writes a task).
+
+        Parameters
+        ----------
+        name_or_task
+            A task name, or a :class:`Task` whose definition must be identical to the stored
+            one (same content hash).
+
+        Raises
+        ------
+        UnknownTaskError
+            No task of that name is stored (a ``ValueError`` naming the known tasks).
+        ValueError
+            The given :class:`Task` differs from the stored definition: store it on purpose
+            with ``store.add_task(task)``, which adds a version.
+        """
+        if isinstance(name_or_task, str):
+            return self._stored_task(name_or_task)
+        if not isinstance(name_or_task, Task):
+            raise TypeError(
+                f"task must be a Task or a task name, got {type(name_or_task).__name__}"
+            )
+        given = name_or_task
+        cached = self._tasks.get(given.name)
+        if cached is not None and cached.content_hash == given.content_hash:
+            return cached
+        self._tasks.pop(given.name, None)  # another session may have added a version meanwhile
+        stored = self._stored_task(given.name)
+        if stored.content_hash != given.content_hash:
+            raise ValueError(
+                f"task {given.name!r} differs from the definition stored in {self.url} "
+                f"({_difference(stored, given)}); store.task() only reads: call "
+                f"store.add_task(task) to store this definition as a new version"
+            )
+        return stored
+
+    def get_task(self: LabelStore, name: str | Task) -> Task:
+        """The stored task called ``name`` (or named like the given Task), whatever its definition.
+
+        Raises :class:`UnknownTaskError` (a ``KeyError`` and a ``ValueError``) if there is none.
+        """
+        return self._stored_task(name.name if isinstance(name, Task) else name)
+
+    def _stored_task(self: LabelStore, name: str) -> Task:
+        if not isinstance(name, str):
+            raise TypeError(f"task must be a Task or a task name, got {type(name).__name__}")
+        if name in self._tasks:
+            return self._tasks[name]
+        with self._read() as conn:
+            row = conn.execute(
+                select(t.tasks.c.definition).where(t.tasks.c.task_id == name)
+            ).first()
+            known = (
+                [] if row is not None else sorted(conn.execute(select(t.tasks.c.task_id)).scalars())
+            )
+        if row is None:
+            raise UnknownTaskError(
+                f"no task {name!r} in {self.url} (stored tasks: {known or 'none'}); "
+                f"add it with store.add_task(task)"
+            )
+        task = Task.from_json(row.definition)
+        self._tasks[name] = task
+        return task
+
+    def add_prompt_version(
+        self: LabelStore,
+        task: Task | str,
+        question: str,
+        template: str,
+        *,
+        label: str | None = None,
+        note: str | None = None,
+    ) -> str:
+        """Store a prompt template for ``question``; returns its content-hashed version id.
+
+        The same template again returns the same id. ``label`` defaults to ``"v1"``, ``"v2"``…
+        """
+        inputs.arguments(
+            "add_prompt_version",
+            required=("question",),
+            task=task,
+            question=question,
+            template=template,
+            label=label,
+            note=note,
+        )
+        task = self.task(task)
+        task.question(question)
+        if not isinstance(template, str) or not template.strip():
+            raise ValueError("add_prompt_version: template is empty")
+        version_id = ids.prompt_version_id(task.name, question, template)
+        pv = t.prompt_versions
+
+        def write(conn: Connection) -> str:
+            where = (pv.c.task_id == task.name) & (pv.c.question == question)
+            if conn.execute(select(pv.c.version_id).where(pv.c.version_id == version_id)).first():
+                if note is not None:
+                    conn.execute(update(pv).where(pv.c.version_id == version_id).values(note=note))
+                return version_id
+            labels = set(conn.execute(select(pv.c.label).where(where)).scalars())
+            chosen = label or next(
+                f"v{n}" for n in range(len(labels) + 1, 10**6) if f"v{n}" not in labels
+            )
+            if chosen in labels:
+                raise ValueError(
+                    f"prompt label {chosen!r} is already used for {question!r} with another template"
+                )
+            conn.execute(
+                insert(pv).values(
+                    version_id=version_id,
+                    task_id=task.name,
+                    question=question,
+                    label=chosen,
+                    template=template,
+                    note=note,
+                    created_at=time.time(),
+                )
+            )
+            return version_id
+
+        return self._write(write)
+
+
+def _difference(stored: Task, given: Task) -> str:
+    """What changed between two definitions of a task, in a few words."""
+    old, new = stored.to_dict(), given.to_dict()
+    changes = [
+        f"{key} changed"
+        for key in ("guidelines", "labelers_per_chunk", "highlight")
+        if old[key] != new[key]
+    ]
+    old_q = {q["name"]: q for q in old["questions"]}
+    new_q = {q["name"]: q for q in new["questions"]}
+    changes += [f"question {n!r} added" for n in new_q if n not in old_q]
+    changes += [f"question {n!r} removed" for n in old_q if n not in new_q]
+    changes += [f"question {n!r} changed" for n in new_q if n in old_q and old_q[n] != new_q[n]]
+    if not changes and list(old_q) != list(new_q):
+        changes.append("questions reordered")
+    return "; ".join(changes) or "definition changed"
