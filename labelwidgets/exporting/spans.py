@@ -23,11 +23,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from labelwidgets.exporting.formats import SPAN_FORMATS, Row, atomic, dumps
 from labelwidgets.schema import UNKNOWN, Task
 from labelwidgets.schema.compare import answers_equal
+
+if TYPE_CHECKING:
+    from labelwidgets.store import LabelStore
 
 __all__ = [
     "SPAN_FORMATS",
@@ -201,7 +204,7 @@ def select_questions(task: Task, selected: Any, fmt: str) -> Any:
 
 
 def finish_rows(
-    store: Any, task: Task, rows: list[Row], evidence: bool | str, template: str
+    store: LabelStore, task: Task, rows: list[Row], evidence: bool | str, template: str
 ) -> None:
     """Write spans answers as readable targets, and add the evidence quote to each row: into
     the target through ``template`` (``evidence=True``) or as the row's ``quote``
@@ -278,7 +281,9 @@ def lost_warnings(writer: SpanWriter | None) -> list[str]:
 class SpanWriter:
     """Writes the span formats for one export (chunk texts looked up once)."""
 
-    def __init__(self, store: Any, task: Task, fmt: str, tokenizer: Any = "whitespace") -> None:
+    def __init__(
+        self, store: LabelStore, task: Task, fmt: str, tokenizer: Any = "whitespace"
+    ) -> None:
         if fmt not in SPAN_FORMATS:
             raise ValueError(f"not a span format: {fmt!r}")
         self.store, self.task, self.fmt = store, task, fmt

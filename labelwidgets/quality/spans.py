@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from labelwidgets.schema import Task
 from labelwidgets.schema.spans import span_f1
+
+if TYPE_CHECKING:
+    from labelwidgets.store import LabelStore
 
 __all__ = ["mean_pairwise_span_f1", "span_agreement", "span_f1"]
 
@@ -38,7 +41,7 @@ def mean_pairwise_span_f1(answers: Sequence[Any], mode: str = "exact") -> float:
     return sum(span_f1(a, b, mode) for a, b in pairs) / len(pairs)
 
 
-def span_agreement(store: Any, task: Task | str, *, by: str = "question") -> pd.DataFrame:
+def span_agreement(store: LabelStore, task: Task | str, *, by: str = "question") -> pd.DataFrame:
     """Span-level agreement of the labelers of ``task``'s ``spans`` questions.
 
     Parameters
@@ -60,7 +63,7 @@ def span_agreement(store: Any, task: Task | str, *, by: str = "question") -> pd.
     """
     if by not in ("question", "labeler"):
         raise ValueError(f"by must be 'question' or 'labeler', got {by!r}")
-    task = store.get_task(task)
+    task = store.task(task)
     names = [q.name for q in task.questions if q.kind == "spans"]
     if not names:
         raise ValueError(f"task {task.name!r} has no spans question")
