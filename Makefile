@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: quickstart test setup system-deps js lint bench
+.PHONY: quickstart test setup system-deps js js-test lint bench
 
 # Jupyter refuses to run as root unless told; containers and CI boxes often are root.
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
@@ -23,11 +23,14 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/python -m pip install -q -e ".[test]"
 	touch $@
 
-system-deps: ## Chromium for browser tests, PostgreSQL running, esbuild for the bundle check
+system-deps: ## Chromium for browser tests, PostgreSQL running, esbuild + typescript for the front end
 	bash scripts/system-deps.sh
 
 js: ## rebuild labelwidgets/static from js/ (needs Node)
 	npm ci --no-audit --no-fund && npm run build
+
+js-test: ## front end only: node --test js/test/ and the type check (`make test` runs both too)
+	npm test && npm run typecheck
 
 lint:
 	$(BIN)/ruff check labelwidgets tests && $(BIN)/ruff format --check labelwidgets tests

@@ -1,74 +1,134 @@
+// @ts-check
 // PromptLab: edit a prompt, run it on gold chunks, compare the scores with earlier versions.
-import { answerText, commandSender, h, keyTarget, unifiedDiff } from "./lib/dom.js";
+// The editor is built once (what is typed stays while a run reports progress); each trait
+// change redraws only its part.
+import { answerText, humanName } from "./lib/answers.js";
+import { commandSender, errorBanner, h, keyTarget, slot, unifiedDiff } from "./lib/dom.js";
+
+/** @typedef {import("./lib/types.js").PromptLabModel} PromptLabModel */
+/** @typedef {import("./lib/types.js").PromptLabTraits} PromptLabTraits */
 
 const COLUMNS = ["version", "n", "normalized", "exact", "token_f1", "accuracy", "unknown_precision", "unknown_recall", "hallucinated", "parse_errors"];
 
+/** @param {PromptLabTraits["versions"]} versions */
+function scoreTable(versions) {
+  return h("table", { class: "lw-scores", testid: "lw-scores" }, [
+    h("tr", {}, COLUMNS.map((c) => h("th", { text: humanName(c) }))),
+    ...versions.map((row) => h("tr", { testid: `lw-version-${row.version}` },
+      COLUMNS.map((c) => h("td", { text: row[c] === undefined || row[c] === null ? "" : String(row[c]) })))),
+  ]);
+}
+
+/** @param {PromptLabTraits["changes"]} changes */
+function changeList(changes) {
+  if (!changes.length) return null;
+  return h("div", {}, [
+    h("div", { class: "lw-muted", text: "Answers that changed between the last two versions:" }),
+    ...changes.map((c) => h("div", { class: "lw-review-q", testid: "lw-change" }, [
+      h("span", { class: `lw-badge lw-${c.outcome}`, text: c.outcome }), " ",
+      unifiedDiff(c.ops), h("span", { class: "lw-muted", text: ` (gold: ${answerText(c.gold)})` })])),
+  ]);
+}
+
+class PromptLabView {
+  /** @param {PromptLabModel} model @param {HTMLElement} root */
+  constructor(model, root) {
+    this.model = model;
+    this.sender = commandSender(model);
+    this.message = "";
+    this.select = /** @type {HTMLSelectElement} */ (h("select", { class: "lw-input lw-select", testid: "lw-question-select",
+      onchange: () => this.sender.send("select", { question: this.select.value }) }));
+    this.editor = /** @type {HTMLTextAreaElement} */ (h("textarea", { class: "lw-input lw-template", rows: "10", testid: "lw-template" }));
+    this.runButton = /** @type {HTMLButtonElement} */ (h("button", { class: "lw-primary", testid: "lw-run", text: "Run on gold (Ctrl+Enter)", onclick: () => this.run() }));
+    this.progress = /** @type {HTMLProgressElement} */ (h("progress", { testid: "lw-run-progress" }));
+    this.status = h("span", { class: "lw-status", testid: "lw-run-status" });
+    root.appendChild(h("div", { class: "lw-bar" }, [h("strong", { text: "Question " }), this.select]));
+    const place = () => slot(root, root);
+    this.slots = { error: place(), editor: place(), actions: place(), scores: place(), changes: place() };
+    this.slots.editor.set(this.editor);
+    this.cancel = h("button", { testid: "lw-cancel", text: "Cancel", onclick: () => this.sender.send("cancel") });
+    this.slots.actions.set(h("div", { class: "lw-actions" }, [this.runButton, this.progress, this.status]));
+    this.onQuestions();
+    this.onTemplate();
+    this.onRunning();
+    this.onVersions();
+    this.onChanges();
+    this.onError();
+  }
+
+  run() {
+    this.message = "";
+    this.sender.send("run", { template: this.editor.value });
+    this.onRunning();
+  }
+
+  onQuestions() {
+    this.select.replaceChildren(...this.model.get("questions").map((q) => h("option", { value: q, text: q })));
+    this.select.value = this.model.get("question");
+  }
+
+  onTemplate() {
+    const template = this.model.get("template");
+    if (this.editor.value !== template) this.editor.value = template;
+  }
+
+  onRunning() {
+    const running = this.model.get("running") || {};
+    this.runButton.disabled = Boolean(running.running);
+    if (!running.running) this.cancel.remove();
+    else if (!this.cancel.isConnected) this.runButton.after(this.cancel);
+    this.progress.max = running.total || 1;
+    this.progress.value = running.done || 0;
+    this.status.textContent = running.running ? `running ${running.done}/${running.total}` : running.cancelled ? "cancelled" : this.message;
+  }
+
+  onAck() {
+    const ack = this.model.get("ack") || {};
+    if (ack.ok) return;
+    this.message = `not run: ${ack.message}`;
+    this.onRunning();
+  }
+
+  onVersions() {
+    this.slots.scores.set(scoreTable(this.model.get("versions")));
+  }
+
+  onChanges() {
+    this.slots.changes.set(changeList(this.model.get("changes")));
+  }
+
+  onError() {
+    this.slots.error.set(errorBanner(this.model.get("error")));
+  }
+}
+
 export default {
-  /** @param {{model: any, el: HTMLElement}} ctx */
+  /** @param {{model: PromptLabModel, el: HTMLElement}} ctx */
   render({ model, el }) {
-    const sender = commandSender(model);
     const root = h("div", { class: "lw-root lw-promptlab", tabindex: "0", testid: "lw-promptlab",
                             "data-lm-suppress-shortcuts": "true" });
     el.appendChild(root);
-    let draft = model.get("template");
-    let message = "";
-
-    function run() { message = ""; sender.send("run", { template: draft }); draw(); }
-
-    function draw() {
-      root.replaceChildren();
-      const running = model.get("running") || {};
-      const select = h("select", { class: "lw-input lw-select", testid: "lw-question-select",
-                                   onchange: (e) => sender.send("select", { question: e.target.value }) },
-        model.get("questions").map((q) => h("option", { value: q, text: q, selected: q === model.get("question") ? "selected" : null })));
-      const editor = h("textarea", { class: "lw-input lw-template", rows: "10", testid: "lw-template", value: draft,
-                                     oninput: (e) => { draft = e.target.value; } });
-      root.appendChild(h("div", { class: "lw-bar" }, [h("strong", { text: "Question " }), select]));
-      root.appendChild(editor);
-      root.appendChild(h("div", { class: "lw-actions" }, [
-        h("button", { class: "lw-primary", testid: "lw-run", text: "Run on gold (Ctrl+Enter)", disabled: running.running ? "disabled" : null, onclick: run }),
-        running.running ? h("button", { testid: "lw-cancel", text: "Cancel", onclick: () => sender.send("cancel") }) : null,
-        h("progress", { max: String(running.total || 1), value: String(running.done || 0), testid: "lw-run-progress" }),
-        h("span", { class: "lw-status", testid: "lw-run-status",
-                    text: running.running ? `running ${running.done}/${running.total}` : running.cancelled ? "cancelled" : message }),
-      ]));
-      const table = h("table", { class: "lw-scores", testid: "lw-scores" }, [
-        h("tr", {}, COLUMNS.map((c) => h("th", { text: c.replaceAll("_", " ") }))),
-        ...model.get("versions").map((row) => h("tr", { testid: `lw-version-${row.version}` },
-          COLUMNS.map((c) => h("td", { text: row[c] === undefined || row[c] === null ? "" : String(row[c]) })))),
-      ]);
-      root.appendChild(table);
-      const changes = model.get("changes");
-      if (changes.length) {
-        root.appendChild(h("div", { class: "lw-muted", text: "Answers that changed between the last two versions:" }));
-        for (const c of changes) {
-          root.appendChild(h("div", { class: "lw-review-q", testid: "lw-change" }, [
-            h("span", { class: `lw-badge lw-${c.outcome}`, text: c.outcome }), " ",
-            unifiedDiff(c.ops), h("span", { class: "lw-muted", text: ` (gold: ${answerText(c.gold)})` })]));
-        }
-      }
-    }
-
+    const view = new PromptLabView(model, root);
+    /** @type {[`change:${keyof PromptLabTraits & string}`, () => void][]} */
+    const listeners = [
+      ["change:questions", () => view.onQuestions()],
+      ["change:question", () => view.onQuestions()],
+      ["change:template", () => view.onTemplate()],
+      ["change:running", () => view.onRunning()],
+      ["change:versions", () => view.onVersions()],
+      ["change:changes", () => view.onChanges()],
+      ["change:ack", () => view.onAck()],
+      ["change:error", () => view.onError()],
+    ];
     /** @param {KeyboardEvent} event */
-    function onKey(event) {
+    const onKey = (event) => {
       keyTarget(event);
-      if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) { event.preventDefault(); run(); }
-    }
-    function onAck() {
-      const ack = model.get("ack") || {};
-      if (!ack.ok) { message = `not run: ${ack.message}`; draw(); }
-    }
-    const onTemplate = () => { draft = model.get("template"); draw(); };
-    const names = ["change:versions", "change:changes", "change:running", "change:questions", "change:question"];
-    names.forEach((n) => model.on(n, draw));
-    model.on("change:template", onTemplate);
-    model.on("change:ack", onAck);
+      if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) { event.preventDefault(); view.run(); }
+    };
+    for (const [name, callback] of listeners) model.on(name, callback);
     root.addEventListener("keydown", onKey);
-    draw();
     return () => {
-      names.forEach((n) => model.off(n, draw));
-      model.off("change:template", onTemplate);
-      model.off("change:ack", onAck);
+      for (const [name, callback] of listeners) model.off(name, callback);
       root.removeEventListener("keydown", onKey);
       root.remove();
     };

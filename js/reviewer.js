@@ -1,5 +1,15 @@
+// @ts-check
 // The Reviewer widget: labelers' and model answers side by side with word diffs; adjudicate by key.
-import { answerText, commandSender, h, highlighted, keyTarget, unifiedDiff } from "./lib/dom.js";
+// Each trait change redraws only its part; moving the focus between answers redraws nothing.
+import { answerText, humanName, pagesLabel } from "./lib/answers.js";
+import { commandSender, errorBanner, h, highlighted, keyOf, shortcutSheet, slot, unifiedDiff } from "./lib/dom.js";
+import { reviewerKey } from "./lib/keys.js";
+import { ackStatus, isWrite, statusClass } from "./lib/status.js";
+
+/** @typedef {import("./lib/types.js").ReviewerModel} ReviewerModel */
+/** @typedef {import("./lib/types.js").ReviewItem} ReviewItem */
+/** @typedef {import("./lib/types.js").ReviewAnswer} ReviewAnswer */
+/** @typedef {"" | "edit" | "unclear" | "feedback"} Mode */
 
 const SHORTCUTS = [
   ["1–9", "accept that answer as final"], ["e", "edit the final answer (Enter saves)"],
@@ -7,123 +17,187 @@ const SHORTCUTS = [
   ["↑ / ↓", "focus an answer"], ["n / p", "next / previous item"], ["?", "these shortcuts"],
 ];
 
+/**
+ * One listed answer with its accept button, diff against the reference, score and problems.
+ * @param {ReviewItem} item
+ * @param {ReviewAnswer} answer
+ * @param {number} i
+ * @param {(index: number) => void} accept
+ */
+function answerRow(item, answer, i, accept) {
+  const plain = answer.kind === "model" || (item.reference !== "model" && i === 0);
+  const score = answer.score_vs_reference !== null && answer.kind !== "model"
+    ? h("span", { class: "lw-muted", text: ` (${Math.round(answer.score_vs_reference * 100)}% like the ${item.reference})` })
+    : null;
+  return h("li", { class: "lw-answer", testid: `lw-answer-${i}` }, [
+    h("button", { testid: `lw-accept-${i}`, text: `${i + 1} accept`, onclick: () => accept(i) }),
+    h("span", { class: "lw-who", text: ` ${answer.kind === "model" ? "model" : "labeler"} ${answer.who}: ` }),
+    plain ? h("span", { text: answerText(answer.answer) }) : unifiedDiff(answer.ops),
+    score,
+    ...answer.problems.map((p) => h("div", { class: "lw-problem", text: p })),
+  ]);
+}
+
+/**
+ * The item: its chunk, the question, every answer, and the final answer so far.
+ * @param {ReviewItem} item
+ * @param {(index: number) => void} accept
+ */
+function itemView(item, accept) {
+  const pages = pagesLabel(item.page_start, item.page_end);
+  const text = h("div", { class: "lw-text", testid: "lw-chunk-text" });
+  text.appendChild(highlighted(item.text || "", []));
+  const question = item.question || { name: "", instructions: "" };
+  const final = item.final !== null && item.final !== undefined
+    ? h("div", { class: "lw-muted", testid: "lw-final", text: `final: ${answerText(item.final)} (by ${item.final_by})` })
+    : null;
+  return h("div", { class: "lw-item" }, [
+    h("div", { class: "lw-source" }, [h("strong", { text: item.doc_name }), pages ? ` · ${pages}` : ""]),
+    text,
+    h("div", { class: "lw-q-label" }, [
+      h("strong", { testid: "lw-question", text: humanName(question.name) }),
+      question.instructions ? h("div", { class: "lw-muted", text: question.instructions }) : null]),
+    h("ol", { class: "lw-answers", testid: "lw-answers" }, (item.answers || []).map((a, i) => answerRow(item, a, i, accept))),
+    final,
+  ]);
+}
+
+class ReviewerView {
+  /** @param {ReviewerModel} model @param {HTMLElement} root */
+  constructor(model, root) {
+    this.model = model;
+    this.root = root;
+    this.sender = commandSender(model);
+    /** @type {{focused: number, mode: Mode, status: string, pending: number, help: boolean}} */
+    this.state = { focused: 0, mode: "", status: "", pending: 0, help: false };
+    this.progressNode = h("span", { class: "lw-progress", testid: "lw-progress" });
+    this.statusNode = h("span", { testid: "lw-status" });
+    root.appendChild(h("div", { class: "lw-bar" }, [this.progressNode, this.statusNode,
+      h("button", { class: "lw-link", text: "? shortcuts", onclick: () => this.toggleHelp() })]));
+    const place = () => slot(root, root);
+    this.slots = { error: place(), help: place(), item: place(), mode: place() };
+    this.showStatus("");
+    this.onProgress();
+    this.onItem();
+    this.onError();
+  }
+
+  /** @param {string} type @param {Record<string, unknown>} [payload] */
+  send(type, payload = {}) {
+    this.state.pending = this.sender.send(type, payload);
+    this.showStatus(isWrite(type) ? "saving…" : "");
+    this.setMode("");
+  }
+
+  onAck() {
+    const ack = this.model.get("ack") || {};
+    if (ack.seq === this.state.pending) this.showStatus(ackStatus(ack).status);
+  }
+
+  /** @param {string} status */
+  showStatus(status) {
+    this.state.status = status;
+    this.statusNode.textContent = status;
+    this.statusNode.className = statusClass(status);
+  }
+
+  onProgress() {
+    const progress = this.model.get("progress") || {};
+    this.progressNode.textContent = `item ${progress.position ?? 0} / ${progress.total ?? 0} · ${progress.decided ?? 0} decided`;
+  }
+
+  onItem() {
+    const item = this.model.get("item") || {};
+    this.state.focused = 0;
+    this.setMode("");
+    const shown = !item.done && item.chunk_id;
+    this.slots.item.set(item.done ? h("div", { class: "lw-done", testid: "lw-done", text: "Nothing left to review." })
+      : shown ? itemView(item, (index) => this.send("accept", { index })) : null);
+    this.markFocus();
+  }
+
+  onError() {
+    this.slots.error.set(errorBanner(this.model.get("error")));
+  }
+
+  toggleHelp() {
+    this.state.help = !this.state.help;
+    this.slots.help.set(this.state.help ? shortcutSheet(SHORTCUTS) : null);
+  }
+
+  markFocus() {
+    this.root.querySelectorAll(".lw-answer").forEach((node, i) => node.classList.toggle("lw-focused", i === this.state.focused));
+  }
+
+  /** @param {Mode} mode open the box for an edit, an "unclear" note or feedback (or close it) */
+  setMode(mode) {
+    this.state.mode = mode;
+    this.slots.mode.set(mode ? this.modeInput(mode) : null);
+  }
+
+  /** @param {Exclude<Mode, "">} mode */
+  modeInput(mode) {
+    const item = this.model.get("item") || {};
+    const answers = item.answers || [];
+    const focused = answers[this.state.focused];
+    const target = focused?.kind === "labeler" ? focused.who : answers.find((a) => a.kind === "labeler")?.who;
+    const prompts = { edit: "Final answer (Enter saves, Esc cancels)", unclear: "What is unclear about the question? (Enter)",
+                      feedback: `Note to ${target} (Enter sends)` };
+    const input = /** @type {HTMLInputElement} */ (h("input", { class: "lw-input", testid: `lw-${mode}-input`, placeholder: prompts[mode] }));
+    input.addEventListener("keydown", (event) => {
+      if (event.key === "Escape") { this.setMode(""); this.root.focus(); }
+      if (event.key !== "Enter") return;
+      event.preventDefault();
+      const value = input.value;
+      if (mode === "edit") {
+        const answer = item.question?.kind === "multi_choice" ? value.split(",").map((v) => v.trim()).filter(Boolean) : value;
+        this.send("edit", { answer });
+      } else if (mode === "unclear") this.send("unclear", { note: value });
+      else if (target) this.send("feedback", { labeler: target, note: value });
+      this.root.focus();
+    });
+    queueMicrotask(() => input.focus());
+    return input;
+  }
+
+  /** @param {KeyboardEvent} event */
+  onKey(event) {
+    const item = this.model.get("item") || {};
+    const count = (item.answers || []).length;
+    const action = reviewerKey(keyOf(event), { item: Boolean(item.chunk_id), count, focused: this.state.focused });
+    if (!action) return;
+    event.preventDefault();
+    if (action.do === "help") this.toggleHelp();
+    else if (action.do === "send") this.send(action.command);
+    else if (action.do === "accept") this.send("accept", { index: action.index });
+    else if (action.do === "mode") this.setMode(action.mode);
+    else {
+      this.state.focused = action.index;
+      this.markFocus();
+    }
+  }
+}
+
 export default {
-  /** @param {{model: any, el: HTMLElement}} ctx */
+  /** @param {{model: ReviewerModel, el: HTMLElement}} ctx */
   render({ model, el }) {
-    const sender = commandSender(model);
     const root = h("div", { class: "lw-root lw-reviewer", tabindex: "0", testid: "lw-reviewer",
                             "data-lm-suppress-shortcuts": "true" });
     el.appendChild(root);
-    /** @type {{focused: number, mode: ""|"edit"|"unclear"|"feedback", status: string, pending: number, help: boolean}} */
-    const state = { focused: 0, mode: "", status: "", pending: 0, help: false };
-
-    function send(type, payload = {}) {
-      state.pending = sender.send(type, payload);
-      state.status = ["accept", "edit", "unclear", "feedback"].includes(type) ? "saving…" : "";
-      state.mode = "";
-      draw();
-    }
-
-    function onAck() {
-      const ack = model.get("ack") || {};
-      if (ack.seq !== state.pending) return;
-      state.status = ack.ok ? (ack.saved ? "saved ✓" : "") : `not saved: ${ack.message}`;
-      draw();
-    }
-
-    function draw() {
-      root.replaceChildren();
-      const item = model.get("item") || {};
-      const progress = model.get("progress") || {};
-      root.appendChild(h("div", { class: "lw-bar" }, [
-        h("span", { class: "lw-progress", testid: "lw-progress",
-                    text: `item ${progress.position ?? 0} / ${progress.total ?? 0} · ${progress.decided ?? 0} decided` }),
-        h("span", { class: `lw-status ${state.status.startsWith("saved") ? "lw-ok" : ""}`, testid: "lw-status", text: state.status }),
-        h("button", { class: "lw-link", text: "? shortcuts", onclick: () => { state.help = !state.help; draw(); } }),
-      ]));
-      if (state.help) {
-        root.appendChild(h("table", { class: "lw-help" }, SHORTCUTS.map(([k, v]) => h("tr", {}, [h("th", { text: k }), h("td", { text: v })]))));
-      }
-      if (item.done) { root.appendChild(h("div", { class: "lw-done", testid: "lw-done", text: "Nothing left to review." })); return; }
-      if (!item.chunk_id) return;
-      const pages = item.page_start ? ` · page ${item.page_start}${item.page_end !== item.page_start ? `–${item.page_end}` : ""}` : "";
-      root.appendChild(h("div", { class: "lw-source" }, [h("strong", { text: item.doc_name }), pages]));
-      const text = h("div", { class: "lw-text", testid: "lw-chunk-text" });
-      text.appendChild(highlighted(item.text, []));
-      root.appendChild(text);
-      root.appendChild(h("div", { class: "lw-q-label" }, [
-        h("strong", { testid: "lw-question", text: item.question.name.replaceAll("_", " ") }),
-        item.question.instructions ? h("div", { class: "lw-muted", text: item.question.instructions }) : null]));
-      const list = h("ol", { class: "lw-answers", testid: "lw-answers" });
-      item.answers.forEach((answer, i) => {
-        list.appendChild(h("li", { class: `lw-answer ${i === state.focused ? "lw-focused" : ""}`, testid: `lw-answer-${i}` }, [
-          h("button", { testid: `lw-accept-${i}`, text: `${i + 1} accept`, onclick: () => send("accept", { index: i }) }),
-          h("span", { class: "lw-who", text: ` ${answer.kind === "model" ? "model" : "labeler"} ${answer.who}: ` }),
-          answer.kind === "model" || item.reference !== "model" && i === 0 ? h("span", { text: answerText(answer.answer) }) : unifiedDiff(answer.ops),
-          answer.score_vs_reference !== null && answer.kind !== "model" ? h("span", { class: "lw-muted", text: ` (${Math.round(answer.score_vs_reference * 100)}% like the ${item.reference})` }) : null,
-          ...answer.problems.map((p) => h("div", { class: "lw-problem", text: p })),
-        ]));
-      });
-      root.appendChild(list);
-      if (item.final !== null && item.final !== undefined) {
-        root.appendChild(h("div", { class: "lw-muted", testid: "lw-final", text: `final: ${answerText(item.final)} (by ${item.final_by})` }));
-      }
-      if (state.mode) root.appendChild(modeInput(item));
-    }
-
-    function modeInput(item) {
-      const labelers = item.answers.filter((a) => a.kind === "labeler");
-      const target = item.answers[state.focused]?.kind === "labeler" ? item.answers[state.focused].who : labelers[0]?.who;
-      const prompts = { edit: "Final answer (Enter saves, Esc cancels)", unclear: "What is unclear about the question? (Enter)",
-                        feedback: `Note to ${target} (Enter sends)` };
-      const input = h("input", { class: "lw-input", testid: `lw-${state.mode}-input`, placeholder: prompts[state.mode] });
-      input.addEventListener("keydown", (event) => {
-        if (event.key === "Escape") { state.mode = ""; draw(); root.focus(); }
-        if (event.key !== "Enter") return;
-        event.preventDefault();
-        const value = input.value;
-        if (state.mode === "edit") {
-          const kind = item.question.kind;
-          const answer = kind === "multi_choice" ? value.split(",").map((v) => v.trim()).filter(Boolean) : value;
-          send("edit", { answer });
-        } else if (state.mode === "unclear") send("unclear", { note: value });
-        else if (target) send("feedback", { labeler: target, note: value });
-        root.focus();
-      });
-      queueMicrotask(() => input.focus());
-      return input;
-    }
-
-    /** @param {KeyboardEvent} event */
-    function onKey(event) {
-      if (keyTarget(event) === "typing" || event.ctrlKey || event.metaKey || event.altKey) return;
-      const item = model.get("item") || {};
-      const count = (item.answers || []).length;
-      const done = () => event.preventDefault();
-      if (event.key === "?") { state.help = !state.help; draw(); return done(); }
-      if (event.key === "n") { send("next"); return done(); }
-      if (event.key === "p") { send("previous"); return done(); }
-      if (!item.chunk_id) return;
-      if (/^[1-9]$/.test(event.key) && Number(event.key) <= count) { send("accept", { index: Number(event.key) - 1 }); return done(); }
-      if (event.key === "ArrowDown" || event.key === "ArrowUp") {
-        state.focused = Math.max(0, Math.min(count - 1, state.focused + (event.key === "ArrowDown" ? 1 : -1)));
-        draw(); return done();
-      }
-      const modes = { e: "edit", u: "unclear", f: "feedback" };
-      if (modes[event.key]) { state.mode = modes[event.key]; draw(); return done(); }
-    }
-
-    const onItem = () => { state.focused = 0; draw(); };
-    model.on("change:item", onItem);
-    model.on("change:progress", draw);
-    model.on("change:ack", onAck);
+    const view = new ReviewerView(model, root);
+    /** @type {[`change:${keyof import("./lib/types.js").ReviewerTraits & string}`, () => void][]} */
+    const listeners = [
+      ["change:item", () => view.onItem()],
+      ["change:progress", () => view.onProgress()],
+      ["change:ack", () => view.onAck()],
+      ["change:error", () => view.onError()],
+    ];
+    const onKey = (/** @type {KeyboardEvent} */ event) => view.onKey(event);
+    for (const [name, callback] of listeners) model.on(name, callback);
     root.addEventListener("keydown", onKey);
-    draw();
     root.focus({ preventScroll: true });
     return () => {
-      model.off("change:item", onItem);
-      model.off("change:progress", draw);
-      model.off("change:ack", onAck);
+      for (const [name, callback] of listeners) model.off(name, callback);
       root.removeEventListener("keydown", onKey);
       root.remove();
     };

@@ -1,3 +1,4 @@
+// @ts-check
 // Bundle every widget's front end: js/<stem>.js (+ js/<stem>.css) -> <outdir>/<stem>.js (+ .css).
 // Usage: node scripts/build_js.mjs [outdir]   (default: labelwidgets/static)
 import { build } from "esbuild";

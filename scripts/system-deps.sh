@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # What the test suite needs beyond Python packages: Debian's Chromium (real-browser widget
-# tests), a running PostgreSQL (team-store tests) and esbuild (front-end bundle check).
+# tests), a running PostgreSQL (team-store tests) and Node packages: esbuild (front-end bundle
+# check) and typescript (front-end type check; `node --test` runs the JS unit tests).
 # Installs what it can; tells you what it could not. In CI (CI set) anything missing is fatal.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -25,11 +26,13 @@ if [ -z "${LABELWIDGETS_TEST_PG_URL:-}" ] && command -v pg_ctlcluster >/dev/null
   fi
 fi
 
-if [ -f package-lock.json ] && [ ! -x node_modules/.bin/esbuild ]; then
-  if command -v npm >/dev/null 2>&1; then
-    npm ci --no-audit --no-fund --loglevel=error >/dev/null || missing+=("esbuild (npm ci)")
-  else
-    missing+=("Node.js + npm (the JS bundle freshness check)")
+# node_modules as package-lock.json says (npm ls fails when a package is missing or outdated)
+if [ -f package-lock.json ]; then
+  if ! command -v npm >/dev/null 2>&1; then
+    missing+=("Node.js + npm (front-end unit tests, type check and bundle freshness check)")
+  elif ! npm ls --depth=0 >/dev/null 2>&1; then
+    npm ci --no-audit --no-fund --loglevel=error >/dev/null \
+      || missing+=("esbuild, typescript (npm ci)")
   fi
 fi
 

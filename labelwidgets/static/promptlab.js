@@ -1,14 +1,46 @@
+// js/lib/answers.js
+function isUnknown(value) {
+  return Boolean(value && typeof value === "object" && !Array.isArray(value) && /** @type {{unknown?: unknown}} */
+  value.unknown === true);
+}
+function answerText(value) {
+  if (isUnknown(value)) return "(not in the text)";
+  if (Array.isArray(value)) return value.join(", ");
+  return value === void 0 || value === null ? "" : String(value);
+}
+function humanName(name) {
+  return name.replaceAll("_", " ");
+}
+
+// js/lib/diff.js
+function unifiedPieces(ops) {
+  const pieces = [];
+  for (const op of ops) {
+    if (op.op === "equal") {
+      pieces.push({ text: op.b, mark: "" });
+      continue;
+    }
+    if (op.a) pieces.push({ text: op.a, mark: "del" });
+    if (op.b) pieces.push({ text: op.b, mark: "ins" });
+  }
+  return pieces;
+}
+
 // js/lib/dom.js
 function h(tag, attrs = {}, children = []) {
   const node = document.createElement(tag);
   for (const [key, value] of Object.entries(attrs)) {
     if (value === void 0 || value === null || value === false) continue;
-    if (key === "class") node.className = value;
+    if (key === "class") node.className = String(value);
     else if (key === "text") node.textContent = String(value);
-    else if (key === "testid") node.dataset.testid = value;
+    else if (key === "testid") node.dataset.testid = String(value);
     else if (key.startsWith("on") && typeof value === "function") {
-      node.addEventListener(key.slice(2).toLowerCase(), value);
-    } else if (key === "value") node.value = value;
+      node.addEventListener(
+        key.slice(2).toLowerCase(),
+        /** @type {EventListener} */
+        value
+      );
+    } else if (key === "value") node.value = String(value);
     else if (key === "checked") node.checked = Boolean(value);
     else node.setAttribute(key, value === true ? "" : String(value));
   }
@@ -18,10 +50,24 @@ function h(tag, attrs = {}, children = []) {
   }
   return node;
 }
+function appendPieces(pieces, into) {
+  for (const { text, mark } of pieces) {
+    if (!mark) into.appendChild(document.createTextNode(text));
+    else if (mark === "hl") into.appendChild(h("mark", { class: "lw-hl", text }));
+    else into.appendChild(h("span", { class: `lw-${mark}`, text }));
+  }
+  return into;
+}
+function unifiedDiff(ops) {
+  return (
+    /** @type {HTMLElement} */
+    appendPieces(unifiedPieces(ops), h("span", { class: "lw-diff" }))
+  );
+}
 function commandSender(model) {
   let seq = Math.floor(Math.random() * 2 ** 40);
   return {
-    /** @param {string} type @param {Record<string, any>} [payload] @returns {number} */
+    /** @param {string} type @param {Record<string, unknown>} [payload] @returns {number} */
     send(type, payload = {}) {
       seq += 1;
       model.send({ type, seq, ...payload });
@@ -29,24 +75,8 @@ function commandSender(model) {
     }
   };
 }
-function answerText(value) {
-  if (value && typeof value === "object" && !Array.isArray(value) && value.unknown) {
-    return "(not in the text)";
-  }
-  if (Array.isArray(value)) return value.join(", ");
-  return value === void 0 || value === null ? "" : String(value);
-}
-function unifiedDiff(ops) {
-  const line = h("span", { class: "lw-diff" });
-  for (const op of ops) {
-    if (op.op === "equal") {
-      line.appendChild(document.createTextNode(op.b));
-      continue;
-    }
-    if (op.a) line.appendChild(h("span", { class: "lw-del", text: op.a }));
-    if (op.b) line.appendChild(h("span", { class: "lw-ins", text: op.b }));
-  }
-  return line;
+function errorBanner(error) {
+  return error ? h("div", { class: "lw-error", testid: "lw-error", role: "alert", text: `Something went wrong: ${error}` }) : null;
 }
 function keyTarget(event) {
   event.stopPropagation();
@@ -58,13 +88,126 @@ function keyTarget(event) {
   target.type !== "checkbox";
   return typing ? "typing" : "key";
 }
+function refocus(home, key) {
+  const again = key ? home.querySelector(`[data-key="${CSS.escape(key)}"]`) : null;
+  (again || home).focus({ preventScroll: true });
+}
+function slot(parent, home) {
+  let current = parent.appendChild(document.createComment(""));
+  return {
+    /** @param {Element | null} node */
+    set(node) {
+      const next = node ?? document.createComment("");
+      const active = document.activeElement;
+      const lost = active instanceof HTMLElement && current.contains(active);
+      current.replaceWith(next);
+      current = next;
+      if (lost) refocus(home, active.dataset.key);
+    },
+    /** @returns {Element | null} */
+    get node() {
+      return current instanceof Element ? current : null;
+    }
+  };
+}
 
 // js/promptlab.js
 var COLUMNS = ["version", "n", "normalized", "exact", "token_f1", "accuracy", "unknown_precision", "unknown_recall", "hallucinated", "parse_errors"];
+function scoreTable(versions) {
+  return h("table", { class: "lw-scores", testid: "lw-scores" }, [
+    h("tr", {}, COLUMNS.map((c) => h("th", { text: humanName(c) }))),
+    ...versions.map((row) => h(
+      "tr",
+      { testid: `lw-version-${row.version}` },
+      COLUMNS.map((c) => h("td", { text: row[c] === void 0 || row[c] === null ? "" : String(row[c]) }))
+    ))
+  ]);
+}
+function changeList(changes) {
+  if (!changes.length) return null;
+  return h("div", {}, [
+    h("div", { class: "lw-muted", text: "Answers that changed between the last two versions:" }),
+    ...changes.map((c) => h("div", { class: "lw-review-q", testid: "lw-change" }, [
+      h("span", { class: `lw-badge lw-${c.outcome}`, text: c.outcome }),
+      " ",
+      unifiedDiff(c.ops),
+      h("span", { class: "lw-muted", text: ` (gold: ${answerText(c.gold)})` })
+    ]))
+  ]);
+}
+var PromptLabView = class {
+  /** @param {PromptLabModel} model @param {HTMLElement} root */
+  constructor(model, root) {
+    this.model = model;
+    this.sender = commandSender(model);
+    this.message = "";
+    this.select = /** @type {HTMLSelectElement} */
+    h("select", {
+      class: "lw-input lw-select",
+      testid: "lw-question-select",
+      onchange: () => this.sender.send("select", { question: this.select.value })
+    });
+    this.editor = /** @type {HTMLTextAreaElement} */
+    h("textarea", { class: "lw-input lw-template", rows: "10", testid: "lw-template" });
+    this.runButton = /** @type {HTMLButtonElement} */
+    h("button", { class: "lw-primary", testid: "lw-run", text: "Run on gold (Ctrl+Enter)", onclick: () => this.run() });
+    this.progress = /** @type {HTMLProgressElement} */
+    h("progress", { testid: "lw-run-progress" });
+    this.status = h("span", { class: "lw-status", testid: "lw-run-status" });
+    root.appendChild(h("div", { class: "lw-bar" }, [h("strong", { text: "Question " }), this.select]));
+    const place = () => slot(root, root);
+    this.slots = { error: place(), editor: place(), actions: place(), scores: place(), changes: place() };
+    this.slots.editor.set(this.editor);
+    this.cancel = h("button", { testid: "lw-cancel", text: "Cancel", onclick: () => this.sender.send("cancel") });
+    this.slots.actions.set(h("div", { class: "lw-actions" }, [this.runButton, this.progress, this.status]));
+    this.onQuestions();
+    this.onTemplate();
+    this.onRunning();
+    this.onVersions();
+    this.onChanges();
+    this.onError();
+  }
+  run() {
+    this.message = "";
+    this.sender.send("run", { template: this.editor.value });
+    this.onRunning();
+  }
+  onQuestions() {
+    this.select.replaceChildren(...this.model.get("questions").map((q) => h("option", { value: q, text: q })));
+    this.select.value = this.model.get("question");
+  }
+  onTemplate() {
+    const template = this.model.get("template");
+    if (this.editor.value !== template) this.editor.value = template;
+  }
+  onRunning() {
+    const running = this.model.get("running") || {};
+    this.runButton.disabled = Boolean(running.running);
+    if (!running.running) this.cancel.remove();
+    else if (!this.cancel.isConnected) this.runButton.after(this.cancel);
+    this.progress.max = running.total || 1;
+    this.progress.value = running.done || 0;
+    this.status.textContent = running.running ? `running ${running.done}/${running.total}` : running.cancelled ? "cancelled" : this.message;
+  }
+  onAck() {
+    const ack = this.model.get("ack") || {};
+    if (ack.ok) return;
+    this.message = `not run: ${ack.message}`;
+    this.onRunning();
+  }
+  onVersions() {
+    this.slots.scores.set(scoreTable(this.model.get("versions")));
+  }
+  onChanges() {
+    this.slots.changes.set(changeList(this.model.get("changes")));
+  }
+  onError() {
+    this.slots.error.set(errorBanner(this.model.get("error")));
+  }
+};
 var promptlab_default = {
-  /** @param {{model: any, el: HTMLElement}} ctx */
+  /** @param {{model: PromptLabModel, el: HTMLElement}} ctx */
   render({ model, el }) {
-    const sender = commandSender(model);
     const root = h("div", {
       class: "lw-root lw-promptlab",
       tabindex: "0",
@@ -72,96 +215,28 @@ var promptlab_default = {
       "data-lm-suppress-shortcuts": "true"
     });
     el.appendChild(root);
-    let draft = model.get("template");
-    let message = "";
-    function run() {
-      message = "";
-      sender.send("run", { template: draft });
-      draw();
-    }
-    function draw() {
-      root.replaceChildren();
-      const running = model.get("running") || {};
-      const select = h(
-        "select",
-        {
-          class: "lw-input lw-select",
-          testid: "lw-question-select",
-          onchange: (e) => sender.send("select", { question: e.target.value })
-        },
-        model.get("questions").map((q) => h("option", { value: q, text: q, selected: q === model.get("question") ? "selected" : null }))
-      );
-      const editor = h("textarea", {
-        class: "lw-input lw-template",
-        rows: "10",
-        testid: "lw-template",
-        value: draft,
-        oninput: (e) => {
-          draft = e.target.value;
-        }
-      });
-      root.appendChild(h("div", { class: "lw-bar" }, [h("strong", { text: "Question " }), select]));
-      root.appendChild(editor);
-      root.appendChild(h("div", { class: "lw-actions" }, [
-        h("button", { class: "lw-primary", testid: "lw-run", text: "Run on gold (Ctrl+Enter)", disabled: running.running ? "disabled" : null, onclick: run }),
-        running.running ? h("button", { testid: "lw-cancel", text: "Cancel", onclick: () => sender.send("cancel") }) : null,
-        h("progress", { max: String(running.total || 1), value: String(running.done || 0), testid: "lw-run-progress" }),
-        h("span", {
-          class: "lw-status",
-          testid: "lw-run-status",
-          text: running.running ? `running ${running.done}/${running.total}` : running.cancelled ? "cancelled" : message
-        })
-      ]));
-      const table = h("table", { class: "lw-scores", testid: "lw-scores" }, [
-        h("tr", {}, COLUMNS.map((c) => h("th", { text: c.replaceAll("_", " ") }))),
-        ...model.get("versions").map((row) => h(
-          "tr",
-          { testid: `lw-version-${row.version}` },
-          COLUMNS.map((c) => h("td", { text: row[c] === void 0 || row[c] === null ? "" : String(row[c]) }))
-        ))
-      ]);
-      root.appendChild(table);
-      const changes = model.get("changes");
-      if (changes.length) {
-        root.appendChild(h("div", { class: "lw-muted", text: "Answers that changed between the last two versions:" }));
-        for (const c of changes) {
-          root.appendChild(h("div", { class: "lw-review-q", testid: "lw-change" }, [
-            h("span", { class: `lw-badge lw-${c.outcome}`, text: c.outcome }),
-            " ",
-            unifiedDiff(c.ops),
-            h("span", { class: "lw-muted", text: ` (gold: ${answerText(c.gold)})` })
-          ]));
-        }
-      }
-    }
-    function onKey(event) {
+    const view = new PromptLabView(model, root);
+    const listeners = [
+      ["change:questions", () => view.onQuestions()],
+      ["change:question", () => view.onQuestions()],
+      ["change:template", () => view.onTemplate()],
+      ["change:running", () => view.onRunning()],
+      ["change:versions", () => view.onVersions()],
+      ["change:changes", () => view.onChanges()],
+      ["change:ack", () => view.onAck()],
+      ["change:error", () => view.onError()]
+    ];
+    const onKey = (event) => {
       keyTarget(event);
       if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
         event.preventDefault();
-        run();
+        view.run();
       }
-    }
-    function onAck() {
-      const ack = model.get("ack") || {};
-      if (!ack.ok) {
-        message = `not run: ${ack.message}`;
-        draw();
-      }
-    }
-    const onTemplate = () => {
-      draft = model.get("template");
-      draw();
     };
-    const names = ["change:versions", "change:changes", "change:running", "change:questions", "change:question"];
-    names.forEach((n) => model.on(n, draw));
-    model.on("change:template", onTemplate);
-    model.on("change:ack", onAck);
+    for (const [name, callback] of listeners) model.on(name, callback);
     root.addEventListener("keydown", onKey);
-    draw();
     return () => {
-      names.forEach((n) => model.off(n, draw));
-      model.off("change:template", onTemplate);
-      model.off("change:ack", onAck);
+      for (const [name, callback] of listeners) model.off(name, callback);
       root.removeEventListener("keydown", onKey);
       root.remove();
     };

@@ -1,14 +1,62 @@
+// js/lib/answers.js
+function isUnknown(value) {
+  return Boolean(value && typeof value === "object" && !Array.isArray(value) && /** @type {{unknown?: unknown}} */
+  value.unknown === true);
+}
+function answerText(value) {
+  if (isUnknown(value)) return "(not in the text)";
+  if (Array.isArray(value)) return value.join(", ");
+  return value === void 0 || value === null ? "" : String(value);
+}
+function humanName(name) {
+  return name.replaceAll("_", " ");
+}
+function pagesLabel(start, end) {
+  if (!start) return "";
+  return end && end !== start ? `pages ${start}\u2013${end}` : `page ${start}`;
+}
+
+// js/lib/diff.js
+function highlightPieces(text, spans = []) {
+  const pieces = [];
+  let at = 0;
+  for (const [start, end] of spans) {
+    if (start < at) continue;
+    pieces.push({ text: text.slice(at, start), mark: "" });
+    pieces.push({ text: text.slice(start, end), mark: "hl" });
+    at = end;
+  }
+  pieces.push({ text: text.slice(at), mark: "" });
+  return pieces.filter((p) => p.text !== "" || p.mark === "hl");
+}
+function unifiedPieces(ops) {
+  const pieces = [];
+  for (const op of ops) {
+    if (op.op === "equal") {
+      pieces.push({ text: op.b, mark: "" });
+      continue;
+    }
+    if (op.a) pieces.push({ text: op.a, mark: "del" });
+    if (op.b) pieces.push({ text: op.b, mark: "ins" });
+  }
+  return pieces;
+}
+
 // js/lib/dom.js
 function h(tag, attrs = {}, children = []) {
   const node = document.createElement(tag);
   for (const [key, value] of Object.entries(attrs)) {
     if (value === void 0 || value === null || value === false) continue;
-    if (key === "class") node.className = value;
+    if (key === "class") node.className = String(value);
     else if (key === "text") node.textContent = String(value);
-    else if (key === "testid") node.dataset.testid = value;
+    else if (key === "testid") node.dataset.testid = String(value);
     else if (key.startsWith("on") && typeof value === "function") {
-      node.addEventListener(key.slice(2).toLowerCase(), value);
-    } else if (key === "value") node.value = value;
+      node.addEventListener(
+        key.slice(2).toLowerCase(),
+        /** @type {EventListener} */
+        value
+      );
+    } else if (key === "value") node.value = String(value);
     else if (key === "checked") node.checked = Boolean(value);
     else node.setAttribute(key, value === true ? "" : String(value));
   }
@@ -18,22 +66,30 @@ function h(tag, attrs = {}, children = []) {
   }
   return node;
 }
-function highlighted(text, spans = []) {
-  const fragment = document.createDocumentFragment();
-  let at = 0;
-  for (const [start, end] of spans) {
-    if (start < at) continue;
-    fragment.appendChild(document.createTextNode(text.slice(at, start)));
-    fragment.appendChild(h("mark", { class: "lw-hl", text: text.slice(start, end) }));
-    at = end;
+function appendPieces(pieces, into) {
+  for (const { text, mark } of pieces) {
+    if (!mark) into.appendChild(document.createTextNode(text));
+    else if (mark === "hl") into.appendChild(h("mark", { class: "lw-hl", text }));
+    else into.appendChild(h("span", { class: `lw-${mark}`, text }));
   }
-  fragment.appendChild(document.createTextNode(text.slice(at)));
-  return fragment;
+  return into;
+}
+function highlighted(text, spans = []) {
+  return (
+    /** @type {DocumentFragment} */
+    appendPieces(highlightPieces(text, spans), document.createDocumentFragment())
+  );
+}
+function unifiedDiff(ops) {
+  return (
+    /** @type {HTMLElement} */
+    appendPieces(unifiedPieces(ops), h("span", { class: "lw-diff" }))
+  );
 }
 function commandSender(model) {
   let seq = Math.floor(Math.random() * 2 ** 40);
   return {
-    /** @param {string} type @param {Record<string, any>} [payload] @returns {number} */
+    /** @param {string} type @param {Record<string, unknown>} [payload] @returns {number} */
     send(type, payload = {}) {
       seq += 1;
       model.send({ type, seq, ...payload });
@@ -41,24 +97,15 @@ function commandSender(model) {
     }
   };
 }
-function answerText(value) {
-  if (value && typeof value === "object" && !Array.isArray(value) && value.unknown) {
-    return "(not in the text)";
-  }
-  if (Array.isArray(value)) return value.join(", ");
-  return value === void 0 || value === null ? "" : String(value);
+function errorBanner(error) {
+  return error ? h("div", { class: "lw-error", testid: "lw-error", role: "alert", text: `Something went wrong: ${error}` }) : null;
 }
-function unifiedDiff(ops) {
-  const line = h("span", { class: "lw-diff" });
-  for (const op of ops) {
-    if (op.op === "equal") {
-      line.appendChild(document.createTextNode(op.b));
-      continue;
-    }
-    if (op.a) line.appendChild(h("span", { class: "lw-del", text: op.a }));
-    if (op.b) line.appendChild(h("span", { class: "lw-ins", text: op.b }));
-  }
-  return line;
+function shortcutSheet(rows) {
+  return h(
+    "table",
+    { class: "lw-help", testid: "lw-help" },
+    rows.map(([key, what]) => h("tr", {}, [h("th", { text: key }), h("td", { text: what })]))
+  );
 }
 function keyTarget(event) {
   event.stopPropagation();
@@ -69,6 +116,73 @@ function keyTarget(event) {
   const typing = target.tagName === "TEXTAREA" || target.tagName === "INPUT" && /** @type {HTMLInputElement} */
   target.type !== "checkbox";
   return typing ? "typing" : "key";
+}
+function keyOf(event) {
+  const target = (
+    /** @type {HTMLElement} */
+    event.target
+  );
+  const typing = keyTarget(event) === "typing";
+  return {
+    key: event.key,
+    shift: event.shiftKey,
+    modifier: event.ctrlKey || event.metaKey || event.altKey,
+    on: typing ? "typing" : target.tagName === "BUTTON" ? "button" : "other",
+    field: typing ? target.dataset.key : void 0
+  };
+}
+function refocus(home, key) {
+  const again = key ? home.querySelector(`[data-key="${CSS.escape(key)}"]`) : null;
+  (again || home).focus({ preventScroll: true });
+}
+function slot(parent, home) {
+  let current = parent.appendChild(document.createComment(""));
+  return {
+    /** @param {Element | null} node */
+    set(node) {
+      const next = node ?? document.createComment("");
+      const active = document.activeElement;
+      const lost = active instanceof HTMLElement && current.contains(active);
+      current.replaceWith(next);
+      current = next;
+      if (lost) refocus(home, active.dataset.key);
+    },
+    /** @returns {Element | null} */
+    get node() {
+      return current instanceof Element ? current : null;
+    }
+  };
+}
+
+// js/lib/keys.js
+var MODES = { e: "edit", u: "unclear", f: "feedback" };
+function reviewerKey(key, screen) {
+  if (key.on === "typing" || key.modifier) return null;
+  if (key.key === "?") return { do: "help" };
+  if (key.key === "n") return { do: "send", command: "next" };
+  if (key.key === "p") return { do: "send", command: "previous" };
+  if (!screen.item) return null;
+  if (/^[1-9]$/.test(key.key) && Number(key.key) <= screen.count) return { do: "accept", index: Number(key.key) - 1 };
+  if (key.key === "ArrowDown" || key.key === "ArrowUp") {
+    const step = key.key === "ArrowDown" ? 1 : -1;
+    return { do: "focus", index: Math.max(0, Math.min(screen.count - 1, screen.focused + step)) };
+  }
+  return MODES[key.key] ? { do: "mode", mode: MODES[key.key] } : null;
+}
+
+// js/lib/status.js
+function ackStatus(ack) {
+  const problems = ack.problems || {};
+  const forceable = Boolean(ack.forceable);
+  if (ack.ok) return { status: ack.saved ? "saved \u2713" : "", problems, forceable };
+  const status = Object.keys(problems).length ? "not saved: fix the answers marked below" : `not saved: ${ack.message}`;
+  return { status, problems, forceable };
+}
+function statusClass(status) {
+  return `lw-status ${status.startsWith("saved") ? "lw-ok" : ""} ${status.startsWith("not saved") ? "lw-bad" : ""}`;
+}
+function isWrite(type) {
+  return ["submit", "unknown", "skip", "flag", "accept_terms", "accept", "edit", "unclear", "feedback"].includes(type);
 }
 
 // js/reviewer.js
@@ -81,10 +195,151 @@ var SHORTCUTS = [
   ["n / p", "next / previous item"],
   ["?", "these shortcuts"]
 ];
+function answerRow(item, answer, i, accept) {
+  const plain = answer.kind === "model" || item.reference !== "model" && i === 0;
+  const score = answer.score_vs_reference !== null && answer.kind !== "model" ? h("span", { class: "lw-muted", text: ` (${Math.round(answer.score_vs_reference * 100)}% like the ${item.reference})` }) : null;
+  return h("li", { class: "lw-answer", testid: `lw-answer-${i}` }, [
+    h("button", { testid: `lw-accept-${i}`, text: `${i + 1} accept`, onclick: () => accept(i) }),
+    h("span", { class: "lw-who", text: ` ${answer.kind === "model" ? "model" : "labeler"} ${answer.who}: ` }),
+    plain ? h("span", { text: answerText(answer.answer) }) : unifiedDiff(answer.ops),
+    score,
+    ...answer.problems.map((p) => h("div", { class: "lw-problem", text: p }))
+  ]);
+}
+function itemView(item, accept) {
+  const pages = pagesLabel(item.page_start, item.page_end);
+  const text = h("div", { class: "lw-text", testid: "lw-chunk-text" });
+  text.appendChild(highlighted(item.text || "", []));
+  const question = item.question || { name: "", instructions: "" };
+  const final = item.final !== null && item.final !== void 0 ? h("div", { class: "lw-muted", testid: "lw-final", text: `final: ${answerText(item.final)} (by ${item.final_by})` }) : null;
+  return h("div", { class: "lw-item" }, [
+    h("div", { class: "lw-source" }, [h("strong", { text: item.doc_name }), pages ? ` \xB7 ${pages}` : ""]),
+    text,
+    h("div", { class: "lw-q-label" }, [
+      h("strong", { testid: "lw-question", text: humanName(question.name) }),
+      question.instructions ? h("div", { class: "lw-muted", text: question.instructions }) : null
+    ]),
+    h("ol", { class: "lw-answers", testid: "lw-answers" }, (item.answers || []).map((a, i) => answerRow(item, a, i, accept))),
+    final
+  ]);
+}
+var ReviewerView = class {
+  /** @param {ReviewerModel} model @param {HTMLElement} root */
+  constructor(model, root) {
+    this.model = model;
+    this.root = root;
+    this.sender = commandSender(model);
+    this.state = { focused: 0, mode: "", status: "", pending: 0, help: false };
+    this.progressNode = h("span", { class: "lw-progress", testid: "lw-progress" });
+    this.statusNode = h("span", { testid: "lw-status" });
+    root.appendChild(h("div", { class: "lw-bar" }, [
+      this.progressNode,
+      this.statusNode,
+      h("button", { class: "lw-link", text: "? shortcuts", onclick: () => this.toggleHelp() })
+    ]));
+    const place = () => slot(root, root);
+    this.slots = { error: place(), help: place(), item: place(), mode: place() };
+    this.showStatus("");
+    this.onProgress();
+    this.onItem();
+    this.onError();
+  }
+  /** @param {string} type @param {Record<string, unknown>} [payload] */
+  send(type, payload = {}) {
+    this.state.pending = this.sender.send(type, payload);
+    this.showStatus(isWrite(type) ? "saving\u2026" : "");
+    this.setMode("");
+  }
+  onAck() {
+    const ack = this.model.get("ack") || {};
+    if (ack.seq === this.state.pending) this.showStatus(ackStatus(ack).status);
+  }
+  /** @param {string} status */
+  showStatus(status) {
+    this.state.status = status;
+    this.statusNode.textContent = status;
+    this.statusNode.className = statusClass(status);
+  }
+  onProgress() {
+    const progress = this.model.get("progress") || {};
+    this.progressNode.textContent = `item ${progress.position ?? 0} / ${progress.total ?? 0} \xB7 ${progress.decided ?? 0} decided`;
+  }
+  onItem() {
+    const item = this.model.get("item") || {};
+    this.state.focused = 0;
+    this.setMode("");
+    const shown = !item.done && item.chunk_id;
+    this.slots.item.set(item.done ? h("div", { class: "lw-done", testid: "lw-done", text: "Nothing left to review." }) : shown ? itemView(item, (index) => this.send("accept", { index })) : null);
+    this.markFocus();
+  }
+  onError() {
+    this.slots.error.set(errorBanner(this.model.get("error")));
+  }
+  toggleHelp() {
+    this.state.help = !this.state.help;
+    this.slots.help.set(this.state.help ? shortcutSheet(SHORTCUTS) : null);
+  }
+  markFocus() {
+    this.root.querySelectorAll(".lw-answer").forEach((node, i) => node.classList.toggle("lw-focused", i === this.state.focused));
+  }
+  /** @param {Mode} mode open the box for an edit, an "unclear" note or feedback (or close it) */
+  setMode(mode) {
+    this.state.mode = mode;
+    this.slots.mode.set(mode ? this.modeInput(mode) : null);
+  }
+  /** @param {Exclude<Mode, "">} mode */
+  modeInput(mode) {
+    const item = this.model.get("item") || {};
+    const answers = item.answers || [];
+    const focused = answers[this.state.focused];
+    const target = focused?.kind === "labeler" ? focused.who : answers.find((a) => a.kind === "labeler")?.who;
+    const prompts = {
+      edit: "Final answer (Enter saves, Esc cancels)",
+      unclear: "What is unclear about the question? (Enter)",
+      feedback: `Note to ${target} (Enter sends)`
+    };
+    const input = (
+      /** @type {HTMLInputElement} */
+      h("input", { class: "lw-input", testid: `lw-${mode}-input`, placeholder: prompts[mode] })
+    );
+    input.addEventListener("keydown", (event) => {
+      if (event.key === "Escape") {
+        this.setMode("");
+        this.root.focus();
+      }
+      if (event.key !== "Enter") return;
+      event.preventDefault();
+      const value = input.value;
+      if (mode === "edit") {
+        const answer = item.question?.kind === "multi_choice" ? value.split(",").map((v) => v.trim()).filter(Boolean) : value;
+        this.send("edit", { answer });
+      } else if (mode === "unclear") this.send("unclear", { note: value });
+      else if (target) this.send("feedback", { labeler: target, note: value });
+      this.root.focus();
+    });
+    queueMicrotask(() => input.focus());
+    return input;
+  }
+  /** @param {KeyboardEvent} event */
+  onKey(event) {
+    const item = this.model.get("item") || {};
+    const count = (item.answers || []).length;
+    const action = reviewerKey(keyOf(event), { item: Boolean(item.chunk_id), count, focused: this.state.focused });
+    if (!action) return;
+    event.preventDefault();
+    if (action.do === "help") this.toggleHelp();
+    else if (action.do === "send") this.send(action.command);
+    else if (action.do === "accept") this.send("accept", { index: action.index });
+    else if (action.do === "mode") this.setMode(action.mode);
+    else {
+      this.state.focused = action.index;
+      this.markFocus();
+    }
+  }
+};
 var reviewer_default = {
-  /** @param {{model: any, el: HTMLElement}} ctx */
+  /** @param {{model: ReviewerModel, el: HTMLElement}} ctx */
   render({ model, el }) {
-    const sender = commandSender(model);
     const root = h("div", {
       class: "lw-root lw-reviewer",
       tabindex: "0",
@@ -92,146 +347,19 @@ var reviewer_default = {
       "data-lm-suppress-shortcuts": "true"
     });
     el.appendChild(root);
-    const state = { focused: 0, mode: "", status: "", pending: 0, help: false };
-    function send(type, payload = {}) {
-      state.pending = sender.send(type, payload);
-      state.status = ["accept", "edit", "unclear", "feedback"].includes(type) ? "saving\u2026" : "";
-      state.mode = "";
-      draw();
-    }
-    function onAck() {
-      const ack = model.get("ack") || {};
-      if (ack.seq !== state.pending) return;
-      state.status = ack.ok ? ack.saved ? "saved \u2713" : "" : `not saved: ${ack.message}`;
-      draw();
-    }
-    function draw() {
-      root.replaceChildren();
-      const item = model.get("item") || {};
-      const progress = model.get("progress") || {};
-      root.appendChild(h("div", { class: "lw-bar" }, [
-        h("span", {
-          class: "lw-progress",
-          testid: "lw-progress",
-          text: `item ${progress.position ?? 0} / ${progress.total ?? 0} \xB7 ${progress.decided ?? 0} decided`
-        }),
-        h("span", { class: `lw-status ${state.status.startsWith("saved") ? "lw-ok" : ""}`, testid: "lw-status", text: state.status }),
-        h("button", { class: "lw-link", text: "? shortcuts", onclick: () => {
-          state.help = !state.help;
-          draw();
-        } })
-      ]));
-      if (state.help) {
-        root.appendChild(h("table", { class: "lw-help" }, SHORTCUTS.map(([k, v]) => h("tr", {}, [h("th", { text: k }), h("td", { text: v })]))));
-      }
-      if (item.done) {
-        root.appendChild(h("div", { class: "lw-done", testid: "lw-done", text: "Nothing left to review." }));
-        return;
-      }
-      if (!item.chunk_id) return;
-      const pages = item.page_start ? ` \xB7 page ${item.page_start}${item.page_end !== item.page_start ? `\u2013${item.page_end}` : ""}` : "";
-      root.appendChild(h("div", { class: "lw-source" }, [h("strong", { text: item.doc_name }), pages]));
-      const text = h("div", { class: "lw-text", testid: "lw-chunk-text" });
-      text.appendChild(highlighted(item.text, []));
-      root.appendChild(text);
-      root.appendChild(h("div", { class: "lw-q-label" }, [
-        h("strong", { testid: "lw-question", text: item.question.name.replaceAll("_", " ") }),
-        item.question.instructions ? h("div", { class: "lw-muted", text: item.question.instructions }) : null
-      ]));
-      const list = h("ol", { class: "lw-answers", testid: "lw-answers" });
-      item.answers.forEach((answer, i) => {
-        list.appendChild(h("li", { class: `lw-answer ${i === state.focused ? "lw-focused" : ""}`, testid: `lw-answer-${i}` }, [
-          h("button", { testid: `lw-accept-${i}`, text: `${i + 1} accept`, onclick: () => send("accept", { index: i }) }),
-          h("span", { class: "lw-who", text: ` ${answer.kind === "model" ? "model" : "labeler"} ${answer.who}: ` }),
-          answer.kind === "model" || item.reference !== "model" && i === 0 ? h("span", { text: answerText(answer.answer) }) : unifiedDiff(answer.ops),
-          answer.score_vs_reference !== null && answer.kind !== "model" ? h("span", { class: "lw-muted", text: ` (${Math.round(answer.score_vs_reference * 100)}% like the ${item.reference})` }) : null,
-          ...answer.problems.map((p) => h("div", { class: "lw-problem", text: p }))
-        ]));
-      });
-      root.appendChild(list);
-      if (item.final !== null && item.final !== void 0) {
-        root.appendChild(h("div", { class: "lw-muted", testid: "lw-final", text: `final: ${answerText(item.final)} (by ${item.final_by})` }));
-      }
-      if (state.mode) root.appendChild(modeInput(item));
-    }
-    function modeInput(item) {
-      const labelers = item.answers.filter((a) => a.kind === "labeler");
-      const target = item.answers[state.focused]?.kind === "labeler" ? item.answers[state.focused].who : labelers[0]?.who;
-      const prompts = {
-        edit: "Final answer (Enter saves, Esc cancels)",
-        unclear: "What is unclear about the question? (Enter)",
-        feedback: `Note to ${target} (Enter sends)`
-      };
-      const input = h("input", { class: "lw-input", testid: `lw-${state.mode}-input`, placeholder: prompts[state.mode] });
-      input.addEventListener("keydown", (event) => {
-        if (event.key === "Escape") {
-          state.mode = "";
-          draw();
-          root.focus();
-        }
-        if (event.key !== "Enter") return;
-        event.preventDefault();
-        const value = input.value;
-        if (state.mode === "edit") {
-          const kind = item.question.kind;
-          const answer = kind === "multi_choice" ? value.split(",").map((v) => v.trim()).filter(Boolean) : value;
-          send("edit", { answer });
-        } else if (state.mode === "unclear") send("unclear", { note: value });
-        else if (target) send("feedback", { labeler: target, note: value });
-        root.focus();
-      });
-      queueMicrotask(() => input.focus());
-      return input;
-    }
-    function onKey(event) {
-      if (keyTarget(event) === "typing" || event.ctrlKey || event.metaKey || event.altKey) return;
-      const item = model.get("item") || {};
-      const count = (item.answers || []).length;
-      const done = () => event.preventDefault();
-      if (event.key === "?") {
-        state.help = !state.help;
-        draw();
-        return done();
-      }
-      if (event.key === "n") {
-        send("next");
-        return done();
-      }
-      if (event.key === "p") {
-        send("previous");
-        return done();
-      }
-      if (!item.chunk_id) return;
-      if (/^[1-9]$/.test(event.key) && Number(event.key) <= count) {
-        send("accept", { index: Number(event.key) - 1 });
-        return done();
-      }
-      if (event.key === "ArrowDown" || event.key === "ArrowUp") {
-        state.focused = Math.max(0, Math.min(count - 1, state.focused + (event.key === "ArrowDown" ? 1 : -1)));
-        draw();
-        return done();
-      }
-      const modes = { e: "edit", u: "unclear", f: "feedback" };
-      if (modes[event.key]) {
-        state.mode = modes[event.key];
-        draw();
-        return done();
-      }
-    }
-    const onItem = () => {
-      state.focused = 0;
-      draw();
-    };
-    model.on("change:item", onItem);
-    model.on("change:progress", draw);
-    model.on("change:ack", onAck);
+    const view = new ReviewerView(model, root);
+    const listeners = [
+      ["change:item", () => view.onItem()],
+      ["change:progress", () => view.onProgress()],
+      ["change:ack", () => view.onAck()],
+      ["change:error", () => view.onError()]
+    ];
+    const onKey = (event) => view.onKey(event);
+    for (const [name, callback] of listeners) model.on(name, callback);
     root.addEventListener("keydown", onKey);
-    draw();
     root.focus({ preventScroll: true });
     return () => {
-      model.off("change:item", onItem);
-      model.off("change:progress", draw);
-      model.off("change:ack", onAck);
+      for (const [name, callback] of listeners) model.off(name, callback);
       root.removeEventListener("keydown", onKey);
       root.remove();
     };

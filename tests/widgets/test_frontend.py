@@ -1,4 +1,5 @@
-"""Front-end hygiene: no HTML sinks, a fresh bundle, prefixed CSS, themed colours."""
+"""Front-end hygiene: no HTML sinks, a fresh bundle, prefixed CSS, themed colours, type-checked
+JS (`// @ts-check`, tsc), and the DOM-free helpers' `node --test` suite."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from tests.conftest import ROOT, need
 JS = ROOT / "js"
 STATIC = ROOT / "labelwidgets" / "static"
 SINKS = re.compile(r"innerHTML|outerHTML|insertAdjacentHTML|document\.write")
+NODE_MODULES = ROOT / "node_modules"
 
 
 def sources(suffix: str) -> list:
@@ -62,3 +64,46 @@ def test_css_classes_are_prefixed_and_colours_come_from_the_theme() -> None:
         colours = re.findall(r"(?:color|background|border[\w-]*)\s*:\s*([^;]+);", text)
         bare = [c for c in colours if "#" in c and "var(--jp-" not in c]
         assert bare == [], f"{css.name}: colours without a JupyterLab variable: {bare}"
+
+
+def test_every_front_end_file_is_type_checked_and_no_model_is_any() -> None:
+    unchecked = [
+        str(p.relative_to(ROOT))
+        for p in sources(".js")
+        if not p.read_text().startswith("// @ts-check")
+    ]
+    assert unchecked == []
+    untyped = [
+        f"{p.relative_to(ROOT)}:{n}"
+        for p in sources(".js")
+        for n, line in enumerate(p.read_text().splitlines(), 1)
+        if re.search(r"\{any\}|\bmodel: any\b|<string, any>", line)
+    ]
+    assert untyped == []
+
+
+def test_the_front_end_passes_the_type_checker() -> None:
+    tsc = NODE_MODULES / ".bin" / "tsc"
+    need(
+        shutil.which("node") is not None and tsc.exists(),
+        "Node.js and typescript (npm ci) are needed for the type check",
+    )
+    result = subprocess.run(
+        [str(tsc), "--noEmit", "-p", "jsconfig.json"], cwd=ROOT, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_node_unit_tests_pass() -> None:
+    need(
+        shutil.which("node") is not None and (NODE_MODULES / "typescript").exists(),
+        "Node.js and the dev packages (npm ci) are needed for `node --test js/test/`",
+    )
+    result = subprocess.run(
+        ["node", "--test", "js/test/"], cwd=ROOT, capture_output=True, text=True, timeout=300
+    )
+    report = result.stdout + result.stderr
+    assert result.returncode == 0, report
+    passed = re.search(r"^# pass (\d+)$", report, re.M)
+    assert passed and int(passed.group(1)) >= 50, report  # the suites ran, not zero tests
+    assert re.search(r"^# fail 0$", report, re.M), report

@@ -1,0 +1,261 @@
+// @ts-check
+// The Labeler view: Python owns the state and the store; this renders the traits part by part
+// and sends typed commands. Each trait change redraws only the part that shows it, and typing
+// or picking an answer touches only that question's box.
+import { isUnknown, optionsOf, pickedChoices, submission, toggled, visibleQuestions } from "../lib/answers.js";
+import { commandSender, errorBanner, h, keyOf, slot } from "../lib/dom.js";
+import { labelerKey } from "../lib/keys.js";
+import { ackStatus, isWrite, statusClass } from "../lib/status.js";
+import { FormPart } from "./form.js";
+import { actionsBar, chunkView, guidelinesView, helpSheet, reviewView, termsGate } from "./parts.js";
+
+/** @typedef {import("../lib/types.js").LabelerModel} LabelerModel */
+/** @typedef {import("../lib/types.js").JsonAnswer} JsonAnswer */
+/** @typedef {import("../lib/types.js").QuestionView} QuestionView */
+
+/**
+ * What the view keeps between trait changes.
+ * @typedef {object} LabelerState
+ * @property {Record<string, JsonAnswer | undefined>} form the answers on screen, typed or picked
+ * @property {number} focused index of the focused question among those asked
+ * @property {boolean} context the text around the chunk is shown
+ * @property {boolean} help the shortcut sheet is shown
+ * @property {number} pending seq of the command waiting for its ack
+ * @property {boolean} inflight a command waits for its ack
+ * @property {string} status
+ * @property {Record<string, string[]>} problems of the last submission, per question
+ * @property {boolean} forceable "store anyway" is offered
+ * @property {boolean} flagging the flag comment box is open
+ * @property {number} shownAt when the chunk came up (ms)
+ */
+
+export class LabelerView {
+  /** @param {LabelerModel} model @param {HTMLElement} root */
+  constructor(model, root) {
+    this.model = model;
+    this.root = root;
+    this.sender = commandSender(model);
+    /** @type {LabelerState} */
+    this.state = { form: {}, focused: 0, context: false, help: false, pending: 0, inflight: false,
+                   status: "", problems: {}, forceable: false, flagging: false, shownAt: Date.now() };
+    this.form = new FormPart(this);
+    this.progressNode = h("span", { class: "lw-progress", testid: "lw-progress" });
+    this.statusNode = h("div", { testid: "lw-status", role: "status" });
+    root.appendChild(h("div", { class: "lw-bar" }, [this.progressNode, this.statusNode,
+      h("button", { class: "lw-link", text: "? shortcuts", onclick: () => this.toggleHelp() })]));
+    const place = () => slot(root, root);
+    this.slots = { error: place(), help: place(), terms: place(), done: place(), guidelines: place(),
+                   chunk: place(), area: place(), actions: place() };
+    /** @type {"" | "form" | "review"} */
+    this.area = "";
+    this.onProgress();
+    this.showStatus();
+    this.onError();
+  }
+
+  /** @returns {QuestionView[]} */
+  visible() {
+    return visibleQuestions(this.model.get("task_view").questions || [], this.state.form);
+  }
+
+  reviewing() {
+    const item = this.model.get("item") || {};
+    return Boolean(item.chunk_id) && (this.model.get("review") || {}).chunk_id === item.chunk_id;
+  }
+
+  // -- commands ---------------------------------------------------------------------------------
+  /** @param {string} type @param {Record<string, unknown>} [payload] */
+  send(type, payload = {}) {
+    // One command at a time: a second Enter before the ack must not answer the next chunk
+    // with this one's answers. Writes also name their chunk, and Python checks it.
+    if (this.state.inflight) return;
+    const write = isWrite(type);
+    const chunk = write && type !== "accept_terms" ? { chunk_id: (this.model.get("item") || {}).chunk_id } : {};
+    this.state.inflight = true;
+    this.state.pending = this.sender.send(type, { ...payload, ...chunk });
+    this.state.status = write ? "saving…" : "";
+    this.showStatus();
+  }
+
+  submit(force = false) {
+    const answers = submission(this.model.get("task_view").questions || [], this.state.form);
+    this.send("submit", { answers, force, time_spent: (Date.now() - this.state.shownAt) / 1000 });
+  }
+
+  // -- answers ----------------------------------------------------------------------------------
+  /** @param {string} name @param {JsonAnswer | undefined} value */
+  setAnswer(name, value) {
+    this.state.form[name] = value;
+    this.clearProblems(name);
+    this.edited();
+    this.form.refresh(name);
+  }
+
+  /**
+   * A key typed in a text field: the field already shows it, so only `when=` may change the form.
+   * @param {string} name
+   * @param {string} value
+   */
+  typed(name, value) {
+    this.state.form[name] = value;
+    this.clearProblems(name);
+    this.edited();
+    this.form.sync();
+  }
+
+  /** @param {QuestionView} q */
+  toggleUnknown(q) {
+    this.setAnswer(q.name, isUnknown(this.state.form[q.name]) ? undefined : { unknown: true });
+  }
+
+  /** @param {number} index pick that option of the focused question (keys 1–9) */
+  pick(index) {
+    const shown = this.visible();
+    const q = shown[Math.min(this.state.focused, shown.length - 1)];
+    const option = optionsOf(q)[index];
+    if (q.kind === "multi_choice") {
+      this.setAnswer(q.name, toggled(pickedChoices(this.state.form[q.name]), option, q.choices));
+      return;
+    }
+    this.setAnswer(q.name, option);
+    const next = this.visible().findIndex((v) => v.name === q.name) + 1;
+    if (next < this.visible().length) this.focusQuestion(next);
+  }
+
+  /** @param {string} name */
+  clearProblems(name) {
+    if (!(name in this.state.problems)) return;
+    delete this.state.problems[name];
+    this.form.showProblems();
+  }
+
+  // "saved ✓" speaks of what was sent; once the labeler changes an answer it no longer holds
+  edited() {
+    if (!this.state.status.startsWith("saved")) return;
+    this.state.status = "";
+    this.showStatus();
+  }
+
+  // -- view state -------------------------------------------------------------------------------
+  toggleHelp() {
+    this.state.help = !this.state.help;
+    this.slots.help.set(this.state.help ? helpSheet() : null);
+  }
+
+  toggleContext() {
+    this.state.context = !this.state.context;
+    this.showChunk();
+  }
+
+  /** @param {boolean} on */
+  setFlagging(on) {
+    this.state.flagging = on;
+    this.showActions();
+  }
+
+  /** @param {number} index focus that question (and its text field, if it has one) */
+  focusQuestion(index) {
+    this.state.focused = index;
+    this.form.markFocus();
+    this.form.focusInput(index);
+  }
+
+  // -- trait changes ----------------------------------------------------------------------------
+  onItem() {
+    const item = this.model.get("item") || {};
+    Object.assign(this.state, { form: { ...(item.answers || {}) }, focused: 0, problems: {}, forceable: false,
+                                flagging: false, shownAt: Date.now() });
+    this.showBody();
+    if (this.root.contains(document.activeElement) || document.activeElement === document.body) {
+      this.root.focus({ preventScroll: true });
+    }
+  }
+
+  onAck() {
+    const ack = this.model.get("ack") || {};
+    if (ack.seq !== this.state.pending) return;
+    const forceable = this.state.forceable;
+    const outcome = ackStatus(ack);
+    Object.assign(this.state, { inflight: false, ...outcome });
+    this.showStatus();
+    this.form.showProblems();
+    if (forceable !== outcome.forceable) this.showActions();
+  }
+
+  onProgress() {
+    const progress = this.model.get("progress") || {};
+    this.progressNode.textContent = `${progress.done ?? 0} / ${progress.total ?? 0} done`;
+  }
+
+  onError() {
+    this.slots.error.set(errorBanner(this.model.get("error")));
+  }
+
+  // -- parts ------------------------------------------------------------------------------------
+  showStatus() {
+    this.statusNode.textContent = this.state.status;
+    this.statusNode.className = statusClass(this.state.status);
+  }
+
+  /** Everything below the bar: the terms, the end, or the chunk with its form. */
+  showBody() {
+    const terms = this.model.get("terms");
+    const item = this.model.get("item") || {};
+    const chunk = !terms && !item.done && Boolean(item.chunk_id);
+    const guidelines = this.model.get("task_view").guidelines;
+    this.slots.terms.set(terms ? termsGate(terms, () => this.send("accept_terms")) : null);
+    this.slots.done.set(!terms && item.done
+      ? h("div", { class: "lw-done", testid: "lw-done", text: "All chunks are done. Thank you!" }) : null);
+    this.slots.guidelines.set(chunk && guidelines ? guidelinesView(guidelines) : null);
+    this.area = "";
+    this.showChunk();
+    this.showArea();
+  }
+
+  showChunk() {
+    const item = this.model.get("item") || {};
+    const shown = !this.model.get("terms") && !item.done && item.chunk_id;
+    this.slots.chunk.set(shown ? chunkView(item, this.state.context, () => this.toggleContext()) : null);
+  }
+
+  /** The form, or the model's answers after a submit; rebuilt only when that choice changes. */
+  showArea() {
+    const item = this.model.get("item") || {};
+    const shown = !this.model.get("terms") && !item.done && item.chunk_id;
+    const area = !shown ? "" : this.reviewing() ? "review" : "form";
+    if (area === this.area && area !== "review") return;
+    this.area = area;
+    if (area === "review") this.slots.area.set(reviewView(this.model.get("review")));
+    else this.slots.area.set(area === "form" ? this.form.build() : null);
+    this.showActions();
+  }
+
+  showActions() {
+    const shown = { reviewing: this.area === "review", forceable: this.state.forceable, flagging: this.state.flagging };
+    this.slots.actions.set(this.area ? actionsBar(this, shown) : null);
+  }
+
+  // -- keyboard ---------------------------------------------------------------------------------
+  /** @param {KeyboardEvent} event */
+  onKey(event) {
+    const key = keyOf(event); // stops the event: the notebook never sees it
+    const action = labelerKey(key, { terms: Boolean(this.model.get("terms")), reviewing: this.reviewing(),
+                                     forceable: this.state.forceable, focused: this.state.focused, shown: this.visible() });
+    if (!action) return;
+    if (action.do !== "leave" && action.do !== "cancel_flag") event.preventDefault();
+    if (action.do === "help") this.toggleHelp();
+    else if (action.do === "accept_terms") this.send("accept_terms");
+    else if (action.do === "submit") this.submit(action.force);
+    else if (action.do === "send") this.send(action.command);
+    else if (action.do === "context") this.toggleContext();
+    else if (action.do === "flag") this.setFlagging(true);
+    else if (action.do === "focus") this.focusQuestion(action.index);
+    else if (action.do === "pick") this.pick(action.index);
+    else if (action.do === "toggle_unknown") this.toggleUnknown(this.visible()[Math.min(this.state.focused, this.visible().length - 1)]);
+    else {
+      if (action.do === "cancel_flag") this.setFlagging(false);
+      else /** @type {HTMLElement} */ (event.target).blur();
+      this.root.focus({ preventScroll: true });
+    }
+  }
+}

@@ -1,0 +1,119 @@
+// @ts-check
+// What a key does in each widget, decided without the DOM (the views carry the actions out).
+
+import { optionsOf } from "./answers.js";
+
+/** @typedef {import("./types.js").QuestionView} QuestionView */
+
+/**
+ * A keydown as the decisions need it.
+ * @typedef {object} Key
+ * @property {string} key KeyboardEvent.key
+ * @property {boolean} [shift]
+ * @property {boolean} [modifier] Ctrl, Meta or Alt held
+ * @property {"typing" | "button" | "other"} on what has the focus: a text field, a button, else
+ * @property {string} [field] data-key of the text field, if any ("flag-comment" for the flag box)
+ */
+
+/**
+ * What the Labeler does for a key:
+ * `{do: "help" | "accept_terms" | "context" | "flag" | "leave" | "cancel_flag" | "toggle_unknown"}`,
+ * `{do: "submit", force}`, `{do: "send", command}` (next, previous, skip, unknown),
+ * `{do: "focus", index}` (a question), `{do: "pick", index}` (an option of the focused question),
+ * or null (the key is not the widget's; the browser's default happens).
+ * @typedef {{do: "help" | "accept_terms" | "context" | "flag" | "leave" | "cancel_flag" | "toggle_unknown"}
+ *   | {do: "submit", force: boolean} | {do: "send", command: "next" | "previous" | "skip" | "unknown"}
+ *   | {do: "focus", index: number} | {do: "pick", index: number}} LabelerAction
+ */
+
+/**
+ * @typedef {object} LabelerScreen
+ * @property {boolean} terms the terms gate is shown
+ * @property {boolean} reviewing the model's answers are shown after a submit
+ * @property {boolean} forceable "store anyway" is offered
+ * @property {number} focused index of the focused question among those shown
+ * @property {QuestionView[]} shown the questions asked
+ */
+
+/** @type {Record<string, LabelerAction>} */
+const PLAIN = {
+  n: { do: "send", command: "next" },
+  p: { do: "send", command: "previous" },
+  U: { do: "send", command: "unknown" },
+  c: { do: "context" },
+  f: { do: "flag" },
+};
+
+/**
+ * @param {Key} key
+ * @param {LabelerScreen} screen
+ * @returns {LabelerAction | null}
+ */
+export function labelerKey(key, screen) {
+  if (key.on === "typing") return typingKey(key);
+  if (key.modifier) return null;
+  if (key.key === "?") return { do: "help" };
+  if (screen.terms) return key.key === "Enter" ? { do: "accept_terms" } : null;
+  if (key.key === "Enter" && key.on !== "button") {
+    return screen.reviewing ? { do: "send", command: "next" } : { do: "submit", force: false };
+  }
+  if (PLAIN[key.key]) return PLAIN[key.key];
+  if (key.key === "s" && !screen.reviewing) return { do: "send", command: "skip" };
+  if (key.key === "o" && screen.forceable) return { do: "submit", force: true };
+  const { shown } = screen;
+  const index = Math.min(screen.focused, shown.length - 1);
+  const q = shown[index];
+  if (!q || screen.reviewing) return null;
+  if (key.key === "ArrowDown" || key.key === "ArrowUp") {
+    const step = key.key === "ArrowDown" ? 1 : -1;
+    return { do: "focus", index: Math.max(0, Math.min(shown.length - 1, screen.focused + step)) };
+  }
+  if (key.key === "u" && q.allow_unknown) return { do: "toggle_unknown" };
+  if (/^[1-9]$/.test(key.key) && ["choice", "multi_choice", "rating"].includes(q.kind)) {
+    const pick = Number(key.key) - 1;
+    return pick < optionsOf(q).length ? { do: "pick", index: pick } : null;
+  }
+  return null;
+}
+
+/**
+ * In a text field only Esc (leave it) and Enter (submit; Shift+Enter is a new line) are ours.
+ * @param {Key} key
+ * @returns {LabelerAction | null}
+ */
+function typingKey(key) {
+  const flagging = key.field === "flag-comment";
+  if (key.key === "Escape") return flagging ? { do: "cancel_flag" } : { do: "leave" };
+  if (key.key === "Enter" && !key.shift && !flagging) return { do: "submit", force: false };
+  return null;
+}
+
+/**
+ * What the Reviewer does for a key: `{do: "help"}`, `{do: "send", command}` (next, previous),
+ * `{do: "accept", index}`, `{do: "focus", index}`, `{do: "mode", mode}` (edit, unclear,
+ * feedback) or null.
+ * @typedef {{do: "help"} | {do: "send", command: "next" | "previous"} | {do: "accept", index: number}
+ *   | {do: "focus", index: number} | {do: "mode", mode: "edit" | "unclear" | "feedback"}} ReviewerAction
+ */
+
+/** @type {Record<string, "edit" | "unclear" | "feedback">} */
+const MODES = { e: "edit", u: "unclear", f: "feedback" };
+
+/**
+ * @param {Key} key
+ * @param {{item: boolean, count: number, focused: number}} screen an item is shown, with `count` answers
+ * @returns {ReviewerAction | null}
+ */
+export function reviewerKey(key, screen) {
+  if (key.on === "typing" || key.modifier) return null;
+  if (key.key === "?") return { do: "help" };
+  if (key.key === "n") return { do: "send", command: "next" };
+  if (key.key === "p") return { do: "send", command: "previous" };
+  if (!screen.item) return null;
+  if (/^[1-9]$/.test(key.key) && Number(key.key) <= screen.count) return { do: "accept", index: Number(key.key) - 1 };
+  if (key.key === "ArrowDown" || key.key === "ArrowUp") {
+    const step = key.key === "ArrowDown" ? 1 : -1;
+    return { do: "focus", index: Math.max(0, Math.min(screen.count - 1, screen.focused + step)) };
+  }
+  return MODES[key.key] ? { do: "mode", mode: MODES[key.key] } : null;
+}

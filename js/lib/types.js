@@ -1,0 +1,134 @@
+// @ts-check
+// Types only (the bundler erases them): the anywidget model each view reads and the shapes of
+// the traits the Python widgets (labelwidgets/widgets/*.py) sync to it.
+export {};
+
+/**
+ * The anywidget model of a widget whose synced traits are `T`.
+ * @template {object} T
+ * @typedef {object} Model
+ * @property {<K extends keyof T & string>(key: K) => T[K]} get
+ * @property {(event: `change:${keyof T & string}`, callback: () => void) => void} on
+ * @property {(event: `change:${keyof T & string}`, callback: () => void) => void} off
+ * @property {(content: Command) => void} send
+ */
+
+/** @typedef {{type: string, seq: number} & Record<string, unknown>} Command */
+
+/** @typedef {{unknown: true}} Unknown  "Not in the text" (lw.UNKNOWN) on the wire. */
+/** @typedef {{start: number, end: number, label?: string}} Span  one span of a spans answer */
+/** @typedef {string | number | boolean | null | Unknown | (string | number)[] | Span[]} JsonAnswer */
+
+/**
+ * The reply to a command (CommandWidget.ack), `{}` before the first one.
+ * @typedef {object} Ack
+ * @property {number} [seq]
+ * @property {boolean} [ok]
+ * @property {string} [message]
+ * @property {boolean} [saved]
+ * @property {Record<string, string[]>} [problems] per question, when a submission is rejected
+ * @property {boolean} [forceable] whether "store anyway" may override the problems
+ */
+
+/** @typedef {{ack: Ack, error: string}} CommandTraits */
+
+/** @typedef {{op: string, a: string, b: string}} DiffOp  one opcode of compare.word_diff */
+
+/** @typedef {{question: string, values: JsonAnswer[]}} When */
+
+/**
+ * A question as Labeler.task_view sends it.
+ * @typedef {object} QuestionView
+ * @property {string} name
+ * @property {"text"|"choice"|"multi_choice"|"rating"|"number"|"date"} kind
+ * @property {string} instructions
+ * @property {string[]} choices
+ * @property {boolean} allow_unknown
+ * @property {When | null} when
+ * @property {[number, number]} scale
+ */
+
+/** @typedef {{name?: string, guidelines?: string, questions?: QuestionView[]}} TaskView */
+
+/**
+ * The chunk on screen (Labeler.item); `{}` before the first one, `{done: true}` after the last.
+ * @typedef {object} LabelerItem
+ * @property {string} [chunk_id]
+ * @property {boolean} [done]
+ * @property {string} [doc_name]
+ * @property {number | null} [page_start]
+ * @property {number | null} [page_end]
+ * @property {string} [text]
+ * @property {[number, number][]} [highlights]
+ * @property {string} [context_before]
+ * @property {string} [context_after]
+ * @property {Record<string, JsonAnswer>} [answers]
+ * @property {boolean} [prefilled]
+ * @property {boolean} [done_before]
+ */
+
+/** @typedef {{model: string, model_answer: JsonAnswer, labeler_answer: JsonAnswer, ops: DiffOp[]}} ReviewEntry */
+/** @typedef {{chunk_id?: string, questions?: Record<string, ReviewEntry>}} LabelerReview */
+/** @typedef {{done?: number, total?: number, position?: number}} LabelerProgress */
+
+/**
+ * @typedef {CommandTraits & {task_view: TaskView, item: LabelerItem, progress: LabelerProgress,
+ *           review: LabelerReview, terms: string}} LabelerTraits
+ * @typedef {Model<LabelerTraits>} LabelerModel
+ */
+
+/**
+ * One answer the Reviewer lists (quality.review.review_item).
+ * @typedef {object} ReviewAnswer
+ * @property {"labeler"|"model"} kind
+ * @property {string} who
+ * @property {JsonAnswer} answer
+ * @property {DiffOp[]} ops against the reference answer
+ * @property {number | null} score_vs_reference
+ * @property {string[]} problems
+ */
+
+/**
+ * @typedef {object} ReviewItem
+ * @property {string} [chunk_id]
+ * @property {boolean} [done]
+ * @property {string} [doc_name]
+ * @property {number | null} [page_start]
+ * @property {number | null} [page_end]
+ * @property {string} [text]
+ * @property {{name: string, kind: string, instructions: string, choices: string[]}} [question]
+ * @property {string} [reference] "model" or "first labeler"
+ * @property {ReviewAnswer[]} [answers]
+ * @property {JsonAnswer} [final]
+ * @property {string | null} [final_by]
+ */
+
+/**
+ * @typedef {CommandTraits & {item: ReviewItem,
+ *           progress: {position?: number, total?: number, decided?: number}}} ReviewerTraits
+ * @typedef {Model<ReviewerTraits>} ReviewerModel
+ */
+
+/** @typedef {{version: string} & Record<string, number | string | null>} VersionRow */
+/**
+ * @typedef {{chunk_id: string, gold: JsonAnswer, before: JsonAnswer, after: JsonAnswer,
+ *            outcome: string, ops: DiffOp[]}} PromptChange
+ * @typedef {{running: boolean, done: number, total: number, cancelled?: boolean}} RunState
+ * @typedef {CommandTraits & {questions: string[], question: string, template: string,
+ *           versions: VersionRow[], changes: PromptChange[], running: RunState}} PromptLabTraits
+ * @typedef {Model<PromptLabTraits>} PromptLabModel
+ */
+
+/**
+ * @typedef {object} FeedbackItem
+ * @property {string} chunk_id
+ * @property {string} question
+ * @property {string} text
+ * @property {JsonAnswer} your_answer
+ * @property {JsonAnswer} final_answer
+ * @property {DiffOp[]} ops
+ * @property {string} reviewer
+ * @property {string | null} note
+ * @typedef {CommandTraits & {items: FeedbackItem[], labeler: string}} FeedbackTraits
+ * @typedef {Model<FeedbackTraits>} FeedbackModel
+ */
