@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-import random
 import warnings
-from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,9 +25,10 @@ from labelwidgets.exporting.formats import (
     write_jsonl,
     write_parquet,
 )
+from labelwidgets.exporting.selection import dedup, select, with_rejected
+from labelwidgets.exporting.splitting import fractions_of, split_rows
 from labelwidgets.models.prompts import default_template, render
 from labelwidgets.schema import UNKNOWN, Task
-from labelwidgets.schema.compare import answers_equal
 
 if TYPE_CHECKING:
     from labelwidgets.store import LabelStore
@@ -99,6 +98,8 @@ def export(
     evidence: bool | str = False,
     evidence_template: str = _spans.DEFAULT_EVIDENCE_TEMPLATE,
     tokenizer: Any = "whitespace",
+    keep_failing: bool = False,
+    keep_conflicting: bool = False,
 ) -> ExportReport:
     """Write the labels of ``task`` as training data into the folder ``path``.
 
@@ -115,7 +116,14 @@ def export(
     answers
         ``"adjudicated"`` (gold and review decisions), ``"agreed"`` (labelers agree; at least
         ``min_agreement`` of them, default all, and at least two) or ``"all"`` (every labeler's
-        current answer).
+        current answer). Answers agree when they are the same answer under the question's
+        ``match=`` rule; equivalent answers to one prompt are exported once.
+    keep_failing
+        Keep targets that fail their question's validators (default: left out and counted in
+        ``dropped``; keeping them warns).
+    keep_conflicting
+        With ``answers="all"``, keep items whose labelers' answers conflict (default: left out
+        and counted; keeping them warns).
     split
         ``None`` (one file), a validation fraction, ``(train, validation[, test])`` fractions or a
         dict ``{split: fraction}``. Splits are grouped by ``group_by`` (a document is never in two
@@ -152,8 +160,16 @@ def export(
         raise ValueError(f"answers must be one of {list(ANSWER_SOURCES)}, got {answers!r}")
     task = store.task(task)
     target = _prepare(Path(path))
-    fractions = _fractions(split)
-    selected, dropped = _select(store, task, answers, min_agreement, questions)
+    fractions = fractions_of(split)
+    selected, dropped, kept_notes = select(
+        store,
+        task,
+        answers,
+        min_agreement,
+        questions,
+        keep_failing=keep_failing,
+        keep_conflicting=keep_conflicting,
+    )
     writer = _spans.SpanWriter(store, task, format, tokenizer) if format in SPAN_FORMATS else None
     if writer is not None:
         selected = _spans.select_questions(task, selected, format)
@@ -172,14 +188,14 @@ def export(
         rows, lost = writer.prepare(rows)
         dropped += lost
     if format in ("dpo", "hf-dpo"):
-        rows, no_pair = _with_rejected(store, task, rows, unknown_text)
+        rows, no_pair = with_rejected(store, task, rows, lambda a: answer_text(a, unknown_text))
         dropped.append(("no model answer that differs from the label (no DPO pair)", no_pair))
     redactions = _redact(rows, redact)
-    rows, duplicates = _dedup(rows)
+    rows, duplicates = dedup(task, rows)
     dropped.append(("duplicate (prompt, answer)", duplicates))
     if group_by not in ("doc_id", "chunk_id"):
         raise ValueError(f"group_by must be 'doc_id' or 'chunk_id', got {group_by!r}")
-    splits = _split(rows, fractions, group_by, seed)
+    splits = split_rows(rows, fractions, group_by, seed)
     empty = [name for name, part in splits.items() if not part]
     splits = {name: part for name, part in splits.items() if part}
     paths, dataset = _write(target, format, splits, system_prompt, evidence == "field", writer)
@@ -191,7 +207,7 @@ def export(
         report_warnings.append(
             f"split {name!r} is empty (too few {group_by}s to split); no file written"
         )
-    report_warnings += _spans.lost_warnings(writer)
+    report_warnings += _spans.lost_warnings(writer) + kept_notes
     drops = pd.DataFrame([d for d in dropped if d[1]], columns=["reason", "rows"])
     manifest = _manifest(
         target,
@@ -232,76 +248,6 @@ def _prepare(target: Path) -> Path:
             f"cannot write the export to {str(target)!r}: {exc.strerror or exc}"
         ) from None
     return target
-
-
-def _fractions(split: Any) -> dict[str, float]:
-    if split is None:
-        return {"train": 1.0}
-    if isinstance(split, (int, float)):
-        fractions = {"train": 1 - float(split), "validation": float(split)}
-    elif isinstance(split, Mapping):
-        fractions = {str(k): float(v) for k, v in split.items()}
-    else:
-        names = ["train", "validation", "test"][: len(split)]
-        if len(split) not in (2, 3):
-            raise ValueError("split as a tuple needs 2 or 3 fractions: (train, validation[, test])")
-        fractions = dict(zip(names, map(float, split), strict=True))
-    if any(f < 0 for f in fractions.values()) or abs(sum(fractions.values()) - 1) > 1e-6:
-        raise ValueError(f"split fractions must be >= 0 and add up to 1, got {fractions}")
-    return fractions
-
-
-def _select(
-    store: LabelStore,
-    task: Task,
-    answers: str,
-    min_agreement: float | None,
-    questions: list[str] | None,
-) -> tuple[pd.DataFrame, list[tuple[str, int]]]:
-    dropped: list[tuple[str, int]] = []
-    if answers == "adjudicated":
-        frame = store.gold(task)
-        frame = frame.assign(source=frame["source"] + ":" + frame["by"].astype(str))
-    else:
-        frame = store.answers(task).assign(source=lambda f: f["labeler"])
-        if answers == "agreed":
-            frame, lost = _agreed(task, frame, 1.0 if min_agreement is None else min_agreement)
-            dropped += lost
-    if questions is not None:
-        frame = frame[frame["question"].isin(questions)]
-    columns = ["chunk_id", "doc_id", "question", "source", "answer"]
-    columns += ["evidence"] if "evidence" in frame else []
-    return frame[columns].reset_index(drop=True), dropped
-
-
-def _agreed(
-    task: Task, frame: pd.DataFrame, minimum: float
-) -> tuple[pd.DataFrame, list[tuple[str, int]]]:
-    kept, single, disagree = [], 0, 0
-    for (chunk_id, question), group in frame.groupby(["chunk_id", "question"], sort=False):
-        if len(group) < 2:
-            single += 1
-            continue
-        kind = task.question(question).kind
-        values = list(group["answer"])
-        best = max(values, key=lambda v: sum(answers_equal(v, w, kind) for w in values))
-        support = sum(answers_equal(best, w, kind) for w in values) / len(values)
-        if support + 1e-12 < minimum:
-            disagree += 1
-            continue
-        kept.append(
-            {
-                "chunk_id": chunk_id,
-                "doc_id": group["doc_id"].iloc[0],
-                "question": question,
-                "source": f"agreed:{support:.2f}",
-                "answer": best,
-                "evidence": _spans.agreed_evidence(group, best, kind),
-            }
-        )
-    columns = ["chunk_id", "doc_id", "question", "source", "answer", "evidence"]
-    frame = pd.DataFrame(kept, columns=columns)
-    return frame, [("only one labeler answered", single), ("labelers disagree", disagree)]
 
 
 def _templates(store: LabelStore, task: Task, prompt_version: Any) -> dict[str, str]:
@@ -392,28 +338,6 @@ def _rows(
     return rows
 
 
-def _with_rejected(
-    store: LabelStore, task: Task, rows: list[Row], unknown_text: str
-) -> tuple[list[Row], int]:
-    suggestions = store.suggestions(task)
-    suggestions = suggestions[suggestions["parse_error"].isna()]
-    by_item: dict[tuple[str, str], list[Any]] = {}
-    for s in suggestions.itertuples():
-        by_item.setdefault((s.chunk_id, s.question), []).append(s.answer)
-    paired = []
-    for row in rows:
-        kind = task.question(row.question).kind
-        wrong = [
-            a
-            for a in by_item.get((row.chunk_id, row.question), [])
-            if not answers_equal(a, row.answer, kind)
-        ]
-        if wrong:
-            row.rejected = answer_text(wrong[-1], unknown_text)
-            paired.append(row)
-    return paired, len(rows) - len(paired)
-
-
 def _redact(rows: list[Row], redact: Callable[[str], str] | None) -> dict[str, int]:
     if redact is None:
         return {}
@@ -428,41 +352,6 @@ def _redact(rows: list[Row], redact: Callable[[str], str] | None) -> dict[str, i
         changed += before != (row.prompt, row.completion, row.rejected)
     counts = dict(getattr(redact, "counts", {}))
     return {"rows_changed": changed, **counts}
-
-
-def _dedup(rows: list[Row]) -> tuple[list[Row], int]:
-    seen, kept = set(), []
-    for row in rows:
-        key = (row.prompt, row.completion, row.rejected)
-        if key not in seen:
-            seen.add(key)
-            kept.append(row)
-    return kept, len(rows) - len(kept)
-
-
-def _split(
-    rows: list[Row], fractions: dict[str, float], group_by: str, seed: int
-) -> dict[str, list[Row]]:
-    """Whole groups (documents) go to one split; groups are shuffled deterministically."""
-    sizes = Counter(getattr(r, group_by) for r in rows)
-    groups = sorted(sizes)
-    random.Random(seed).shuffle(groups)
-    names = list(fractions)
-    targets = {name: fractions[name] * len(rows) for name in names}
-    assigned: dict[str, str] = {}
-    filled = dict.fromkeys(names, 0)
-    for group in groups:
-        # the split that is furthest below its target takes the next document
-        name = max(
-            names,
-            key=lambda n: (targets[n] - filled[n]) / max(targets[n], 1e-9) if targets[n] else -1e9,
-        )
-        assigned[group] = name
-        filled[name] += sizes[group]
-    splits = {name: [] for name in names}
-    for row in rows:
-        splits[assigned[getattr(row, group_by)]].append(row)
-    return splits
 
 
 def _write(

@@ -46,6 +46,7 @@ class Feedback(CommandWidget):
                 "ops": r.ops,
                 "reviewer": r.reviewer,
                 "note": r.note if isinstance(r.note, str) else None,
+                "decision": r.decision,  # "no decision yet" while final_answer is None
             }
             for r in frame.itertuples()
         ]

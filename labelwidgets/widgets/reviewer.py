@@ -16,7 +16,9 @@ _ESM, _CSS = bundle("reviewer")
 
 class Reviewer(CommandWidget):
     """Review ``task``: one item (chunk × question) at a time, labelers' and model answers side by
-    side with word diffs, ordered by validator failures and disagreement.
+    side with word diffs, ordered by validator failures and disagreement. The queue holds the
+    items that need a decision; ``include="all"`` shows every answered item (see
+    :func:`labelwidgets.quality.review.review_queue`).
 
     Actions (each an append-only review event recorded with ``reviewer``): accept one answer,
     edit the final answer, mark the question unclear, write feedback to a labeler. The final
@@ -36,6 +38,7 @@ class Reviewer(CommandWidget):
         reviewer: str = "reviewer",
         *,
         include_reviewed: bool = False,
+        include: str = "needs_decision",
         **kwargs: Any,
     ) -> None:
         if not isinstance(reviewer, str) or not reviewer.strip():
@@ -44,7 +47,7 @@ class Reviewer(CommandWidget):
         self.store = store
         self.task = store.task(task)
         self.reviewer = reviewer
-        queue = review_queue(store, self.task, include_reviewed=include_reviewed)
+        queue = review_queue(store, self.task, include=include, include_reviewed=include_reviewed)
         self._queue = list(zip(queue["chunk_id"], queue["question"], strict=True))
         self._index = 0
         self._done = 0

@@ -196,7 +196,26 @@ def test_agreed_and_all(store: LabelStore, tmp_path: Path) -> None:
         store.record_answer(TASK, ids[0], "governing_law", law, labeler=labeler)
     store.record_answer(TASK, ids[2], "governing_law", "the laws of Ontario", labeler="ann")
     everything = run(store, "csv", tmp_path / "all", answers="all")
-    assert everything.rows == 4
+    # cy's bare "Texas" is not the same answer as the others' under the default rule: the item
+    # conflicts and is left out, counted; only ann's Ontario is exported
+    assert everything.rows == 1
+    dropped = dict(zip(everything.dropped["reason"], everything.dropped["rows"], strict=True))
+    assert dropped["labelers' answers conflict"] == 3
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        kept = lw.export(
+            store, TASK, "csv", tmp_path / "kept", answers="all", keep_conflicting=True
+        )
+    assert any("kept 3 target" in str(w.message) for w in caught)
+    # kept: ann's and bob's answers are one answer to one prompt, exported once
+    assert (
+        kept.rows == 3
+        and dict(zip(kept.dropped["reason"], kept.dropped["rows"], strict=True))[
+            "duplicate (prompt, answer)"
+        ]
+        == 1
+    )
+    assert any("keep_conflicting=True" in w for w in kept.warnings)
     with pytest.raises(ValueError, match="nothing to export"):  # cy wrote only "Texas"
         run(store, "csv", tmp_path / "agreed", answers="agreed")
     lenient = run(store, "csv", tmp_path / "lenient", answers="agreed", min_agreement=0.6)
@@ -316,3 +335,51 @@ def test_chained_questions_are_exported_with_the_gate_answer(tmp_path: Path) -> 
     }
     assert "Given the clause exists (yes), which law governs?" in rows["the laws of Texas"]
     assert "reply exactly: NONE" in rows["the laws of Texas"]
+
+
+def test_equivalent_answers_agree_and_export_once_under_the_match_rule(tmp_path: Path) -> None:
+    task = lw.Task("law", [lw.Question("law", match="entity", prompt="Which law governs?")])
+    store = LabelStore(tmp_path / "m.db")
+    store.add_chunks([{"doc_id": d, "text": t} for d, t in CHUNKS])
+    store.add_task(task)
+    ids = store.chunk_order()
+    for labeler, law in (("ann", "the laws of Texas"), ("bob", "Texas law"), ("cy", "Texas")):
+        store.record_answer(task, ids[0], "law", law, labeler=labeler)
+    store.record_answer(task, ids[2], "law", "the laws of Ontario", labeler="ann")
+    store.record_answer(task, ids[2], "law", "the laws of Quebec", labeler="bob")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", LabelwidgetsWarning)
+        everything = lw.export(store, task, "csv", tmp_path / "all", answers="all")
+        agreed = lw.export(store, task, "csv", tmp_path / "agreed", answers="agreed")
+    rows = pd.read_csv(everything.paths["train"])
+    assert rows["completion"].tolist() == ["the laws of Texas"]  # one row: the same answer
+    dropped = dict(zip(everything.dropped["reason"], everything.dropped["rows"], strict=True))
+    assert dropped == {"labelers' answers conflict": 2, "duplicate (prompt, answer)": 2}
+    assert agreed.rows == 1  # all three agree on Texas; Ontario vs Quebec does not
+
+
+def test_targets_failing_validators_are_left_out_unless_kept(tmp_path: Path) -> None:
+    city = lw.Question("city", prompt="Which city?", validators=[lw.validators.entity("city")])
+    task = lw.Task("cities", [city])
+    store = LabelStore(tmp_path / "v.db")
+    store.add_chunks([{"doc_id": d, "text": t} for d, t in CHUNKS])
+    store.add_task(task)
+    ids = store.chunk_order()
+    store.add_gold(
+        task,
+        [
+            {"chunk_id": ids[0], "question": "city", "answer": "Austin"},
+            {"chunk_id": ids[2], "question": "city", "answer": "Canada"},  # a country
+            {"chunk_id": ids[3], "question": "city", "answer": lw.UNKNOWN},
+        ],
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", LabelwidgetsWarning)
+        clean = lw.export(store, task, "csv", tmp_path / "clean")
+    assert clean.rows == 2
+    assert clean.dropped.values.tolist() == [["fails the question's validators", 1]]
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        kept = lw.export(store, task, "csv", tmp_path / "kept", keep_failing=True)
+    assert any("kept 1 target" in str(w.message) for w in caught)
+    assert kept.rows == 3 and "Canada" in pd.read_csv(kept.paths["train"])["completion"].tolist()

@@ -113,5 +113,6 @@ def test_queue_done(store: LabelStore) -> None:
     assert w.item == {"done": True}
     assert lw.Reviewer(store, TASK, reviewer="rita").item == {"done": True}
     assert (
-        len(lw.Reviewer(store, TASK, reviewer="rita", include_reviewed=True)._queue) == 6
-    )  # 3 chunks x 2
+        len(lw.Reviewer(store, TASK, reviewer="rita", include_reviewed=True, include="all")._queue)
+        == 6
+    )  # 3 chunks x 2: the agreed items too
