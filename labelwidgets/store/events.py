@@ -240,6 +240,7 @@ class EventsMixin(ReviewEventsMixin):
         question: str | None = None,
     ) -> int:
         """Flag the chunk (or one question about it) with a comment for the reviewers."""
+        inputs.arguments("flag", comment=comment)
         if not isinstance(comment, str) or not comment.strip():
             raise ValueError("flag: a comment saying what is wrong is required")
         return self._chunk_event(

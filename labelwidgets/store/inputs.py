@@ -378,11 +378,17 @@ _ARGUMENTS: dict[str, Callable[[Any, str, str], Any]] = {
 }
 
 
-def arguments(where: str, **given: Any) -> None:
-    """Check the arguments of a write method by name (``None`` means "not given" for all but
-    the people who write events, who must be named)."""
+_ALWAYS_REQUIRED = frozenset({"labeler", "reviewer", "by", "answers"})
+
+
+def arguments(where: str, *, required: Iterable[str] = (), **given: Any) -> None:
+    """Check the arguments of a write method by name.
+
+    ``None`` means "not given" and passes, except for the people who write events, the answers
+    of a submission and the fields named in ``required``.
+    """
     for field, value in given.items():
-        if value is None and field not in ("labeler", "reviewer", "by"):
+        if value is None and field not in _ALWAYS_REQUIRED and field not in required:
             continue
         _ARGUMENTS[field](value, field, where)
 

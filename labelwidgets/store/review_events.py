@@ -62,6 +62,15 @@ class ReviewEventsMixin:
         ``evidence``: the answer's evidence spans (document coordinates). When none is given
         and the answer equals the accepted labeler's current answer (or the accepted model's
         suggestion), their evidence is kept."""
+        inputs.arguments(
+            "adjudicate",
+            task=task,
+            chunk_id=chunk_id,
+            reviewer=reviewer,
+            accepted_from=accepted_from,
+            note=note,
+            answer=answer,
+        )
         row = {
             "chunk_id": chunk_id,
             "question": question,
@@ -83,8 +92,6 @@ class ReviewEventsMixin:
         note: str,
     ) -> int:
         """Leave a note for ``labeler`` about their answer (shown in their feedback view)."""
-        if not isinstance(note, str) or not note.strip():
-            raise ValueError("feedback: the note is empty")
         inputs.arguments(
             "feedback",
             task=task,
@@ -94,6 +101,8 @@ class ReviewEventsMixin:
             labeler=labeler,
             note=note,
         )
+        if not isinstance(note, str) or not note.strip():
+            raise ValueError("feedback: the note is empty")
         check_labeler(labeler)
         task = self.task(task)
         if question is not None:
