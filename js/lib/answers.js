@@ -36,9 +36,9 @@ export function pyEqual(a, b) {
 
 /**
  * Whether a question with condition `when` is asked, given the answers in the form so far.
- * Mirrors Question.condition_met: no answer → not asked; "not in the text" (or null) meets only
- * a condition asking for exactly that; a list answer meets it when any choice is accepted, a
- * spans answer when any span's label is.
+ * Mirrors Question.condition_met: no answer → not asked; "not in the text" (or null) meets a
+ * condition whose accepted values include "not in the text"; a list answer meets it when any
+ * choice is accepted, a spans answer when any span's label is.
  * In the form, `undefined` and "" mean "not answered yet".
  * @param {When | null | undefined} when
  * @param {Record<string, JsonAnswer | undefined>} form
@@ -49,9 +49,7 @@ export function conditionMet(when, form) {
   if (!Object.prototype.hasOwnProperty.call(form, when.question)) return false;
   const given = form[when.question];
   if (given === undefined || given === "") return false;
-  // Python compares with the single expected value: a condition of several values is a tuple,
-  // which is never UNKNOWN itself
-  if (given === null || isUnknown(given)) return when.values.length === 1 && isUnknown(when.values[0]);
+  if (given === null || isUnknown(given)) return when.values.some(isUnknown);
   const wanted = when.values;
   if (!Array.isArray(given)) return wanted.some((v) => pyEqual(given, v));
   const picked = spanLabels(given) ?? given;

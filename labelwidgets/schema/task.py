@@ -267,7 +267,8 @@ class Question:
     def condition_met(self, answers: Mapping[str, Any]) -> bool:
         """Whether this question is asked, given the other answers for the same chunk.
 
-        A ``spans`` gate matches when one of its spans has the expected label.
+        A ``spans`` gate matches when one of its spans has the expected label; an UNKNOWN (or
+        missing) answer matches when UNKNOWN is among the accepted values.
         """
         if self.when is None:
             return True
@@ -275,9 +276,9 @@ class Question:
         if gate not in answers:
             return False
         given = answers[gate]
-        if given is UNKNOWN or is_missing(given):
-            return expected is UNKNOWN
         accepted = expected if isinstance(expected, tuple) else (expected,)
+        if given is UNKNOWN or is_missing(given):
+            return any(value is UNKNOWN for value in accepted)
         if isinstance(given, list) and given and isinstance(given[0], Mapping):
             given = [span.get("label") for span in given]
         if isinstance(given, (list, tuple, set)):
