@@ -147,7 +147,7 @@ function conditionMet(when, form) {
   if (!Object.prototype.hasOwnProperty.call(form, when.question)) return false;
   const given = form[when.question];
   if (given === void 0 || given === "") return false;
-  if (given === null || isUnknown(given)) return when.values.length === 1 && isUnknown(when.values[0]);
+  if (given === null || isUnknown(given)) return when.values.some(isUnknown);
   const wanted = when.values;
   if (!Array.isArray(given)) return wanted.some((v) => pyEqual(given, v));
   const picked = spanLabels(given) ?? given;
