@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable
 from contextvars import ContextVar
 from pathlib import Path
 from typing import Any, TypeVar
-from urllib.parse import quote, quote_plus, unquote_plus
+from urllib.parse import quote, quote_plus, unquote, unquote_plus
 
 from sqlalchemy import URL, Engine, create_engine, event
 from sqlalchemy.engine import make_url
@@ -91,6 +91,9 @@ def url_secrets(url: str | URL) -> list[str]:
 def display_url(url: str | URL) -> str:
     """The URL as it may be shown: password and secret parameters replaced by ``***``."""
     parsed = make_url(url) if isinstance(url, str) else url
+    database = str(parsed.database or "")
+    if parsed.get_backend_name() == "sqlite" and database.startswith("file:"):
+        return f"sqlite:///{unquote(database.removeprefix('file:'))} (opened read-only)"
     return mask_url(parsed.render_as_string(hide_password=True), url_secrets(parsed))
 
 
