@@ -137,7 +137,8 @@ def _constant(
     ):
         return []
     detail = (
-        f"answers {show(data.representative[key])} on {count} of {len(answered)} answered items "
+        f"answers {same['answer'].map(show).value_counts().index[0]} on {count} of "
+        f"{len(answered)} answered items "
         f"across {same['doc_id'].nunique()} documents whose references differ ({varied} different answers)"
     )
     return [
