@@ -29,6 +29,7 @@ from labelwidgets.exporting.selection import dedup, select, with_rejected
 from labelwidgets.exporting.splitting import fractions_of, split_rows
 from labelwidgets.models.prompts import default_template, render
 from labelwidgets.schema import UNKNOWN, Task
+from labelwidgets.store import mask_url
 
 if TYPE_CHECKING:
     from labelwidgets.store import LabelStore
@@ -428,7 +429,7 @@ def _manifest(
         "format": fmt,
         "task": task.name,
         "task_hash": task.content_hash,
-        "store": store.url,
+        "store": mask_url(str(store.url)),  # never a password, whatever store-like object
         "answers": answers,
         "min_agreement": min_agreement,
         "split": fractions,

@@ -2,9 +2,33 @@
 
 from __future__ import annotations
 
+from labelwidgets.store.engine import mask_url
+from labelwidgets.store.errors import (
+    StoreCorrupt,
+    StoreError,
+    StoreFull,
+    StoreLocked,
+    StoreReadOnly,
+    StoreUnavailable,
+)
 from labelwidgets.store.events import AnswerRejected
+from labelwidgets.store.inputs import InvalidInput, InvalidInputType
 from labelwidgets.store.migrations import SchemaVersionError
 from labelwidgets.store.store import LabelStore
 from labelwidgets.store.tasks import UnknownTaskError
 
-__all__ = ["AnswerRejected", "LabelStore", "SchemaVersionError", "UnknownTaskError"]
+__all__ = [
+    "AnswerRejected",
+    "InvalidInput",
+    "InvalidInputType",
+    "LabelStore",
+    "SchemaVersionError",
+    "StoreCorrupt",
+    "StoreError",
+    "StoreFull",
+    "StoreLocked",
+    "StoreReadOnly",
+    "StoreUnavailable",
+    "UnknownTaskError",
+    "mask_url",
+]

@@ -6,6 +6,7 @@ checker returns a cleaned copy of the row, or raises naming the row, the field a
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -242,4 +243,32 @@ def _map_strings(value: Any, depth: int = 0) -> Any:
         return [_map_strings(v, depth + 1) for v in value]
     if depth < MAX_DEPTH and isinstance(value, dict):
         return {k: _map_strings(v, depth + 1) for k, v in value.items()}
+    return value
+
+
+_PLAIN_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def schema_name(value: Any) -> str:
+    """A PostgreSQL schema name given to ``LabelStore(..., schema=)``: a plain identifier
+    (it is quoted by SQLAlchemy too, but a name that needs quoting is refused outright)."""
+    where = "LabelStore"
+    if not isinstance(value, str):
+        raise fail(
+            where,
+            "schema",
+            "must be a string",
+            "give a name such as 'team_a'",
+            value,
+            wrong_type=True,
+        )
+    if not _PLAIN_IDENTIFIER.fullmatch(value) or len(value.encode()) > 63:
+        raise fail(
+            where,
+            "schema",
+            "must be a plain identifier (letters, digits and '_', not starting with a digit, "
+            "at most 63 characters)",
+            "give a name such as 'team_a'",
+            value,
+        )
     return value

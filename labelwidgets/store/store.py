@@ -10,9 +10,10 @@ from typing import Any, TypeVar
 
 from sqlalchemy import Connection, insert, inspect, select, text
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.schema import CreateSchema
 
 from labelwidgets.schema import Task
-from labelwidgets.store import inputs
+from labelwidgets.store import input_rows, inputs
 from labelwidgets.store import tables as t
 from labelwidgets.store.assign import AssignmentMixin
 from labelwidgets.store.codec import encode_answer
@@ -58,7 +59,7 @@ class LabelStore(
             engine = make_engine(self._url)
         except Exception as exc:
             raise type(exc)(mask_url(str(exc))) from None
-        if schema:
+        if schema is not None:
             self._create_pg_schema(engine, schema)
             engine = engine.execution_options(schema_translate_map={None: schema})
         self._engine = engine
@@ -104,10 +105,11 @@ class LabelStore(
 
     @staticmethod
     def _create_pg_schema(engine: Any, schema: str) -> None:
+        input_rows.schema_name(schema)  # validated, then quoted by SQLAlchemy: never pasted
         if engine.dialect.name != "postgresql":
             raise ValueError("schema= is only supported for PostgreSQL stores")
         with engine.begin() as conn:
-            conn.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{schema}"'))
+            conn.execute(CreateSchema(schema, if_not_exists=True))
 
     def _lock(self, conn: Connection, name: str) -> None:
         """Serialize writers that allocate shared counters (SQLite's write lock already does)."""

@@ -218,3 +218,48 @@ def test_a_store_locked_past_the_deadline_says_so(
         other.execute("ROLLBACK")
         other.close()
     assert store.record_answer(CONTRACT_TASK, ids[0], "has_clause", "no", labeler="alice") > 0
+
+
+@pytest.mark.parametrize(
+    "schema",
+    [
+        'x"; CREATE TABLE public.lw_pwned (id int); --',
+        "x; CREATE TABLE lw_pwned (id int)",
+        "public.lw_pwned",
+        "lw pwned",
+        "9lives",
+        "a" * 64,
+        "",
+    ],
+)
+def test_a_schema_name_is_a_plain_identifier_and_never_pasted_into_sql(
+    pg_url: str, schema: str
+) -> None:
+    import psycopg
+
+    def names() -> set[str]:
+        with psycopg.connect(pg_url.replace("postgresql+psycopg", "postgresql")) as conn:
+            rows = conn.execute(
+                "SELECT nspname FROM pg_namespace UNION ALL "
+                "SELECT table_schema || '.' || table_name FROM information_schema.tables"
+            ).fetchall()
+        return {r[0] for r in rows}
+
+    before = names()
+    with pytest.raises(ValueError, match="schema must be a plain identifier"):
+        LabelStore(pg_url, schema=schema)
+    assert names() == before
+    assert not any("pwned" in name for name in names())
+
+
+def test_a_valid_schema_name_is_quoted_by_sqlalchemy(pg_url: str) -> None:
+    from tests.conftest import drop_pg_schema
+
+    schema = "LW_Case_Test"  # needs quoting to keep its case
+    try:
+        store = LabelStore(pg_url, schema=schema)
+        store.add_chunks([{"text": "The laws of England apply."}])
+        assert LabelStore(pg_url, schema=schema).count_chunks() == 1
+        store.close()
+    finally:
+        drop_pg_schema(pg_url, schema)
