@@ -6,6 +6,7 @@ and recall, and ``overall``; :mod:`labelwidgets.schema.abstention`), answers com
 question's ``match=`` rule, and the misread detector is documented in ``flagging``.
 
 Every function takes a store and a task and returns DataFrames; :func:`report` gathers them.
+:func:`support` says whether each labeler and model answer is written in its chunk.
 The statistics themselves (Cohen's and Fleiss' kappa, Krippendorff's alpha, pairwise F1) live in
 ``reliability`` (``lw.agreement``); the reviewer's queue and items in ``review`` (``lw.review``).
 """
@@ -23,9 +24,11 @@ from labelwidgets.quality.scores import (
     models,
     trial_report,
 )
+from labelwidgets.quality.support import SupportReport, support
 
 __all__ = [
     "QualityReport",
+    "SupportReport",
     "Thresholds",
     "agreement",
     "flags",
@@ -37,5 +40,6 @@ __all__ = [
     "reliability",
     "report",
     "review",
+    "support",
     "trial_report",
 ]

@@ -6,12 +6,10 @@ its evidence spans when it has them, else by locating it in the chunk.
 
 How text is matched
 -------------------
-Both the answer and the text are cut into words on the *original* characters, so every offset
-points into the text exactly as given. Each word is then folded: unicode compatibility forms
-("ﬁ" is "fi", full-width letters), accents and case folded, apostrophes inside a word dropped
-("Buyer’s" is "buyers"), dotted abbreviations joined ("U.S." is "us"), thousands separators
-dropped ("1,500" is "1500"), a word hyphenated across a line break joined, and a final plural
-"s" ignored. Whitespace, line breaks, quotes, dashes and other punctuation only separate words.
+Answer and text are cut into folded words by :mod:`labelwidgets.schema.word_index` (case,
+accents, ligatures, apostrophes, abbreviations, thousands separators and line-break hyphens
+folded; whitespace, quotes, dashes and punctuation only separate words), so every offset points
+into the text exactly as given.
 
 An answer is found when
 
@@ -35,13 +33,19 @@ import functools
 import math
 import operator
 import re
-import unicodedata
 from collections.abc import Iterable, Sequence
 from typing import Any, NamedTuple
 
 from labelwidgets.schema.answers import UNKNOWN, is_missing
-from labelwidgets.schema.compare import _FOLD
 from labelwidgets.schema.spans import coerce_evidence
+from labelwidgets.schema.word_index import (
+    _hits,
+    _Index,
+    _index,
+    _positions,
+    _tokens,
+    words,
+)
 from labelwidgets.schema.written_values import as_date, as_number, find_dates, find_numbers
 
 __all__ = [
@@ -61,71 +65,7 @@ written in the text, and spans are the text."""
 _KINDS = (*JUDGED_KINDS, "choice", "multi_choice", "rating", "spans")
 
 
-def _word_set(text: str) -> frozenset[str]:
-    return frozenset(text.split())
-
-
-STOP_WORDS = _word_set(
-    "a an the of and or nor in into to by for with on at as from under upon its their his her "
-    "this that these those such be is are was were been being shall will would may must any "
-    "all each which who whom whose it hereof thereof herein therein hereto thereto hereunder "
-    "thereunder said than then"
-)
-# Legal boilerplate: an answer need not be found by these words, but they are located when near.
-GENERIC_WORDS = _word_set(
-    "law laws state states commonwealth province provinces territory territories country "
-    "jurisdiction applicable internal substantive govern governs governed governing construe "
-    "construed interpreted accordance agreement contract"
-)
 _NEAR = 12  # words between a phrase and a boilerplate word that still belongs to the answer
-
-_MARKS = "".join(
-    chr(i) for i in range(0x300, 0x10000) if unicodedata.category(chr(i)) in ("Mn", "Mc", "Me")
-)
-_LETTER = rf"[^\W_][{re.escape(_MARKS)}]*"
-# no lookbehind: a text cut at word boundaries must cut into the same words as the whole text
-_TOKEN = re.compile(
-    rf"(?P<abbr>(?:[^\W\d_]\.){{2,}})"
-    r"|(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?(?!\d)|\d+(?:\.\d+)+)"
-    rf"|{_LETTER}(?:(?:['’ʼ\u00ad]|-[ \t]*\r?\n[ \t]*)?{_LETTER})*"
-)
-_JOINERS = re.compile(r"['’ʼ\u00ad,]|-\s*")
-
-
-class _Word(NamedTuple):
-    stem: str
-    stop: bool
-    generic: bool
-
-
-@functools.lru_cache(maxsize=1 << 16)  # words repeat a lot across chunks
-def _word(raw: str, abbreviation: bool) -> _Word:
-    text = unicodedata.normalize("NFKD", unicodedata.normalize("NFKD", raw).casefold())
-    text = "".join(c for c in text if not unicodedata.combining(c)).translate(_FOLD)
-    text = _JOINERS.sub("", text)
-    if abbreviation:
-        text = text.replace(".", "")
-    stem = text[:-1] if len(text) > 3 and text[-1] == "s" and text[-2] not in "sui" else text
-    return _Word(stem, text in STOP_WORDS, text in GENERIC_WORDS)
-
-
-def _tokens(text: str) -> Iterable[tuple[_Word, int, int]]:
-    for match in _TOKEN.finditer(text):
-        yield _word(match.group(), match.lastgroup == "abbr"), match.start(), match.end()
-
-
-def words(text: str) -> list[str]:
-    """The folded words of ``text`` as they are matched (a final plural "s" left off).
-
-    Examples
-    --------
-    >>> words("The Laws of the  State of\\nNEW YORK, U.S.A.")
-    ['the', 'law', 'of', 'the', 'state', 'of', 'new', 'york', 'usa']
-    >>> words("ﬁnancial Buyer’s Québec 1,500")
-    ['financial', 'buyer', 'quebec', '1500']
-    """
-    return [w.stem for w, _, _ in _tokens(str(text))]
-
 
 _PHRASE_GAP = re.compile(r"[\s\-‐‑–—'’\"“”]*")  # what may stand between the words of a phrase
 
@@ -173,35 +113,6 @@ def content_words(answer: Any) -> list[str]:
     return [stem for phrase in _terms(str(answer)).phrases for stem in phrase]
 
 
-class _Index(NamedTuple):
-    stems: list[str]
-    filler: list[bool]  # function or boilerplate word: joins the phrases on either side
-    starts: list[int]
-    ends: list[int]
-    where: dict[str, list[int]]
-
-
-@functools.lru_cache(maxsize=4096)  # many answers (labelers, models) are checked per chunk
-def _index(text: str) -> _Index:
-    index = _Index([], [], [], [], {})
-    for position, (word, start, end) in enumerate(_tokens(text)):
-        index.stems.append(word.stem)
-        index.filler.append(word.stop or word.generic)
-        index.starts.append(start)
-        index.ends.append(end)
-        index.where.setdefault(word.stem, []).append(position)
-    return index
-
-
-def _hits(index: _Index, phrase: Sequence[str]) -> list[int]:
-    """Word positions where ``phrase`` starts in the indexed text."""
-    first = index.where.get(phrase[0], [])
-    if len(phrase) == 1:
-        return first
-    size, stems = len(phrase), index.stems
-    return [i for i in first if stems[i : i + size] == list(phrase)]
-
-
 def _nearest(positions: list[int], low: int, high: int) -> tuple[float, int]:
     """(distance, position) of the element of sorted ``positions`` closest to [low, high]."""
     at = bisect.bisect_left(positions, low)
@@ -229,7 +140,7 @@ def _best_match(index: _Index, terms: _Terms) -> list[tuple[int, int]] | None:
         low, high = min(r[0] for r in ranges), max(r[1] for r in ranges)
         spread = high - low
         for stem in terms.generic:
-            distance, at = _nearest(index.where.get(stem, []), low, high)
+            distance, at = _nearest(_positions(index, stem), low, high)
             if distance <= _NEAR:
                 ranges.append((at, at))
                 spread += distance
@@ -245,11 +156,11 @@ def _char_spans(index: _Index, ranges: list[tuple[int, int]]) -> list[tuple[int,
     them join ("laws" + "New York" in "laws of the State of New York")."""
     merged: list[list[int]] = []
     for first, last in sorted(ranges):
-        if merged and all(index.filler[merged[-1][1] + 1 : first]):
+        if merged and all(w.filler for w in index.words[merged[-1][1] + 1 : first]):
             merged[-1][1] = max(merged[-1][1], last)
         else:
             merged.append([first, last])
-    return [(index.starts[first], index.ends[last]) for first, last in merged]
+    return [(index.span(first)[0], index.span(last)[1]) for first, last in merged]
 
 
 def _locate_words(answer: str, text: str) -> list[tuple[int, int]]:
@@ -259,7 +170,7 @@ def _locate_words(answer: str, text: str) -> list[tuple[int, int]]:
     index = _index(text)
     whole = _hits(index, terms.stems)
     if whole:
-        return [(index.starts[whole[0]], index.ends[whole[0] + len(terms.stems) - 1])]
+        return [(index.span(whole[0])[0], index.span(whole[0] + len(terms.stems) - 1)[1])]
     ranges = _best_match(index, terms)
     return [] if ranges is None else _char_spans(index, ranges)
 

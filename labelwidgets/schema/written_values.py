@@ -16,11 +16,18 @@ from typing import Any
 __all__ = ["as_date", "as_number", "find_dates", "find_numbers"]
 
 _SCALES = {"hundred": 1e2, "thousand": 1e3, "k": 1e3, "million": 1e6, "mm": 1e6, "billion": 1e9}
+# starts with a digit so the regex engine skips to candidates fast; what stands before a number
+# (a letter, a dot, a sign) is checked in Python
 _NUMBER = re.compile(
-    r"(?<![\w.,])(?P<sign>[-−]?)(?P<whole>\d{1,3}(?:,\d{3})+|\d+)(?P<part>\.\d+)?"
+    r"\d(?P<more>\d{0,2}(?:,\d{3})+(?!\d)|\d*)(?P<part>\.\d+)?"
     r"(?:[ \t]*(?P<scale>hundred|thousand|million|billion|mm|k)\b)?",
     re.IGNORECASE,
 )
+
+
+def _inside_word(text: str, at: int) -> bool:
+    """Whether the character before ``at`` continues a word or a number ("A1", "1.5", "1,5")."""
+    return at > 0 and (text[at - 1].isalnum() or text[at - 1] in "_.,")
 
 
 @functools.lru_cache(maxsize=1024)
@@ -29,14 +36,18 @@ def find_numbers(text: str) -> list[tuple[float, int, int]]:
     unscaled, and a number after a dash also counts without it ("pages 3-5" has 5)."""
     found = []
     for m in _NUMBER.finditer(text):
-        value = float(m["whole"].replace(",", "") + (m["part"] or ""))
-        end = m.end("part") if m["part"] else m.end("whole")
-        found.append((value, m.start("whole"), end))
-        if m["sign"]:
-            found.append((-value, m.start(), end))
+        start = m.start()
+        if _inside_word(text, start):
+            continue
+        value = float(text[start : m.end("more")].replace(",", "") + (m["part"] or ""))
+        end = m.end("part") if m["part"] else m.end("more")
+        signed = start > 0 and text[start - 1] in "-−" and not _inside_word(text, start - 1)
+        found.append((value, start, end))
+        if signed:
+            found.append((-value, start - 1, end))
         if m["scale"]:
             scaled = value * _SCALES[m["scale"].lower()]
-            found.append((-scaled if m["sign"] else scaled, m.start(), m.end()))
+            found.append((-scaled if signed else scaled, start - signed, m.end()))
     return found
 
 

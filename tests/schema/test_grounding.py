@@ -12,13 +12,13 @@ from hypothesis import strategies as st
 
 import labelwidgets as lw
 from labelwidgets.schema.grounding import (
-    _TOKEN,
     content_words,
     ground,
     is_supported,
     locate,
     words,
 )
+from labelwidgets.schema.word_index import _TOKEN
 from tests.cuad import (
     governing_law_contracts,
     ingest_contracts,
