@@ -8,12 +8,13 @@ question's ``match=`` rule, and the misread detector is documented in ``flagging
 Every function takes a store and a task and returns DataFrames; :func:`report` gathers them.
 :func:`support` says whether each labeler and model answer is written in its chunk.
 The statistics themselves (Cohen's and Fleiss' kappa, Krippendorff's alpha, pairwise F1) live in
-``reliability`` (``lw.agreement``); the reviewer's queue and items in ``review`` (``lw.review``).
+``reliability`` (``lw.agreement``); the reviewer's queue and items in ``review`` (``lw.review``);
+span-level F1 of ``spans`` questions in ``spans`` (``lw.quality.spans.span_agreement``).
 """
 
 from __future__ import annotations
 
-from labelwidgets.quality import reliability, review
+from labelwidgets.quality import reliability, review, spans
 from labelwidgets.quality.diagnostics import question_overlap, questions
 from labelwidgets.quality.flagging import Thresholds, flags
 from labelwidgets.quality.reporting import QualityReport, report
@@ -40,6 +41,7 @@ __all__ = [
     "reliability",
     "report",
     "review",
+    "spans",
     "support",
     "trial_report",
 ]
