@@ -1,8 +1,11 @@
-"""The submission rule (schema.check_submission): one table of cases."""
+"""The submission rule (schema.check_submission): one table of cases, and the shared
+``when=`` cases the front end is tested on."""
 
 from __future__ import annotations
 
 import datetime as dt
+import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -11,6 +14,7 @@ import labelwidgets as lw
 from labelwidgets.schema import UNKNOWN, AnswerRejected, Submission, check_submission
 from labelwidgets.schema import validators as v
 from labelwidgets.schema.submission import MISSING
+from tests.schema.test_when_cases import when_from_json
 
 Q = lw.Question
 TASK = lw.Task(
@@ -318,3 +322,20 @@ def test_the_result_cannot_be_changed_and_the_inputs_are_left_alone() -> None:
 def test_answers_must_be_a_mapping() -> None:
     with pytest.raises(TypeError, match="answers must be a mapping"):
         check_submission(TASK, ["has_clause", "yes"])  # type: ignore[arg-type]
+
+
+WHEN_CASES = json.loads((Path(__file__).parent / "when_cases.json").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("case", WHEN_CASES, ids=[case["name"] for case in WHEN_CASES])
+def test_the_rule_agrees_with_the_shared_when_cases(case: dict[str, Any]) -> None:
+    """The cases the front end's conditionMet runs on (``js/test/when_cases.test.js``)."""
+    when = when_from_json(case["when"])
+    gate = when[0] if when else "gate"
+    task = lw.Task("when-cases", [Q(gate), Q("dependent", when=when)])
+    form = {name: lw.schema.answer_from_json(value) for name, value in case["form"].items()}
+    asked = check_submission(task, {}, form)
+    assert ("dependent" in asked.applicable) is case["expected"]
+    answered = check_submission(task, {"dependent": "an answer"}, form)
+    assert answered.accepted is case["expected"]
+    assert ("dependent" in answered.problems) is not case["expected"]
