@@ -10,6 +10,7 @@ import pandas as pd
 from labelwidgets.models.base import Model, ModelAnswer
 from labelwidgets.models.prompts import check_template, default_template, parse_answer, render
 from labelwidgets.schema import UNKNOWN, Question, Task
+from labelwidgets.schema.grounding import JUDGED_KINDS, ground, locate
 
 if TYPE_CHECKING:
     from labelwidgets.store import LabelStore
@@ -151,6 +152,7 @@ def prelabel(
     spec |= _for_gates(store, task, gates, prompt_version)
     versions = resolve_versions(store, task, selected, spec)
     texts = dict(zip(chunk_frame["chunk_id"], chunk_frame["text"], strict=True))
+    starts = dict(zip(chunk_frame["chunk_id"], chunk_frame["char_start"], strict=True))
     bar = tqdm(
         total=len(texts) * len(selected), desc="prelabel", unit="answer", disable=not progress
     )
@@ -181,6 +183,8 @@ def prelabel(
                 _suggestion(task, question, model, version_id, chunk_id, reply, counts)
                 for chunk_id, reply in zip(batch, _ask(model, prompts), strict=True)
             ]
+            for row in rows:
+                row |= _evidence(question, row, texts[row["chunk_id"]], starts[row["chunk_id"]])
             store.add_suggestions(rows)
             bar.update(len(batch))
         summary.append(counts)
@@ -289,12 +293,37 @@ def _suggestion(
         counts["failed"] += 1
         return {**row, "answer": None, "parse_error": FAILED + reply.error}
     parsed = parse_answer(question, reply.text)
+    if parsed.quote is not None:
+        row["meta"] = {"quote": parsed.quote}
     if parsed.error:
         counts["parse_errors"] += 1
         return {**row, "answer": None, "parse_error": parsed.error}
     counts["ok"] += 1
     counts["unknown"] += int(parsed.value is UNKNOWN)
     return {**row, "answer": parsed.value, "parse_error": None}
+
+
+def _evidence(question: Question, row: dict[str, Any], text: str, start: Any) -> dict[str, Any]:
+    """Where the model's answer is written in the chunk: ``evidence`` (document offsets, for
+    questions that take evidence) and ``in_text`` in ``meta`` (``False``: not found, a likely
+    invention). The model's quote is the evidence when it is in the chunk and contains the
+    answer; else the answer as located in the chunk. Nothing for failed replies, UNKNOWN and
+    answers that are not written in the text (choices, ratings, spans)."""
+    answer = row.get("answer")
+    if answer is None or answer is UNKNOWN or question.kind not in JUDGED_KINDS:
+        return {}
+    offset = 0 if start is None or start != start else int(start)  # NaN: no provenance
+    meta = row.get("meta") or {}
+    quoted = [(offset + s, offset + e) for s, e in locate(meta.get("quote"), text)]
+    found = ground(answer, text, question.kind, quoted, offset)  # no quote: located in the text
+    if quoted and not found.supported:  # a quote elsewhere, or one that lacks the answer
+        found = ground(answer, text, question.kind, chunk_start=offset)
+    if found.supported is None:
+        return {}
+    extra: dict[str, Any] = {"meta": {**meta, "in_text": found.supported}}
+    if getattr(question, "evidence", True):
+        extra["evidence"] = [list(span) for span in found.spans] or None
+    return extra
 
 
 def _depth(task: Task, question: Question) -> int:

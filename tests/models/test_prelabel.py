@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import math
+import re
 
 import pytest
 
 import labelwidgets as lw
 from labelwidgets.models.prompts import NOT_IN_TEXT
+from tests.cuad import governing_law_contracts, ingest_contracts, squash, written
 from tests.models.openai_server import FakeOpenAI
 
 TASK = lw.Task(
@@ -250,3 +252,104 @@ def test_bad_arguments_are_named_and_store_nothing(store) -> None:
             store, TASK, model, prompt_version={"has_clause": "{chunk} {oops}"}, progress=False
         )
     assert len(store.suggestions()) == 0 and len(store.prompt_versions()) == 0
+
+
+# -- evidence: where the model's answer is written ----------------------------------------------
+GROUNDED = lw.Task(
+    "grounded",
+    [
+        lw.Question("governing_law", prompt="Which law governs?"),
+        lw.Question("court", prompt="Which courts?", evidence=False),
+        lw.Question("fee", kind="number", prompt="What is the fee?"),
+    ],
+)
+LAW_TEXTS = [
+    "Recitals.\n\nThis Agreement is governed by the laws of the State of Texas. The fee is $1,500.",
+    "Governed by English law; the courts of London decide.",
+    "Payment is due in 30 days.",
+]
+
+
+def _replies(prompt: str) -> str:
+    if "State of Texas" in prompt and "Which law" in prompt:
+        return 'the laws of Texas\nQuote: "governed by the laws of the State of Texas"'
+    if "English" in prompt and "Which law" in prompt:  # a quote the text does not hold
+        return 'Delaware\nQuote: "the laws of the State of Delaware"'
+    if "English" in prompt and "Which courts" in prompt:
+        return "the courts of London"
+    if "$1,500" in prompt and "What is the fee?" in prompt:
+        return "1500"
+    return NOT_IN_TEXT
+
+
+def test_prelabel_stores_where_the_answer_is_written(sqlite_store) -> None:
+    store = sqlite_store
+    lw.ingest(LAW_TEXTS, store, progress=False)
+    store.add_task(GROUNDED)
+    lw.prelabel(store, GROUNDED, lw.models.Callable(_replies, name="m"), progress=False)
+    rows = store.suggestions(GROUNDED).merge(store.chunks()[["chunk_id", "doc_id"]], on="chunk_id")
+    docs = {d: store.document_text(d) for d in rows["doc_id"].unique()}
+    found = {}
+    for r in rows.itertuples():
+        doc = docs[r.doc_id]
+        shown = [doc[s:e] for s, e in r.evidence] if r.evidence else None
+        found[(LAW_TEXTS.index(doc), r.question)] = (r.answer, shown, r.meta.get("in_text"))
+    assert found[(0, "governing_law")] == (
+        "the laws of Texas",
+        ["governed by the laws of the State of Texas"],  # the model's quote, in the document
+        True,
+    )
+    # answered with a state the text does not name: no evidence, marked not in the text
+    assert found[(1, "governing_law")] == ("Delaware", None, False)
+    # a question without evidence: only whether the answer is in the text
+    assert found[(1, "court")] == ("the courts of London", None, True)
+    assert found[(0, "fee")] == (1500, None, True)  # by value; numbers take no evidence
+    # "not in the text" and unanswered chunks carry neither
+    assert found[(2, "governing_law")] == (lw.UNKNOWN, None, None)
+    quoted = [m.get("quote") for m in rows[rows["question"] == "governing_law"]["meta"]]
+    assert sorted(q for q in quoted if q) == [
+        "governed by the laws of the State of Texas",
+        "the laws of the State of Delaware",
+    ]
+    support = lw.quality.support(store, GROUNDED).summary.set_index("who")
+    assert support.loc["m", ["judged", "unsupported"]].tolist() == [4, 1]
+
+
+def test_prelabel_evidence_on_cuad_clause_chunks(sqlite_store, corpus_dir) -> None:
+    """A model that reads 'laws of the State of X' off the clause (and one that always says
+    Delaware): evidence points at X in the document; Delaware is found only where written."""
+    store = sqlite_store
+    contracts = ingest_contracts(store, governing_law_contracts(corpus_dir))
+    task = lw.Task("cuad", [lw.Question("governing_law", prompt="Which law governs?")])
+    store.add_task(task)
+    pattern = re.compile(
+        r"laws of the (?:State|Commonwealth) of\s+([A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)"
+    )
+
+    def reader(prompt: str) -> str:
+        match = pattern.search(prompt)
+        return match.group(1) if match else NOT_IN_TEXT
+
+    chunks = [c.chunk_id for c in contracts]
+    for model in (
+        lw.models.Callable(reader, name="reader"),
+        lw.models.Callable(lambda p: "Delaware", name="delaware"),
+    ):
+        lw.prelabel(store, task, model, chunks=chunks, progress=False)
+    rows = store.suggestions(task).set_index(["model", "chunk_id"])
+    named = 0
+    for c in contracts:
+        doc = store.document_text(store.chunk(c.chunk_id)["doc_id"])
+        match = pattern.search(c.chunk_text)
+        read = rows.loc[("reader", c.chunk_id)]
+        if match:
+            named += 1
+            assert [doc[s:e] for s, e in read["evidence"]] == [match.group(1)]
+            assert read["meta"]["in_text"] is True
+        else:
+            assert read["answer"] is lw.UNKNOWN and read["evidence"] is None
+        constant = rows.loc[("delaware", c.chunk_id)]
+        assert constant["meta"]["in_text"] is written("Delaware", c.chunk_text)
+        if constant["evidence"]:
+            assert all(squash(doc[s:e]) == "delaware" for s, e in constant["evidence"])
+    assert named >= 15  # most US clauses say "the laws of the State of X"
