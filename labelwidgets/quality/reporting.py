@@ -100,16 +100,7 @@ class QualityReport:
         fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4.5))
         image = _heatmap(left, self.labeler_agreement)
         fig.colorbar(image, ax=left)
-        scores = self.labelers
-        right.scatter(scores["coverage"], scores["accuracy_on_answered"], s=60, zorder=3)
-        for row in scores.itertuples():
-            if pd.notna(row.coverage) and pd.notna(row.accuracy_on_answered):
-                right.annotate(
-                    str(row.labeler),
-                    (row.coverage, row.accuracy_on_answered),
-                    textcoords="offset points",
-                    xytext=(5, 4),
-                )
+        _coverage_accuracy(right, self.labelers)
         right.set_xlim(-0.05, 1.05)
         right.set_ylim(-0.05, 1.05)
         right.set_xlabel("coverage (answered where the reference has an answer)")
@@ -118,6 +109,25 @@ class QualityReport:
         right.grid(alpha=0.3)
         fig.tight_layout()
         return fig
+
+
+def _coverage_accuracy(ax: Any, scores: pd.DataFrame) -> None:
+    """One point per labeler; labelers at the same point share one label."""
+    ax.scatter(scores["coverage"], scores["accuracy_on_answered"], s=60, zorder=3)
+    points: dict[tuple[float, float], list[str]] = {}
+    for row in scores.itertuples():
+        if pd.notna(row.coverage) and pd.notna(row.accuracy_on_answered):
+            where = (round(row.coverage, 3), round(row.accuracy_on_answered, 3))
+            points.setdefault(where, []).append(str(row.labeler))
+    for (x, y), names in points.items():
+        left = x > 0.8  # keep labels near the right edge inside the axes
+        ax.annotate(
+            ", ".join(names),
+            (x, y),
+            textcoords="offset points",
+            xytext=(-7 if left else 7, 4),
+            ha="right" if left else "left",
+        )
 
 
 def _heatmap(ax: Any, matrix: pd.DataFrame) -> Any:
