@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import warnings
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,12 +12,17 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 from tqdm.auto import tqdm
 
-from labelwidgets._warnings import LabelwidgetsWarning
 from labelwidgets.exporting import spans as _spans
+from labelwidgets.exporting.checks import (  # noqa: F401 - the constants stay importable here
+    ANSWER_SOURCES,
+    UNKNOWN_TOO_FEW,
+    UNKNOWN_TOO_MANY,
+    check_arguments,
+    report_warnings,
+    require_rows,
+)
 from labelwidgets.exporting.formats import (
-    FORMATS,
     JSONL_FORMATS,
-    SPAN_FORMATS,
     Row,
     write_csv,
     write_hf,
@@ -35,9 +39,6 @@ if TYPE_CHECKING:
     from labelwidgets.store import LabelStore
 
 __all__ = ["ExportReport", "export"]
-
-ANSWER_SOURCES = ("adjudicated", "agreed", "all")
-UNKNOWN_TOO_MANY, UNKNOWN_TOO_FEW = 0.5, 0.05
 
 
 @dataclass
@@ -155,10 +156,7 @@ def export(
         (punctuation split off) or a Hugging Face tokenizer (see
         :func:`labelwidgets.exporting.spans.tokenizer_for`).
     """
-    if format not in FORMATS:
-        raise ValueError(f"unknown export format {format!r}; choose one of {list(FORMATS)}")
-    if answers not in ANSWER_SOURCES:
-        raise ValueError(f"answers must be one of {list(ANSWER_SOURCES)}, got {answers!r}")
+    check_arguments(format, answers, group_by)
     task = store.task(task)
     target = _prepare(Path(path))
     fractions = fractions_of(split)
@@ -171,44 +169,23 @@ def export(
         keep_failing=keep_failing,
         keep_conflicting=keep_conflicting,
     )
-    writer = _spans.SpanWriter(store, task, format, tokenizer) if format in SPAN_FORMATS else None
-    if writer is not None:
-        selected = _spans.select_questions(task, selected, format)
-    if selected.empty:
-        raise ValueError(
-            f"nothing to export from task {task.name!r} with answers={answers!r}: "
-            + (
-                "no reviewed or gold answers yet (review first, or use answers='all')"
-                if answers == "adjudicated"
-                else "no answers match"
-            )
-        )
+    writer, selected = _spans.writer_for(store, task, format, tokenizer, selected)
+    require_rows(selected, task, answers)
     rows = _rows(store, task, selected, unknown_text, prompt_version, progress)
-    _spans.finish_rows(store, task, rows, evidence, evidence_template)
-    if writer is not None:
-        rows, lost = writer.prepare(rows)
-        dropped += lost
+    rows = _spans.finish(store, task, rows, writer, dropped, evidence, evidence_template)
     if format in ("dpo", "hf-dpo"):
         rows, no_pair = with_rejected(store, task, rows, lambda a: answer_text(a, unknown_text))
         dropped.append(("no model answer that differs from the label (no DPO pair)", no_pair))
     redactions = _redact(rows, redact)
     rows, duplicates = dedup(task, rows)
     dropped.append(("duplicate (prompt, answer)", duplicates))
-    if group_by not in ("doc_id", "chunk_id"):
-        raise ValueError(f"group_by must be 'doc_id' or 'chunk_id', got {group_by!r}")
     splits = split_rows(rows, fractions, group_by, seed)
     empty = [name for name, part in splits.items() if not part]
     splits = {name: part for name, part in splits.items() if part}
     paths, dataset = _write(target, format, splits, system_prompt, evidence == "field", writer)
     unknown = sum(r.is_unknown for r in rows)
-    # a spans answer has no "not in the text": an empty list plays that part
-    spans_only = format in ("spans", "token-classification")
-    report_warnings = [] if spans_only else _unknown_warnings(unknown, len(rows))
-    for name in empty:
-        report_warnings.append(
-            f"split {name!r} is empty (too few {group_by}s to split); no file written"
-        )
-    report_warnings += _spans.lost_warnings(writer) + kept_notes
+    lost = _spans.lost_warnings(writer) + kept_notes
+    notes = report_warnings(format, unknown, len(rows), empty, group_by, lost)
     drops = pd.DataFrame([d for d in dropped if d[1]], columns=["reason", "rows"])
     manifest = _manifest(
         target,
@@ -233,7 +210,7 @@ def export(
         unknown,
         redactions,
         manifest,
-        report_warnings,
+        notes,
         dataset,
     )
 
@@ -382,26 +359,6 @@ def _write(
             paths[name] = target / f"{name}.parquet"
             write_parquet(paths[name], rows, name, evidence_field)
     return paths, None
-
-
-def _unknown_warnings(unknown: int, total: int) -> list[str]:
-    if not total:
-        return []
-    share = unknown / total
-    found = []
-    if share > UNKNOWN_TOO_MANY:
-        found.append(
-            f"{share:.0%} of the targets are refusals: the model may learn to answer "
-            "'not in the text' too often (filter chunks harder, or subsample refusals)"
-        )
-    elif share < UNKNOWN_TOO_FEW:
-        found.append(
-            f"only {share:.0%} of the targets are refusals: the model may learn to answer "
-            "even when the text does not say (label chunks that do not contain the answer)"
-        )
-    for message in found:
-        warnings.warn(message, LabelwidgetsWarning, stacklevel=3)
-    return found
 
 
 def _manifest(

@@ -277,6 +277,34 @@ def lost_warnings(writer: SpanWriter | None) -> list[str]:
     return [_LOST[name].format(n=n) for name, n in writer.lost.items() if n]
 
 
+def writer_for(
+    store: Any, task: Task, fmt: str, tokenizer: Any, selected: Any
+) -> tuple[SpanWriter | None, Any]:
+    """The span writer of a span format (``None`` for the others) and the rows it exports."""
+    if fmt not in SPAN_FORMATS:
+        return None, selected
+    return SpanWriter(store, task, fmt, tokenizer), select_questions(task, selected, fmt)
+
+
+def finish(
+    store: Any,
+    task: Task,
+    rows: list[Row],
+    writer: SpanWriter | None,
+    dropped: list[tuple[str, int]],
+    evidence: bool | str,
+    template: str,
+) -> list[Row]:
+    """:func:`finish_rows`, then keep the rows a span format can express (why others go is
+    appended to ``dropped``)."""
+    finish_rows(store, task, rows, evidence, template)
+    if writer is None:
+        return rows
+    rows, lost = writer.prepare(rows)
+    dropped += lost
+    return rows
+
+
 # -- records ------------------------------------------------------------------------------------------------
 class SpanWriter:
     """Writes the span formats for one export (chunk texts looked up once)."""
