@@ -21,6 +21,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 __all__ = [
+    "answer_evidence",
     "check_within",
     "coerce_evidence",
     "coerce_spans",
@@ -146,6 +147,22 @@ def coerce_evidence(value: Any, where: str = "evidence") -> list[list[int]] | No
             raise ValueError(f"{where}: span {i} {list(bounds)} is given twice")
         seen.add(bounds)
     return [list(pair) for pair in sorted(seen)] or None
+
+
+def answer_evidence(
+    where: str, takes_evidence: bool, evidence: Any, unknown_answer: bool
+) -> list[list[int]] | None:
+    """Evidence for an answer (:func:`coerce_evidence`), refused with a ``ValueError`` when the
+    question takes none (``Question(evidence=False)``) or the answer is "not in the text".
+    Whether the spans lie inside the chunk's document is checked by the store."""
+    spans = coerce_evidence(evidence, f"{where}: evidence")
+    if spans is None:
+        return None
+    if not takes_evidence:
+        raise ValueError(f"{where} takes no evidence (declare Question(..., evidence=True))")
+    if unknown_answer:
+        raise ValueError(f"{where}: a 'not in the text' answer cannot have evidence")
+    return spans
 
 
 def _is_number(value: Any) -> bool:

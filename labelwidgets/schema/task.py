@@ -151,13 +151,9 @@ class Question:
         through when allowed.
         """
         if answer is UNKNOWN:
-            if self.kind == "spans":
-                raise ValueError(
-                    f"question {self.name!r}: say 'no spans here' with an empty list, "
-                    "not 'not in the text'"
-                )
             if not self.allow_unknown:
-                raise ValueError(f"question {self.name!r} does not allow 'not in the text'")
+                hint = " (say 'no spans here' with an empty list)" if self.kind == "spans" else ""
+                raise ValueError(f"question {self.name!r} does not allow 'not in the text'{hint}")
             return UNKNOWN
         if is_missing(answer):
             raise ValueError(f"question {self.name!r}: the answer is empty")
@@ -237,22 +233,10 @@ class Question:
         return _spans.coerce_spans(answer, self.labels, f"question {self.name!r}")
 
     def coerce_evidence(self, evidence: Any, answer: Any = None) -> list[list[int]] | None:
-        """Evidence for an answer to this question: sorted ``[start, end]`` pairs in document
-        coordinates, ``None`` for none. ``ValueError``/``TypeError`` for a bad span, evidence on
-        an ``evidence=False`` question, or evidence for UNKNOWN. The store checks that the
-        spans lie inside the chunk's document."""
-        spans = _spans.coerce_evidence(evidence, f"question {self.name!r}: evidence")
-        if spans is None:
-            return None
-        if not self.evidence:
-            raise ValueError(
-                f"question {self.name!r} takes no evidence (declare Question(..., evidence=True))"
-            )
-        if answer is UNKNOWN:
-            raise ValueError(
-                f"question {self.name!r}: a 'not in the text' answer cannot have evidence"
-            )
-        return spans
+        """Evidence for ``answer`` as sorted ``[start, end]`` document offsets, or ``None``;
+        see :func:`labelwidgets.schema.spans.answer_evidence`."""
+        where = f"question {self.name!r}"
+        return _spans.answer_evidence(where, self.evidence, evidence, answer is UNKNOWN)
 
     def validate(self, answer: Any) -> list[str]:
         """Human-readable problems with ``answer`` (kind and validators); empty when it is fine."""
