@@ -14,17 +14,8 @@ import labelwidgets as lw
 from labelwidgets._warnings import LabelwidgetsWarning
 from labelwidgets.exporting.spans import bio_to_spans
 from labelwidgets.store import LabelStore
+from tests.exporting.contract_text import ACME, BETA, DOC, LAW, SPLIT, TERM, add_contract
 
-DOC = (
-    "SUPPLY AGREEMENT between ACME Corp and Beta LLC.\n"
-    "This Agreement is governed by the laws of the State of New York.\n"
-    "It runs for five years from the Effective Date."
-)
-SPLIT = DOC.index("It runs")
-LAW = (DOC.index("the laws"), DOC.index("New York") + 8)
-TERM = (DOC.index("five years"), DOC.index("five years") + 10)
-ACME = (DOC.index("ACME Corp"), DOC.index("ACME Corp") + 9)
-BETA = (DOC.index("Beta LLC"), DOC.index("Beta LLC") + 8)
 TASK = lw.Task(
     "contract",
     [
@@ -39,15 +30,8 @@ TASK = lw.Task(
 @pytest.fixture
 def labeled(sqlite_store: LabelStore) -> tuple[LabelStore, str, str]:
     store = sqlite_store
-    store.add_documents([{"doc_id": "c1", "name": "c1.pdf", "text": DOC}])
-    store.add_chunks(
-        [
-            {"doc_id": "c1", "text": DOC[:SPLIT], "char_start": 0, "char_end": SPLIT},
-            {"doc_id": "c1", "text": DOC[SPLIT:], "char_start": SPLIT, "char_end": len(DOC)},
-        ]
-    )
+    first, second = add_contract(store)
     store.add_task(TASK)
-    first, second = store.chunks()["chunk_id"]
     store.record_answers(
         TASK,
         first,

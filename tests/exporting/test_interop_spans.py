@@ -12,15 +12,8 @@ import labelwidgets as lw
 from labelwidgets.exporting import interop
 from labelwidgets.exporting.interop_spans import EVIDENCE_SUFFIX
 from labelwidgets.store import LabelStore
+from tests.exporting.contract_text import ACME, DOC, LAW, SPLIT, TERM, add_contract
 
-DOC = (
-    "SUPPLY AGREEMENT between ACME Corp and Beta LLC. This Agreement is governed by the laws "
-    "of the State of New York. It runs for five years. Notices go to 1 Main Street."
-)
-SPLIT = DOC.index("It runs")
-LAW = (DOC.index("the laws"), DOC.index("New York") + 8)
-TERM = (DOC.index("five years"), DOC.index("five years") + 10)
-ACME = (DOC.index("ACME Corp"), DOC.index("ACME Corp") + 9)
 TASK = lw.Task(
     "contract",
     [
@@ -33,15 +26,8 @@ TASK = lw.Task(
 
 def filled(path: Path | str) -> tuple[LabelStore, list[str]]:
     store = LabelStore(path)
-    store.add_documents([{"doc_id": "c1", "name": "c1.pdf", "text": DOC}])
-    store.add_chunks(
-        [
-            {"doc_id": "c1", "text": DOC[:SPLIT], "char_start": 0, "char_end": SPLIT},
-            {"doc_id": "c1", "text": DOC[SPLIT:], "char_start": SPLIT, "char_end": len(DOC)},
-        ]
-    )
+    first, second = add_contract(store)
     store.add_task(TASK)
-    first, second = store.chunks()["chunk_id"]
     store.record_answers(
         TASK,
         first,
