@@ -2,8 +2,10 @@
 
 Declarative validators (``one_of``, ``none_of``, ``regex``, ``max_length``,
 ``number_range``, ``date_format``, ``entity``) serialize to JSON with their task.
-Any callable works too: it receives the answer and returns ``None``/``True`` when the
-answer is fine, or a message (``str``), a list of messages, or ``False`` otherwise.
+Functions work too, by name: :func:`register` one in each process that uses the task (a task
+stores the name only; nothing is ever imported because a stored task names it). A function
+receives the answer and returns ``None``/``True`` when the answer is fine, or a message
+(``str``), a list of messages, or ``False`` otherwise.
 
 Examples
 --------
@@ -16,7 +18,6 @@ Examples
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 import re
 from collections.abc import Callable, Iterable
 from typing import Any, ClassVar
@@ -34,6 +35,8 @@ __all__ = [
     "number_range",
     "one_of",
     "regex",
+    "register",
+    "registered",
     "run",
 ]
 
@@ -238,72 +241,150 @@ class entity(Validator):
         return [p for p in found if p]
 
 
-class _CallableRef(Validator):
-    """A user callable, serialized by import path so a task survives a JSON round trip."""
+# -- functions: registered by name in this process, never imported because a task names them --------
+_FUNCTIONS: dict[str, Callable[[Any], Any]] = {}
+_FUNCTION_NAME = re.compile(r"^[A-Za-z_<][\w.:<>\-]{0,199}$")
+
+
+def _default_name(fn: Callable[..., Any]) -> str:
+    module = getattr(fn, "__module__", None) or "?"
+    return f"{module}:{getattr(fn, '__qualname__', None) or type(fn).__qualname__}"
+
+
+def register(fn: Callable[[Any], Any], name: str | None = None) -> str:
+    """Make ``fn`` usable as a validator called ``name`` by the tasks this process loads.
+
+    A stored task keeps only the name: every process that reads the task registers its
+    functions first (typically in the notebook's first cell). A task naming a function not
+    registered here cannot be loaded, and nothing is ever imported because a task names it.
+
+    Parameters
+    ----------
+    fn
+        Receives the answer; returns ``None``/``True`` when it is fine, or a message, a list
+        of messages, or ``False``.
+    name
+        The name tasks store; defaults to ``"module:qualname"`` (required for lambdas and
+        functions defined inside other functions). Registering a name again replaces it.
+
+    Returns
+    -------
+    str
+        The name, for ``Question(validators=[name])``.
+
+    Examples
+    --------
+    >>> import labelwidgets as lw
+    >>> def no_digits(answer):
+    ...     return "numbers are not names" if any(c.isdigit() for c in answer) else None
+    >>> lw.validators.register(no_digits, name="no_digits")
+    'no_digits'
+    >>> q = lw.Question("city", validators=["no_digits"])
+    """
+    if not callable(fn):
+        raise TypeError(f"register: fn must be callable, got {type(fn).__name__}")
+    chosen = _default_name(fn) if name is None else name
+    if not isinstance(chosen, str) or not _FUNCTION_NAME.match(chosen):
+        raise ValueError(
+            f"register: {chosen!r} is not a usable validator name (letters, digits and _ . : -)"
+        )
+    if "<" in chosen:
+        raise ValueError(
+            f"register: {chosen!r} is a lambda or local function; give it a name: "
+            "lw.validators.register(fn, name='my_check')"
+        )
+    if chosen in _REGISTRY:
+        raise ValueError(f"register: {chosen!r} is a built-in validator type")
+    _FUNCTIONS[chosen] = fn
+    return chosen
+
+
+class registered(Validator):
+    """A function validator known by its registered name (see :func:`register`)."""
 
     type = "callable"
-    params = ("ref",)
+    params = ("name",)
 
-    def __init__(self, fn: Callable[[Any], Any]) -> None:
-        self.fn = fn
-        module = getattr(fn, "__module__", None)
-        qualname = getattr(fn, "__qualname__", None)
-        self.ref = f"{module}:{qualname}" if module and qualname else repr(fn)
-
-    @classmethod
-    def load(cls, ref: str) -> _CallableRef:
-        module_name, _, qualname = ref.partition(":")
-        if not qualname or "<" in qualname:
-            raise ValueError(
-                f"validator {ref!r} is a lambda or local function and cannot be restored from "
-                "JSON; define it at module level"
-            )
-        try:
-            obj: Any = importlib.import_module(module_name)
-            for part in qualname.split("."):
-                obj = getattr(obj, part)
-        except (ImportError, AttributeError) as exc:
-            raise ValueError(f"validator {ref!r} cannot be imported: {exc}") from None
-        return cls(obj)
+    def __init__(self, name: str, fn: Callable[[Any], Any] | None = None) -> None:
+        self.name = name
+        self.fn = fn if fn is not None else _lookup(name)
 
     def problems(self, answer: Any) -> list[str]:
         result = self.fn(answer)
         if result is None or result is True:
             return []
         if result is False:
-            return [f"{answer!r} was rejected by {self.ref}"]
+            return [f"{answer!r} was rejected by {self.name}"]
         if isinstance(result, str):
             return [result] if result else []
         return [str(r) for r in result]
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, _CallableRef) and self.ref == other.ref
+        return isinstance(other, registered) and self.name == other.name
 
     __hash__ = Validator.__hash__
 
 
+def _lookup(name: str) -> Callable[[Any], Any]:
+    fn = _FUNCTIONS.get(name)
+    if fn is not None:
+        return fn
+    hint = (
+        "it was a lambda or local function, which has no name another process can register: "
+        "register it with a name, lw.validators.register(fn, name='my_check')"
+        if "<" in name
+        else f"call lw.validators.register(fn, name={name!r}) in this process first"
+    )
+    raise ValueError(
+        f"validator {name!r} is not registered in this process ({hint}); a stored task keeps "
+        "only the name, and code is never imported because a task names it"
+    )
+
+
 def as_validator(obj: Any) -> Validator:
-    """Wrap ``obj`` (a Validator, a callable or a dict from :meth:`Validator.to_dict`)."""
+    """Wrap ``obj``: a Validator, a dict from :meth:`Validator.to_dict`, the name of a
+    registered function, or a function (registered under its ``module:qualname``)."""
     if isinstance(obj, Validator):
         return obj
     if isinstance(obj, dict):
         return from_dict(obj)
+    if isinstance(obj, str):
+        return registered(obj)
     if callable(obj):
-        return _CallableRef(obj)
-    raise TypeError(f"validators must be validators or callables, got {type(obj).__name__}")
+        default = _default_name(obj)
+        names = [n for n, fn in _FUNCTIONS.items() if fn is obj and n != default]
+        if names:  # registered by the caller under a name of their choosing
+            return registered(names[-1], obj)
+        if "<" not in default:
+            _FUNCTIONS[default] = obj  # the caller's own function, handed over in this process
+        return registered(default, obj)
+    raise TypeError(
+        f"validators must be validators, registered names or functions, got {type(obj).__name__}"
+    )
 
 
 def from_dict(data: dict[str, Any]) -> Validator:
-    """Rebuild a validator from :meth:`Validator.to_dict` output."""
+    """Rebuild a validator from :meth:`Validator.to_dict` output (a stored task's JSON).
+
+    Built-in validators are data; a function is looked up by name among those registered in
+    this process, never imported.
+    """
+    if not isinstance(data, dict):
+        raise ValueError(f"a validator is a dict with a 'type', got {data!r:.80}")
     kind = data.get("type")
     if kind == "callable":
-        return _CallableRef.load(data["ref"])
+        name = data.get("name", data.get("ref"))  # 'ref' in tasks stored before the registry
+        if not isinstance(name, str):
+            raise ValueError(f"function validator without a name: {data!r:.80}")
+        return registered(name)
     cls = _REGISTRY.get(str(kind))
     if cls is None:
         raise ValueError(f"unknown validator type {kind!r}; known: {sorted(_REGISTRY)}")
     params = {k: v for k, v in data.items() if k != "type"}
-    positional = cls.params[0]
-    return cls(params.pop(positional), **params)  # type: ignore[call-arg]
+    try:
+        return cls(params.pop(cls.params[0]), **params)  # type: ignore[call-arg]
+    except (KeyError, TypeError) as exc:
+        raise ValueError(f"validator {data!r:.120} is malformed ({exc})") from None
 
 
 def run(validators: Iterable[Validator], answer: Any) -> list[str]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import pickle
+import sys
 
 import pytest
 from hypothesis import given
@@ -15,8 +16,13 @@ from labelwidgets.schema import validators as v
 
 
 def not_a_number(answer: object) -> str | None:
-    """A module-level callable validator (restorable from JSON)."""
+    """A module-level function validator (restorable from JSON once registered)."""
     return None if not str(answer).isdigit() else "numbers are not names"
+
+
+def shouting(answer: object) -> bool:
+    """Another module-level function, handed over without registering it."""
+    return not str(answer).isupper()
 
 
 def test_unknown_is_a_singleton_that_survives_copy_and_pickle() -> None:
@@ -35,7 +41,8 @@ def test_unknown_is_a_singleton_that_survives_copy_and_pickle() -> None:
         ({"name": "q", "kind": "text", "choices": ["a"]}, "only apply to choice"),
         ({"name": "has space"}, "question name 'has space' is invalid"),
         ({"name": "q", "kind": "rating", "scale": (5, 1)}, "scale"),
-        ({"name": "q", "validators": ["not callable"]}, "validators must be"),
+        ({"name": "q", "validators": [42]}, "validators must be"),
+        ({"name": "q", "validators": ["never_registered"]}, "is not registered in this process"),
     ],
 )
 def test_bad_questions_are_rejected_with_a_clear_message(kwargs: dict, message: str) -> None:
@@ -194,7 +201,59 @@ def test_tasks_round_trip_through_json_losslessly(task: lw.Task) -> None:
     assert again.content_hash == task.content_hash
 
 
-def test_callable_validators_round_trip_by_import_path() -> None:
-    task = lw.Task("t", [lw.Question("q", validators=[not_a_number])])
-    again = lw.Task.from_json(task.to_json())
-    assert again.question("q").validate("42") == ["numbers are not names"]
+def test_function_validators_round_trip_by_registered_name() -> None:
+    assert v.register(not_a_number, name="not_a_number") == "not_a_number"
+    for validator in (not_a_number, "not_a_number"):
+        task = lw.Task("t", [lw.Question("q", validators=[validator])])
+        stored = task.to_dict()["questions"][0]["validators"]
+        assert stored == [{"type": "callable", "name": "not_a_number"}]
+        again = lw.Task.from_json(task.to_json())
+        assert again == task
+        assert again.question("q").validate("42") == ["numbers are not names"]
+
+
+def test_a_function_handed_over_is_registered_under_its_module_and_name() -> None:
+    task = lw.Task("t2", [lw.Question("q", validators=[shouting])])
+    name = f"{__name__}:shouting"
+    assert task.to_dict()["questions"][0]["validators"] == [{"type": "callable", "name": name}]
+    again = lw.Task.from_json(task.to_json()).question("q")
+    assert again.validate("LOUD") == [f"'LOUD' was rejected by {name}"]
+
+
+@pytest.mark.parametrize(
+    "reference",
+    [
+        {"type": "callable", "ref": "builtins:len"},  # as stored before the registry
+        {"type": "callable", "name": "os:system"},
+        {"type": "callable", "name": "this:s"},  # importing 'this' would print the Zen
+        {"type": "callable", "name": f"{__name__}:not_a_number"},  # importable, unregistered
+    ],
+)
+def test_a_stored_task_never_imports_or_calls_what_it_names(
+    reference: dict, capsys: pytest.CaptureFixture[str]
+) -> None:
+    registry = dict(v._FUNCTIONS)
+    v._FUNCTIONS.clear()  # a fresh process: nothing registered
+    modules = set(sys.modules)
+    stored = {"name": "t", "questions": [{"name": "q", "validators": [reference]}]}
+    try:
+        name = reference.get("name", reference.get("ref"))
+        with pytest.raises(ValueError, match=f"validator '{name}' is not registered") as failure:
+            lw.Task.from_dict(stored)
+        assert "code is never imported" in str(failure.value)
+        assert set(sys.modules) == modules
+        assert capsys.readouterr().out == ""
+    finally:
+        v._FUNCTIONS.update(registry)
+
+
+def test_register_refuses_what_cannot_be_a_name() -> None:
+    with pytest.raises(ValueError, match="lambda or local function; give it a name"):
+        v.register(lambda a: None)
+    assert v.register(lambda a: None, name="always_fine") == "always_fine"
+    with pytest.raises(ValueError, match="built-in validator type"):
+        v.register(not_a_number, name="regex")
+    with pytest.raises(TypeError, match="must be callable"):
+        v.register("not_a_number")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="is malformed"):
+        v.from_dict({"type": "regex"})

@@ -9,14 +9,16 @@ case runs on both backends in one test, so a difference between them fails the c
 from __future__ import annotations
 
 import hashlib
+import json
 import math
+import sys
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 import labelwidgets as lw
 from labelwidgets.store import LabelStore
@@ -377,3 +379,37 @@ def test_ingest_on_postgresql_keeps_going_past_a_pdf_whose_text_has_nul(
         document = pg_store.document_text(chunk.doc_id)
         assert document[chunk.char_start : chunk.char_end] == chunk.text
         assert "\x00" not in document
+
+
+# -- no code from the database ------------------------------------------------------------------------
+def test_a_task_row_naming_a_callable_runs_nothing(store: LabelStore) -> None:
+    """A teammate with INSERT/UPDATE on a shared store must not make other kernels run code."""
+    definition = json.dumps(
+        {
+            "name": "planted",
+            "questions": [
+                {"name": "q", "validators": [{"type": "callable", "ref": "builtins:len"}]},
+                {"name": "r", "validators": [{"type": "callable", "name": "this:s"}]},
+            ],
+        }
+    )
+    with store._writer.begin() as conn:
+        conn.execute(
+            insert(t.tasks).values(
+                task_id="planted",
+                definition=definition,
+                content_hash="0" * 16,
+                created_at=0.0,
+                updated_at=0.0,
+            )
+        )
+    modules = set(sys.modules)
+    (chunk, *_) = fill(store)
+    for call in (
+        lambda: store.task("planted"),
+        lambda: store.record_answer("planted", chunk, "q", "abc", labeler="alice"),
+    ):
+        with pytest.raises(ValueError, match="validator 'builtins:len' is not registered"):
+            call()
+    assert set(sys.modules) == modules  # 'this' was never imported
+    assert store.events().empty
