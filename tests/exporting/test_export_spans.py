@@ -227,3 +227,21 @@ def test_bad_span_export_requests_are_named(labeled, tmp_path: Path) -> None:
         )
     with pytest.raises(ValueError, match="unknown tokenizer"):
         lw.export(store, TASK, "token-classification", tmp_path / "e", answers="all", tokenizer="x")
+
+
+def test_agreed_answers_keep_the_evidence_of_an_agreeing_labeler(labeled, tmp_path) -> None:
+    store, first, _ = labeled
+    store.record_answer(TASK, first, "governing_law", "new york", labeler="bob")  # no evidence
+    with pytest.warns(LabelwidgetsWarning, match="refusals"):  # one target, not a refusal
+        report = lw.export(
+            store,
+            TASK,
+            "openai-chat",
+            tmp_path,
+            answers="agreed",
+            evidence=True,
+            questions=["governing_law"],
+        )
+    (line,) = report.paths["train"].read_text().splitlines()
+    reply = json.loads(line)["messages"][-1]["content"]
+    assert reply.endswith('\nQuote: "the laws of the State of New York"')
