@@ -25,6 +25,10 @@ from typing import IO, Any
 from labelwidgets.ingestion.extract import Extracted, extract
 
 DEFAULT_MEMORY_MB = 2048
+# How long a new worker may take to start (interpreter + parser imports). Generous, because on a
+# loaded machine start-up can take seconds, and it must never count against a document's timeout.
+STARTUP_TIMEOUT_S = 120.0
+_READY = "ready"
 _HEADER = struct.Struct("!I")
 
 
@@ -54,6 +58,7 @@ def _serve(memory_mb: int | None) -> None:
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     jobs, results = sys.stdin.buffer, sys.stdout.buffer
     sys.stdout = sys.stderr  # a chatty parser must not corrupt the result stream
+    _send(results, _READY)
     while True:
         try:
             job = _receive(jobs)
@@ -68,6 +73,7 @@ def _serve(memory_mb: int | None) -> None:
 class _Worker:
     process: subprocess.Popen[bytes]
     job: tuple[int, float, float] | None = None  # (input index, deadline, start)
+    ready: bool = False  # has said it finished starting up
 
     @property
     def conn(self) -> IO[bytes]:
@@ -118,7 +124,7 @@ class ExtractionPool:
             worker.job = None
             if pending:
                 index, job = pending.pop()
-                self._send_job(worker, job)
+                self._send_job(worker, job)  # the document's clock starts once the worker runs
                 now = time.monotonic()
                 worker.job = (index, now + timeout, now)
 
@@ -162,6 +168,7 @@ class ExtractionPool:
         for attempt in (1, 2):
             if worker.process.poll() is not None:  # died while idle (killed from outside)
                 self._replace(worker)
+            self._await_ready(worker)
             try:
                 assert worker.process.stdin is not None
                 _send(worker.process.stdin, job)
@@ -170,6 +177,20 @@ class ExtractionPool:
                 if attempt == 2:
                     raise
                 self._replace(worker)
+
+    def _await_ready(self, worker: _Worker) -> None:
+        """Wait until a new worker has started; a worker that never does is replaced once."""
+        for _attempt in (1, 2):
+            if worker.ready:
+                return
+            try:
+                if wait([worker.conn], STARTUP_TIMEOUT_S) and _receive(worker.conn) == _READY:
+                    worker.ready = True
+                    return
+            except (EOFError, OSError, pickle.UnpicklingError):
+                pass
+            self._replace(worker)
+        raise RuntimeError(f"an extraction process did not start within {STARTUP_TIMEOUT_S:g} s")
 
     def _crash_message(self, worker: _Worker) -> str:
         try:
@@ -182,6 +203,7 @@ class ExtractionPool:
     def _replace(self, worker: _Worker) -> None:
         _stop(worker.process, wait_s=0)
         worker.process = self._spawn()
+        worker.ready = False
 
     def close(self) -> None:
         for worker in self._workers:
