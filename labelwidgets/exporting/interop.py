@@ -17,22 +17,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from labelwidgets.exporting import interop_spans as _spans
+from labelwidgets.exporting.interop_import import LS_TYPES as _LS_TYPES
+from labelwidgets.exporting.interop_import import ImportRejected, from_argilla, from_label_studio
 from labelwidgets.schema import UNKNOWN, Question, Task
-from labelwidgets.store import ids
 
 if TYPE_CHECKING:
     from labelwidgets.store import LabelStore
 
-__all__ = ["from_argilla", "from_label_studio", "to_argilla", "to_label_studio"]
+__all__ = ["ImportRejected", "from_argilla", "from_label_studio", "to_argilla", "to_label_studio"]
 
-_LS_TYPES = {
-    "text": ("textarea", "text"),
-    "choice": ("choices", "choices"),
-    "multi_choice": ("choices", "choices"),
-    "rating": ("rating", "rating"),
-    "number": ("number", "number"),
-    "date": ("datetime", "datetime"),
-}
 _ARGILLA_TYPES = {
     "text": "text",
     "choice": "label_selection",
@@ -151,121 +144,6 @@ def _mean(values: list[float]) -> float | None:
     return sum(values) / len(values) if values else None
 
 
-def _from_ls_result(task: Task, result: dict[str, Any]) -> tuple[str, Any]:
-    name = result.get("from_name")
-    question = task.question(str(name))
-    if (result.get("meta") or {}).get("unknown"):
-        return question.name, UNKNOWN
-    value = result.get("value") or {}
-    if question.kind == "text":
-        texts = value.get("text") or []
-        return question.name, texts[0] if len(texts) == 1 else "\n".join(texts)
-    if question.kind == "choice":
-        return question.name, (value.get("choices") or [None])[0]
-    if question.kind == "multi_choice":
-        return question.name, value.get("choices") or []
-    return question.name, value.get(_LS_TYPES[question.kind][1])
-
-
-def from_label_studio(
-    store: LabelStore, task: Task | str, tasks: list[dict[str, Any]] | str | Path
-) -> dict[str, int]:
-    """Import Label Studio tasks (a list, or a JSON file) into ``store``: chunks, predictions as
-    suggestions, annotations as answers of their ``completed_by`` labeler.
-
-    A :class:`Task` given here is stored with ``store.add_task`` (a changed definition becomes
-    a new version); a task name must name a stored task."""
-    task = _import_task(store, task)
-    if isinstance(tasks, (str, Path)):
-        tasks = json.loads(Path(tasks).read_text())
-    if not isinstance(tasks, list):
-        raise ValueError("a Label Studio export is a JSON list of tasks")
-    counts = {"chunks": 0, "suggestions": 0, "answers": 0}
-    for i, item in enumerate(tasks):
-        data = item.get("data") if isinstance(item, dict) else None
-        if not isinstance(data, dict) or not isinstance(data.get("text"), str):
-            raise ValueError(f"Label Studio task {i} has no data.text")
-        chunk_id = _ensure_chunk(
-            store, data.get("chunk_id"), data.get("doc_id"), data["text"], counts, data
-        )
-        chunk = store.chunk(chunk_id)
-        rows = []
-        for prediction in item.get("predictions") or []:
-            model, _, version = str(prediction.get("model_version") or "label-studio").partition(
-                "@"
-            )
-            given, evidence = _spans.ls_read(
-                task, prediction.get("result") or [], chunk, _from_ls_result, annotation=False
-            )
-            for question, value in given.items():
-                rows.append(
-                    {
-                        "task": task.name,
-                        "chunk_id": chunk_id,
-                        "question": question,
-                        "answer": value,
-                        "model": model,
-                        "prompt_version": version or None,
-                        "score": prediction.get("score"),
-                        "evidence": evidence.get(question),
-                    }
-                )
-        counts["suggestions"] += store.add_suggestions(rows) if rows else 0
-        for annotation in item.get("annotations") or []:
-            if annotation.get("was_cancelled"):
-                continue
-            who = annotation.get("completed_by")
-            labeler = (
-                str(who.get("email") or who.get("username") or who.get("id"))
-                if isinstance(who, dict)
-                else str(who)
-            )
-            answers, evidence = _spans.ls_read(
-                task, annotation.get("result") or [], chunk, _from_ls_result, annotation=True
-            )
-            if answers:
-                counts["answers"] += len(
-                    store.record_answers(
-                        task, chunk_id, answers, labeler=labeler, force=True, evidence=evidence
-                    )
-                )
-    return counts
-
-
-def _import_task(store: LabelStore, task: Task | str) -> Task:
-    """Importing labels for a Task definition stores it: that is what an import is for."""
-    return store.add_task(task) if isinstance(task, Task) else store.task(task)
-
-
-def _ensure_chunk(
-    store: LabelStore,
-    chunk_id: Any,
-    doc_id: Any,
-    text: str,
-    counts: dict[str, int],
-    offsets: dict[str, Any] | None = None,
-) -> str:
-    """The chunk's id, adding the chunk if the store does not have it (ids as add_chunks makes
-    them; ``offsets`` may give its ``char_start``/``char_end`` in its document)."""
-    document = str(doc_id) if doc_id else ids.doc_id_for_text(text)
-    start, end = (None, None) if doc_id else (0, len(text))
-    if doc_id and offsets and offsets.get("char_start") is not None:
-        start, end = offsets["char_start"], offsets.get("char_end")
-    chunk_id = str(chunk_id) if chunk_id else ids.chunk_id(document, start, end, text)
-    counts["chunks"] += store.add_chunks(
-        [
-            {
-                "chunk_id": chunk_id,
-                "doc_id": document,
-                "text": text,
-                "char_start": start,
-                "char_end": end,
-            }
-        ]
-    )
-    return chunk_id
-
-
 # -- Argilla ----------------------------------------------------------------------------------------
 def to_argilla(
     store: LabelStore, task: Task | str, path: str | Path | None = None
@@ -342,43 +220,3 @@ def to_argilla(
     if path is not None:
         Path(path).write_text(json.dumps(dataset, ensure_ascii=False, indent=1, default=str))
     return dataset
-
-
-def from_argilla(
-    store: LabelStore, task: Task | str, dataset: dict[str, Any] | str | Path
-) -> dict[str, int]:
-    """Import an Argilla v2 dataset (as written by :func:`to_argilla`, or records from
-    ``rg.Record.to_dict()``) into ``store``.
-
-    A :class:`Task` given here is stored with ``store.add_task`` (a changed definition becomes
-    a new version); a task name must name a stored task."""
-    task = _import_task(store, task)
-    if isinstance(dataset, (str, Path)):
-        dataset = json.loads(Path(dataset).read_text())
-    records = dataset.get("records") if isinstance(dataset, dict) else dataset
-    if not isinstance(records, list):
-        raise ValueError("an Argilla export needs a list of records")
-    counts = {"chunks": 0, "suggestions": 0, "answers": 0}
-    for i, record in enumerate(records):
-        fields = record.get("fields") if isinstance(record, dict) else None
-        if not isinstance(fields, dict) or not isinstance(fields.get("text"), str):
-            raise ValueError(f"Argilla record {i} has no fields.text")
-        metadata = record.get("metadata") or {}
-        unknown = set(metadata.get("lw_unknown") or [])
-        chunk_id = _ensure_chunk(
-            store, record.get("id"), metadata.get("doc_id"), fields["text"], counts, metadata
-        )
-        chunk = store.chunk(chunk_id)
-        rows = [
-            {"task": task.name, "chunk_id": chunk_id, **row}
-            for row in _spans.argilla_suggestions(task, record, chunk, unknown)
-        ]
-        counts["suggestions"] += store.add_suggestions(rows) if rows else 0
-        per_user, evidence = _spans.argilla_responses(task, record, chunk, unknown)
-        for user, answers in per_user.items():
-            counts["answers"] += len(
-                store.record_answers(
-                    task, chunk_id, answers, labeler=user, force=True, evidence=evidence.get(user)
-                )
-            )
-    return counts

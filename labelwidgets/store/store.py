@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
 from sqlalchemy import Connection, insert, inspect, select, text
@@ -65,6 +67,7 @@ class LabelStore(
         self._engine = engine
         self._writer = engine.execution_options(lw_write=True)
         self._tasks: dict[str, Task] = {}
+        self._joined = threading.local()  # the connection of an open store.transaction()
         try:
             self._write(self._migrate)
         except DBAPIError as exc:
@@ -91,6 +94,10 @@ class LabelStore(
 
     def _write(self, fn: Callable[[Connection], T]) -> T:
         """Run ``fn`` in one write transaction, retried on lock contention; durable on return."""
+        joined = getattr(self._joined, "conn", None)
+        if joined is not None:  # inside store.transaction(): its commit is the durable point
+            with joined.begin_nested():  # a failed write leaves none of its rows behind
+                return fn(joined)
 
         def attempt() -> T:
             with self._writer.begin() as conn:
@@ -100,8 +107,42 @@ class LabelStore(
 
         return with_retries(attempt)
 
-    def _read(self) -> Connection:
-        return self._engine.connect()
+    def _read(self) -> Any:
+        """A connection to read with (``with store._read() as conn``); inside
+        :meth:`transaction` it is the transaction's, so reads see its writes."""
+        joined = getattr(self._joined, "conn", None)
+        return self._engine.connect() if joined is None else contextlib.nullcontext(joined)
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[LabelStore]:
+        """Group writes so that all of them are stored or none is.
+
+        Every write inside the block joins one transaction, committed (and durable) when the
+        block ends; an exception in the block rolls all of them back. A write that fails inside
+        the block leaves none of its own rows. A transaction inside a transaction joins the
+        outer one. It holds the store's write lock (SQLite) until it ends,
+        so keep it short.
+
+        Examples
+        --------
+        >>> with store.transaction():  # doctest: +SKIP
+        ...     store.add_chunks(rows)
+        ...     store.record_answers(task, chunk_id, answers, labeler="ann")
+        """
+        if getattr(self._joined, "conn", None) is not None:
+            yield self
+            return
+        with self._writer.begin() as conn:
+            if self.dialect == "postgresql":
+                conn.execute(text("SET LOCAL lock_timeout = '60s'"))
+            self._joined.conn = conn
+            try:
+                yield self
+            except BaseException:
+                self._tasks.clear()  # tasks cached by writes that are now rolled back
+                raise
+            finally:
+                self._joined.conn = None
 
     @staticmethod
     def _create_pg_schema(engine: Any, schema: str) -> None:

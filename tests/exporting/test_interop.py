@@ -10,6 +10,7 @@ import pytest
 
 import labelwidgets as lw
 from labelwidgets.store import LabelStore
+from tests.store.test_input_contract import snapshot
 
 TASK = lw.Task(
     "facts",
@@ -25,7 +26,10 @@ TASK = lw.Task(
 
 
 def filled(path: Path) -> LabelStore:
-    store = LabelStore(path)
+    return fill(LabelStore(path))
+
+
+def fill(store: LabelStore) -> LabelStore:
     store.add_chunks(
         [{"doc_id": "a", "text": "Governed by the laws of Texas."}, {"text": "Pay in 30 days."}]
     )
@@ -141,8 +145,8 @@ def test_argilla_shape(tmp_path: Path) -> None:
     ("back", "bad", "message"),
     [
         (lw.interop.from_label_studio, {"tasks": []}, "JSON list of tasks"),
-        (lw.interop.from_label_studio, [{"data": {}}], "task 0 has no data.text"),
-        (lw.interop.from_argilla, {"records": [{"fields": {}}]}, "record 0 has no fields.text"),
+        (lw.interop.from_label_studio, [{"data": {}}], "task 0: has no data.text"),
+        (lw.interop.from_argilla, {"records": [{"fields": {}}]}, "record 0: has no fields.text"),
     ],
 )
 def test_malformed_imports_are_named_and_change_nothing(tmp_path: Path, back, bad, message) -> None:
@@ -151,3 +155,144 @@ def test_malformed_imports_are_named_and_change_nothing(tmp_path: Path, back, ba
     with pytest.raises(ValueError, match=message):
         back(store, TASK, bad)
     pd.testing.assert_frame_equal(store.events(), before)
+
+
+# -- imports are all or nothing ------------------------------------------------------------------------
+def _ls_task(text: str, labeler: object = "ann", months: object = 12) -> dict:
+    annotation = {
+        "result": [
+            {
+                "from_name": "months",
+                "to_name": "text",
+                "type": "number",
+                "value": {"number": months},
+            }
+        ],
+    }
+    if labeler is not None:
+        annotation["completed_by"] = {"email": labeler}
+    return {"data": {"text": text}, "annotations": [annotation]}
+
+
+def _argilla_record(text: str, user: object = "ann", months: object = 12) -> dict:
+    response = {"value": months, "status": "submitted"}
+    if user is not None:
+        response["user_id"] = user
+    return {"fields": {"text": text}, "responses": {"months": [response]}}
+
+
+@pytest.mark.parametrize(
+    ("back", "record"),
+    [(lw.interop.from_label_studio, _ls_task), (lw.interop.from_argilla, _argilla_record)],
+)
+def test_a_bad_answer_mid_file_stores_nothing_and_names_the_record(
+    store: LabelStore, back, record
+) -> None:
+    fill(store)
+    before = snapshot(store)
+    good = [record(f"Clause {i}: payment in {i} days.") for i in range(2)]
+    bad = [record("Clause 2: soon.", months="soon"), record("Clause 3.", months="never")]
+    with pytest.raises(lw.interop.ImportRejected) as failure:
+        back(store, TASK, [*good, bad[0], record("Clause 4: fine."), bad[1]])
+    assert [i for i, _ in failure.value.problems] == [2, 4]
+    assert "'soon' is not a number" in str(failure.value)
+    assert "nothing was stored" in str(failure.value)
+    assert snapshot(store) == before
+    assert back(store, TASK, good)["answers"] == 2  # the good part alone goes in
+
+
+@pytest.mark.parametrize(
+    ("back", "records", "problems"),
+    [
+        (
+            lw.interop.from_label_studio,
+            [
+                _ls_task("ok"),
+                "just text",
+                {"data": "text"},
+                {"data": {"text": "x"}, "annotations": {"a": 1}},
+                {"data": {"text": "y"}, "annotations": [{"result": "r", "completed_by": 1}]},
+            ],
+            [
+                (1, "the task is a str"),
+                (2, "data is a str"),
+                (3, "annotations is a dict"),
+                (4, "annotation 0 result is a str"),
+            ],
+        ),
+        (
+            lw.interop.from_argilla,
+            [
+                _argilla_record("ok"),
+                7,
+                {"fields": {"text": "x"}, "responses": {"months": "12"}},
+                {"fields": {"text": "y"}, "metadata": {"lw_unknown": "all"}},
+                {"fields": {"text": "z"}, "suggestions": {"months": 12}},
+            ],
+            [
+                (1, "the record is a int"),
+                (2, "responses['months'] is a str"),
+                (3, "lw_unknown is a str"),
+                (4, "suggestion 'months' is a int"),
+            ],
+        ),
+    ],
+)
+def test_malformed_structure_lists_every_bad_record(store: LabelStore, back, records, problems):
+    fill(store)
+    before = snapshot(store)
+    with pytest.raises(lw.interop.ImportRejected) as failure:
+        back(store, TASK, records)
+    found = failure.value.problems
+    assert [i for i, _ in found] == [i for i, _ in problems]
+    for (_, reason), (_, expected) in zip(found, problems, strict=True):
+        assert expected in reason
+    assert snapshot(store) == before
+
+
+@pytest.mark.parametrize(
+    ("back", "record", "message"),
+    [
+        (lw.interop.from_label_studio, _ls_task, "annotation 0 has no completed_by"),
+        (lw.interop.from_argilla, _argilla_record, "has no user_id: who answered it?"),
+    ],
+)
+def test_an_answer_without_its_labeler_is_refused(store: LabelStore, back, record, message):
+    fill(store)
+    before = snapshot(store)
+    with pytest.raises(lw.interop.ImportRejected, match=message):
+        back(store, TASK, [record("Clause 1."), record("Clause 2.", None)])
+    assert snapshot(store) == before
+    assert "None" not in store.labelers()["labeler"].tolist()
+
+
+@pytest.mark.parametrize(
+    ("back", "record"),
+    [(lw.interop.from_label_studio, _ls_task), (lw.interop.from_argilla, _argilla_record)],
+)
+def test_a_record_the_store_refuses_rolls_the_whole_import_back(store: LabelStore, back, record):
+    fill(store)
+    before = snapshot(store)
+    records = [record("Clause 1."), record("Clause 2.", "x" * 250), record("Clause 3.")]
+    with pytest.raises(lw.interop.ImportRejected, match=r"1: .*labeler is too long"):
+        back(store, TASK, records)
+    assert snapshot(store) == before
+
+
+@pytest.mark.parametrize("back", [lw.interop.from_label_studio, lw.interop.from_argilla])
+def test_a_truncated_file_is_named_and_changes_nothing(tmp_path: Path, back) -> None:
+    store = filled(tmp_path / "s.db")
+    exported = tmp_path / "export.json"
+    to = (
+        lw.interop.to_label_studio
+        if back is lw.interop.from_label_studio
+        else lw.interop.to_argilla
+    )
+    to(store, TASK, exported)
+    exported.write_text(exported.read_text()[:-40])
+    target = LabelStore(tmp_path / "t.db")
+    target.add_task(TASK)
+    before = snapshot(target)
+    with pytest.raises(ValueError, match=r"is not valid JSON .* is the file complete"):
+        back(target, TASK, exported)
+    assert snapshot(target) == before

@@ -413,3 +413,21 @@ def test_a_task_row_naming_a_callable_runs_nothing(store: LabelStore) -> None:
             call()
     assert set(sys.modules) == modules  # 'this' was never imported
     assert store.events().empty
+
+
+def test_a_transaction_stores_all_of_its_writes_or_none(store: LabelStore) -> None:
+    ids = fill(store)
+    before = snapshot(store)
+    with pytest.raises(RuntimeError, match="stop"), store.transaction():
+        store.add_chunks([{"text": "A clause added in the transaction."}])
+        store.record_answer(TASK, ids[0], "has_clause", "no", labeler="alice")
+        assert store.count_chunks() == 6  # reads inside see the transaction's writes
+        raise RuntimeError("stop")
+    assert snapshot(store) == before
+    with store.transaction():
+        store.record_answer(TASK, ids[0], "has_clause", "no", labeler="alice")
+        with pytest.raises(ValueError):  # refused inside: it leaves none of its rows
+            store.record_answers(TASK, ids[1], {"has_clause": "no", "nope": 1}, labeler="bo")
+        with store.transaction():  # joins the outer one
+            store.skip(TASK, ids[2], labeler="alice")
+    assert store.events()["kind"].tolist() == ["answer", "skip"]

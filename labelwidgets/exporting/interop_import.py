@@ -1,0 +1,332 @@
+"""Importing Label Studio tasks and Argilla records: all or nothing.
+
+An import reads the whole file first and checks every record (structure, who labeled it, that
+each answer fits its question) without touching the store; if any record is bad, the error lists
+every bad record (its index and why) and nothing is stored. Then every record is written in one
+store transaction; a record the store refuses there is listed the same way and the transaction
+is rolled back, so the store is left exactly as it was.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from labelwidgets.exporting import interop_spans as _spans
+from labelwidgets.schema import UNKNOWN, Task
+from labelwidgets.store import StoreError, ids
+
+if TYPE_CHECKING:
+    from labelwidgets.store import LabelStore
+
+__all__ = ["LS_TYPES", "ImportRejected", "from_argilla", "from_label_studio"]
+
+# question kind -> (Label Studio control type, key of its value)
+LS_TYPES = {
+    "text": ("textarea", "text"),
+    "choice": ("choices", "choices"),
+    "multi_choice": ("choices", "choices"),
+    "rating": ("rating", "rating"),
+    "number": ("number", "number"),
+    "date": ("datetime", "datetime"),
+}
+_SHOWN = 20  # bad records listed in the message (all are in .problems)
+
+
+class ImportRejected(ValueError):
+    """An import found bad records; nothing was stored. ``problems``: ``[(index, reason)]``."""
+
+    def __init__(self, tool: str, unit: str, problems: list[tuple[int, str]]) -> None:
+        self.problems = problems
+        listed = "; ".join(f"{unit} {i}: {reason}" for i, reason in problems[:_SHOWN])
+        more = f" (and {len(problems) - _SHOWN} more)" if len(problems) > _SHOWN else ""
+        count = f"{len(problems)} bad record" + ("s" if len(problems) != 1 else "")
+        super().__init__(f"{tool} import refused, nothing was stored; {count}: {listed}{more}")
+
+
+class _Bad(ValueError):
+    """One record's problem, found while planning it."""
+
+
+@dataclass
+class _Plan:
+    """What one record will write: its chunk, model suggestions and labelers' answers."""
+
+    chunk: dict[str, Any]
+    suggestions: list[dict[str, Any]] = field(default_factory=list)
+    answers: list[tuple[str, dict[str, Any], dict[str, Any]]] = field(default_factory=list)
+
+
+# -- shared steps ---------------------------------------------------------------------------------------
+def _load(source: Any, tool: str) -> Any:
+    if not isinstance(source, (str, Path)):
+        return source
+    text = Path(source).read_text(encoding="utf-8")
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ValueError(
+            f"{tool} import refused, nothing was stored: {str(source)!r} is not valid JSON "
+            f"({exc.msg} at line {exc.lineno}, column {exc.colno}); is the file complete?"
+        ) from None
+
+
+def _dict(value: Any, what: str, *, required: bool = True) -> Mapping[str, Any]:
+    if value is None and not required:
+        return {}
+    if not isinstance(value, Mapping):
+        raise _Bad(f"{what} is {_kind(value)}, expected a dict")
+    return value
+
+
+def _list(value: Any, what: str) -> list[Mapping[str, Any]]:
+    """A list of dicts (``None`` is an empty list)."""
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise _Bad(f"{what} is {_kind(value)}, expected a list")
+    return [_dict(item, f"{what}[{i}]") for i, item in enumerate(value)]
+
+
+def _kind(value: Any) -> str:
+    return "missing" if value is None else f"a {type(value).__name__} ({value!r:.40})"
+
+
+def _chunk(chunk_id: Any, doc_id: Any, text: Any, offsets: Mapping[str, Any]) -> dict[str, Any]:
+    """The chunk row, with ids as ``add_chunks`` makes them (content-derived when not given)."""
+    if not isinstance(text, str) or not text.strip():
+        raise _Bad("has no text")
+    document = str(doc_id) if doc_id else ids.doc_id_for_text(text)
+    start, end = (None, None) if doc_id else (0, len(text))
+    if doc_id and offsets.get("char_start") is not None:
+        start, end = offsets["char_start"], offsets.get("char_end")
+    chunk_id = str(chunk_id) if chunk_id else ids.chunk_id(document, start, end, text)
+    return {
+        "chunk_id": chunk_id,
+        "doc_id": document,
+        "text": text,
+        "char_start": start,
+        "char_end": end,
+    }
+
+
+def _as_stored(store: LabelStore) -> Callable[[dict[str, Any]], Mapping[str, Any]]:
+    """The chunk whose coordinates spans are read in: the stored one when the store has it."""
+
+    def find(row: dict[str, Any]) -> Mapping[str, Any]:
+        chunk_id = row["chunk_id"]
+        if len(chunk_id) > 40 or not chunk_id.isprintable():
+            return row  # not an id the store could hold: add_chunks will say why
+        try:
+            return store.chunk(chunk_id)
+        except KeyError:
+            return row
+
+    return find
+
+
+def _check_answers(task: Task, answers: Mapping[str, Any], who: str) -> None:
+    """Each answer must fit its question's kind (validators do not block an import)."""
+    for name, value in answers.items():
+        try:
+            task.question(str(name)).coerce(value)
+        except KeyError as exc:
+            raise _Bad(f"{who}: {exc.args[0]}") from None
+        except (TypeError, ValueError) as exc:
+            raise _Bad(f"{who}: {exc}") from None
+
+
+def _plan_all(
+    records: list[Any], plan: Callable[[Any], _Plan], tool: str, unit: str
+) -> list[tuple[int, _Plan]]:
+    plans, problems = [], []
+    for index, record in enumerate(records):
+        try:
+            plans.append((index, plan(record)))
+        except _Bad as exc:
+            problems.append((index, str(exc)))
+        except (TypeError, ValueError, KeyError) as exc:  # from the span readers and the schema
+            problems.append((index, str(exc.args[0] if isinstance(exc, KeyError) else exc)))
+    if problems:
+        raise ImportRejected(tool, unit, problems)
+    return plans
+
+
+def _write_all(
+    store: LabelStore, task: Task, plans: list[tuple[int, _Plan]], tool: str, unit: str
+) -> dict[str, int]:
+    """Every plan in one transaction; any record the store refuses rolls all of them back."""
+    counts = {"chunks": 0, "suggestions": 0, "answers": 0}
+    problems: list[tuple[int, str]] = []
+    with store.transaction():
+        task = store.add_task(task) if isinstance(task, Task) else store.task(task)
+        for index, plan in plans:
+            try:
+                _write(store, task, plan, counts)
+            except StoreError:
+                raise
+            except (TypeError, ValueError) as exc:
+                problems.append((index, str(exc)))
+        if problems:
+            raise ImportRejected(tool, unit, problems)
+    return counts
+
+
+def _write(store: LabelStore, task: Task, plan: _Plan, counts: dict[str, int]) -> None:
+    chunk_id = plan.chunk["chunk_id"]
+    counts["chunks"] += store.add_chunks([plan.chunk])
+    if plan.suggestions:
+        rows = [{"task": task.name, "chunk_id": chunk_id, **row} for row in plan.suggestions]
+        counts["suggestions"] += store.add_suggestions(rows)
+    for labeler, answers, evidence in plan.answers:
+        counts["answers"] += len(
+            store.record_answers(
+                task, chunk_id, answers, labeler=labeler, force=True, evidence=evidence or None
+            )
+        )
+
+
+def _task(store: LabelStore, task: Task | str) -> Task:
+    """The definition to check records against (stored with the records when it is a Task)."""
+    return task if isinstance(task, Task) else store.task(task)
+
+
+# -- Label Studio ---------------------------------------------------------------------------------
+def _from_ls_result(task: Task, result: Mapping[str, Any]) -> tuple[str, Any]:
+    question = task.question(str(result.get("from_name")))
+    if (result.get("meta") or {}).get("unknown"):
+        return question.name, UNKNOWN
+    value = _dict(result.get("value"), f"the value of {question.name!r}", required=False)
+    if question.kind == "text":
+        texts = value.get("text") or []
+        return question.name, texts[0] if len(texts) == 1 else "\n".join(texts)
+    if question.kind == "choice":
+        return question.name, (value.get("choices") or [None])[0]
+    if question.kind == "multi_choice":
+        return question.name, value.get("choices") or []
+    return question.name, value.get(LS_TYPES[question.kind][1])
+
+
+def _ls_labeler(who: Any, where: str) -> str:
+    if isinstance(who, Mapping):
+        who = who.get("email") or who.get("username") or who.get("id")
+    if who is None or isinstance(who, bool) or not str(who).strip():
+        raise _Bad(f"{where} has no completed_by: who made it? (a user email, name or id)")
+    return str(who)
+
+
+def _ls_plan(task: Task, item: Any, stored: Callable[[dict], Mapping[str, Any]]) -> _Plan:
+    item = _dict(item, "the task")
+    data = _dict(item.get("data"), "data")
+    if not isinstance(data.get("text"), str):
+        raise _Bad("has no data.text")
+    plan = _Plan(_chunk(data.get("chunk_id"), data.get("doc_id"), data["text"], data))
+    chunk = stored(plan.chunk)
+    for p, prediction in enumerate(_list(item.get("predictions"), "predictions")):
+        model, _, version = str(prediction.get("model_version") or "label-studio").partition("@")
+        results = _list(prediction.get("result"), f"prediction {p} result")
+        given, evidence = _spans.ls_read(task, results, chunk, _from_ls_result, annotation=False)
+        plan.suggestions += [
+            {
+                "question": q,
+                "answer": value,
+                "model": model,
+                "prompt_version": version or None,
+                "score": prediction.get("score"),
+                "evidence": evidence.get(q),
+            }
+            for q, value in given.items()
+        ]
+    for a, annotation in enumerate(_list(item.get("annotations"), "annotations")):
+        if annotation.get("was_cancelled"):
+            continue
+        labeler = _ls_labeler(annotation.get("completed_by"), f"annotation {a}")
+        results = _list(annotation.get("result"), f"annotation {a} result")
+        answers, evidence = _spans.ls_read(task, results, chunk, _from_ls_result, annotation=True)
+        _check_answers(task, answers, f"annotation {a} by {labeler!r}")
+        if answers:
+            plan.answers.append((labeler, answers, evidence))
+    return plan
+
+
+def from_label_studio(
+    store: LabelStore, task: Task | str, tasks: list[dict[str, Any]] | str | Path
+) -> dict[str, int]:
+    """Import Label Studio tasks (a list, or a JSON file) into ``store``: chunks, predictions as
+    suggestions, annotations as answers of their ``completed_by`` labeler.
+
+    All or nothing: every task is checked first and written in one transaction. A
+    :class:`Task` given here is stored with ``store.add_task`` (a changed definition becomes a
+    new version); a task name must name a stored task.
+
+    Raises
+    ------
+    ImportRejected
+        (a ``ValueError``) listing every bad task by index and why; nothing was stored.
+    """
+    items = _load(tasks, "Label Studio")
+    if not isinstance(items, list):
+        raise ValueError(
+            f"Label Studio import refused, nothing was stored: a Label Studio export is a JSON "
+            f"list of tasks, got {_kind(items)}"
+        )
+    definition = _task(store, task)
+    stored = _as_stored(store)
+    plans = _plan_all(
+        items, lambda item: _ls_plan(definition, item, stored), "Label Studio", "task"
+    )
+    return _write_all(store, task, plans, "Label Studio", "task")
+
+
+# -- Argilla ----------------------------------------------------------------------------------------
+def _argilla_plan(task: Task, record: Any, stored: Callable[[dict], Mapping[str, Any]]) -> _Plan:
+    record = _dict(record, "the record")
+    fields = _dict(record.get("fields"), "fields")
+    if not isinstance(fields.get("text"), str):
+        raise _Bad("has no fields.text")
+    metadata = _dict(record.get("metadata"), "metadata", required=False)
+    marked = metadata.get("lw_unknown") or []
+    if not isinstance(marked, list):
+        raise _Bad(f"metadata.lw_unknown is {_kind(marked)}, expected a list")
+    suggestions = _dict(record.get("suggestions"), "suggestions", required=False)
+    for name, suggestion in suggestions.items():
+        _dict(suggestion, f"suggestion {name!r}")
+    responses = _dict(record.get("responses"), "responses", required=False)
+    for name, given in responses.items():
+        for r, response in enumerate(_list(given, f"responses[{name!r}]")):
+            user = response.get("user_id")
+            if response.get("status", "submitted") == "submitted" and user in (None, ""):
+                raise _Bad(f"response {r} to {name!r} has no user_id: who answered it?")
+    plan = _Plan(_chunk(record.get("id"), metadata.get("doc_id"), fields["text"], metadata))
+    unknown, chunk = {str(m) for m in marked}, stored(plan.chunk)
+    plan.suggestions = _spans.argilla_suggestions(task, record, chunk, unknown)
+    per_user, evidence = _spans.argilla_responses(task, record, chunk, unknown)
+    for user, answers in per_user.items():
+        _check_answers(task, answers, f"the responses of {user!r}")
+        plan.answers.append((user, answers, evidence.get(user) or {}))
+    return plan
+
+
+def from_argilla(
+    store: LabelStore, task: Task | str, dataset: dict[str, Any] | str | Path
+) -> dict[str, int]:
+    """Import an Argilla v2 dataset (as written by :func:`to_argilla`, or records from
+    ``rg.Record.to_dict()``) into ``store``.
+
+    All or nothing, like :func:`from_label_studio`: every record is checked first and written
+    in one transaction; :class:`ImportRejected` lists every bad record and nothing is stored.
+    """
+    dataset = _load(dataset, "Argilla")
+    records = dataset.get("records") if isinstance(dataset, Mapping) else dataset
+    if not isinstance(records, list):
+        raise ValueError(
+            "Argilla import refused, nothing was stored: an Argilla export needs a list of "
+            f"records, got {_kind(records)}"
+        )
+    definition = _task(store, task)
+    stored = _as_stored(store)
+    plans = _plan_all(records, lambda r: _argilla_plan(definition, r, stored), "Argilla", "record")
+    return _write_all(store, task, plans, "Argilla", "record")
