@@ -29,6 +29,7 @@ from labelwidgets.exporting.formats import (
     write_jsonl,
     write_parquet,
 )
+from labelwidgets.exporting.redact import checked as checked_redactor
 from labelwidgets.exporting.selection import dedup, select, with_rejected
 from labelwidgets.exporting.splitting import fractions_of, split_rows
 from labelwidgets.models.prompts import default_template, render
@@ -319,14 +320,14 @@ def _rows(
 def _redact(rows: list[Row], redact: Callable[[str], str] | None) -> dict[str, int]:
     if redact is None:
         return {}
-    changed = 0
+    changed, apply = 0, checked_redactor(redact)
     for row in rows:
         before = (row.prompt, row.completion, row.rejected)
-        row.prompt, row.completion = redact(row.prompt), redact(row.completion)
+        row.prompt, row.completion = apply(row.prompt), apply(row.completion)
         if row.quote is not None:
-            row.quote = redact(row.quote)
+            row.quote = apply(row.quote)
         if row.rejected is not None:
-            row.rejected = redact(row.rejected)
+            row.rejected = apply(row.rejected)
         changed += before != (row.prompt, row.completion, row.rejected)
     counts = dict(getattr(redact, "counts", {}))
     return {"rows_changed": changed, **counts}

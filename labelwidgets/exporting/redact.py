@@ -66,3 +66,21 @@ def presidio(language: str = "en", entities: list[str] | None = None) -> Callabl
         return anonymizer.anonymize(text=text, analyzer_results=found).text
 
     return redact
+
+
+def checked(redact: Callable[[str], str]) -> Callable[[str], str]:
+    """``redact`` that refuses to return anything but text (a ``None`` would write ``null``
+    training rows)."""
+    if not callable(redact):
+        raise TypeError(f"redact must be a callable text -> text, got {type(redact).__name__}")
+
+    def apply(text: str) -> str:
+        result = redact(text)
+        if not isinstance(result, str):
+            raise TypeError(
+                f"redact must return the redacted text (a string), but {redact!r:.60} returned "
+                f"{type(result).__name__} for {text[:40]!r}; nothing was written"
+            )
+        return result
+
+    return apply

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import re
 from collections import Counter
 from collections.abc import Mapping
 from typing import Any
@@ -12,6 +13,19 @@ from labelwidgets.exporting.formats import Row
 __all__ = ["fractions_of", "split_rows"]
 
 
+_SPLIT_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}")
+
+
+def _file_name(name: str) -> str:
+    """A split name becomes a file name in the export folder: nothing that leaves it."""
+    if not _SPLIT_NAME.fullmatch(name) or ".." in name:
+        raise ValueError(
+            f"split name {name!r} must be a plain file name (letters, digits, '_', '-', '.'; "
+            "no '/' or '..'), e.g. 'train' or 'dev-2': the export writes <name>.jsonl in its folder"
+        )
+    return name
+
+
 def fractions_of(split: Any) -> dict[str, float]:
     """``split`` (None, a validation fraction, a 2/3-tuple or a dict) as ``{split: fraction}``."""
     if split is None:
@@ -19,7 +33,7 @@ def fractions_of(split: Any) -> dict[str, float]:
     if isinstance(split, (int, float)):
         fractions = {"train": 1 - float(split), "validation": float(split)}
     elif isinstance(split, Mapping):
-        fractions = {str(k): float(v) for k, v in split.items()}
+        fractions = {_file_name(str(k)): float(v) for k, v in split.items()}
     else:
         names = ["train", "validation", "test"][: len(split)]
         if len(split) not in (2, 3):
