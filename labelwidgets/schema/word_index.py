@@ -123,12 +123,12 @@ class _Index:
     def span(self, position: int) -> tuple[int, int]:
         """Character span of the word at ``position``. A word starts with a letter or digit and
         the text between words holds none, so each word is the next ``find`` of its text."""
-        starts, raws = self._starts, self.raws
+        starts, raws, find = self._starts, self.raws, self.text.find
         at = starts[-1] + len(raws[len(starts) - 1]) if starts else 0
-        for k in range(len(starts), position + 1):
-            at = self.text.find(raws[k], at)
+        for raw in raws[len(starts) : position + 1]:
+            at = find(raw, at)
             starts.append(at)
-            at += len(raws[k])
+            at += len(raw)
         return starts[position], starts[position] + len(raws[position])
 
 
