@@ -67,20 +67,23 @@ class SupportReport(NamedTuple):
             )
 
 
-def _labeler_rows(store: LabelStore, task: Task) -> pd.DataFrame:
-    frame = store.answers(task)
+def _rows(frame: pd.DataFrame, source: str, who: str) -> pd.DataFrame:
+    """The answers of one source with the columns support() works on."""
     rows = pd.DataFrame(
         {
             "chunk_id": frame["chunk_id"],
             "question": frame["question"],
-            "source": "labeler",
-            "who": frame["labeler"],
+            "source": source,
+            "who": frame[who],
             "answer": frame["answer"],
         }
     )
-    # evidence spans exist once the store records them with answers
-    rows["evidence"] = frame.get("evidence")
+    rows["evidence"] = frame.get("evidence")  # spans, where the store has recorded them
     return rows
+
+
+def _labeler_rows(store: LabelStore, task: Task) -> pd.DataFrame:
+    return _rows(store.answers(task), "labeler", "labeler")
 
 
 def _model_rows(store: LabelStore, task: Task) -> pd.DataFrame:
@@ -90,17 +93,7 @@ def _model_rows(store: LabelStore, task: Task) -> pd.DataFrame:
     latest = parsed.sort_values(["created_at", "suggestion_id"], kind="stable").drop_duplicates(
         ["chunk_id", "question", "model"], keep="last"
     )
-    rows = pd.DataFrame(
-        {
-            "chunk_id": latest["chunk_id"],
-            "question": latest["question"],
-            "source": "model",
-            "who": latest["model"],
-            "answer": latest["answer"],
-        }
-    )
-    rows["evidence"] = latest.get("evidence")
-    return rows
+    return _rows(latest, "model", "model")
 
 
 class _Judge:
