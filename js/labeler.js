@@ -23,13 +23,16 @@ export default {
       ["change:error", () => view.onError()],
     ];
     const onKey = (/** @type {KeyboardEvent} */ event) => view.onKey(event);
+    const onMouseUp = () => view.text.fromMouse(); // a selection in the text ended
     for (const [name, callback] of listeners) model.on(name, callback);
     root.addEventListener("keydown", onKey);
+    root.addEventListener("mouseup", onMouseUp);
     view.onItem();
     root.focus({ preventScroll: true });
     return () => {
       for (const [name, callback] of listeners) model.off(name, callback);
       root.removeEventListener("keydown", onKey);
+      root.removeEventListener("mouseup", onMouseUp);
       root.remove();
     };
   },

@@ -1,9 +1,11 @@
 // @ts-check
 // The Reviewer widget: labelers' and model answers side by side with word diffs; adjudicate by key.
-// Each trait change redraws only its part; moving the focus between answers redraws nothing.
+// Each trait change redraws only its part; moving the focus between answers repaints only the
+// chunk text, which highlights the focused answer's evidence (or its spans).
 import { answerText, humanName, pagesLabel } from "./lib/answers.js";
-import { commandSender, errorBanner, h, highlighted, keyOf, shortcutSheet, slot, unifiedDiff } from "./lib/dom.js";
+import { commandSender, errorBanner, h, keyOf, markedText, shortcutSheet, slot, unifiedDiff } from "./lib/dom.js";
 import { reviewerKey } from "./lib/keys.js";
+import { quote } from "./lib/spans.js";
 import { ackStatus, isWrite, statusClass } from "./lib/status.js";
 
 /** @typedef {import("./lib/types.js").ReviewerModel} ReviewerModel */
@@ -14,8 +16,48 @@ import { ackStatus, isWrite, statusClass } from "./lib/status.js";
 const SHORTCUTS = [
   ["1–9", "accept that answer as final"], ["e", "edit the final answer (Enter saves)"],
   ["u", "mark the question unclear (with a note)"], ["f", "feedback to the labeler of the focused answer"],
-  ["↑ / ↓", "focus an answer"], ["n / p", "next / previous item"], ["?", "these shortcuts"],
+  ["↑ / ↓", "focus an answer: its evidence is highlighted in the text"], ["n / p", "next / previous item"],
+  ["?", "these shortcuts"],
 ];
+
+/**
+ * The chunk's marks for one answer: its evidence (or where it occurs) or its labeled spans.
+ * @param {ReviewAnswer | undefined} answer
+ * @returns {import("./lib/spans.js").Mark[]}
+ */
+function answerMarks(answer) {
+  if (!answer) return [];
+  if (answer.spans) return answer.spans.map((s, i) => ({ ...s, cls: `lw-span lw-span-${i % 6}`, label: String(s.label) }));
+  const cls = answer.via === "evidence" ? "lw-ev" : "lw-ev-model";
+  return (answer.evidence || []).map(([start, end]) => ({ start, end, cls }));
+}
+
+/**
+ * Where an answer is in the text: its evidence, where its words occur, its spans, or
+ * "not found in the text".
+ * @param {ReviewItem} item
+ * @param {ReviewAnswer} answer
+ * @param {number} i
+ */
+function whereLine(item, answer, i) {
+  const shown = { text: item.text || "", base: 0 };
+  if (answer.spans) {
+    return h("div", { class: "lw-evidence", testid: `lw-where-${i}` },
+      answer.spans.map((s) => h("span", { class: "lw-span-item" }, [`${s.label} `, h("mark", { class: "lw-ev", text: quote(shown, s) })])));
+  }
+  if (answer.supported === false) {
+    const text = answer.via === "evidence" ? "not found in its evidence" : "not found in the text";
+    return h("div", { class: "lw-not-found", testid: `lw-not-found-${i}`, text });
+  }
+  const pairs = answer.evidence || [];
+  if (!pairs.length) return null;
+  const words = pairs.map((p) => quote(shown, p)).filter(Boolean).join(" … ");
+  return h("div", { class: "lw-evidence", testid: `lw-where-${i}` }, [
+    h("span", { class: "lw-who", text: answer.via === "text" ? "found in the text: " : "evidence: " }),
+    words ? h("mark", { class: answer.via === "text" ? "lw-ev-model" : "lw-ev", text: words })
+      : h("span", { class: "lw-muted", text: "(outside this chunk)" }),
+  ]);
+}
 
 /**
  * One listed answer with its accept button, diff against the reference, score and problems.
@@ -23,17 +65,19 @@ const SHORTCUTS = [
  * @param {ReviewAnswer} answer
  * @param {number} i
  * @param {(index: number) => void} accept
+ * @param {(index: number) => void} focus
  */
-function answerRow(item, answer, i, accept) {
+function answerRow(item, answer, i, accept, focus) {
   const plain = answer.kind === "model" || (item.reference !== "model" && i === 0);
   const score = answer.score_vs_reference !== null && answer.kind !== "model"
     ? h("span", { class: "lw-muted", text: ` (${Math.round(answer.score_vs_reference * 100)}% like the ${item.reference})` })
     : null;
-  return h("li", { class: "lw-answer", testid: `lw-answer-${i}` }, [
+  return h("li", { class: "lw-answer", testid: `lw-answer-${i}`, onclick: () => focus(i) }, [
     h("button", { testid: `lw-accept-${i}`, text: `${i + 1} accept`, onclick: () => accept(i) }),
     h("span", { class: "lw-who", text: ` ${answer.kind === "model" ? "model" : "labeler"} ${answer.who}: ` }),
     plain ? h("span", { text: answerText(answer.answer) }) : unifiedDiff(answer.ops),
     score,
+    whereLine(item, answer, i),
     ...answer.problems.map((p) => h("div", { class: "lw-problem", text: p })),
   ]);
 }
@@ -42,11 +86,11 @@ function answerRow(item, answer, i, accept) {
  * The item: its chunk, the question, every answer, and the final answer so far.
  * @param {ReviewItem} item
  * @param {(index: number) => void} accept
+ * @param {(index: number) => void} focus
  */
-function itemView(item, accept) {
+function itemView(item, accept, focus) {
   const pages = pagesLabel(item.page_start, item.page_end);
   const text = h("div", { class: "lw-text", testid: "lw-chunk-text" });
-  text.appendChild(highlighted(item.text || "", []));
   const question = item.question || { name: "", instructions: "" };
   const final = item.final !== null && item.final !== undefined
     ? h("div", { class: "lw-muted", testid: "lw-final", text: `final: ${answerText(item.final)} (by ${item.final_by})` })
@@ -57,7 +101,7 @@ function itemView(item, accept) {
     h("div", { class: "lw-q-label" }, [
       h("strong", { testid: "lw-question", text: humanName(question.name) }),
       question.instructions ? h("div", { class: "lw-muted", text: question.instructions }) : null]),
-    h("ol", { class: "lw-answers", testid: "lw-answers" }, (item.answers || []).map((a, i) => answerRow(item, a, i, accept))),
+    h("ol", { class: "lw-answers", testid: "lw-answers" }, (item.answers || []).map((a, i) => answerRow(item, a, i, accept, focus))),
     final,
   ]);
 }
@@ -112,8 +156,16 @@ class ReviewerView {
     this.setMode("");
     const shown = !item.done && item.chunk_id;
     this.slots.item.set(item.done ? h("div", { class: "lw-done", testid: "lw-done", text: "Nothing left to review." })
-      : shown ? itemView(item, (index) => this.send("accept", { index })) : null);
+      : shown ? itemView(item, (index) => this.send("accept", { index }), (index) => this.focusAnswer(index)) : null);
     this.markFocus();
+  }
+
+  /** The chunk text with the focused answer's evidence or spans. */
+  paintText() {
+    const item = this.model.get("item") || {};
+    const text = this.root.querySelector('.lw-item [data-testid="lw-chunk-text"]');
+    if (!text || !item.chunk_id) return;
+    text.replaceChildren(...markedText(item.text || "", 0, answerMarks((item.answers || [])[this.state.focused])));
   }
 
   onError() {
@@ -127,6 +179,13 @@ class ReviewerView {
 
   markFocus() {
     this.root.querySelectorAll(".lw-answer").forEach((node, i) => node.classList.toggle("lw-focused", i === this.state.focused));
+    this.paintText();
+  }
+
+  /** @param {number} index focus that answer (its evidence shows in the text) */
+  focusAnswer(index) {
+    this.state.focused = index;
+    this.markFocus();
   }
 
   /** @param {Mode} mode open the box for an edit, an "unclear" note or feedback (or close it) */
@@ -171,10 +230,7 @@ class ReviewerView {
     else if (action.do === "send") this.send(action.command);
     else if (action.do === "accept") this.send("accept", { index: action.index });
     else if (action.do === "mode") this.setMode(action.mode);
-    else {
-      this.state.focused = action.index;
-      this.markFocus();
-    }
+    else this.focusAnswer(action.index);
   }
 }
 

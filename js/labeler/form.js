@@ -4,22 +4,29 @@
 // added or removed, and an answer changes only its own box.
 import { humanName, isUnknown, keyed, optionsOf, pickedChoices, toggled } from "../lib/answers.js";
 import { h, refocus } from "../lib/dom.js";
+import { quote, spansOf } from "../lib/spans.js";
 
 /** @typedef {import("../lib/types.js").JsonAnswer} JsonAnswer */
 /** @typedef {import("../lib/types.js").QuestionView} QuestionView */
+/** @typedef {import("../lib/spans.js").Shown} Shown */
 
 /**
  * What the form needs from the Labeler view.
  * @typedef {object} FormHost
  * @property {HTMLElement} root
- * @property {{form: Record<string, JsonAnswer | undefined>, problems: Record<string, string[]>, focused: number}} state
+ * @property {{form: Record<string, JsonAnswer | undefined>, problems: Record<string, string[]>, focused: number,
+ *             evidence: Record<string, [number, number][]>, evidenceFrom: Record<string, string>}} state
  * @property {() => QuestionView[]} visible
  * @property {(name: string, value: JsonAnswer | undefined) => void} setAnswer
  * @property {(name: string, value: string) => void} typed
  * @property {(q: QuestionView) => void} toggleUnknown
+ * @property {(name: string) => void} clearEvidence
+ * @property {() => void} focusMoved
+ * @property {{shown: () => Shown, label: (index: number) => void}} text the chunk text
+ * @property {import("../lib/types.js").LabelerModel} model
  */
 
-/** @typedef {{el: HTMLElement, update: () => void, problems: () => void}} QuestionBox */
+/** @typedef {{el: HTMLElement, update: () => void, problems: () => void, evidence: () => void}} QuestionBox */
 
 export class FormPart {
   /** @param {FormHost} host */
@@ -69,6 +76,11 @@ export class FormPart {
     this.sync();
   }
 
+  /** @param {string} name a question whose evidence changed */
+  showEvidence(name) {
+    this.boxes.get(name)?.evidence();
+  }
+
   /** Show the problems of the last submission under each question. */
   showProblems() {
     for (const box of this.boxes.values()) box.problems();
@@ -98,10 +110,13 @@ export class FormPart {
  */
 function questionBox(host, q) {
   const focusHere = () => {
-    host.state.focused = host.visible().findIndex((v) => v.name === q.name);
+    const index = host.visible().findIndex((v) => v.name === q.name);
+    if (index === host.state.focused) return;
+    host.state.focused = index;
     for (const node of host.root.querySelectorAll(".lw-question")) {
       node.classList.toggle("lw-focused", node === box);
     }
+    host.focusMoved();
   };
   const box = h("div", { class: "lw-question", testid: `lw-q-${q.name}`, onfocusin: focusHere });
   box.appendChild(h("div", { class: "lw-q-label" }, [h("strong", { text: humanName(q.name) }),
@@ -112,6 +127,9 @@ function questionBox(host, q) {
                     text: "Not in the text (u)", onclick: () => host.toggleUnknown(q) })
     : null;
   box.appendChild(h("div", { class: "lw-answer-row" }, [field.el, unknown]));
+  const placed = Boolean((host.model.get("item") || {}).offsets);
+  const evidenceLine = q.evidence && q.kind !== "spans" && placed ? evidenceNote(host, q) : null;
+  if (evidenceLine) box.appendChild(evidenceLine.el);
   /** @type {HTMLElement[]} */
   let shownProblems = [];
   const update = () => {
@@ -127,7 +145,33 @@ function questionBox(host, q) {
   };
   update();
   problems();
-  return { el: box, update, problems };
+  evidenceLine?.update();
+  return { el: box, update, problems, evidence: () => evidenceLine?.update() };
+}
+
+/**
+ * The line under a question that takes evidence: the words marked as evidence, and a way to
+ * clear them.
+ * @param {FormHost} host
+ * @param {QuestionView} q
+ */
+function evidenceNote(host, q) {
+  const el = h("div", { class: "lw-evidence", testid: `lw-evidence-${q.name}` });
+  const update = () => {
+    const pairs = host.state.evidence[q.name] || [];
+    if (!pairs.length) {
+      el.replaceChildren(h("span", { class: "lw-muted", text: "evidence: select the words in the text (or type an answer written there)" }));
+      return;
+    }
+    const found = host.state.evidenceFrom[q.name] === "auto" ? " (found in the text)" : "";
+    el.replaceChildren(
+      h("span", { class: "lw-who", text: "evidence: " }),
+      h("mark", { class: "lw-ev", testid: `lw-evidence-quote-${q.name}`, text: pairs.map((p) => quote(host.text.shown(), p)).join(" … ") }),
+      found,
+      h("button", { class: "lw-link", testid: `lw-evidence-clear-${q.name}`, text: "clear", onclick: () => host.clearEvidence(q.name) }),
+    );
+  };
+  return { el, update };
 }
 
 /**
@@ -139,6 +183,7 @@ function questionBox(host, q) {
 function inputFor(host, q) {
   if (q.kind === "choice" || q.kind === "rating") return choiceButtons(host, q);
   if (q.kind === "multi_choice") return checkBoxes(host, q);
+  if (q.kind === "spans") return spansField(host, q);
   const attrs = { class: "lw-input lw-short", "data-key": `${q.name}-input`, testid: `lw-input-${q.name}`,
                   oninput: (/** @type {Event} */ e) => host.typed(q.name, /** @type {HTMLInputElement} */ (e.target).value) };
   const el = /** @type {HTMLInputElement} */ (
@@ -174,4 +219,31 @@ function checkBoxes(host, q) {
   const update = () => boxes.forEach((box, i) => { box.checked = picked().includes(q.choices[i]); });
   const labels = boxes.map((box, i) => h("label", { class: "lw-check" }, [box, ` ${keyed(i, q.choices[i])}`]));
   return { el: h("div", { class: "lw-choices" }, labels), update };
+}
+
+/**
+ * A spans question: its labels (keys 1–9 label the selection) and the spans marked so far.
+ * @param {FormHost} host
+ * @param {QuestionView} q
+ */
+function spansField(host, q) {
+  const labels = q.labels || [];
+  const placed = Boolean((host.model.get("item") || {}).offsets);
+  const buttons = labels.map((label, i) => h("button", {
+    class: "lw-choice", "data-key": `${q.name}-${i}`, testid: `lw-label-${q.name}-${i}`,
+    text: keyed(i, label), onclick: () => host.text.label(i) }));
+  const list = h("ul", { class: "lw-spans", testid: `lw-spans-${q.name}` });
+  const update = (/** @type {JsonAnswer | undefined} */ value) => {
+    const spans = spansOf(value);
+    list.replaceChildren(...spans.map((span, i) => h("li", { class: "lw-span-item", testid: `lw-span-${q.name}-${i}` }, [
+      h("strong", { text: `${span.label} ` }), `“${quote(host.text.shown(), span)}” `,
+      h("button", { class: "lw-link", testid: `lw-span-remove-${q.name}-${i}`, text: "remove",
+                    onclick: () => host.setAnswer(q.name, spans.filter((_, j) => j !== i)) }),
+    ])));
+    if (!spans.length) list.appendChild(h("li", { class: "lw-muted", text: "no spans: select words in the text, then press a label's number" }));
+  };
+  const el = placed
+    ? h("div", { class: "lw-spans-field" }, [h("div", { class: "lw-choices" }, buttons), list])
+    : h("div", { class: "lw-muted", text: "this chunk's place in its document is unknown: spans cannot be marked" });
+  return { el, update: placed ? update : () => {} };
 }

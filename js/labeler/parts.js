@@ -2,14 +2,23 @@
 // The Labeler's parts that are rebuilt whole when what they show changes: the chunk, the
 // model's answers after a submit, the terms gate, the shortcut sheet and the action bar.
 import { humanName, pagesLabel } from "../lib/answers.js";
-import { diffSide, h, highlighted, shortcutSheet } from "../lib/dom.js";
+import { diffSide, h, shortcutSheet } from "../lib/dom.js";
+import { quote, snippet } from "../lib/spans.js";
 
 /** @typedef {import("../lib/types.js").LabelerItem} LabelerItem */
 /** @typedef {import("../lib/types.js").LabelerReview} LabelerReview */
+/** @typedef {import("../lib/types.js").ReviewEntry} ReviewEntry */
+/** @typedef {import("../lib/spans.js").Shown} Shown */
+/** @typedef {import("./chunk.js").TextPart} TextPart */
 
 const SHORTCUTS = [
   ["Enter", "submit (Shift+Enter: new line in a text answer)"],
-  ["1–9", "pick a choice of the focused question"],
+  ["1–9", "pick a choice of the focused question; on a spans question: label the selection"],
+  ["mouse", "select words in the text: the focused question's evidence (where its answer is written)"],
+  ["Alt+→ / Alt+←", "select the next / previous word of the chunk"],
+  ["Alt+Shift+→ / Alt+Shift+←", "extend the selection by a word / take its last word off"],
+  ["Ctrl+E (or e)", "copy the selection into the focused answer (⌘E on a Mac; e outside a text field)"],
+  ["Backspace", "remove the span labeled last (on a spans question)"],
   ["↑ / ↓", "focus the previous / next question"],
   ["u", "mark the focused question “Not in the text”"],
   ["Shift+U", "the whole chunk is “Not in the text”: store that and move on"],
@@ -39,39 +48,73 @@ export function guidelinesView(guidelines) {
 }
 
 /**
- * The chunk with its source line; `context` shows the text around it.
+ * The chunk with its source line; `context` shows the text around it. The text itself is
+ * painted by ChunkText into `parts` (the context before, the chunk, the context after).
  * @param {LabelerItem} item
  * @param {boolean} context
  * @param {() => void} onToggle
+ * @returns {{el: HTMLElement, container: HTMLElement, parts: TextPart[]}}
  */
 export function chunkView(item, context, onToggle) {
   const pages = pagesLabel(item.page_start, item.page_end);
-  const text = h("div", { class: "lw-text", testid: "lw-text" });
-  if (context && item.context_before) text.appendChild(h("span", { class: "lw-context", text: item.context_before }));
-  const body = h("span", { class: "lw-chunk", testid: "lw-chunk-text" });
-  body.appendChild(highlighted(item.text || "", item.highlights));
-  text.appendChild(body);
-  if (context && item.context_after) text.appendChild(h("span", { class: "lw-context", text: item.context_after }));
+  const container = h("div", { class: "lw-text", testid: "lw-text" });
+  const before = item.context_before || "";
+  const chunkText = item.text || "";
+  /** @type {TextPart[]} */
+  const parts = [];
+  const part = (/** @type {HTMLElement} */ el, /** @type {number} */ base, /** @type {number} */ length) => {
+    container.appendChild(el);
+    parts.push({ el, base, length });
+  };
+  if (context && before) part(h("span", { class: "lw-context" }), -before.length, before.length);
+  part(h("span", { class: "lw-chunk", testid: "lw-chunk-text" }), 0, chunkText.length);
+  if (context && item.context_after) part(h("span", { class: "lw-context" }), chunkText.length, item.context_after.length);
   const toggle = item.context_before || item.context_after
     ? h("button", { class: "lw-link", testid: "lw-context-toggle", text: context ? "less context (c)" : "more context (c)",
                     onclick: onToggle })
     : null;
-  return h("div", { class: "lw-item" }, [
+  const el = h("div", { class: "lw-item" }, [
     h("div", { class: "lw-source", testid: "lw-source" }, [
       h("strong", { text: item.doc_name }), pages ? ` · ${pages}` : "",
       item.prefilled ? h("span", { class: "lw-badge", text: "prefilled by the model" }) : null,
       item.done_before ? h("span", { class: "lw-badge", text: "answered before" }) : null,
       toggle,
     ]),
-    text,
+    container,
   ]);
+  return { el, container, parts };
+}
+
+/**
+ * Where the model found its answer: its evidence (or where its answer occurs) in context, its
+ * spans, or "not found in the text".
+ * @param {string} name
+ * @param {ReviewEntry} r
+ * @param {Shown} shown
+ */
+function modelEvidence(name, r, shown) {
+  if (r.model_spans) {
+    return h("div", { class: "lw-evidence", testid: `lw-model-evidence-${name}` },
+      r.model_spans.map((s) => h("span", { class: "lw-span-item" }, [`${s.label} `, h("mark", { class: "lw-ev-model", text: quote(shown, s) })])));
+  }
+  if (r.model_supported === false) {
+    const text = r.model_via === "evidence" ? "model's answer: not in its evidence" : "model's answer: not found in the text";
+    return h("div", { class: "lw-not-found", testid: `lw-model-not-found-${name}`, text });
+  }
+  const first = (r.model_evidence || [])[0];
+  if (!first) return null;
+  const { before, quote: words, after } = snippet(shown, first);
+  const where = r.model_via === "evidence" ? "model's evidence: " : "found in the text: ";
+  return h("div", { class: "lw-evidence", testid: `lw-model-evidence-${name}` },
+    [h("span", { class: "lw-who", text: where }), before, h("mark", { class: "lw-ev-model", text: words }), after]);
 }
 
 /**
  * The model's answers next to the labeler's, once the labeler's are saved.
  * @param {LabelerReview} review
+ * @param {Shown} shown the text on screen, for the model's evidence
  */
-export function reviewView(review) {
+export function reviewView(review, shown) {
   const panel = h("div", { class: "lw-review", testid: "lw-review" },
     [h("div", { class: "lw-muted", text: "Saved. The model answered (differences highlighted):" })]);
   for (const [name, r] of Object.entries(review.questions || {})) {
@@ -79,6 +122,7 @@ export function reviewView(review) {
       h("strong", { text: humanName(name) }),
       h("div", {}, [h("span", { class: "lw-who", text: `model (${r.model}): ` }), diffSide(r.ops, "a")]),
       h("div", {}, [h("span", { class: "lw-who", text: "you: " }), diffSide(r.ops, "b")]),
+      modelEvidence(name, r, shown),
     ]));
   }
   panel.appendChild(h("div", { class: "lw-muted", text: "Enter or n: next chunk · p: back to change it" }));

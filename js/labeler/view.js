@@ -5,7 +5,9 @@
 import { isUnknown, optionsOf, pickedChoices, submission, toggled, visibleQuestions } from "../lib/answers.js";
 import { commandSender, errorBanner, h, keyOf, slot } from "../lib/dom.js";
 import { labelerKey } from "../lib/keys.js";
+import { submittedEvidence } from "../lib/spans.js";
 import { ackStatus, isWrite, statusClass } from "../lib/status.js";
+import { ChunkText } from "./chunk.js";
 import { FormPart } from "./form.js";
 import { actionsBar, chunkView, guidelinesView, helpSheet, reviewView, termsGate } from "./parts.js";
 
@@ -27,6 +29,9 @@ import { actionsBar, chunkView, guidelinesView, helpSheet, reviewView, termsGate
  * @property {boolean} forceable "store anyway" is offered
  * @property {boolean} flagging the flag comment box is open
  * @property {number} shownAt when the chunk came up (ms)
+ * @property {Record<string, [number, number][]>} evidence per question (chunk coordinates)
+ * @property {Record<string, string>} evidenceFrom "selection", "auto" (found as typed) or "stored"
+ * @property {[number, number] | null} selection the words selected in the text
  */
 
 export class LabelerView {
@@ -37,8 +42,10 @@ export class LabelerView {
     this.sender = commandSender(model);
     /** @type {LabelerState} */
     this.state = { form: {}, focused: 0, context: false, help: false, pending: 0, inflight: false,
-                   status: "", problems: {}, forceable: false, flagging: false, shownAt: Date.now() };
+                   status: "", problems: {}, forceable: false, flagging: false, shownAt: Date.now(),
+                   evidence: {}, evidenceFrom: {}, selection: null };
     this.form = new FormPart(this);
+    this.text = new ChunkText(this);
     this.progressNode = h("span", { class: "lw-progress", testid: "lw-progress" });
     this.statusNode = h("div", { testid: "lw-status", role: "status" });
     root.appendChild(h("div", { class: "lw-bar" }, [this.progressNode, this.statusNode,
@@ -56,6 +63,12 @@ export class LabelerView {
   /** @returns {QuestionView[]} */
   visible() {
     return visibleQuestions(this.model.get("task_view").questions || [], this.state.form);
+  }
+
+  /** @returns {QuestionView | undefined} */
+  focusedQuestion() {
+    const shown = this.visible();
+    return shown[Math.min(this.state.focused, shown.length - 1)];
   }
 
   reviewing() {
@@ -78,8 +91,11 @@ export class LabelerView {
   }
 
   submit(force = false) {
-    const answers = submission(this.model.get("task_view").questions || [], this.state.form);
-    this.send("submit", { answers, force, time_spent: (Date.now() - this.state.shownAt) / 1000 });
+    const questions = this.model.get("task_view").questions || [];
+    const answers = submission(questions, this.state.form);
+    // a chunk without its place in the document takes no evidence (Python would refuse it)
+    const evidence = this.text.placed() ? submittedEvidence(questions, answers, this.state.evidence) : {};
+    this.send("submit", { answers, evidence, force, time_spent: (Date.now() - this.state.shownAt) / 1000 });
   }
 
   // -- answers ----------------------------------------------------------------------------------
@@ -89,6 +105,7 @@ export class LabelerView {
     this.clearProblems(name);
     this.edited();
     this.form.refresh(name);
+    this.text.paint();
   }
 
   /**
@@ -101,6 +118,28 @@ export class LabelerView {
     this.clearProblems(name);
     this.edited();
     this.form.sync();
+    this.text.propose(this.visible().find((q) => q.name === name), value);
+  }
+
+  /** @param {string} name that question's evidence changed */
+  evidenceChanged(name) {
+    this.edited();
+    this.form.showEvidence(name);
+  }
+
+  /** @param {string} name forget that question's evidence */
+  clearEvidence(name) {
+    delete this.state.evidence[name];
+    this.state.evidenceFrom[name] = "selection"; // cleared by hand: typing proposes none
+    this.state.selection = null;
+    this.evidenceChanged(name);
+    this.text.paint();
+  }
+
+  /** @param {string} text a hint in the status line */
+  hint(text) {
+    this.state.status = text;
+    this.showStatus();
   }
 
   /** @param {QuestionView} q */
@@ -158,13 +197,22 @@ export class LabelerView {
     this.state.focused = index;
     this.form.markFocus();
     this.form.focusInput(index);
+    this.text.paint();
+  }
+
+  /** The focus moved to another question's box (by mouse or Tab): show its evidence. */
+  focusMoved() {
+    this.text.paint();
   }
 
   // -- trait changes ----------------------------------------------------------------------------
   onItem() {
     const item = this.model.get("item") || {};
+    const evidence = { ...(item.evidence || {}) };
+    this.text.labeled = [];
     Object.assign(this.state, { form: { ...(item.answers || {}) }, focused: 0, problems: {}, forceable: false,
-                                flagging: false, shownAt: Date.now() });
+                                flagging: false, shownAt: Date.now(), evidence, selection: null,
+                                evidenceFrom: Object.fromEntries(Object.keys(evidence).map((name) => [name, "stored"])) });
     this.showBody();
     if (this.root.contains(document.activeElement) || document.activeElement === document.body) {
       this.root.focus({ preventScroll: true });
@@ -215,7 +263,13 @@ export class LabelerView {
   showChunk() {
     const item = this.model.get("item") || {};
     const shown = !this.model.get("terms") && !item.done && item.chunk_id;
-    this.slots.chunk.set(shown ? chunkView(item, this.state.context, () => this.toggleContext()) : null);
+    if (!shown) {
+      this.slots.chunk.set(null);
+      return;
+    }
+    const view = chunkView(item, this.state.context, () => this.toggleContext());
+    this.slots.chunk.set(view.el);
+    this.text.attach(view.container, view.parts);
   }
 
   /** The form, or the model's answers after a submit; rebuilt only when that choice changes. */
@@ -225,9 +279,10 @@ export class LabelerView {
     const area = !shown ? "" : this.reviewing() ? "review" : "form";
     if (area === this.area && area !== "review") return;
     this.area = area;
-    if (area === "review") this.slots.area.set(reviewView(this.model.get("review")));
+    if (area === "review") this.slots.area.set(reviewView(this.model.get("review"), this.text.shown()));
     else this.slots.area.set(area === "form" ? this.form.build() : null);
     this.showActions();
+    this.text.paint();
   }
 
   showActions() {
@@ -251,7 +306,11 @@ export class LabelerView {
     else if (action.do === "flag") this.setFlagging(true);
     else if (action.do === "focus") this.focusQuestion(action.index);
     else if (action.do === "pick") this.pick(action.index);
-    else if (action.do === "toggle_unknown") this.toggleUnknown(this.visible()[Math.min(this.state.focused, this.visible().length - 1)]);
+    else if (action.do === "toggle_unknown") this.toggleUnknown(/** @type {QuestionView} */ (this.focusedQuestion()));
+    else if (action.do === "copy") this.text.copy();
+    else if (action.do === "select") this.text.step(action.how);
+    else if (action.do === "label") this.text.label(action.index);
+    else if (action.do === "unspan") this.text.unspan();
     else {
       if (action.do === "cancel_flag") this.setFlagging(false);
       else /** @type {HTMLElement} */ (event.target).blur();

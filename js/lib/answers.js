@@ -88,7 +88,8 @@ export function isBlank(value) {
 }
 
 /**
- * The answers a submit sends: those of the questions asked, left-out blanks.
+ * The answers a submit sends: those of the questions asked, left-out blanks. A spans question
+ * always answers: no spans marked is the answer "no such span here" (`[]`).
  * @param {QuestionView[]} questions
  * @param {Record<string, JsonAnswer | undefined>} form
  * @returns {Record<string, JsonAnswer>}
@@ -98,7 +99,8 @@ export function submission(questions, form) {
   const answers = {};
   for (const q of visibleQuestions(questions, form)) {
     const value = form[q.name];
-    if (value !== undefined && !isBlank(value)) answers[q.name] = value;
+    if (q.kind === "spans") answers[q.name] = Array.isArray(value) ? value : [];
+    else if (value !== undefined && !isBlank(value)) answers[q.name] = value;
   }
   return answers;
 }
@@ -110,7 +112,9 @@ export function submission(questions, form) {
  */
 export function answerText(value) {
   if (isUnknown(value)) return "(not in the text)";
-  if (Array.isArray(value)) return value.join(", ");
+  if (Array.isArray(value)) {
+    return value.map((v) => (v && typeof v === "object" ? `${v.label} [${v.start}, ${v.end})` : String(v))).join(", ");
+  }
   return value === undefined || value === null ? "" : String(value);
 }
 

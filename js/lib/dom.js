@@ -2,6 +2,7 @@
 // Small DOM helpers shared by the widgets. Document text is untrusted: everything here builds
 // nodes and sets textContent; nothing parses HTML.
 import { highlightPieces, sidePieces, unifiedPieces } from "./diff.js";
+import { layeredPieces } from "./spans.js";
 
 /** @typedef {import("./types.js").DiffOp} DiffOp */
 /** @typedef {import("./types.js").Command} Command */
@@ -57,6 +58,26 @@ function appendPieces(pieces, into) {
  */
 export function highlighted(text, spans = []) {
   return /** @type {DocumentFragment} */ (appendPieces(highlightPieces(text, spans), document.createDocumentFragment()));
+}
+
+/**
+ * Text with marks (evidence, labeled spans, the selection, keywords) as text nodes and
+ * <mark>/<span> elements; a span's label is a data attribute shown by CSS, outside the text.
+ * @param {string} text
+ * @param {number} base the offset of `text[0]`
+ * @param {import("./spans.js").Mark[]} marks
+ * @returns {Node[]}
+ */
+export function markedText(text, base, marks) {
+  return layeredPieces(text, base, marks).map(({ text: piece, classes, label }) => {
+    if (!classes.length) return document.createTextNode(piece);
+    const node = h(classes.includes("lw-hl") ? "mark" : "span", { class: classes.join(" "), text: piece });
+    if (label) {
+      node.classList.add("lw-span-end");
+      node.dataset.label = label;
+    }
+    return node;
+  });
 }
 
 /**
@@ -136,6 +157,7 @@ export function keyOf(event) {
   const target = /** @type {HTMLElement} */ (event.target);
   const typing = keyTarget(event) === "typing";
   return { key: event.key, shift: event.shiftKey, modifier: event.ctrlKey || event.metaKey || event.altKey,
+           ctrl: event.ctrlKey || event.metaKey, alt: event.altKey,
            on: typing ? "typing" : target.tagName === "BUTTON" ? "button" : "other",
            field: typing ? target.dataset.key : undefined };
 }

@@ -11,6 +11,8 @@ import { optionsOf } from "./answers.js";
  * @property {string} key KeyboardEvent.key
  * @property {boolean} [shift]
  * @property {boolean} [modifier] Ctrl, Meta or Alt held
+ * @property {boolean} [ctrl] Ctrl or Meta (⌘) held
+ * @property {boolean} [alt] Alt (⌥) held
  * @property {"typing" | "button" | "other"} on what has the focus: a text field, a button, else
  * @property {string} [field] data-key of the text field, if any ("flag-comment" for the flag box)
  */
@@ -20,10 +22,14 @@ import { optionsOf } from "./answers.js";
  * `{do: "help" | "accept_terms" | "context" | "flag" | "leave" | "cancel_flag" | "toggle_unknown"}`,
  * `{do: "submit", force}`, `{do: "send", command}` (next, previous, skip, unknown),
  * `{do: "focus", index}` (a question), `{do: "pick", index}` (an option of the focused question),
- * or null (the key is not the widget's; the browser's default happens).
+ * `{do: "copy"}` (the selection into the focused answer), `{do: "select", how}` (move or resize
+ * the selection by a word), `{do: "label", index}` (the selection becomes a span with that
+ * label), `{do: "unspan"}` (remove the last span), or null (the key is not the widget's; the
+ * browser's default happens).
  * @typedef {{do: "help" | "accept_terms" | "context" | "flag" | "leave" | "cancel_flag" | "toggle_unknown"}
  *   | {do: "submit", force: boolean} | {do: "send", command: "next" | "previous" | "skip" | "unknown"}
- *   | {do: "focus", index: number} | {do: "pick", index: number}} LabelerAction
+ *   | {do: "focus", index: number} | {do: "pick", index: number} | {do: "copy"} | {do: "unspan"}
+ *   | {do: "select", how: "next" | "prev" | "extend" | "shrink"} | {do: "label", index: number}} LabelerAction
  */
 
 /**
@@ -44,13 +50,20 @@ const PLAIN = {
   f: { do: "flag" },
 };
 
+/** @type {Record<string, ["next" | "prev", "extend" | "shrink"]>} Alt+arrow, Alt+Shift+arrow */
+const SELECT = { ArrowRight: ["next", "extend"], ArrowLeft: ["prev", "shrink"] };
+
 /**
  * @param {Key} key
  * @param {LabelerScreen} screen
  * @returns {LabelerAction | null}
  */
 export function labelerKey(key, screen) {
+  const chunk = !screen.terms && !screen.reviewing;
+  // Ctrl+E copies even from the answer field: it types nothing there
+  if (key.ctrl && !key.alt && key.key.toLowerCase() === "e" && chunk && key.field !== "flag-comment") return { do: "copy" };
   if (key.on === "typing") return typingKey(key);
+  if (key.alt && !key.ctrl && SELECT[key.key] && chunk) return { do: "select", how: SELECT[key.key][key.shift ? 1 : 0] };
   if (key.modifier) return null;
   if (key.key === "?") return { do: "help" };
   if (screen.terms) return key.key === "Enter" ? { do: "accept_terms" } : null;
@@ -69,11 +82,26 @@ export function labelerKey(key, screen) {
     return { do: "focus", index: Math.max(0, Math.min(shown.length - 1, screen.focused + step)) };
   }
   if (key.key === "u" && q.allow_unknown) return { do: "toggle_unknown" };
+  if (key.key === "e") return { do: "copy" };
+  if (q.kind === "spans") return spansKey(key, q);
   if (/^[1-9]$/.test(key.key) && ["choice", "multi_choice", "rating"].includes(q.kind)) {
     const pick = Number(key.key) - 1;
     return pick < optionsOf(q).length ? { do: "pick", index: pick } : null;
   }
   return null;
+}
+
+/**
+ * Keys on a spans question: 1–9 label the selection, Backspace removes the last span.
+ * @param {Key} key
+ * @param {QuestionView} q
+ * @returns {LabelerAction | null}
+ */
+function spansKey(key, q) {
+  if (key.key === "Backspace") return { do: "unspan" };
+  if (!/^[1-9]$/.test(key.key)) return null;
+  const index = Number(key.key) - 1;
+  return index < (q.labels || []).length ? { do: "label", index } : null;
 }
 
 /**

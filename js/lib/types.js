@@ -40,12 +40,14 @@ export {};
  * A question as Labeler.task_view sends it.
  * @typedef {object} QuestionView
  * @property {string} name
- * @property {"text"|"choice"|"multi_choice"|"rating"|"number"|"date"} kind
+ * @property {"text"|"choice"|"multi_choice"|"rating"|"number"|"date"|"spans"} kind
  * @property {string} instructions
  * @property {string[]} choices
  * @property {boolean} allow_unknown
  * @property {When | null} when
  * @property {[number, number]} scale
+ * @property {boolean} [evidence] labelers mark where the answer is written
+ * @property {string[]} [labels] of a spans question (the keys 1–9 pick them)
  */
 
 /** @typedef {{name?: string, guidelines?: string, questions?: QuestionView[]}} TaskView */
@@ -62,12 +64,26 @@ export {};
  * @property {[number, number][]} [highlights]
  * @property {string} [context_before]
  * @property {string} [context_after]
- * @property {Record<string, JsonAnswer>} [answers]
+ * @property {Record<string, JsonAnswer>} [answers] spans answers in chunk coordinates
+ * @property {Record<string, [number, number][]>} [evidence] per question, chunk coordinates
+ *   (0 = the chunk's first character; negative in the context before it)
+ * @property {boolean} [offsets] the chunk's place in its document is known (evidence possible)
  * @property {boolean} [prefilled]
  * @property {boolean} [done_before]
  */
 
-/** @typedef {{model: string, model_answer: JsonAnswer, labeler_answer: JsonAnswer, ops: DiffOp[]}} ReviewEntry */
+/**
+ * The model's answer to one question beside the labeler's, after a submit.
+ * @typedef {object} ReviewEntry
+ * @property {string} model
+ * @property {JsonAnswer} model_answer
+ * @property {JsonAnswer} labeler_answer
+ * @property {DiffOp[]} ops
+ * @property {[number, number][]} [model_evidence] where the model found it (chunk coordinates)
+ * @property {boolean | null} [model_supported] false: not found in the text; null: not judged
+ * @property {"evidence" | "text" | null} [model_via] its evidence, or located in the chunk
+ * @property {Span[]} [model_spans] a spans question's model answer (chunk coordinates)
+ */
 /** @typedef {{chunk_id?: string, questions?: Record<string, ReviewEntry>}} LabelerReview */
 /** @typedef {{done?: number, total?: number, position?: number}} LabelerProgress */
 
@@ -86,6 +102,10 @@ export {};
  * @property {DiffOp[]} ops against the reference answer
  * @property {number | null} score_vs_reference
  * @property {string[]} problems
+ * @property {[number, number][]} [evidence] its evidence, else where it occurs (chunk coordinates)
+ * @property {boolean | null} [supported] false: not found in the text (or in its evidence)
+ * @property {"evidence" | "text" | null} [via]
+ * @property {Span[]} [spans] a spans answer (chunk coordinates)
  */
 
 /**

@@ -15,6 +15,7 @@ from labelwidgets.quality.data import load
 from labelwidgets.schema import UNKNOWN, Task, answer_to_json
 from labelwidgets.schema import validators as _validators
 from labelwidgets.schema.compare import score, word_diff
+from labelwidgets.schema.grounding import ground
 from labelwidgets.schema.matching import cluster
 
 if TYPE_CHECKING:
@@ -151,13 +152,36 @@ def review_queue(
     return order[QUEUE_COLUMNS].reset_index(drop=True)
 
 
+def _where(question: Any, chunk: dict[str, Any], answer: Any, evidence: Any) -> dict[str, Any]:
+    """Where an answer is in its chunk, in chunk coordinates (offsets into ``chunk["text"]``):
+    ``evidence`` (its evidence spans, else where its words occur), ``supported`` (``False``:
+    not found in the text, or not in its evidence; ``None``: not judged) and ``via``; a spans
+    answer's ``spans``."""
+    start = chunk["char_start"] or 0
+    if question.kind == "spans":
+        spans = answer if isinstance(answer, list) else []
+        moved = [{**s, "start": s["start"] - start, "end": s["end"] - start} for s in spans]
+        return {"spans": moved, "evidence": [], "supported": None, "via": None}
+    pairs = evidence.tolist() if hasattr(evidence, "tolist") else evidence
+    pairs = pairs if isinstance(pairs, list) else []
+    found = ground(answer, chunk["text"], question.kind, pairs or None, start)
+    shown = found.spans if found.via else pairs  # a choice with evidence: shown, not judged
+    return {
+        "evidence": [[int(s) - start, int(e) - start] for s, e in shown],
+        "supported": found.supported,
+        "via": found.via,
+    }
+
+
 def review_item(
     store: LabelStore, task: Task | str, chunk_id: str, question: str
 ) -> dict[str, Any]:
     """Everything the reviewer sees for one item: the chunk, each labeler's and the model's
     answer (diffed against the model's answer, or the first labeler's), scores, problems, the
-    group of equivalent answers each belongs to (under the question's ``match=`` rule), and the
-    current final answer if any. JSON-ready; UNKNOWN is ``{"unknown": true}``."""
+    group of equivalent answers each belongs to (under the question's ``match=`` rule), where
+    each answer is in the chunk (its evidence, else where it occurs; ``supported`` is ``False``
+    for an answer not found in the text), and the current final answer if any. JSON-ready;
+    UNKNOWN is ``{"unknown": true}``; offsets count from the chunk's first character."""
     task = store.task(task)
     q = task.question(question)
     chunk = store.chunk(chunk_id)
@@ -167,9 +191,10 @@ def review_item(
     sources = [("labeler", r.labeler, r.answer) for r in mine.itertuples()]
     if model:
         sources.append(("model", model["model"], model["answer"]))
+    evidence = [*mine["evidence"], *([model.get("evidence")] if model else [])]
     groups = cluster([answer for _, _, answer in sources], q.matcher)
     entries = []
-    for (kind, who, answer), group in zip(sources, groups, strict=True):
+    for (kind, who, answer), group, spans in zip(sources, groups, evidence, strict=True):
         entries.append(
             {
                 "kind": kind,
@@ -181,6 +206,7 @@ def review_item(
                 if reference is not None
                 else None,
                 "problems": [] if answer is UNKNOWN else _validators.run(q.validators, answer),
+                **_where(q, chunk, answer, spans),
             }
         )
     gold = store.gold(task, question=question)

@@ -5,7 +5,9 @@ function isUnknown(value) {
 }
 function answerText(value) {
   if (isUnknown(value)) return "(not in the text)";
-  if (Array.isArray(value)) return value.join(", ");
+  if (Array.isArray(value)) {
+    return value.map((v) => v && typeof v === "object" ? `${v.label} [${v.start}, ${v.end})` : String(v)).join(", ");
+  }
   return value === void 0 || value === null ? "" : String(value);
 }
 function humanName(name) {

@@ -1,131 +1,7 @@
 // js/lib/diff.js
-function highlightPieces(text, spans = []) {
-  const pieces = [];
-  let at = 0;
-  for (const [start, end] of spans) {
-    if (start < at) continue;
-    pieces.push({ text: text.slice(at, start), mark: "" });
-    pieces.push({ text: text.slice(start, end), mark: "hl" });
-    at = end;
-  }
-  pieces.push({ text: text.slice(at), mark: "" });
-  return pieces.filter((p) => p.text !== "" || p.mark === "hl");
-}
 function sidePieces(ops, side) {
   const changed = side === "a" ? "del" : "ins";
   return ops.filter((op) => op[side]).map((op) => ({ text: op[side], mark: op.op === "equal" ? "" : changed }));
-}
-
-// js/lib/dom.js
-function h(tag, attrs = {}, children = []) {
-  const node = document.createElement(tag);
-  for (const [key, value] of Object.entries(attrs)) {
-    if (value === void 0 || value === null || value === false) continue;
-    if (key === "class") node.className = String(value);
-    else if (key === "text") node.textContent = String(value);
-    else if (key === "testid") node.dataset.testid = String(value);
-    else if (key.startsWith("on") && typeof value === "function") {
-      node.addEventListener(
-        key.slice(2).toLowerCase(),
-        /** @type {EventListener} */
-        value
-      );
-    } else if (key === "value") node.value = String(value);
-    else if (key === "checked") node.checked = Boolean(value);
-    else node.setAttribute(key, value === true ? "" : String(value));
-  }
-  for (const child of children) {
-    if (child === null || child === void 0 || child === false) continue;
-    node.appendChild(typeof child === "string" ? document.createTextNode(child) : child);
-  }
-  return node;
-}
-function appendPieces(pieces, into) {
-  for (const { text, mark } of pieces) {
-    if (!mark) into.appendChild(document.createTextNode(text));
-    else if (mark === "hl") into.appendChild(h("mark", { class: "lw-hl", text }));
-    else into.appendChild(h("span", { class: `lw-${mark}`, text }));
-  }
-  return into;
-}
-function highlighted(text, spans = []) {
-  return (
-    /** @type {DocumentFragment} */
-    appendPieces(highlightPieces(text, spans), document.createDocumentFragment())
-  );
-}
-function diffSide(ops, side) {
-  return (
-    /** @type {HTMLElement} */
-    appendPieces(sidePieces(ops, side), h("span", { class: "lw-diff" }))
-  );
-}
-function commandSender(model) {
-  let seq = Math.floor(Math.random() * 2 ** 40);
-  return {
-    /** @param {string} type @param {Record<string, unknown>} [payload] @returns {number} */
-    send(type, payload = {}) {
-      seq += 1;
-      model.send({ type, seq, ...payload });
-      return seq;
-    }
-  };
-}
-function errorBanner(error) {
-  return error ? h("div", { class: "lw-error", testid: "lw-error", role: "alert", text: `Something went wrong: ${error}` }) : null;
-}
-function shortcutSheet(rows) {
-  return h(
-    "table",
-    { class: "lw-help", testid: "lw-help" },
-    rows.map(([key, what]) => h("tr", {}, [h("th", { text: key }), h("td", { text: what })]))
-  );
-}
-function keyTarget(event) {
-  event.stopPropagation();
-  const target = (
-    /** @type {HTMLElement} */
-    event.target
-  );
-  const typing = target.tagName === "TEXTAREA" || target.tagName === "INPUT" && /** @type {HTMLInputElement} */
-  target.type !== "checkbox";
-  return typing ? "typing" : "key";
-}
-function keyOf(event) {
-  const target = (
-    /** @type {HTMLElement} */
-    event.target
-  );
-  const typing = keyTarget(event) === "typing";
-  return {
-    key: event.key,
-    shift: event.shiftKey,
-    modifier: event.ctrlKey || event.metaKey || event.altKey,
-    on: typing ? "typing" : target.tagName === "BUTTON" ? "button" : "other",
-    field: typing ? target.dataset.key : void 0
-  };
-}
-function refocus(home, key) {
-  const again = key ? home.querySelector(`[data-key="${CSS.escape(key)}"]`) : null;
-  (again || home).focus({ preventScroll: true });
-}
-function slot(parent, home) {
-  let current = parent.appendChild(document.createComment(""));
-  return {
-    /** @param {Element | null} node */
-    set(node) {
-      const next = node ?? document.createComment("");
-      const active = document.activeElement;
-      const lost = active instanceof HTMLElement && current.contains(active);
-      current.replaceWith(next);
-      current = next;
-      if (lost) refocus(home, active.dataset.key);
-    },
-    /** @returns {Element | null} */
-    get node() {
-      return current instanceof Element ? current : null;
-    }
-  };
 }
 
 // js/lib/answers.js
@@ -174,7 +50,8 @@ function submission(questions, form) {
   const answers = {};
   for (const q of visibleQuestions(questions, form)) {
     const value = form[q.name];
-    if (value !== void 0 && !isBlank(value)) answers[q.name] = value;
+    if (q.kind === "spans") answers[q.name] = Array.isArray(value) ? value : [];
+    else if (value !== void 0 && !isBlank(value)) answers[q.name] = value;
   }
   return answers;
 }
@@ -206,6 +83,224 @@ function pagesLabel(start, end) {
   return end && end !== start ? `pages ${start}\u2013${end}` : `page ${start}`;
 }
 
+// js/lib/spans.js
+var WORD = /[\p{L}\p{N}]+(?:['’.\-][\p{L}\p{N}]+)*/gu;
+function wordSpans(text) {
+  return Array.from(text.matchAll(WORD), (m) => (
+    /** @type {Pair} */
+    [m.index ?? 0, (m.index ?? 0) + m[0].length]
+  ));
+}
+function locateAnswer(answer, text) {
+  if (typeof answer !== "string") return null;
+  const words = answer.trim().split(/\s+/).filter(Boolean);
+  if (!words.length) return null;
+  const escape = (w) => w.replace(/[.*+?^${}()|[\]\\]/g, "\\$&").replace(/['’‘]/g, "['\u2019\u2018]");
+  const pattern = new RegExp(`(?<![\\p{L}\\p{N}])${words.map(escape).join("\\s+")}(?![\\p{L}\\p{N}])`, "iu");
+  const found = pattern.exec(text);
+  return found ? [found.index, found.index + found[0].length] : null;
+}
+function trimmed(text, [start, end]) {
+  let s = Math.max(0, start);
+  let e = Math.min(text.length, end);
+  while (s < e && /\s/.test(text[s])) s += 1;
+  while (e > s && /\s/.test(text[e - 1])) e -= 1;
+  return s < e ? [s, e] : null;
+}
+function stepSelection(text, selection, how) {
+  const words = wordSpans(text);
+  if (!words.length) return null;
+  if (!selection) return words[0];
+  const [start, end] = selection;
+  if (how === "next") return words.find(([s]) => s > start) ?? words[words.length - 1];
+  if (how === "prev") return words.filter(([s]) => s < start).pop() ?? words[0];
+  if (how === "extend") {
+    const next = words.find(([, e]) => e > end);
+    return next ? [start, next[1]] : [start, end];
+  }
+  const inside = words.filter(([s, e]) => s >= start && e <= end);
+  if (inside.length <= 1) return [start, end];
+  return [start, inside[inside.length - 2][1]];
+}
+function withSpan(spans, [start, end], label) {
+  const all = [...spans, { start, end, label }];
+  const key = (s) => `${s.start}:${s.end}:${s.label}`;
+  const unique = [...new Map(all.map((s) => [key(s), s])).values()];
+  return unique.sort((a, b) => a.start - b.start || a.end - b.end || String(a.label).localeCompare(String(b.label)));
+}
+function spansOf(value) {
+  if (!Array.isArray(value)) return [];
+  return (
+    /** @type {Span[]} */
+    value.filter((s) => s !== null && typeof s === "object" && "start" in s && "end" in s)
+  );
+}
+function submittedEvidence(questions, answers, evidence) {
+  const sent = {};
+  for (const q of questions) {
+    const pairs = evidence[q.name];
+    if (!q.evidence || !(q.name in answers) || isUnknown(answers[q.name]) || !pairs?.length) continue;
+    sent[q.name] = pairs;
+  }
+  return sent;
+}
+function quote(shown, span) {
+  const [start, end] = Array.isArray(span) ? span : [span.start, span.end];
+  const from = Math.max(0, start - shown.base);
+  return shown.text.slice(from, Math.max(from, end - shown.base));
+}
+function snippet(shown, [start, end], around = 40) {
+  const s = Math.max(0, start - shown.base);
+  const e = Math.max(s, Math.min(shown.text.length, end - shown.base));
+  const from = Math.max(0, s - around);
+  const to = Math.min(shown.text.length, e + around);
+  const squash = (t) => t.replace(/\s+/g, " ");
+  return {
+    before: (from > 0 ? "\u2026" : "") + squash(shown.text.slice(from, s)),
+    quote: squash(shown.text.slice(s, e)),
+    after: squash(shown.text.slice(e, to)) + (to < shown.text.length ? "\u2026" : "")
+  };
+}
+function layeredPieces(text, base, marks) {
+  const low = base;
+  const high = base + text.length;
+  const inside = marks.filter((m) => m.end > low && m.start < high && m.end > m.start);
+  const cuts = /* @__PURE__ */ new Set([low, high]);
+  for (const m of inside) {
+    cuts.add(Math.max(low, m.start));
+    cuts.add(Math.min(high, m.end));
+  }
+  const points = [...cuts].sort((a, b) => a - b);
+  const pieces = [];
+  for (let i = 0; i + 1 < points.length; i += 1) {
+    const [a, b] = [points[i], points[i + 1]];
+    const over = inside.filter((m) => m.start <= a && m.end >= b);
+    const classes = [...new Set(over.map((m) => m.cls))];
+    const label = over.filter((m) => m.end === b && m.label).map((m) => m.label).join(" \xB7 ");
+    pieces.push({ text: text.slice(a - base, b - base), classes, label });
+  }
+  return pieces;
+}
+
+// js/lib/dom.js
+function h(tag, attrs = {}, children = []) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs)) {
+    if (value === void 0 || value === null || value === false) continue;
+    if (key === "class") node.className = String(value);
+    else if (key === "text") node.textContent = String(value);
+    else if (key === "testid") node.dataset.testid = String(value);
+    else if (key.startsWith("on") && typeof value === "function") {
+      node.addEventListener(
+        key.slice(2).toLowerCase(),
+        /** @type {EventListener} */
+        value
+      );
+    } else if (key === "value") node.value = String(value);
+    else if (key === "checked") node.checked = Boolean(value);
+    else node.setAttribute(key, value === true ? "" : String(value));
+  }
+  for (const child of children) {
+    if (child === null || child === void 0 || child === false) continue;
+    node.appendChild(typeof child === "string" ? document.createTextNode(child) : child);
+  }
+  return node;
+}
+function appendPieces(pieces, into) {
+  for (const { text, mark } of pieces) {
+    if (!mark) into.appendChild(document.createTextNode(text));
+    else if (mark === "hl") into.appendChild(h("mark", { class: "lw-hl", text }));
+    else into.appendChild(h("span", { class: `lw-${mark}`, text }));
+  }
+  return into;
+}
+function markedText(text, base, marks) {
+  return layeredPieces(text, base, marks).map(({ text: piece, classes, label }) => {
+    if (!classes.length) return document.createTextNode(piece);
+    const node = h(classes.includes("lw-hl") ? "mark" : "span", { class: classes.join(" "), text: piece });
+    if (label) {
+      node.classList.add("lw-span-end");
+      node.dataset.label = label;
+    }
+    return node;
+  });
+}
+function diffSide(ops, side) {
+  return (
+    /** @type {HTMLElement} */
+    appendPieces(sidePieces(ops, side), h("span", { class: "lw-diff" }))
+  );
+}
+function commandSender(model) {
+  let seq = Math.floor(Math.random() * 2 ** 40);
+  return {
+    /** @param {string} type @param {Record<string, unknown>} [payload] @returns {number} */
+    send(type, payload = {}) {
+      seq += 1;
+      model.send({ type, seq, ...payload });
+      return seq;
+    }
+  };
+}
+function errorBanner(error) {
+  return error ? h("div", { class: "lw-error", testid: "lw-error", role: "alert", text: `Something went wrong: ${error}` }) : null;
+}
+function shortcutSheet(rows) {
+  return h(
+    "table",
+    { class: "lw-help", testid: "lw-help" },
+    rows.map(([key, what]) => h("tr", {}, [h("th", { text: key }), h("td", { text: what })]))
+  );
+}
+function keyTarget(event) {
+  event.stopPropagation();
+  const target = (
+    /** @type {HTMLElement} */
+    event.target
+  );
+  const typing = target.tagName === "TEXTAREA" || target.tagName === "INPUT" && /** @type {HTMLInputElement} */
+  target.type !== "checkbox";
+  return typing ? "typing" : "key";
+}
+function keyOf(event) {
+  const target = (
+    /** @type {HTMLElement} */
+    event.target
+  );
+  const typing = keyTarget(event) === "typing";
+  return {
+    key: event.key,
+    shift: event.shiftKey,
+    modifier: event.ctrlKey || event.metaKey || event.altKey,
+    ctrl: event.ctrlKey || event.metaKey,
+    alt: event.altKey,
+    on: typing ? "typing" : target.tagName === "BUTTON" ? "button" : "other",
+    field: typing ? target.dataset.key : void 0
+  };
+}
+function refocus(home, key) {
+  const again = key ? home.querySelector(`[data-key="${CSS.escape(key)}"]`) : null;
+  (again || home).focus({ preventScroll: true });
+}
+function slot(parent, home) {
+  let current = parent.appendChild(document.createComment(""));
+  return {
+    /** @param {Element | null} node */
+    set(node) {
+      const next = node ?? document.createComment("");
+      const active = document.activeElement;
+      const lost = active instanceof HTMLElement && current.contains(active);
+      current.replaceWith(next);
+      current = next;
+      if (lost) refocus(home, active.dataset.key);
+    },
+    /** @returns {Element | null} */
+    get node() {
+      return current instanceof Element ? current : null;
+    }
+  };
+}
+
 // js/lib/keys.js
 var PLAIN = {
   n: { do: "send", command: "next" },
@@ -214,8 +309,12 @@ var PLAIN = {
   c: { do: "context" },
   f: { do: "flag" }
 };
+var SELECT = { ArrowRight: ["next", "extend"], ArrowLeft: ["prev", "shrink"] };
 function labelerKey(key, screen) {
+  const chunk = !screen.terms && !screen.reviewing;
+  if (key.ctrl && !key.alt && key.key.toLowerCase() === "e" && chunk && key.field !== "flag-comment") return { do: "copy" };
   if (key.on === "typing") return typingKey(key);
+  if (key.alt && !key.ctrl && SELECT[key.key] && chunk) return { do: "select", how: SELECT[key.key][key.shift ? 1 : 0] };
   if (key.modifier) return null;
   if (key.key === "?") return { do: "help" };
   if (screen.terms) return key.key === "Enter" ? { do: "accept_terms" } : null;
@@ -234,11 +333,19 @@ function labelerKey(key, screen) {
     return { do: "focus", index: Math.max(0, Math.min(shown.length - 1, screen.focused + step)) };
   }
   if (key.key === "u" && q.allow_unknown) return { do: "toggle_unknown" };
+  if (key.key === "e") return { do: "copy" };
+  if (q.kind === "spans") return spansKey(key, q);
   if (/^[1-9]$/.test(key.key) && ["choice", "multi_choice", "rating"].includes(q.kind)) {
     const pick = Number(key.key) - 1;
     return pick < optionsOf(q).length ? { do: "pick", index: pick } : null;
   }
   return null;
+}
+function spansKey(key, q) {
+  if (key.key === "Backspace") return { do: "unspan" };
+  if (!/^[1-9]$/.test(key.key)) return null;
+  const index = Number(key.key) - 1;
+  return index < (q.labels || []).length ? { do: "label", index } : null;
 }
 function typingKey(key) {
   const flagging = key.field === "flag-comment";
@@ -261,6 +368,226 @@ function statusClass(status) {
 function isWrite(type) {
   return ["submit", "unknown", "skip", "flag", "accept_terms", "accept", "edit", "unclear", "feedback"].includes(type);
 }
+
+// js/labeler/chunk.js
+var spanClass = (labels, label) => `lw-span lw-span-${Math.max(0, labels.indexOf(label)) % 6}`;
+var ChunkText = class {
+  /** @param {ChunkHost} host */
+  constructor(host) {
+    this.host = host;
+    this.parts = [];
+    this.container = null;
+    this.painted = "";
+    this.labeled = [];
+  }
+  /** @returns {Shown} the chunk with the context around it (offset of its first character) */
+  shown() {
+    const item = this.host.model.get("item") || {};
+    const before = item.context_before || "";
+    return { text: before + (item.text || "") + (item.context_after || ""), base: -before.length };
+  }
+  /** @returns {boolean} the chunk's place in its document is known: evidence can be stored */
+  placed() {
+    return Boolean((this.host.model.get("item") || {}).offsets);
+  }
+  /** @returns {string} the chunk's own text */
+  chunk() {
+    return (this.host.model.get("item") || {}).text || "";
+  }
+  /**
+   * Paint into a freshly built chunk view.
+   * @param {HTMLElement} container the element the text parts sit in
+   * @param {TextPart[]} parts
+   */
+  attach(container, parts) {
+    this.container = container;
+    this.parts = parts;
+    this.painted = "";
+    this.paint();
+  }
+  /** @returns {Mark[]} everything marked in the text now */
+  marks() {
+    const item = this.host.model.get("item") || {};
+    const { state } = this.host;
+    const marks = (item.highlights || []).map(([start, end]) => ({ start, end, cls: "lw-hl" }));
+    const focused = this.host.focusedQuestion();
+    if (focused && focused.kind !== "spans") {
+      for (const [start, end] of state.evidence[focused.name] || []) marks.push({ start, end, cls: "lw-ev" });
+    }
+    for (const q of this.host.visible().filter((v) => v.kind === "spans")) {
+      for (const s of spansOf(state.form[q.name])) marks.push({ ...s, cls: spanClass(q.labels || [], String(s.label)) });
+    }
+    if (state.selection) marks.push({ start: state.selection[0], end: state.selection[1], cls: "lw-sel" });
+    if (this.host.reviewing()) marks.push(...this.modelMarks());
+    return marks;
+  }
+  /** @returns {Mark[]} where the model found its answers (shown after a submit) */
+  modelMarks() {
+    const questions = (this.host.model.get("review") || {}).questions || {};
+    return Object.values(questions).flatMap((r) => [
+      ...(r.model_evidence || []).map(([start, end]) => ({ start, end, cls: "lw-ev-model" })),
+      ...(r.model_spans || []).map((s) => ({ start: s.start, end: s.end, cls: "lw-ev-model", label: `model: ${s.label}` }))
+    ]);
+  }
+  /** Redraw the marks, only when they changed (a redraw ends a selection in progress). */
+  paint() {
+    const marks = this.marks();
+    const signature = JSON.stringify(marks);
+    if (signature === this.painted || !this.parts.length) return;
+    this.painted = signature;
+    const { text, base } = this.shown();
+    for (const part of this.parts) {
+      const own = text.slice(part.base - base, part.base - base + part.length);
+      part.el.replaceChildren(...markedText(own, part.base, marks));
+    }
+  }
+  // -- selecting ----------------------------------------------------------------------------------
+  /** @returns {Pair | null} the browser's selection in the text, in chunk coordinates */
+  domSelection() {
+    const selection = window.getSelection();
+    if (!selection || selection.isCollapsed || !selection.rangeCount || !this.container) return null;
+    const range2 = selection.getRangeAt(0);
+    if (!range2.intersectsNode(this.container)) return null;
+    const start = this.offsetAt(range2.startContainer, range2.startOffset);
+    const end = this.offsetAt(range2.endContainer, range2.endOffset);
+    return end > start ? [start, end] : null;
+  }
+  /** @param {Node} node @param {number} offset @returns {number} a point of the DOM as an offset */
+  offsetAt(node, offset) {
+    for (const part of this.parts) {
+      if (!part.el.contains(node)) continue;
+      const range2 = document.createRange();
+      range2.selectNodeContents(part.el);
+      range2.setEnd(node, offset);
+      return part.base + range2.toString().length;
+    }
+    const first = this.parts[0];
+    const last = this.parts[this.parts.length - 1];
+    const whole = document.createRange();
+    whole.selectNodeContents(
+      /** @type {HTMLElement} */
+      this.container
+    );
+    return whole.comparePoint(node, offset) < 0 ? first.base : last.base + last.length;
+  }
+  /** A mouse selection ended: it becomes the selection (and the focused question's evidence). */
+  fromMouse() {
+    const pair = this.domSelection();
+    if (!pair) return;
+    window.getSelection()?.removeAllRanges();
+    this.select(pair);
+  }
+  /**
+   * Select `pair` (chunk coordinates); for a question that takes evidence, it is its evidence.
+   * @param {Pair | null} pair
+   */
+  select(pair) {
+    const shown = this.shown();
+    const inText = pair && trimmed(shown.text, [pair[0] - shown.base, pair[1] - shown.base]);
+    const selection = inText ? (
+      /** @type {Pair} */
+      [inText[0] + shown.base, inText[1] + shown.base]
+    ) : null;
+    const { state } = this.host;
+    state.selection = selection;
+    const q = this.host.focusedQuestion();
+    if (selection && q && q.evidence && q.kind !== "spans" && this.placed()) {
+      state.evidence[q.name] = [selection];
+      state.evidenceFrom[q.name] = "selection";
+      this.host.evidenceChanged(q.name);
+    }
+    if (selection && q?.kind === "spans") this.host.hint(`press 1\u2013${Math.min(9, (q.labels || []).length)} to label \u201C${quote(shown, selection)}\u201D`);
+    this.paint();
+  }
+  /** @param {"next" | "prev" | "extend" | "shrink"} how move or resize the selection by a word */
+  step(how) {
+    const { state } = this.host;
+    const q = this.host.focusedQuestion();
+    const from = state.selection ?? (q ? (state.evidence[q.name] || [])[0] : void 0) ?? null;
+    const inChunk = from && from[0] >= 0 && from[1] <= this.chunk().length ? from : null;
+    this.select(stepSelection(this.chunk(), inChunk, how));
+  }
+  // -- answers from the text ----------------------------------------------------------------------
+  /**
+   * A typed answer: where the chunk has it, that is proposed as the question's evidence (unless
+   * the labeler chose the evidence).
+   * @param {QuestionView | undefined} q
+   * @param {string} value
+   */
+  propose(q, value) {
+    if (!q || !q.evidence || q.kind === "spans" || !this.placed()) return;
+    const { state } = this.host;
+    const from = state.evidenceFrom[q.name];
+    if (from && from !== "auto") return;
+    const found = locateAnswer(value, this.chunk());
+    if (found) {
+      state.evidence[q.name] = [found];
+      state.evidenceFrom[q.name] = "auto";
+    } else if (from === "auto") {
+      delete state.evidence[q.name];
+      delete state.evidenceFrom[q.name];
+    } else return;
+    this.host.evidenceChanged(q.name);
+    this.paint();
+  }
+  /** The selection (or the focused question's evidence) becomes the focused question's answer. */
+  copy() {
+    const { state } = this.host;
+    const q = this.host.focusedQuestion();
+    if (!q || !["text", "number"].includes(q.kind)) {
+      this.host.hint("the focused question takes no typed answer");
+      return;
+    }
+    const pair = state.selection ?? (state.evidence[q.name] || [])[0];
+    if (!pair) {
+      this.host.hint("select the words in the text first (mouse, or Alt+Shift+\u2192)");
+      return;
+    }
+    if (q.evidence && this.placed()) {
+      state.evidence[q.name] = [pair];
+      state.evidenceFrom[q.name] = "selection";
+      this.host.evidenceChanged(q.name);
+    }
+    this.host.setAnswer(q.name, quote(this.shown(), pair).replace(/\s+/g, " ").trim());
+    this.paint();
+  }
+  /** @param {number} index the selection becomes a span with that label of the focused question */
+  label(index) {
+    const { state } = this.host;
+    const q = this.host.focusedQuestion();
+    const label = (q?.labels || [])[index];
+    if (!q || label === void 0) return;
+    const pair = state.selection && trimmed(this.chunk(), state.selection);
+    if (!pair) {
+      this.host.hint("select the words of the span in the chunk first (mouse, or Alt+Shift+\u2192)");
+      return;
+    }
+    state.selection = null;
+    const current = isUnknown(state.form[q.name]) ? [] : spansOf(state.form[q.name]);
+    this.labeled.push({ question: q.name, span: { start: pair[0], end: pair[1], label } });
+    this.host.setAnswer(q.name, withSpan(current, pair, label));
+    this.host.hint(`${label}: \u201C${quote(this.shown(), pair)}\u201D`);
+  }
+  /** Remove the span labeled last in the focused spans question (else its last span). */
+  unspan() {
+    const q = this.host.focusedQuestion();
+    if (!q || q.kind !== "spans") return;
+    const spans = spansOf(this.host.state.form[q.name]);
+    const same = (a, b) => a.start === b.start && a.end === b.end && a.label === b.label;
+    while (this.labeled.length) {
+      const { question, span } = (
+        /** @type {{question: string, span: import("../lib/types.js").Span}} */
+        this.labeled.pop()
+      );
+      const index = spans.findIndex((s) => same(s, span));
+      if (question !== q.name || index < 0) continue;
+      this.host.setAnswer(q.name, spans.filter((_, i) => i !== index));
+      this.host.hint(`removed ${span.label}: \u201C${quote(this.shown(), span)}\u201D`);
+      return;
+    }
+    if (spans.length) this.host.setAnswer(q.name, spans.slice(0, -1));
+  }
+};
 
 // js/labeler/form.js
 var FormPart = class {
@@ -305,6 +632,10 @@ var FormPart = class {
     this.boxes.get(name)?.update();
     this.sync();
   }
+  /** @param {string} name a question whose evidence changed */
+  showEvidence(name) {
+    this.boxes.get(name)?.evidence();
+  }
   /** Show the problems of the last submission under each question. */
   showProblems() {
     for (const box of this.boxes.values()) box.problems();
@@ -326,10 +657,13 @@ var FormPart = class {
 };
 function questionBox(host, q) {
   const focusHere = () => {
-    host.state.focused = host.visible().findIndex((v) => v.name === q.name);
+    const index = host.visible().findIndex((v) => v.name === q.name);
+    if (index === host.state.focused) return;
+    host.state.focused = index;
     for (const node of host.root.querySelectorAll(".lw-question")) {
       node.classList.toggle("lw-focused", node === box);
     }
+    host.focusMoved();
   };
   const box = h("div", { class: "lw-question", testid: `lw-q-${q.name}`, onfocusin: focusHere });
   box.appendChild(h("div", { class: "lw-q-label" }, [
@@ -345,6 +679,9 @@ function questionBox(host, q) {
     onclick: () => host.toggleUnknown(q)
   }) : null;
   box.appendChild(h("div", { class: "lw-answer-row" }, [field.el, unknown]));
+  const placed = Boolean((host.model.get("item") || {}).offsets);
+  const evidenceLine = q.evidence && q.kind !== "spans" && placed ? evidenceNote(host, q) : null;
+  if (evidenceLine) box.appendChild(evidenceLine.el);
   let shownProblems = [];
   const update = () => {
     const value = host.state.form[q.name];
@@ -359,11 +696,31 @@ function questionBox(host, q) {
   };
   update();
   problems();
-  return { el: box, update, problems };
+  evidenceLine?.update();
+  return { el: box, update, problems, evidence: () => evidenceLine?.update() };
+}
+function evidenceNote(host, q) {
+  const el = h("div", { class: "lw-evidence", testid: `lw-evidence-${q.name}` });
+  const update = () => {
+    const pairs = host.state.evidence[q.name] || [];
+    if (!pairs.length) {
+      el.replaceChildren(h("span", { class: "lw-muted", text: "evidence: select the words in the text (or type an answer written there)" }));
+      return;
+    }
+    const found = host.state.evidenceFrom[q.name] === "auto" ? " (found in the text)" : "";
+    el.replaceChildren(
+      h("span", { class: "lw-who", text: "evidence: " }),
+      h("mark", { class: "lw-ev", testid: `lw-evidence-quote-${q.name}`, text: pairs.map((p) => quote(host.text.shown(), p)).join(" \u2026 ") }),
+      found,
+      h("button", { class: "lw-link", testid: `lw-evidence-clear-${q.name}`, text: "clear", onclick: () => host.clearEvidence(q.name) })
+    );
+  };
+  return { el, update };
 }
 function inputFor(host, q) {
   if (q.kind === "choice" || q.kind === "rating") return choiceButtons(host, q);
   if (q.kind === "multi_choice") return checkBoxes(host, q);
+  if (q.kind === "spans") return spansField(host, q);
   const attrs = {
     class: "lw-input lw-short",
     "data-key": `${q.name}-input`,
@@ -415,11 +772,45 @@ function checkBoxes(host, q) {
   const labels = boxes.map((box, i) => h("label", { class: "lw-check" }, [box, ` ${keyed(i, q.choices[i])}`]));
   return { el: h("div", { class: "lw-choices" }, labels), update };
 }
+function spansField(host, q) {
+  const labels = q.labels || [];
+  const placed = Boolean((host.model.get("item") || {}).offsets);
+  const buttons = labels.map((label, i) => h("button", {
+    class: "lw-choice",
+    "data-key": `${q.name}-${i}`,
+    testid: `lw-label-${q.name}-${i}`,
+    text: keyed(i, label),
+    onclick: () => host.text.label(i)
+  }));
+  const list = h("ul", { class: "lw-spans", testid: `lw-spans-${q.name}` });
+  const update = (value) => {
+    const spans = spansOf(value);
+    list.replaceChildren(...spans.map((span, i) => h("li", { class: "lw-span-item", testid: `lw-span-${q.name}-${i}` }, [
+      h("strong", { text: `${span.label} ` }),
+      `\u201C${quote(host.text.shown(), span)}\u201D `,
+      h("button", {
+        class: "lw-link",
+        testid: `lw-span-remove-${q.name}-${i}`,
+        text: "remove",
+        onclick: () => host.setAnswer(q.name, spans.filter((_, j) => j !== i))
+      })
+    ])));
+    if (!spans.length) list.appendChild(h("li", { class: "lw-muted", text: "no spans: select words in the text, then press a label's number" }));
+  };
+  const el = placed ? h("div", { class: "lw-spans-field" }, [h("div", { class: "lw-choices" }, buttons), list]) : h("div", { class: "lw-muted", text: "this chunk's place in its document is unknown: spans cannot be marked" });
+  return { el, update: placed ? update : () => {
+  } };
+}
 
 // js/labeler/parts.js
 var SHORTCUTS = [
   ["Enter", "submit (Shift+Enter: new line in a text answer)"],
-  ["1\u20139", "pick a choice of the focused question"],
+  ["1\u20139", "pick a choice of the focused question; on a spans question: label the selection"],
+  ["mouse", "select words in the text: the focused question's evidence (where its answer is written)"],
+  ["Alt+\u2192 / Alt+\u2190", "select the next / previous word of the chunk"],
+  ["Alt+Shift+\u2192 / Alt+Shift+\u2190", "extend the selection by a word / take its last word off"],
+  ["Ctrl+E (or e)", "copy the selection into the focused answer (\u2318E on a Mac; e outside a text field)"],
+  ["Backspace", "remove the span labeled last (on a spans question)"],
   ["\u2191 / \u2193", "focus the previous / next question"],
   ["u", "mark the focused question \u201CNot in the text\u201D"],
   ["Shift+U", "the whole chunk is \u201CNot in the text\u201D: store that and move on"],
@@ -444,19 +835,24 @@ function guidelinesView(guidelines) {
 }
 function chunkView(item, context, onToggle) {
   const pages = pagesLabel(item.page_start, item.page_end);
-  const text = h("div", { class: "lw-text", testid: "lw-text" });
-  if (context && item.context_before) text.appendChild(h("span", { class: "lw-context", text: item.context_before }));
-  const body = h("span", { class: "lw-chunk", testid: "lw-chunk-text" });
-  body.appendChild(highlighted(item.text || "", item.highlights));
-  text.appendChild(body);
-  if (context && item.context_after) text.appendChild(h("span", { class: "lw-context", text: item.context_after }));
+  const container = h("div", { class: "lw-text", testid: "lw-text" });
+  const before = item.context_before || "";
+  const chunkText = item.text || "";
+  const parts = [];
+  const part = (el2, base, length) => {
+    container.appendChild(el2);
+    parts.push({ el: el2, base, length });
+  };
+  if (context && before) part(h("span", { class: "lw-context" }), -before.length, before.length);
+  part(h("span", { class: "lw-chunk", testid: "lw-chunk-text" }), 0, chunkText.length);
+  if (context && item.context_after) part(h("span", { class: "lw-context" }), chunkText.length, item.context_after.length);
   const toggle = item.context_before || item.context_after ? h("button", {
     class: "lw-link",
     testid: "lw-context-toggle",
     text: context ? "less context (c)" : "more context (c)",
     onclick: onToggle
   }) : null;
-  return h("div", { class: "lw-item" }, [
+  const el = h("div", { class: "lw-item" }, [
     h("div", { class: "lw-source", testid: "lw-source" }, [
       h("strong", { text: item.doc_name }),
       pages ? ` \xB7 ${pages}` : "",
@@ -464,10 +860,33 @@ function chunkView(item, context, onToggle) {
       item.done_before ? h("span", { class: "lw-badge", text: "answered before" }) : null,
       toggle
     ]),
-    text
+    container
   ]);
+  return { el, container, parts };
 }
-function reviewView(review) {
+function modelEvidence(name, r, shown) {
+  if (r.model_spans) {
+    return h(
+      "div",
+      { class: "lw-evidence", testid: `lw-model-evidence-${name}` },
+      r.model_spans.map((s) => h("span", { class: "lw-span-item" }, [`${s.label} `, h("mark", { class: "lw-ev-model", text: quote(shown, s) })]))
+    );
+  }
+  if (r.model_supported === false) {
+    const text = r.model_via === "evidence" ? "model's answer: not in its evidence" : "model's answer: not found in the text";
+    return h("div", { class: "lw-not-found", testid: `lw-model-not-found-${name}`, text });
+  }
+  const first = (r.model_evidence || [])[0];
+  if (!first) return null;
+  const { before, quote: words, after } = snippet(shown, first);
+  const where = r.model_via === "evidence" ? "model's evidence: " : "found in the text: ";
+  return h(
+    "div",
+    { class: "lw-evidence", testid: `lw-model-evidence-${name}` },
+    [h("span", { class: "lw-who", text: where }), before, h("mark", { class: "lw-ev-model", text: words }), after]
+  );
+}
+function reviewView(review, shown) {
   const panel = h(
     "div",
     { class: "lw-review", testid: "lw-review" },
@@ -477,7 +896,8 @@ function reviewView(review) {
     panel.appendChild(h("div", { class: "lw-review-q" }, [
       h("strong", { text: humanName(name) }),
       h("div", {}, [h("span", { class: "lw-who", text: `model (${r.model}): ` }), diffSide(r.ops, "a")]),
-      h("div", {}, [h("span", { class: "lw-who", text: "you: " }), diffSide(r.ops, "b")])
+      h("div", {}, [h("span", { class: "lw-who", text: "you: " }), diffSide(r.ops, "b")]),
+      modelEvidence(name, r, shown)
     ]));
   }
   panel.appendChild(h("div", { class: "lw-muted", text: "Enter or n: next chunk \xB7 p: back to change it" }));
@@ -541,9 +961,13 @@ var LabelerView = class {
       problems: {},
       forceable: false,
       flagging: false,
-      shownAt: Date.now()
+      shownAt: Date.now(),
+      evidence: {},
+      evidenceFrom: {},
+      selection: null
     };
     this.form = new FormPart(this);
+    this.text = new ChunkText(this);
     this.progressNode = h("span", { class: "lw-progress", testid: "lw-progress" });
     this.statusNode = h("div", { testid: "lw-status", role: "status" });
     root.appendChild(h("div", { class: "lw-bar" }, [
@@ -571,6 +995,11 @@ var LabelerView = class {
   visible() {
     return visibleQuestions(this.model.get("task_view").questions || [], this.state.form);
   }
+  /** @returns {QuestionView | undefined} */
+  focusedQuestion() {
+    const shown = this.visible();
+    return shown[Math.min(this.state.focused, shown.length - 1)];
+  }
   reviewing() {
     const item = this.model.get("item") || {};
     return Boolean(item.chunk_id) && (this.model.get("review") || {}).chunk_id === item.chunk_id;
@@ -587,8 +1016,10 @@ var LabelerView = class {
     this.showStatus();
   }
   submit(force = false) {
-    const answers = submission(this.model.get("task_view").questions || [], this.state.form);
-    this.send("submit", { answers, force, time_spent: (Date.now() - this.state.shownAt) / 1e3 });
+    const questions = this.model.get("task_view").questions || [];
+    const answers = submission(questions, this.state.form);
+    const evidence = this.text.placed() ? submittedEvidence(questions, answers, this.state.evidence) : {};
+    this.send("submit", { answers, evidence, force, time_spent: (Date.now() - this.state.shownAt) / 1e3 });
   }
   // -- answers ----------------------------------------------------------------------------------
   /** @param {string} name @param {JsonAnswer | undefined} value */
@@ -597,6 +1028,7 @@ var LabelerView = class {
     this.clearProblems(name);
     this.edited();
     this.form.refresh(name);
+    this.text.paint();
   }
   /**
    * A key typed in a text field: the field already shows it, so only `when=` may change the form.
@@ -608,6 +1040,25 @@ var LabelerView = class {
     this.clearProblems(name);
     this.edited();
     this.form.sync();
+    this.text.propose(this.visible().find((q) => q.name === name), value);
+  }
+  /** @param {string} name that question's evidence changed */
+  evidenceChanged(name) {
+    this.edited();
+    this.form.showEvidence(name);
+  }
+  /** @param {string} name forget that question's evidence */
+  clearEvidence(name) {
+    delete this.state.evidence[name];
+    this.state.evidenceFrom[name] = "selection";
+    this.state.selection = null;
+    this.evidenceChanged(name);
+    this.text.paint();
+  }
+  /** @param {string} text a hint in the status line */
+  hint(text) {
+    this.state.status = text;
+    this.showStatus();
   }
   /** @param {QuestionView} q */
   toggleUnknown(q) {
@@ -657,17 +1108,27 @@ var LabelerView = class {
     this.state.focused = index;
     this.form.markFocus();
     this.form.focusInput(index);
+    this.text.paint();
+  }
+  /** The focus moved to another question's box (by mouse or Tab): show its evidence. */
+  focusMoved() {
+    this.text.paint();
   }
   // -- trait changes ----------------------------------------------------------------------------
   onItem() {
     const item = this.model.get("item") || {};
+    const evidence = { ...item.evidence || {} };
+    this.text.labeled = [];
     Object.assign(this.state, {
       form: { ...item.answers || {} },
       focused: 0,
       problems: {},
       forceable: false,
       flagging: false,
-      shownAt: Date.now()
+      shownAt: Date.now(),
+      evidence,
+      selection: null,
+      evidenceFrom: Object.fromEntries(Object.keys(evidence).map((name) => [name, "stored"]))
     });
     this.showBody();
     if (this.root.contains(document.activeElement) || document.activeElement === document.body) {
@@ -712,7 +1173,13 @@ var LabelerView = class {
   showChunk() {
     const item = this.model.get("item") || {};
     const shown = !this.model.get("terms") && !item.done && item.chunk_id;
-    this.slots.chunk.set(shown ? chunkView(item, this.state.context, () => this.toggleContext()) : null);
+    if (!shown) {
+      this.slots.chunk.set(null);
+      return;
+    }
+    const view = chunkView(item, this.state.context, () => this.toggleContext());
+    this.slots.chunk.set(view.el);
+    this.text.attach(view.container, view.parts);
   }
   /** The form, or the model's answers after a submit; rebuilt only when that choice changes. */
   showArea() {
@@ -721,9 +1188,10 @@ var LabelerView = class {
     const area = !shown ? "" : this.reviewing() ? "review" : "form";
     if (area === this.area && area !== "review") return;
     this.area = area;
-    if (area === "review") this.slots.area.set(reviewView(this.model.get("review")));
+    if (area === "review") this.slots.area.set(reviewView(this.model.get("review"), this.text.shown()));
     else this.slots.area.set(area === "form" ? this.form.build() : null);
     this.showActions();
+    this.text.paint();
   }
   showActions() {
     const shown = { reviewing: this.area === "review", forceable: this.state.forceable, flagging: this.state.flagging };
@@ -750,7 +1218,14 @@ var LabelerView = class {
     else if (action.do === "flag") this.setFlagging(true);
     else if (action.do === "focus") this.focusQuestion(action.index);
     else if (action.do === "pick") this.pick(action.index);
-    else if (action.do === "toggle_unknown") this.toggleUnknown(this.visible()[Math.min(this.state.focused, this.visible().length - 1)]);
+    else if (action.do === "toggle_unknown") this.toggleUnknown(
+      /** @type {QuestionView} */
+      this.focusedQuestion()
+    );
+    else if (action.do === "copy") this.text.copy();
+    else if (action.do === "select") this.text.step(action.how);
+    else if (action.do === "label") this.text.label(action.index);
+    else if (action.do === "unspan") this.text.unspan();
     else {
       if (action.do === "cancel_flag") this.setFlagging(false);
       else event.target.blur();
@@ -780,13 +1255,16 @@ var labeler_default = {
       ["change:error", () => view.onError()]
     ];
     const onKey = (event) => view.onKey(event);
+    const onMouseUp = () => view.text.fromMouse();
     for (const [name, callback] of listeners) model.on(name, callback);
     root.addEventListener("keydown", onKey);
+    root.addEventListener("mouseup", onMouseUp);
     view.onItem();
     root.focus({ preventScroll: true });
     return () => {
       for (const [name, callback] of listeners) model.off(name, callback);
       root.removeEventListener("keydown", onKey);
+      root.removeEventListener("mouseup", onMouseUp);
       root.remove();
     };
   }

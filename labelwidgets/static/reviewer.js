@@ -5,7 +5,9 @@ function isUnknown(value) {
 }
 function answerText(value) {
   if (isUnknown(value)) return "(not in the text)";
-  if (Array.isArray(value)) return value.join(", ");
+  if (Array.isArray(value)) {
+    return value.map((v) => v && typeof v === "object" ? `${v.label} [${v.start}, ${v.end})` : String(v)).join(", ");
+  }
   return value === void 0 || value === null ? "" : String(value);
 }
 function humanName(name) {
@@ -17,18 +19,6 @@ function pagesLabel(start, end) {
 }
 
 // js/lib/diff.js
-function highlightPieces(text, spans = []) {
-  const pieces = [];
-  let at = 0;
-  for (const [start, end] of spans) {
-    if (start < at) continue;
-    pieces.push({ text: text.slice(at, start), mark: "" });
-    pieces.push({ text: text.slice(start, end), mark: "hl" });
-    at = end;
-  }
-  pieces.push({ text: text.slice(at), mark: "" });
-  return pieces.filter((p) => p.text !== "" || p.mark === "hl");
-}
 function unifiedPieces(ops) {
   const pieces = [];
   for (const op of ops) {
@@ -38,6 +28,33 @@ function unifiedPieces(ops) {
     }
     if (op.a) pieces.push({ text: op.a, mark: "del" });
     if (op.b) pieces.push({ text: op.b, mark: "ins" });
+  }
+  return pieces;
+}
+
+// js/lib/spans.js
+function quote(shown, span) {
+  const [start, end] = Array.isArray(span) ? span : [span.start, span.end];
+  const from = Math.max(0, start - shown.base);
+  return shown.text.slice(from, Math.max(from, end - shown.base));
+}
+function layeredPieces(text, base, marks) {
+  const low = base;
+  const high = base + text.length;
+  const inside = marks.filter((m) => m.end > low && m.start < high && m.end > m.start);
+  const cuts = /* @__PURE__ */ new Set([low, high]);
+  for (const m of inside) {
+    cuts.add(Math.max(low, m.start));
+    cuts.add(Math.min(high, m.end));
+  }
+  const points = [...cuts].sort((a, b) => a - b);
+  const pieces = [];
+  for (let i = 0; i + 1 < points.length; i += 1) {
+    const [a, b] = [points[i], points[i + 1]];
+    const over = inside.filter((m) => m.start <= a && m.end >= b);
+    const classes = [...new Set(over.map((m) => m.cls))];
+    const label = over.filter((m) => m.end === b && m.label).map((m) => m.label).join(" \xB7 ");
+    pieces.push({ text: text.slice(a - base, b - base), classes, label });
   }
   return pieces;
 }
@@ -74,11 +91,16 @@ function appendPieces(pieces, into) {
   }
   return into;
 }
-function highlighted(text, spans = []) {
-  return (
-    /** @type {DocumentFragment} */
-    appendPieces(highlightPieces(text, spans), document.createDocumentFragment())
-  );
+function markedText(text, base, marks) {
+  return layeredPieces(text, base, marks).map(({ text: piece, classes, label }) => {
+    if (!classes.length) return document.createTextNode(piece);
+    const node = h(classes.includes("lw-hl") ? "mark" : "span", { class: classes.join(" "), text: piece });
+    if (label) {
+      node.classList.add("lw-span-end");
+      node.dataset.label = label;
+    }
+    return node;
+  });
 }
 function unifiedDiff(ops) {
   return (
@@ -127,6 +149,8 @@ function keyOf(event) {
     key: event.key,
     shift: event.shiftKey,
     modifier: event.ctrlKey || event.metaKey || event.altKey,
+    ctrl: event.ctrlKey || event.metaKey,
+    alt: event.altKey,
     on: typing ? "typing" : target.tagName === "BUTTON" ? "button" : "other",
     field: typing ? target.dataset.key : void 0
   };
@@ -191,25 +215,52 @@ var SHORTCUTS = [
   ["e", "edit the final answer (Enter saves)"],
   ["u", "mark the question unclear (with a note)"],
   ["f", "feedback to the labeler of the focused answer"],
-  ["\u2191 / \u2193", "focus an answer"],
+  ["\u2191 / \u2193", "focus an answer: its evidence is highlighted in the text"],
   ["n / p", "next / previous item"],
   ["?", "these shortcuts"]
 ];
-function answerRow(item, answer, i, accept) {
+function answerMarks(answer) {
+  if (!answer) return [];
+  if (answer.spans) return answer.spans.map((s, i) => ({ ...s, cls: `lw-span lw-span-${i % 6}`, label: String(s.label) }));
+  const cls = answer.via === "evidence" ? "lw-ev" : "lw-ev-model";
+  return (answer.evidence || []).map(([start, end]) => ({ start, end, cls }));
+}
+function whereLine(item, answer, i) {
+  const shown = { text: item.text || "", base: 0 };
+  if (answer.spans) {
+    return h(
+      "div",
+      { class: "lw-evidence", testid: `lw-where-${i}` },
+      answer.spans.map((s) => h("span", { class: "lw-span-item" }, [`${s.label} `, h("mark", { class: "lw-ev", text: quote(shown, s) })]))
+    );
+  }
+  if (answer.supported === false) {
+    const text = answer.via === "evidence" ? "not found in its evidence" : "not found in the text";
+    return h("div", { class: "lw-not-found", testid: `lw-not-found-${i}`, text });
+  }
+  const pairs = answer.evidence || [];
+  if (!pairs.length) return null;
+  const words = pairs.map((p) => quote(shown, p)).filter(Boolean).join(" \u2026 ");
+  return h("div", { class: "lw-evidence", testid: `lw-where-${i}` }, [
+    h("span", { class: "lw-who", text: answer.via === "text" ? "found in the text: " : "evidence: " }),
+    words ? h("mark", { class: answer.via === "text" ? "lw-ev-model" : "lw-ev", text: words }) : h("span", { class: "lw-muted", text: "(outside this chunk)" })
+  ]);
+}
+function answerRow(item, answer, i, accept, focus) {
   const plain = answer.kind === "model" || item.reference !== "model" && i === 0;
   const score = answer.score_vs_reference !== null && answer.kind !== "model" ? h("span", { class: "lw-muted", text: ` (${Math.round(answer.score_vs_reference * 100)}% like the ${item.reference})` }) : null;
-  return h("li", { class: "lw-answer", testid: `lw-answer-${i}` }, [
+  return h("li", { class: "lw-answer", testid: `lw-answer-${i}`, onclick: () => focus(i) }, [
     h("button", { testid: `lw-accept-${i}`, text: `${i + 1} accept`, onclick: () => accept(i) }),
     h("span", { class: "lw-who", text: ` ${answer.kind === "model" ? "model" : "labeler"} ${answer.who}: ` }),
     plain ? h("span", { text: answerText(answer.answer) }) : unifiedDiff(answer.ops),
     score,
+    whereLine(item, answer, i),
     ...answer.problems.map((p) => h("div", { class: "lw-problem", text: p }))
   ]);
 }
-function itemView(item, accept) {
+function itemView(item, accept, focus) {
   const pages = pagesLabel(item.page_start, item.page_end);
   const text = h("div", { class: "lw-text", testid: "lw-chunk-text" });
-  text.appendChild(highlighted(item.text || "", []));
   const question = item.question || { name: "", instructions: "" };
   const final = item.final !== null && item.final !== void 0 ? h("div", { class: "lw-muted", testid: "lw-final", text: `final: ${answerText(item.final)} (by ${item.final_by})` }) : null;
   return h("div", { class: "lw-item" }, [
@@ -219,7 +270,7 @@ function itemView(item, accept) {
       h("strong", { testid: "lw-question", text: humanName(question.name) }),
       question.instructions ? h("div", { class: "lw-muted", text: question.instructions }) : null
     ]),
-    h("ol", { class: "lw-answers", testid: "lw-answers" }, (item.answers || []).map((a, i) => answerRow(item, a, i, accept))),
+    h("ol", { class: "lw-answers", testid: "lw-answers" }, (item.answers || []).map((a, i) => answerRow(item, a, i, accept, focus))),
     final
   ]);
 }
@@ -269,8 +320,15 @@ var ReviewerView = class {
     this.state.focused = 0;
     this.setMode("");
     const shown = !item.done && item.chunk_id;
-    this.slots.item.set(item.done ? h("div", { class: "lw-done", testid: "lw-done", text: "Nothing left to review." }) : shown ? itemView(item, (index) => this.send("accept", { index })) : null);
+    this.slots.item.set(item.done ? h("div", { class: "lw-done", testid: "lw-done", text: "Nothing left to review." }) : shown ? itemView(item, (index) => this.send("accept", { index }), (index) => this.focusAnswer(index)) : null);
     this.markFocus();
+  }
+  /** The chunk text with the focused answer's evidence or spans. */
+  paintText() {
+    const item = this.model.get("item") || {};
+    const text = this.root.querySelector('.lw-item [data-testid="lw-chunk-text"]');
+    if (!text || !item.chunk_id) return;
+    text.replaceChildren(...markedText(item.text || "", 0, answerMarks((item.answers || [])[this.state.focused])));
   }
   onError() {
     this.slots.error.set(errorBanner(this.model.get("error")));
@@ -281,6 +339,12 @@ var ReviewerView = class {
   }
   markFocus() {
     this.root.querySelectorAll(".lw-answer").forEach((node, i) => node.classList.toggle("lw-focused", i === this.state.focused));
+    this.paintText();
+  }
+  /** @param {number} index focus that answer (its evidence shows in the text) */
+  focusAnswer(index) {
+    this.state.focused = index;
+    this.markFocus();
   }
   /** @param {Mode} mode open the box for an edit, an "unclear" note or feedback (or close it) */
   setMode(mode) {
@@ -331,10 +395,7 @@ var ReviewerView = class {
     else if (action.do === "send") this.send(action.command);
     else if (action.do === "accept") this.send("accept", { index: action.index });
     else if (action.do === "mode") this.setMode(action.mode);
-    else {
-      this.state.focused = action.index;
-      this.markFocus();
-    }
+    else this.focusAnswer(action.index);
   }
 };
 var reviewer_default = {

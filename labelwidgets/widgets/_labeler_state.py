@@ -1,6 +1,12 @@
-"""The Labeler's trait state, built from plain data: the task view, highlights, the model diff.
+"""The Labeler's trait state, built from plain data: the task view, highlights, the model diff,
+and the evidence and spans that travel in *chunk* coordinates on the wire.
 
 Plain functions without the widget, so each is tested and reused without a front end.
+
+Offsets: the store keeps evidence and spans answers in *document* coordinates (those of chunk
+provenance). The front end only knows the text it shows, so on the wire an offset counts from
+the chunk's first character (negative in the text shown before the chunk, ``>= len(text)`` in
+the text after it). These functions convert at the widget's edge.
 """
 
 from __future__ import annotations
@@ -9,9 +15,11 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from labelwidgets.schema import Task
+from labelwidgets.schema import Question, Task
 from labelwidgets.schema.compare import word_diff
+from labelwidgets.schema.grounding import Grounding, ground
 from labelwidgets.widgets._base import encode
+from labelwidgets.widgets.labeler_wire import ChunkFrame
 
 
 def task_view(task: Task) -> dict[str, Any]:
@@ -28,6 +36,8 @@ def task_view(task: Task) -> dict[str, Any]:
                 "allow_unknown": q.allow_unknown,
                 "when": None if q.when is None else _when_view(q.when),
                 "scale": list(q.scale),
+                "evidence": q.evidence,
+                "labels": list(q.labels),
             }
             for q in task.questions
         ],
@@ -52,17 +62,51 @@ def highlighter(terms: tuple[str, ...]) -> Callable[[str], list[list[int]]]:
 
 
 def model_diff(
-    suggestions: Mapping[str, Mapping[str, Any]], mine: Mapping[str, Any]
+    suggestions: Mapping[str, Mapping[str, Any]],
+    mine: Mapping[str, Any],
+    task: Task | None = None,
+    frame: ChunkFrame | None = None,
 ) -> dict[str, Any]:
-    """The model's answer beside the labeler's, with a word diff, for each question both answered."""
+    """The model's answer beside the labeler's, with a word diff, for each question both answered.
+
+    With the ``task`` and the chunk's ``frame``, each entry also says where the model found its
+    answer, in chunk coordinates: ``model_evidence`` (its evidence spans, else where its answer
+    occurs in the chunk, :func:`labelwidgets.schema.grounding.ground`), ``model_supported``
+    (``False``: not found in the text; ``None``: not judged) and ``model_via``; a spans
+    question's entry has ``model_spans`` and diffs the spans as "label “quote”" lines.
+    """
     diff = {}
     for question, suggestion in suggestions.items():
         if question not in mine:
             continue
-        diff[question] = {
+        model, labeler = suggestion["answer"], mine[question]
+        entry = {
             "model": suggestion["model"],
-            "model_answer": encode(suggestion["answer"]),
-            "labeler_answer": encode(mine[question]),
-            "ops": word_diff(suggestion["answer"], mine[question]),
+            "model_answer": encode(model),
+            "labeler_answer": encode(labeler),
+            "ops": word_diff(model, labeler),
         }
+        if task is not None and frame is not None and question in task.question_names:
+            entry.update(_grounded(task.question(question), suggestion, labeler, frame))
+        diff[question] = entry
     return diff
+
+
+def _grounded(
+    question: Question, suggestion: Mapping[str, Any], labeler: Any, frame: ChunkFrame
+) -> dict[str, Any]:
+    answer = suggestion["answer"]
+    if question.kind == "spans":
+        return {
+            "ops": word_diff(frame.spans_display(answer), frame.spans_display(labeler)),
+            "model_spans": frame.spans_to_wire(answer),
+        }
+    evidence = suggestion.get("evidence")
+    found = ground(answer, frame.text, question.kind, evidence, frame.char_start or 0)
+    if found.via is None and evidence:  # a choice the model quoted: show where, do not judge
+        found = Grounding(None, [tuple(pair) for pair in evidence], "evidence")
+    return {
+        "model_evidence": [[start, end] for start, end in frame.pairs_to_wire(found.spans)],
+        "model_supported": found.supported,
+        "model_via": found.via,
+    }

@@ -13,8 +13,14 @@ import traitlets
 
 from labelwidgets.schema import UNKNOWN, Task
 from labelwidgets.store import LabelStore
-from labelwidgets.widgets._base import CommandWidget, bundle, decode, encode
+from labelwidgets.widgets._base import CommandWidget, bundle
 from labelwidgets.widgets._labeler_state import highlighter, model_diff, task_view
+from labelwidgets.widgets.labeler_wire import (
+    ChunkFrame,
+    answers_from_wire,
+    answers_to_wire,
+    evidence_from_wire,
+)
 
 _ESM, _CSS = bundle("labeler")
 SHOW_SUGGESTIONS = ("after_submit", "prefill", "hidden")
@@ -39,6 +45,13 @@ class Labeler(CommandWidget):
         Only these chunks: a DataFrame with a ``chunk_id`` column or an iterable of ids.
     context_chars
         How much text around the chunk "more context" shows.
+
+    Evidence: selecting text in the chunk (mouse, or Alt+Shift+→/← by words) marks where the
+    focused question's answer is written; a typed answer found in the chunk is proposed as its
+    evidence; Ctrl+E copies the selection into the answer. Evidence is stored with the answer
+    in document coordinates (:meth:`submit` ``evidence=``). ``kind="spans"`` questions are
+    answered by selecting text and pressing the number of a label. The shortcut sheet (``?``)
+    lists every key.
 
     Everything the widget does is also a method: :meth:`submit`, :meth:`mark_unknown`,
     :meth:`skip`, :meth:`flag`, :meth:`next`, :meth:`previous`, :meth:`go_to`,
@@ -94,6 +107,7 @@ class Labeler(CommandWidget):
         self._history: list[str] = []
         self._cursor = -1
         self._doc_cache: tuple[str, str] | None = None
+        self._frame = ChunkFrame("", None)
         self._highlight = highlighter(self.task.highlight)
         self._shown_at = time.monotonic()
         self.task_view = task_view(self.task)
@@ -110,7 +124,12 @@ class Labeler(CommandWidget):
         return self.item.get("chunk_id")
 
     def submit(
-        self, answers: dict[str, Any], *, force: bool = False, time_spent: float | None = None
+        self,
+        answers: dict[str, Any],
+        *,
+        force: bool = False,
+        time_spent: float | None = None,
+        evidence: dict[str, Any] | None = None,
     ) -> list[int]:
         """Store the answers for the chunk on screen (UNKNOWN for "not in the text").
 
@@ -122,6 +141,11 @@ class Labeler(CommandWidget):
         submit, the chunk stays on screen with the model's answers diffed against these;
         otherwise the next chunk comes up. The store decides all of this with
         :func:`labelwidgets.schema.check_submission`, in the write's transaction.
+
+        ``evidence`` maps questions to where their answers are written: ``[(start, end), ...]``
+        in *document* coordinates (as in :meth:`LabelStore.record_answers
+        <labelwidgets.store.LabelStore.record_answers>`); a span outside the chunk's document
+        is a ``ValueError`` and nothing is stored.
         """
         chunk_id = self._require_item()
         if not isinstance(answers, dict):
@@ -135,6 +159,7 @@ class Labeler(CommandWidget):
             force=force,
             time_spent=spent,
             require_complete=True,
+            evidence=evidence,
         )
         if result.complete:
             self._done.add(chunk_id)
@@ -222,10 +247,14 @@ class Labeler(CommandWidget):
         force: bool = False,
         time_spent: float | None = None,
         chunk_id: str | None = None,
+        evidence: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
         self._on_screen(chunk_id)
-        decoded = {q: decode(a) for q, a in answers.items()}
-        self.submit(decoded, force=bool(force), time_spent=time_spent)
+        if not isinstance(answers, dict):
+            raise TypeError(f"answers must be a dict of question -> answer, got {answers!r}")
+        decoded = answers_from_wire(self.task, answers, self._frame)
+        spans = evidence_from_wire(self.task, evidence, decoded, self._frame)
+        self.submit(decoded, force=bool(force), time_spent=time_spent, evidence=spans)
         return {"saved": True}
 
     def _on_unknown(
@@ -316,15 +345,11 @@ class Labeler(CommandWidget):
             self._set_progress()
             return
         chunk = self.store.chunk(chunk_id)
-        answers = self.store.labeler_answers(self.task, chunk_id, self.labeler)
-        prefilled = False
-        if not answers and self.show_suggestions == "prefill":
-            answers = {
-                q: s["answer"]
-                for q, s in self.store.latest_suggestions(self.task, chunk_id).items()
-            }
-            prefilled = bool(answers)
         before, after = self._context(chunk)
+        placed = chunk["char_start"] is not None and chunk["char_end"] is not None
+        start = chunk["char_start"] if placed else None
+        self._frame = ChunkFrame(chunk["text"], start, len(before), len(after))
+        answers, evidence, prefilled = self._answers_shown(chunk_id)
         self.item = {
             "chunk_id": chunk_id,
             "doc_name": chunk["doc_name"],
@@ -334,11 +359,29 @@ class Labeler(CommandWidget):
             "highlights": self._highlight(chunk["text"]),
             "context_before": before,
             "context_after": after,
-            "answers": {q: encode(a) for q, a in answers.items()},
+            "answers": answers_to_wire(self.task, answers, self._frame),
+            "evidence": {q: self._frame.pairs_to_wire(e) for q, e in evidence.items()},
+            "offsets": placed,
             "prefilled": prefilled,
             "done_before": chunk_id in self._done,
         }
         self._set_progress()
+
+    def _answers_shown(self, chunk_id: str) -> tuple[dict[str, Any], dict[str, Any], bool]:
+        """The labeler's answers to the chunk and their evidence (or, with ``prefill``, the
+        model's), and whether they are the model's."""
+        answers = self.store.labeler_answers(self.task, chunk_id, self.labeler)
+        evidence: dict[str, Any] = {}
+        if answers and any(q.evidence for q in self.task.questions):
+            # a chunk answered before (going back): read its evidence too
+            rows = self.store.answers(self.task, labeler=self.labeler, chunk_id=chunk_id)
+            evidence = {r.question: r.evidence for r in rows.itertuples() if r.evidence}
+        if answers or self.show_suggestions != "prefill":
+            return answers, evidence, False
+        suggestions = self.store.latest_suggestions(self.task, chunk_id)
+        answers = {q: s["answer"] for q, s in suggestions.items()}
+        evidence = {q: s["evidence"] for q, s in suggestions.items() if s.get("evidence")}
+        return answers, evidence, bool(answers)
 
     def _context(self, chunk: dict[str, Any]) -> tuple[str, str]:
         start, end = chunk["char_start"], chunk["char_end"]
@@ -363,4 +406,5 @@ class Labeler(CommandWidget):
     def _model_diff(self, chunk_id: str, mine: Mapping[str, Any]) -> dict[str, Any]:
         if self.show_suggestions != "after_submit":
             return {}
-        return model_diff(self.store.latest_suggestions(self.task, chunk_id), mine)
+        suggestions = self.store.latest_suggestions(self.task, chunk_id)
+        return model_diff(suggestions, mine, self.task, self._frame)

@@ -116,3 +116,52 @@ def test_queue_done(store: LabelStore) -> None:
         len(lw.Reviewer(store, TASK, reviewer="rita", include_reviewed=True, include="all")._queue)
         == 6
     )  # 3 chunks x 2: the agreed items too
+
+
+def test_each_answer_shows_its_evidence_or_is_marked_not_found(sqlite_store: LabelStore) -> None:
+    preamble = "SUPPLY AGREEMENT between Acme Corp and Widget Ltd. "
+    clause = "This Agreement is governed by the laws of the State of New York."
+    start = len(preamble)
+    sqlite_store.add_documents([{"doc_id": "c", "name": "c.pdf", "text": preamble + clause}])
+    sqlite_store.add_chunks(
+        [{"doc_id": "c", "text": clause, "char_start": start, "char_end": start + len(clause)}]
+    )
+    task = lw.Task(
+        "grounded",
+        [lw.Question("governing_law"), lw.Question("who", kind="spans", labels=["PARTY", "LAW"])],
+    )
+    sqlite_store.add_task(task)
+    [chunk] = sqlite_store.chunk_order()
+    law = clause.index("the laws of the State of New York")
+    york = clause.index("New York")
+
+    def answer(labeler: str, text: str, evidence: list | None = None) -> None:
+        spans = [{"start": start + york, "end": start + york + 8, "label": "LAW"}]
+        sqlite_store.record_answers(
+            task,
+            chunk,
+            {"governing_law": text, "who": spans if labeler == "ann" else []},
+            labeler=labeler,
+            evidence={"governing_law": evidence} if evidence else None,
+        )
+
+    answer("ann", "the laws of the State of New York", [(start + law, start + law + 33)])
+    answer("bob", "New York law")  # no evidence: located in the chunk
+    answer("cy", "the laws of Delaware")  # no evidence, not in the text
+    answer("dee", "Texas", [(start + york, start + york + 8)])  # its evidence says New York
+    w = lw.Reviewer(sqlite_store, task, reviewer="rita", include="all")
+    assert w.current == (chunk, "governing_law")
+    rows = {a["who"]: a for a in w.item["answers"]}
+    assert [clause[s:e] for s, e in rows["ann"]["evidence"]] == [
+        "the laws of the State of New York"
+    ]
+    assert rows["ann"]["supported"] is True and rows["ann"]["via"] == "evidence"
+    assert rows["bob"]["supported"] is True and rows["bob"]["via"] == "text"
+    assert "New York" in " ".join(clause[s:e] for s, e in rows["bob"]["evidence"])
+    assert rows["cy"]["supported"] is False and rows["cy"]["evidence"] == []
+    assert rows["dee"]["supported"] is False and rows["dee"]["via"] == "evidence"
+    w.send_command("next", 1)
+    assert w.current == (chunk, "who")
+    spans = {a["who"]: a["spans"] for a in w.item["answers"]}
+    assert spans["ann"] == [{"start": york, "end": york + 8, "label": "LAW"}]
+    assert spans["bob"] == [] and w.item["answers"][0]["supported"] is None
