@@ -111,10 +111,10 @@ def _pg_cause(state: str | None, message: str) -> tuple[type[StoreError], str, s
         for prefix in sorted(_PG_STATES, key=len, reverse=True):
             if state.startswith(prefix):
                 return _PG_STATES[prefix]
-    if _LOST_MESSAGES.search(message):
-        return _LOST
     if message.startswith("connection failed") or "could not connect" in message:
         return _UNAVAILABLE
+    if _LOST_MESSAGES.search(message):
+        return _LOST
     return None
 
 

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Connection
 
 from labelwidgets.schema import AnswerRejected, Submission, Task, check_submission
-from labelwidgets.store import inputs
+from labelwidgets.store import inputs, submissions
 from labelwidgets.store.event_log import check_labeler, event_row, insert_events
 from labelwidgets.store.evidence import check_in_document, prepare_evidence
 from labelwidgets.store.projections import (
@@ -59,6 +59,7 @@ class EventsMixin(ReviewEventsMixin):
         time_spent: float | None = None,
         force: bool = False,
         evidence: Any = None,
+        submission_id: str | None = None,
     ) -> int:
         """Record ``labeler``'s answer (a value or :data:`UNKNOWN`) to one question; returns the event id.
 
@@ -78,6 +79,7 @@ class EventsMixin(ReviewEventsMixin):
             time_spent=time_spent,
             force=force,
             evidence=None if evidence is None else {question: evidence},
+            submission_id=submission_id,
         )[0]
 
     def record_answers(
@@ -91,6 +93,7 @@ class EventsMixin(ReviewEventsMixin):
         time_spent: float | None = None,
         force: bool = False,
         evidence: Mapping[str, Any] | None = None,
+        submission_id: str | None = None,
     ) -> list[int]:
         """Record one submission (several questions about one chunk) in one transaction.
 
@@ -105,6 +108,11 @@ class EventsMixin(ReviewEventsMixin):
         (``Question(evidence=True)``, the default for text) and a "not in the text" answer has
         none. The answer of a ``spans`` question must lie inside the chunk. Otherwise a
         ``ValueError`` names the span and nothing is stored.
+
+        ``submission_id`` names this submission (at most 64 characters): the same id again, say
+        a client retrying after a lost reply, stores nothing new and returns the first call's
+        event ids. Without one, an id is made per call, so a retry inside the call (a commit
+        whose reply was lost) is still stored once.
         """
         event_ids, _ = self.record_submission(
             task,
@@ -115,6 +123,7 @@ class EventsMixin(ReviewEventsMixin):
             time_spent=time_spent,
             force=force,
             evidence=evidence,
+            submission_id=submission_id,
         )
         return event_ids
 
@@ -130,6 +139,7 @@ class EventsMixin(ReviewEventsMixin):
         force: bool = False,
         require_complete: bool = False,
         evidence: Mapping[str, Any] | None = None,
+        submission_id: str | None = None,
     ) -> tuple[list[int], Submission]:
         """Record one submission like :meth:`record_answers` and say what it meant.
 
@@ -140,6 +150,9 @@ class EventsMixin(ReviewEventsMixin):
             that ``force=True`` overrides): how the Labeler submits.
         evidence
             Evidence spans per question, as in :meth:`record_answers`.
+        submission_id
+            The client's id for this submission (the Labeler's submission sequence): the same
+            id again stores nothing new, as in :meth:`record_answers`.
 
         Returns
         -------
@@ -170,12 +183,16 @@ class EventsMixin(ReviewEventsMixin):
         if not isinstance(answers, Mapping) or not (answers or require_complete):
             raise ValueError("record_answers: no answers given")
         given = prepare_evidence(task, answers, evidence, "record_answers")
+        key = submissions.submission_id(submission_id, "record_answers")
         now = time.time()
         spent = None if time_spent is None else float(time_spent)
 
         def write(conn: Connection) -> tuple[list[int], Submission]:
             self._require_chunks(conn, [chunk_id], "record_answers")
             prior = current_for(conn, task.name, chunk_id, labeler)
+            stored = submissions.stored_events(conn, key)
+            if stored is not None:  # this submission was stored already: nothing new
+                return stored, check_submission(task, {}, prior)
             result = check_submission(
                 task, answers, prior, force=force, require_complete=require_complete
             )
@@ -215,6 +232,7 @@ class EventsMixin(ReviewEventsMixin):
             upsert_current(conn, [current_row(r, i) for r, i in zip(rows, event_ids, strict=False)])
             delete_current(conn, task.name, chunk_id, labeler, result.retracted)
             set_progress(conn, task.name, chunk_id, labeler, result.complete, "answer", now)
+            submissions.remember(conn, key, task.name, labeler, event_ids, now)
             return event_ids, result
 
         return self._write(write)

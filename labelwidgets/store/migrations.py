@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from sqlalchemy import Connection, insert, inspect, select, text, update
 
@@ -76,6 +77,19 @@ def migrate(conn: Connection) -> None:
         MIGRATIONS[version](conn)
         version += 1
         conn.execute(update(t.schema_info).values(version=version))
+    for table in t.ADDED_TABLES:
+        if table.name not in present:
+            _create_if_writable(conn, table)
+
+
+def _create_if_writable(conn: Connection, table: Any) -> None:
+    from labelwidgets.store.errors import StoreReadOnly
+
+    try:
+        with conn.begin_nested():
+            table.create(conn)
+    except StoreReadOnly:
+        pass  # a store opened read-only is never written, so it needs no new table
 
 
 def rebuild_projections(conn: Connection) -> None:

@@ -193,6 +193,20 @@ progress = Table(
     Index("ix_progress_chunk", "task_id", "chunk_id"),
 )
 
+# One row per stored submission, keyed by the id its client gave it (or one generated per call),
+# so a submission retried after a lost reply is stored once. Added after v3 without a version
+# bump: older versions ignore the table, and opening a store creates it when missing.
+submissions = Table(
+    "submissions",
+    metadata,
+    Column("submission_id", String(64), primary_key=True),
+    Column("task_id", String(100), nullable=False),
+    Column("labeler", String(200), nullable=False),
+    Column("event_ids", Text, nullable=False),  # JSON list, in the order of the answers
+    Column("created_at", Float, nullable=False),
+)
+ADDED_TABLES = (submissions,)
+
 leases = Table(
     "leases",
     metadata,
