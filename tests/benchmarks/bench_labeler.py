@@ -6,7 +6,8 @@ Each step is what the front end does when the labeler presses Enter: a ``submit`
 message, the durable write, then the next chunk's state set on the widget. Bytes are what the
 widget's comm actually carries to the front end (state updates and the ack). Also: opening the
 widget (resume at the first unanswered chunk), on a fresh store and on one where the labeler
-already finished half of it.
+already finished half of it. ``--evidence`` also runs every size with an evidence span on each
+submit (as the front end sends it, in chunk coordinates; converted and checked against the chunk).
 
 Target: p50 <= 5 ms on a 100k-chunk store, flat in store size; bytes per step O(1).
 """
@@ -36,17 +37,26 @@ TASK = lw.Task(
 )
 
 
+LAW = "the laws of the State of New York"
+
+
+def clause(i: int) -> str:
+    return f"Clause {i}. This Agreement is governed by {LAW}."
+
+
 def make_store(path: Path, n_chunks: int, finished: int = 0) -> lw.LabelStore:
-    """``n_chunks`` chunks; the first ``finished`` marked done for alice straight in the
-    progress table (a shortcut for loading only; never for real labels)."""
+    """``n_chunks`` chunks (with their place in their document, so they take evidence); the
+    first ``finished`` marked done for alice straight in the progress table (a shortcut for
+    loading only; never for real labels)."""
     store = lw.LabelStore(path)
     for start in range(0, n_chunks, 20_000):
         store.add_chunks(
             [
                 {
                     "doc_id": f"doc-{i // 40}",
-                    "text": f"Clause {i}. This Agreement is "
-                    "governed by the laws of the State of New York.",
+                    "text": clause(i),
+                    "char_start": 100 * (i % 40),
+                    "char_end": 100 * (i % 40) + len(clause(i)),
                 }
                 for i in range(start, min(start + 20_000, n_chunks))
             ]
@@ -82,7 +92,9 @@ def wire(widget: lw.Labeler) -> list[int]:
     return sent
 
 
-def run(n_chunks: int, steps: int, finished: int = 0, *, quiet: bool = False) -> None:
+def run(
+    n_chunks: int, steps: int, finished: int = 0, *, quiet: bool = False, evidence: bool = False
+) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         store = make_store(Path(tmp) / "bench.db", n_chunks, finished)
         started = time.perf_counter()
@@ -93,8 +105,10 @@ def run(n_chunks: int, steps: int, finished: int = 0, *, quiet: bool = False) ->
         timings = []
         for seq in range(steps):
             answers = {"has_clause": "yes", "governing_law": f"the laws of New York {seq}"}
+            where = widget.item["text"].find(LAW)
+            extra = {"evidence": {"governing_law": [[where, where + len(LAW)]]}} if evidence else {}
             started = time.perf_counter()
-            ack = widget.send_command("submit", seq, answers=answers)
+            ack = widget.send_command("submit", seq, answers=answers, **extra)
             timings.append((time.perf_counter() - started) * 1000)
             assert ack["ok"], ack
         ms = sorted(timings)
@@ -103,6 +117,7 @@ def run(n_chunks: int, steps: int, finished: int = 0, *, quiet: bool = False) ->
         if quiet:
             return
         label = f"{n_chunks:,} chunks" + (f", {finished:,} done" if finished else "")
+        label += ", evidence" if evidence else ""
         print(
             f"{label:>24}: open {open_ms:6.1f} ms ({len(json.dumps(state, default=str)):,} B state); "
             f"submit -> next item p50 {statistics.median(ms):5.2f} ms, "
@@ -127,11 +142,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--chunks", type=int, default=100_000)
     parser.add_argument("--steps", type=int, default=500)
+    parser.add_argument("--evidence", action="store_true", help="also submit with evidence")
     args = parser.parse_args()
     run(200, 20, quiet=True)  # warm up: imports, the bundle read, SQLAlchemy's statement cache
     print(f"fsync on this disk now: p50 {fsync_ms():.2f} ms (busy neighbours make it jump)")
     for n in sorted({1_000, 10_000, args.chunks}):
         run(n, args.steps)
+        if args.evidence:
+            run(n, args.steps, evidence=True)
     run(args.chunks, args.steps, finished=args.chunks // 2)
 
 
