@@ -16,6 +16,7 @@ from labelwidgets.store.inputs import (
     DOC_ID_CHARS,
     DOCUMENT_NAME_CHARS,
     DOCUMENT_TEXT_CHARS,
+    INT32_MAX,
     MAX_DEPTH,
     PERSON_CHARS,
     PROMPT_VERSION_CHARS,
@@ -169,37 +170,53 @@ def _meta(row: dict[str, Any], record: Mapping[str, Any], where: str, known: set
     json_object(record.get("meta"), "'meta'", where=where, extra=extra)
 
 
+_CHUNK_NUMBERS = ("seq", "page_start", "page_end", "char_start", "char_end")
+
+
 def chunk(record: Mapping[str, Any], index: int) -> dict[str, Any]:
-    """A row of ``add_chunks``, checked; its text gets U+FFFD for bad characters."""
-    where = f"add_chunks: row {index}"
+    """A row of ``add_chunks``, checked; its text gets U+FFFD for bad characters.
+
+    The common case (plain ids, small whole numbers, no meta) is checked inline; anything else
+    goes through the full checks, which decide and word the error.
+    """
     row = dict(record)
-    value = require_string(record["text"], "'text'", where)
-    if not value.strip():
-        raise fail(where, "'text'", "is empty", "drop the row or give its text", value)
-    row["text"] = extracted(value, "'text'", where=where, limit=CHUNK_TEXT_CHARS)
-    if record.get("doc_id") is not None:
-        row["doc_id"] = identifier(
-            record["doc_id"], "'doc_id'", where=where, limit=DOC_ID_CHARS, numbers=True
-        )
-    chunk_id = record.get("chunk_id")
-    row["chunk_id"] = (
-        None
-        if chunk_id in (None, "")
-        else identifier(chunk_id, "'chunk_id'", where=where, limit=CHUNK_ID_CHARS, numbers=True)
-    )
-    for key in ("seq", "page_start", "page_end", "char_start", "char_end"):
-        row[key] = integer(record.get(key), f"{key!r}", where=where)
+    value = record["text"]
+    if type(value) is not str or len(value) > CHUNK_TEXT_CHARS or not value.strip():
+        where = f"add_chunks: row {index}"
+        require_string(value, "'text'", where)
+        if not value.strip():
+            raise fail(where, "'text'", "is empty", "drop the row or give its text", value)
+        extracted(value, "'text'", where=where, limit=CHUNK_TEXT_CHARS)
+    row["text"] = replace_bad_characters(value)
+    for key, limit in (("doc_id", DOC_ID_CHARS), ("chunk_id", CHUNK_ID_CHARS)):
+        given = record.get(key)
+        if given in (None, "") or (type(given) is str and len(given) <= limit and _plain(given)):
+            row[key] = None if given == "" else given
+        else:
+            row[key] = identifier(
+                given, f"{key!r}", where=f"add_chunks: row {index}", limit=limit, numbers=True
+            )
+    for key in _CHUNK_NUMBERS:
+        given = record.get(key)
+        if given is not None and not (type(given) is int and 0 <= given <= INT32_MAX):
+            row[key] = integer(given, f"{key!r}", where=f"add_chunks: row {index}")
     for first, last in (("page_start", "page_end"), ("char_start", "char_end")):
-        if row[first] is not None and row[last] is not None and row[last] < row[first]:
+        if row.get(first) is not None and row.get(last) is not None and row[last] < row[first]:
             raise fail(
-                where,
+                f"add_chunks: row {index}",
                 f"{last!r}",
                 f"is before {first!r} ({row[first]})",
                 "swap them or fix the offsets",
                 row[last],
             )
-    _meta(row, record, where, known=_CHUNK_FIELDS)
+    if record.get("meta") is not None or not record.keys() <= _CHUNK_FIELDS:
+        _meta(row, record, f"add_chunks: row {index}", known=_CHUNK_FIELDS)
     return row
+
+
+def _plain(text: str) -> bool:
+    """Printable and not blank: no control characters, NUL or lone surrogates."""
+    return text.isprintable() and not text.isspace()
 
 
 def suggestion(record: Mapping[str, Any], index: int) -> dict[str, Any]:

@@ -22,6 +22,7 @@ import json
 import math
 import re
 import reprlib
+import weakref
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Final
 
@@ -378,6 +379,7 @@ _ARGUMENTS: dict[str, Callable[[Any, str, str], Any]] = {
 }
 
 
+_CHECKED_TASKS: dict[int, weakref.ref[Any]] = {}
 _ALWAYS_REQUIRED = frozenset({"labeler", "reviewer", "by", "answers"})
 
 
@@ -398,7 +400,11 @@ def task_ref(value: Any, *, where: str = "task") -> Any:
     if isinstance(value, str):
         return name(value, "task", where=where, limit=TASK_NAME_CHARS)
     if isinstance(value, Task):
-        task_strings(value.to_dict(), where=where)
+        checked = _CHECKED_TASKS.get(id(value))
+        if checked is None or checked() is not value:  # a Task is frozen: once is enough
+            task_strings(value.to_dict(), where=where)
+            key = id(value)
+            _CHECKED_TASKS[key] = weakref.ref(value, lambda _, k=key: _CHECKED_TASKS.pop(k, None))
         return value
     raise fail(
         where,
