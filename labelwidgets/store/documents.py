@@ -19,18 +19,8 @@ from labelwidgets.store.upsert import insert_ignore
 if TYPE_CHECKING:
     from labelwidgets.store.store import LabelStore
 
-_CHUNK_FIELDS = {
-    "chunk_id",
-    "doc_id",
-    "seq",
-    "page_start",
-    "page_end",
-    "char_start",
-    "char_end",
-    "text",
-    "meta",
-}
-_DOC_FIELDS = {"doc_id", "name", "source", "text", "page_offsets", "n_pages", "n_chars", "meta"}
+_CHUNK_FIELDS = input_rows.CHUNK_FIELDS
+_DOC_FIELDS = input_rows.DOCUMENT_FIELDS
 
 
 class DocumentsMixin:

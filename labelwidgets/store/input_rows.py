@@ -115,11 +115,11 @@ def document(record: Mapping[str, Any], index: int) -> dict[str, Any]:
                 "give the offset where each page starts, in page order",
                 offsets,
             )
-    _meta(row, record, where, known=_DOCUMENT_FIELDS)
+    _meta(row, record, where, known=DOCUMENT_FIELDS)
     return row
 
 
-_DOCUMENT_FIELDS = {
+DOCUMENT_FIELDS = {
     "doc_id",
     "name",
     "source",
@@ -129,7 +129,7 @@ _DOCUMENT_FIELDS = {
     "n_chars",
     "meta",
 }
-_CHUNK_FIELDS = {
+CHUNK_FIELDS = {
     "chunk_id",
     "doc_id",
     "seq",
@@ -140,7 +140,7 @@ _CHUNK_FIELDS = {
     "text",
     "meta",
 }
-_SUGGESTION_FIELDS = {
+SUGGESTION_FIELDS = {
     "task",
     "chunk_id",
     "question",
@@ -153,6 +153,7 @@ _SUGGESTION_FIELDS = {
     "chain_step",
     "latency_ms",
     "meta",
+    "evidence",
 }
 
 
@@ -209,8 +210,8 @@ def chunk(record: Mapping[str, Any], index: int) -> dict[str, Any]:
                 "swap them or fix the offsets",
                 row[last],
             )
-    if record.get("meta") is not None or not record.keys() <= _CHUNK_FIELDS:
-        _meta(row, record, f"add_chunks: row {index}", known=_CHUNK_FIELDS)
+    if record.get("meta") is not None or not record.keys() <= CHUNK_FIELDS:
+        _meta(row, record, f"add_chunks: row {index}", known=CHUNK_FIELDS)
     return row
 
 
@@ -249,7 +250,7 @@ def suggestion(record: Mapping[str, Any], index: int) -> dict[str, Any]:
         except (InvalidInput, InvalidInputType) as exc:
             row["parse_error"] = f"answer does not fit the question: {exc}"
             row["answer"] = None
-    _meta(row, record, where, known=_SUGGESTION_FIELDS)
+    _meta(row, record, where, known=SUGGESTION_FIELDS)
     return row
 
 

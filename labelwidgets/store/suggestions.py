@@ -18,21 +18,7 @@ from labelwidgets.store.upsert import upsert
 if TYPE_CHECKING:
     from labelwidgets.store.store import LabelStore
 
-_SUGGESTION_FIELDS = {
-    "task",
-    "chunk_id",
-    "question",
-    "model",
-    "answer",
-    "prompt_version",
-    "raw",
-    "parse_error",
-    "score",
-    "chain_step",
-    "latency_ms",
-    "meta",
-    "evidence",
-}
+_SUGGESTION_FIELDS = input_rows.SUGGESTION_FIELDS
 
 
 class SuggestionsMixin:
