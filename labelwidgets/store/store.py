@@ -183,6 +183,7 @@ class LabelStore(
 
     def has_accepted(self, labeler: str, terms: str, *, task: Task | str | None = None) -> bool:
         """Whether ``labeler`` accepted exactly these ``terms`` (for ``task`` or for every task)."""
+        inputs.arguments("has_accepted", labeler=labeler, terms=terms, task=task)
         task_ids = [""] if task is None else ["", self.task(task).name]
         value, _ = encode_answer(self.terms_hash(terms))
         ev = t.events
