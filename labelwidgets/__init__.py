@@ -19,6 +19,7 @@ _LAZY: dict[str, tuple[str, str | None]] = {
     "Question": ("labelwidgets.schema", "Question"),
     "validators": ("labelwidgets.schema", "validators"),
     "LabelStore": ("labelwidgets.store", "LabelStore"),
+    "answer_values": ("labelwidgets.store", "answer_values"),
     "ingest": ("labelwidgets.ingestion", "ingest"),
     "IngestReport": ("labelwidgets.ingestion", "IngestReport"),
     "chunkers": ("labelwidgets.ingestion", "chunkers"),

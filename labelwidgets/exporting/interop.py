@@ -20,6 +20,7 @@ from labelwidgets.exporting import interop_spans as _spans
 from labelwidgets.exporting.interop_import import LS_TYPES as _LS_TYPES
 from labelwidgets.exporting.interop_import import ImportRejected, from_argilla, from_label_studio
 from labelwidgets.schema import UNKNOWN, Question, Task
+from labelwidgets.store.frames import with_unknown
 
 if TYPE_CHECKING:
     from labelwidgets.store import LabelStore
@@ -39,10 +40,10 @@ _ARGILLA_TYPES = {
 def _items(store: LabelStore, task: Task) -> tuple[list[dict[str, Any]], dict, dict]:
     chunks = store.chunks()
     answers: dict[str, list[Any]] = defaultdict(list)
-    for row in store.answers(task).itertuples():
+    for row in with_unknown(store.answers(task)).itertuples():
         answers[row.chunk_id].append(row)
     suggestions: dict[str, list[Any]] = defaultdict(list)
-    for row in store.suggestions(task).itertuples():
+    for row in with_unknown(store.suggestions(task)).itertuples():
         if isinstance(row.parse_error, str):
             continue
         suggestions[row.chunk_id].append(row)

@@ -21,6 +21,7 @@ from labelwidgets.exporting.formats import Row
 from labelwidgets.schema import UNKNOWN, Task
 from labelwidgets.schema import validators as _validators
 from labelwidgets.schema.matching import cluster
+from labelwidgets.store.frames import with_unknown
 
 if TYPE_CHECKING:
     from labelwidgets.store import LabelStore
@@ -44,10 +45,10 @@ def select(
     """The answers to export: (frame, dropped (reason, rows), warnings)."""
     dropped: list[tuple[str, int]] = []
     if answers == "adjudicated":
-        frame = store.gold(task)
+        frame = with_unknown(store.gold(task))
         frame = frame.assign(source=frame["source"] + ":" + frame["by"].astype(str))
     else:
-        frame = store.answers(task).assign(source=lambda f: f["labeler"])
+        frame = with_unknown(store.answers(task)).assign(source=lambda f: f["labeler"])
     if questions is not None:
         frame = frame[frame["question"].isin(questions)]
     frame, failing = _valid(task, frame, keep_failing)
@@ -146,7 +147,7 @@ def with_rejected(
 ) -> tuple[list[Row], int]:
     """DPO pairs: each row gets the newest model answer that is not the same answer as its label
     (``text(answer)`` is the reply); rows without one are left out."""
-    suggestions = store.suggestions(task)
+    suggestions = with_unknown(store.suggestions(task))
     suggestions = suggestions[suggestions["parse_error"].isna()]
     by_item: dict[tuple[str, str], list[Any]] = {}
     for s in suggestions.itertuples():

@@ -11,6 +11,7 @@ from labelwidgets.models.base import Model, ModelAnswer
 from labelwidgets.models.prompts import check_template, default_template, parse_answer, render
 from labelwidgets.schema import UNKNOWN, Question, Task
 from labelwidgets.schema.grounding import JUDGED_KINDS, ground, locate
+from labelwidgets.store.frames import with_unknown
 
 if TYPE_CHECKING:
     from labelwidgets.store import LabelStore
@@ -261,8 +262,8 @@ def _to_ask(
     if question.when is None:
         return candidates, 0, {}
     gate = question.when[0]
-    given = store.suggestions(
-        task, question=gate, model=model.name, prompt_version=versions[gate][0]
+    given = with_unknown(
+        store.suggestions(task, question=gate, model=model.name, prompt_version=versions[gate][0])
     )
     given = given[given["parse_error"].isna()]
     answers = dict(zip(given["chunk_id"], given["answer"], strict=True))

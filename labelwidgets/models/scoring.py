@@ -12,6 +12,7 @@ from labelwidgets.schema import UNKNOWN, Task
 from labelwidgets.schema.abstention import score as abstention_score
 from labelwidgets.schema.compare import exact, normalized_match, score, token_f1, word_diff
 from labelwidgets.schema.matching import Matcher
+from labelwidgets.store.frames import with_unknown
 
 if TYPE_CHECKING:
     from labelwidgets.store import LabelStore
@@ -180,7 +181,7 @@ def prompt_report(
         raise ValueError(f"task {task.name!r} has no question {question!r}")
     kind = task.question(question).kind
     rule = task.question(question).matcher
-    gold = store.gold(task, question=question)
+    gold = with_unknown(store.gold(task, question=question))
     gold_by_chunk = dict(zip(gold["chunk_id"], gold["answer"], strict=True))
     labels = store.prompt_versions(task, question).set_index("version_id")
     suggestions = _on_gold(store, task, question, labels, gold_by_chunk, versions, models)
@@ -220,7 +221,7 @@ def _on_gold(
     models: list[str] | None,
 ) -> pd.DataFrame:
     """The question's suggestions on gold chunks, with their version ``label``, filtered."""
-    suggestions = store.suggestions(task, question=question)
+    suggestions = with_unknown(store.suggestions(task, question=question))
     suggestions = suggestions[suggestions["chunk_id"].isin(gold_by_chunk)]
     label_of = (
         suggestions["prompt_version"]

@@ -26,6 +26,7 @@ from labelwidgets.quality.consensus import labelers_consensus, others_consensus
 from labelwidgets.schema import UNKNOWN, Question, Task
 from labelwidgets.schema import validators as _validators
 from labelwidgets.schema.matching import Matcher, cluster, resolve
+from labelwidgets.store.frames import with_unknown
 
 if TYPE_CHECKING:
     from labelwidgets.store import LabelStore
@@ -217,7 +218,7 @@ def _with_gold(frame: pd.DataFrame, gold: pd.DataFrame) -> pd.DataFrame:
 
 
 def _latest_model(store: LabelStore, task: Task) -> pd.DataFrame:
-    suggestions = store.suggestions(task)
+    suggestions = with_unknown(store.suggestions(task))
     parsed = suggestions[suggestions["parse_error"].isna()]
     # each model's current answer: the newest suggestion per chunk and question
     latest = parsed.sort_values(["created_at", "suggestion_id"], kind="stable").drop_duplicates(
@@ -240,8 +241,8 @@ def load(
     """
     task = store.task(task)
     encoder = _Encoder(task)
-    answers = store.answers(task) if answers is None else answers
-    gold = encoder.encode(store.gold(task)[["chunk_id", "question", "answer", "by"]])
+    answers = with_unknown(store.answers(task) if answers is None else answers)
+    gold = encoder.encode(with_unknown(store.gold(task))[["chunk_id", "question", "answer", "by"]])
     gold["valid"] = gold["problem"].isna() & (gold["key"] >= 0)
     model = encoder.encode(_latest_model(store, task))
     answers = encoder.encode(answers)

@@ -17,6 +17,7 @@ from labelwidgets.schema import validators as _validators
 from labelwidgets.schema.compare import score, word_diff
 from labelwidgets.schema.grounding import ground
 from labelwidgets.schema.matching import cluster
+from labelwidgets.store.frames import with_unknown
 
 if TYPE_CHECKING:
     from labelwidgets.store import LabelStore
@@ -185,7 +186,7 @@ def review_item(
     task = store.task(task)
     q = task.question(question)
     chunk = store.chunk(chunk_id)
-    mine = store.answers(task, chunk_id=chunk_id, question=question)
+    mine = with_unknown(store.answers(task, chunk_id=chunk_id, question=question))
     model = store.latest_suggestions(task, chunk_id).get(question)
     reference = model["answer"] if model else (mine["answer"].iloc[0] if len(mine) else None)
     sources = [("labeler", r.labeler, r.answer) for r in mine.itertuples()]
@@ -209,7 +210,7 @@ def review_item(
                 **_where(q, chunk, answer, spans),
             }
         )
-    gold = store.gold(task, question=question)
+    gold = with_unknown(store.gold(task, question=question))
     final = gold[gold["chunk_id"] == chunk_id]
     return {
         "chunk_id": chunk_id,
@@ -239,8 +240,8 @@ def feedback_items(store: LabelStore, task: Task | str, labeler: str) -> pd.Data
     yet"), ops (word diff from yours to the final one), reviewer, note.
     """
     task = store.task(task)
-    mine = store.answers(task, labeler=labeler)
-    gold = store.gold(task)
+    mine = with_unknown(store.answers(task, labeler=labeler))
+    gold = with_unknown(store.gold(task))
     final = {(r.chunk_id, r.question): r for r in gold[gold["source"] == "review"].itertuples()}
     notes = store.events(task, kind="feedback")
     notes = notes[notes["subject"] == labeler]

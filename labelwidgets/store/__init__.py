@@ -12,6 +12,7 @@ from labelwidgets.store.errors import (
     StoreUnavailable,
 )
 from labelwidgets.store.events import AnswerRejected
+from labelwidgets.store.frames import ValueArray, answer_values, with_unknown
 from labelwidgets.store.inputs import InvalidInput, InvalidInputType
 from labelwidgets.store.migrations import SchemaVersionError
 from labelwidgets.store.store import LabelStore
@@ -30,5 +31,8 @@ __all__ = [
     "StoreReadOnly",
     "StoreUnavailable",
     "UnknownTaskError",
+    "ValueArray",
+    "answer_values",
     "mask_url",
+    "with_unknown",
 ]

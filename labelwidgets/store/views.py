@@ -11,6 +11,7 @@ from labelwidgets.schema import Task
 from labelwidgets.store import tables as t
 from labelwidgets.store.codec import decode_answer, decode_answers, decode_json
 from labelwidgets.store.events import current_for
+from labelwidgets.store.frames import value_series
 
 if TYPE_CHECKING:
     from labelwidgets.store.store import LabelStore
@@ -62,11 +63,13 @@ def _timestamps(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
 
 
 def _answers_column(frame: pd.DataFrame) -> pd.DataFrame:
-    """Replace the stored ``value`` text by decoded ``answer`` objects (UNKNOWN included)."""
+    """Replace the stored ``value`` text by decoded ``answer`` values; "not in the text" is
+    ``is_unknown=True`` with a null answer (so the frame converts to Arrow), and
+    :func:`~labelwidgets.store.frames.answer_values` puts UNKNOWN back."""
     position = frame.columns.get_loc("value")
-    answers = decode_answers(frame["value"].tolist(), frame["is_unknown"].tolist())
+    answers = decode_answers(frame["value"].tolist(), [False] * len(frame))
     frame = frame.drop(columns="value")
-    frame.insert(position, "answer", pd.Series(answers, index=frame.index, dtype=object))
+    frame.insert(position, "answer", value_series(answers, frame.index))
     frame["is_unknown"] = frame["is_unknown"].astype(bool)
     return frame
 
@@ -80,9 +83,7 @@ def _evidence_column(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _meta_column(frame: pd.DataFrame, column: str = "meta") -> pd.DataFrame:
-    frame[column] = pd.Series(
-        [decode_json(m) or {} for m in frame[column]], index=frame.index, dtype=object
-    )
+    frame[column] = value_series([decode_json(m) or {} for m in frame[column]], frame.index)
     return frame
 
 
@@ -255,8 +256,8 @@ class ViewsMixin:
             frame = _frame(conn, query)
         frame = _answers_column(frame.rename(columns={"task_id": "task"}))
         frame["forced"] = frame["forced"].astype(bool)
-        frame["problems"] = pd.Series(
-            [decode_json(p) or [] for p in frame["problems"]], index=frame.index, dtype=object
+        frame["problems"] = value_series(
+            [decode_json(p) or [] for p in frame["problems"]], frame.index
         )
         return _evidence_column(_meta_column(_timestamps(frame, "created_at")))
 
@@ -389,9 +390,8 @@ class ViewsMixin:
         frame["chunks_done"] = frame["chunks_done"].fillna(0).astype(int)
         frame["answers"] = frame["answers"].fillna(0).astype(int)
         last_terms = accepted.groupby("labeler").last()
-        frame["terms_accepted"] = (
-            frame["labeler"].map(last_terms["value"].map(lambda v: decode_json(v))).astype(object)
-        )
+        terms = frame["labeler"].map(last_terms["value"].map(lambda v: decode_json(v)))
+        frame["terms_accepted"] = value_series(terms.astype(object).tolist(), frame.index)
         frame["terms_accepted_at"] = (
             frame["labeler"].map(last_terms["created_at"]).astype("float64")
         )

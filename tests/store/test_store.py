@@ -102,7 +102,7 @@ def test_record_answers_and_the_current_answer_view(store: LabelStore) -> None:
     alice = answers[answers.labeler == "alice"].set_index("question")
     assert alice.loc["governing_law", "answer"] == "the laws of the State of New York"
     assert alice.loc["governing_law", "time_spent"] == 4.5
-    assert alice.loc["renewal_months", "answer"] is lw.UNKNOWN
+    assert alice.loc["renewal_months", "answer"] is None  # UNKNOWN is the is_unknown flag
     assert bool(alice.loc["renewal_months", "is_unknown"])
     assert alice.loc["has_clause", "doc_id"] == "doc-1"
     assert store.answers(CONTRACT_TASK, labeler="bob")["answer"].tolist() == ["yes"]
@@ -229,7 +229,8 @@ def test_gold_review_feedback_and_unclear(store: LabelStore) -> None:
     assert gold.loc[(ids[0], "has_clause"), "answer"] == "no"
     assert gold.loc[(ids[0], "has_clause"), "source"] == "review"
     assert gold.loc[(ids[0], "has_clause"), "accepted_from"] == "bob"
-    assert gold.loc[(ids[1], "renewal_months"), "answer"] is lw.UNKNOWN
+    assert gold.loc[(ids[1], "renewal_months"), "answer"] is None
+    assert gold.loc[(ids[1], "renewal_months"), "is_unknown"]
     store.feedback(
         CONTRACT_TASK,
         ids[0],
@@ -293,7 +294,8 @@ def test_suggestions_upsert_per_prompt_version_and_model(store: LabelStore) -> N
     assert len(s) == 3
     assert s.loc[ids[0], "answer"] == "the laws of Wales"
     assert "not a number" in s.loc[ids[1], "parse_error"]
-    assert s.loc[ids[2], "answer"] is lw.UNKNOWN
+    assert s.loc[ids[2], "answer"] is None and s.loc[ids[2], "is_unknown"]
+    assert lw.answer_values(s.reset_index()).tolist()[2] is lw.UNKNOWN
     with pytest.raises(ValueError, match="unknown chunk_id 'nope'"):
         store.add_suggestion(CONTRACT_TASK, "nope", "governing_law", "x", model="m")
 

@@ -96,7 +96,7 @@ def test_unknown_skip_flag_and_navigation(store: LabelStore) -> None:
     w = lw.Labeler(store, TASK, labeler="alice")
     ids = store.chunk_order()
     submit(w, 1, has_clause={"unknown": True})
-    assert store.answers(TASK)["answer"].tolist() == [lw.UNKNOWN]
+    assert lw.answer_values(store.answers(TASK)).tolist() == [lw.UNKNOWN]
     w.send_command("skip", 2, comment="table of contents")
     w.send_command("flag", 3, comment="two clauses in one")
     assert w.chunk_id == ids[2]

@@ -122,5 +122,5 @@ def test_label_three_chunks_by_keyboard_then_resume(
         "has_clause",
     ]
     assert events["answer"].tolist()[:3] == ["yes", "the laws of England and Wales", "no"]
-    assert events["answer"].tolist()[3] is lw.UNKNOWN
+    assert lw.answer_values(events).tolist()[3] is lw.UNKNOWN
     assert not events["forced"].any()
