@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from labelwidgets.models.reply_values import read_date, read_number, read_rating
+from labelwidgets.models.reply_values import read_date_reply, read_number_reply, read_rating_reply
 from labelwidgets.schema import UNKNOWN, Question
 from labelwidgets.schema.compare import normalize
 
@@ -202,7 +202,7 @@ _PARSERS = {
     "text": _text,
     "choice": _choice,
     "multi_choice": _multi_choice,
-    "number": read_number,
-    "rating": read_rating,
-    "date": read_date,
+    "number": read_number_reply,
+    "rating": read_rating_reply,
+    "date": read_date_reply,
 }

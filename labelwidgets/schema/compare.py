@@ -18,7 +18,6 @@ Rules
 
 from __future__ import annotations
 
-import datetime as dt
 import difflib
 import functools
 import math
@@ -28,6 +27,7 @@ from collections import Counter
 from collections.abc import Hashable
 from typing import Any
 
+from labelwidgets.schema import values as _values
 from labelwidgets.schema.answers import UNKNOWN
 from labelwidgets.schema.spans import span_f1, span_key
 
@@ -157,49 +157,28 @@ def _as_set(value: Any) -> frozenset[str]:
     return frozenset(" ".join(str(v).split()).casefold() for v in items)
 
 
-def _as_number(value: Any) -> float | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, str):
-        value = re.sub(r"[,_\s]", "", value)
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return None
-    return number if math.isfinite(number) else None
+def _as_number(value: Any, locale: str | None = None) -> float | None:
+    """The one number reader (:func:`labelwidgets.schema.values.read_number`), or None."""
+    return _values.as_number(value, locale)
 
 
-_DATE_FORMATS = ("%B %d, %Y", "%b %d, %Y", "%d %B %Y", "%d %b %Y", "%Y/%m/%d")
+def _as_date(value: Any, locale: str | None = None) -> str | None:
+    """The one date reader (:func:`labelwidgets.schema.values.read_date`): ISO text of a day,
+    a year-month or a year, or None."""
+    return _values.as_date(value, locale)
 
 
-def _as_date(value: Any) -> dt.date | None:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    text = " ".join(str(value).split())
-    try:
-        return dt.datetime.fromisoformat(text).date()
-    except ValueError:
-        pass
-    for fmt in _DATE_FORMATS:  # unambiguous written forms only (no 03/04/2021)
-        try:
-            return dt.datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    return None
-
-
-def answer_key(value: Any, kind: str = "text") -> Hashable:
+def answer_key(value: Any, kind: str = "text", locale: str | None = None) -> Hashable:
     """A hashable key of an answer: two answers to a ``kind`` question agree exactly when their
     keys are equal (see :func:`answers_equal`). Lets callers compare many answers by hashing
     (group by, factorize) instead of pair by pair.
 
     Returns ``None`` for a missing answer (which agrees with nothing: check for it), ``UNKNOWN``
     for UNKNOWN, a frozenset for choices, a float (12 significant digits) for numbers and
-    ratings, an ISO date string for dates, a frozenset of ``(start, end, label)`` for spans,
-    and the :func:`normalize` d string for text and for numbers, dates or spans that cannot be
-    read as such.
+    ratings, an ISO date string for dates (``"2020-03"`` and ``"2020"`` for partial dates), a
+    frozenset of ``(start, end, label)`` for spans, and the :func:`normalize` d string for text
+    and for numbers, dates or spans that cannot be read as such (or only ambiguously: "1.500"
+    without a ``locale``).
     """
     if _missing(value):
         return None
@@ -208,13 +187,13 @@ def answer_key(value: Any, kind: str = "text") -> Hashable:
     if kind in ("choice", "multi_choice"):
         return _as_set(value)
     if kind in ("number", "rating"):
-        number = _as_number(value)
+        number = _as_number(value, locale)
         if number is not None:
             return float(f"{number:.12g}") + 0.0  # + 0.0: -0.0 and 0.0 are one key
     elif kind == "date":
-        day = _as_date(value)
+        day = _as_date(value, locale)
         if day is not None:
-            return day.isoformat()
+            return day
     elif kind == "spans":
         spans = span_key(value)
         if spans is not None:
@@ -224,7 +203,9 @@ def answer_key(value: Any, kind: str = "text") -> Hashable:
     return normalize(value)
 
 
-def answers_equal(a: Any, b: Any, kind: str = "text", match: str | None = None) -> bool:
+def answers_equal(
+    a: Any, b: Any, kind: str = "text", match: str | None = None, locale: str | None = None
+) -> bool:
     """Whether two answers to a question of ``kind`` agree (under rule ``match`` when given).
 
     Parameters
@@ -241,16 +222,17 @@ def answers_equal(a: Any, b: Any, kind: str = "text", match: str | None = None) 
         Choice and multi-choice answers compare as sets (case-insensitive), numbers and ratings
         by value (to 12 significant digits, so 0.1 + 0.2 equals 0.3), dates by day, spans as
         sets of (start, end, label), text after :func:`normalize`. A number or date that cannot be read as one falls back to the text
-        comparison. UNKNOWN only equals UNKNOWN; a missing answer equals nothing. With
+        comparison. Numbers and dates are read by :mod:`labelwidgets.schema.values` with
+        ``locale`` (a question's ``locale=``), as the question itself reads them. UNKNOWN only equals UNKNOWN; a missing answer equals nothing. With
         ``match`` (a question's ``match=`` rule, see :mod:`labelwidgets.schema.matching`), the
         rule decides instead (either direction for a rule that is not symmetric).
     """
     if match is not None and match != "normalized":
         from labelwidgets.schema.matching import resolve  # matching builds on this module
 
-        return resolve(match, kind).agree(a, b)
-    key = answer_key(a, kind)
-    return key is not None and key == answer_key(b, kind)
+        return resolve(match, kind, locale=locale).agree(a, b)
+    key = answer_key(a, kind, locale)
+    return key is not None and key == answer_key(b, kind, locale)
 
 
 def score(a: Any, b: Any, kind: str = "text") -> float:

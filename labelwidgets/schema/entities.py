@@ -320,14 +320,16 @@ def _not(text: str, wanted: str, found: str | None) -> str:
 
 @functools.lru_cache(maxsize=4096)
 def _is_date(text: str) -> bool:
-    if _ISO_DATE.match(text):
-        import datetime as dt
+    from labelwidgets.schema.values import AmbiguousValue, read_date
 
-        try:
-            dt.date.fromisoformat(text)
-        except ValueError:
+    try:
+        return len(read_date(text)) == len("2021-03-04")  # a day, not a month or a year
+    except AmbiguousValue:
+        return True  # "03/04/2021" is a full date in either reading
+    except ValueError as exc:
+        if "not a real date" in str(exc):
             return False
-        return True
+    # the one reader knows English forms; dateparser reads other languages ("4. März 2021")
     dateparser = _require("dateparser")
     settings = {"STRICT_PARSING": True, "REQUIRE_PARTS": ["day", "month", "year"]}
     return dateparser.parse(text, settings=settings) is not None

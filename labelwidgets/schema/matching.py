@@ -22,7 +22,11 @@ Built-in rules
     Text read as a number by value: "$1,500", "1500 USD" and "1.5 thousand" are 1500.
 ``"date"``
     Text read as a date by day: "2002-01-14", "January 14, 2002", "14 January 2002" and the US
-    form "1/14/02" (month first, as CUAD writes dates).
+    form "1/14/02" (month first, as CUAD writes dates); "March 2002" by month.
+
+Both read with :mod:`labelwidgets.schema.values`, in the question's ``locale=``; for a question
+without one these two rules read US English forms ("1,500" is 1500, "03/04/2002" is March 4),
+as they are documented to.
 ``"entity"``
     The places an answer names, via the entity gazetteers (:mod:`~labelwidgets.schema.jurisdictions`):
     "the laws of the State of New York" = "New York law" = "New York"; "English law" = "the laws
@@ -47,8 +51,9 @@ from collections.abc import Callable, Hashable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from labelwidgets.schema import values as _values
 from labelwidgets.schema.answers import UNKNOWN, is_missing
-from labelwidgets.schema.compare import _as_date, answer_key, normalize, token_f1, tokens
+from labelwidgets.schema.compare import answer_key, normalize, token_f1, tokens
 
 __all__ = ["BUILTIN", "Matcher", "check", "cluster", "register_match", "resolve"]
 
@@ -106,64 +111,33 @@ def _hashable(value: Any) -> Hashable:
     return value
 
 
-_SCALE = {"thousand": 1e3, "k": 1e3, "million": 1e6, "m": 1e6, "mm": 1e6, "billion": 1e9}
-_SCALE |= {"bn": 1e9, "b": 1e9, "trillion": 1e12}
-_NUMBER = re.compile(
-    r"^[^\d+\-.]*?(?P<sign>[+-])?\s*[^\d\s+\-.]{0,4}\s*(?P<digits>\d[\d,\s]*(?:\.\d+)?|\.\d+)"
-    r"\s*(?P<scale>thousand|million|billion|trillion|bn|mm|k|m|b)?\b[^\d]*$",
-    re.IGNORECASE,
-)
+_RULE_LOCALE = "en_US"  # the "number" and "date" rules' reading where a question has no locale
 
 
-def read_number(value: Any) -> float | None:
-    """A number in ``value`` ("$1,500", "USD 1500", "1.5 million", 1500), or None."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, (int, float)):
-        return float(value)
-    found = _NUMBER.match(str(value).strip())
-    if not found:
-        return None
-    digits = re.sub(r"[,\s]", "", found.group("digits"))
-    try:
-        number = float(digits)
-    except ValueError:
-        return None
-    number *= _SCALE.get((found.group("scale") or "").lower(), 1.0)
-    return -number if found.group("sign") == "-" else number
+def read_number(value: Any, locale: str | None = None) -> float | None:
+    """A number in ``value`` ("$1,500", "USD 1500", "1.5 million", 1500), or None (read by
+    :func:`labelwidgets.schema.values.read_number`, US English forms unless ``locale``)."""
+    return _values.as_number(value, locale or _RULE_LOCALE)
 
 
-_ORDINAL = re.compile(r"(?<=\d)(?:st|nd|rd|th)\b", re.IGNORECASE)
-_DAY_OF = re.compile(r"^(?:the\s+)?(\d{1,2})\s+day\s+of\s+", re.IGNORECASE)
-_US_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{2}|\d{4})$")
+def read_date(value: Any, locale: str | None = None) -> dt.date | None:
+    """A full date in ``value``: ISO, written forms ("January 14th, 2002", "the 14th day of
+    January, 2002") or the US numeric form month/day/year unless ``locale``; None otherwise
+    (also for a partial date such as "March 2002")."""
+    day = _values.as_date(value, locale or _RULE_LOCALE)
+    return dt.date.fromisoformat(day) if day is not None and len(day) == 10 else None
 
 
-def read_date(value: Any) -> dt.date | None:
-    """A date in ``value``: ISO, written forms ("January 14th, 2002", "the 14th day of
-    January, 2002") or the US numeric form month/day/year; None otherwise."""
-    if isinstance(value, (dt.date, dt.datetime)):
-        return _as_date(value)
-    text = " ".join(str(value).split())
-    text = _DAY_OF.sub(lambda m: f"{m.group(1)} ", _ORDINAL.sub("", text)).replace(" ,", ",")
-    us = _US_DATE.match(text)
-    if us:
-        month, day, year = (int(x) for x in us.groups())
-        year += 0 if len(us.group(3)) == 4 else (1900 if year >= 69 else 2000)
-        try:
-            return dt.date(year, month, day)
-        except ValueError:
-            return None
-    return _as_date(text) or _as_date(text.replace(",", ""))
-
-
-def _by_value(reader: Callable[[Any], Any], kind: str) -> Callable[[Any], Hashable]:
+def _by_value(
+    reader: Callable[[Any, str | None], Any], kind: str, locale: str | None
+) -> Callable[[Any], Hashable]:
     def key(value: Any) -> Hashable:
-        found = reader(value)
+        found = reader(value, locale or _RULE_LOCALE)
         if found is None:
-            return answer_key(value, kind)
+            return answer_key(value, kind, locale)
         if isinstance(found, float):
             return float(f"{found:.12g}") + 0.0
-        return found.isoformat()
+        return found
 
     return key
 
@@ -182,31 +156,36 @@ def _entity_key(value: Any) -> Hashable:
     return place_key(str(value))
 
 
-def _normalized(kind: str) -> Callable[[Any], Hashable]:
-    return lambda value: answer_key(value, kind)
+def _normalized(kind: str, locale: str | None = None) -> Callable[[Any], Hashable]:
+    return lambda value: answer_key(value, kind, locale)
 
 
 @functools.lru_cache(maxsize=256)
-def _builtin(name: str, kind: str) -> Matcher | None:
+def _builtin(name: str, kind: str, locale: str | None = None) -> Matcher | None:
     if name == "exact":
         return Matcher(name, kind, True, True, _hashable)
     if name == "normalized":
-        return Matcher(name, kind, True, True, _normalized(kind))
+        return Matcher(name, kind, True, True, _normalized(kind, locale))
     if name == "number":
-        return Matcher(name, kind, True, True, _by_value(read_number, kind))
+        return Matcher(name, kind, True, True, _by_value(_values.as_number, kind, locale))
     if name == "date":
-        return Matcher(name, kind, True, True, _by_value(read_date, kind))
+        return Matcher(name, kind, True, True, _by_value(_values.as_date, kind, locale))
     if name == "entity":
         return Matcher(name, kind, True, True, _entity_key)
     if name == "contains":
-        return Matcher(name, kind, False, False, _normalized(kind), _contains)
+        return Matcher(name, kind, False, False, _normalized(kind, locale), _contains)
     found = _F1.match(name)
     if found:
         least = float(found.group(1))
         if not 0 < least <= 1:
             raise ValueError(f"match {name!r}: the token F1 bar must be in (0, 1]")
         return Matcher(
-            f"token_f1>={least:g}", kind, False, True, _normalized(kind), _f1_at_least(least)
+            f"token_f1>={least:g}",
+            kind,
+            False,
+            True,
+            _normalized(kind, locale),
+            _f1_at_least(least),
         )
     return None
 
@@ -264,12 +243,13 @@ def _kind_rule_hint(kind: str) -> str:
     return f", {rule!r}" if rule else ""
 
 
-def resolve(match: str, kind: str = "text") -> Matcher:
-    """The :class:`Matcher` for rule ``match`` on answers of ``kind``.
+def resolve(match: str, kind: str = "text", locale: str | None = None) -> Matcher:
+    """The :class:`Matcher` for rule ``match`` on answers of ``kind`` (numbers and dates
+    written in ``locale``, a question's ``locale=``).
 
     Raises ``ValueError`` for a name that is neither built in nor registered in this process.
     """
-    found = _builtin(match, kind)
+    found = _builtin(match, kind, locale)
     if found is not None:
         return found
     if match not in _registry:

@@ -7,10 +7,8 @@ labeler, because the two audiences need different words. :data:`UNKNOWN` is the 
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import json
-import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -19,6 +17,7 @@ from typing import Any, Final
 from labelwidgets.schema import matching as _matching
 from labelwidgets.schema import spans as _spans
 from labelwidgets.schema import validators as _validators
+from labelwidgets.schema import values as _values
 from labelwidgets.schema.answers import UNKNOWN, is_missing
 
 __all__ = ["KINDS", "UNKNOWN", "Question", "Task"]
@@ -71,6 +70,10 @@ class Question:
         ``"contains"``, ``"number"``, ``"date"``, ``"entity"`` ("New York law" is "the laws of
         the State of New York"), or a rule registered with :func:`lw.register_match
         <labelwidgets.schema.matching.register_match>`; see :mod:`labelwidgets.schema.matching`.
+    locale
+        How numbers and numeric dates are written ("en": "1,500.50" and 03/04/2021 = March 4;
+        "de": "1.500,50" and 03.04.2021 = April 3). Without one, "1.500", "1,500" and
+        "03/04/2021" are refused with both readings; see :mod:`labelwidgets.schema.values`.
     """
 
     name: str
@@ -85,6 +88,7 @@ class Question:
     labels: tuple[str, ...] = ()
     evidence: bool | None = None
     match: str = "normalized"
+    locale: str | None = None
 
     def __post_init__(self) -> None:
         if not isinstance(self.name, str) or not _NAME.match(self.name):
@@ -127,11 +131,13 @@ class Question:
             object.__setattr__(self, "when", (str(gate), value))
         self._check_spans_and_evidence()
         object.__setattr__(self, "match", _matching.check(self.match, self.kind))
+        if self.locale is not None:
+            _values.number_format(self.locale)  # a ValueError naming a locale it does not know
 
     @property
     def matcher(self) -> _matching.Matcher:
         """The ``match=`` rule, resolved: ``.matches(answer, reference)``, ``.agree(a, b)``."""
-        return _matching.resolve(self.match, self.kind)
+        return _matching.resolve(self.match, self.kind, locale=self.locale)
 
     def _check_spans_and_evidence(self) -> None:
         settings = _spans.question_settings(
@@ -201,33 +207,11 @@ class Question:
         return int(value)
 
     def _coerce_number(self, answer: Any) -> int | float:
-        if isinstance(answer, bool):
-            raise TypeError(f"question {self.name!r} expects a number, got a bool")
-        if isinstance(answer, str):
-            try:
-                answer = float(answer.replace(",", "").strip())
-            except ValueError:
-                raise ValueError(f"question {self.name!r}: {answer!r} is not a number") from None
-        if not isinstance(answer, (int, float)) and not hasattr(answer, "__float__"):
-            raise TypeError(f"question {self.name!r} expects a number, got {type(answer).__name__}")
-        value = float(answer)
-        if not math.isfinite(value):
-            raise ValueError(f"question {self.name!r}: {answer!r} is not a finite number")
-        return int(value) if value.is_integer() and abs(value) < 2**53 else value
+        return _values.read_as_question(_values.read_number, answer, self.locale, self.name)
 
     def _coerce_date(self, answer: Any) -> str:
-        if isinstance(answer, dt.datetime):
-            return answer.date().isoformat()
-        if isinstance(answer, dt.date):
-            return answer.isoformat()
-        if isinstance(answer, str):
-            try:
-                return dt.date.fromisoformat(answer.strip()).isoformat()
-            except ValueError:
-                raise ValueError(
-                    f"question {self.name!r}: {answer!r} is not a date (use YYYY-MM-DD)"
-                ) from None
-        raise TypeError(f"question {self.name!r} expects a date, got {type(answer).__name__}")
+        """ISO text: a day, or a year-month / year for a partial date ("March 2020")."""
+        return _values.read_as_question(_values.read_date, answer, self.locale, self.name)
 
     def _coerce_spans(self, answer: Any) -> list[dict[str, Any]]:
         return _spans.coerce_spans(answer, self.labels, f"question {self.name!r}")
@@ -291,6 +275,7 @@ class Question:
             **({"labels": list(self.labels)} if self.labels else {}),
             **({"evidence": self.evidence} if self.evidence != (self.kind == "text") else {}),
             **({"match": self.match} if self.match != "normalized" else {}),
+            **({"locale": self.locale} if self.locale is not None else {}),
         }
 
     @classmethod
@@ -309,6 +294,7 @@ class Question:
             "labels",
             "evidence",
             "match",
+            "locale",
         }
         unknown = set(data) - known
         if unknown:

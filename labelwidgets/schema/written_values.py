@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import math
 import re
 from typing import Any
+
+from labelwidgets.schema import values as _values
 
 __all__ = ["as_date", "as_number", "find_dates", "find_numbers"]
 
@@ -52,13 +53,11 @@ def find_numbers(text: str) -> list[tuple[float, int, int]]:
 
 
 def as_number(answer: Any) -> float | None:
-    if isinstance(answer, bool):
-        return None
-    try:
-        value = float(str(answer).replace(",", "").strip())
-    except ValueError:
-        return None
-    return value if math.isfinite(value) else None
+    """A number answer's value, read by :func:`labelwidgets.schema.values.read_number` in US
+    English forms, the forms :func:`find_numbers` finds in the text."""
+    if isinstance(answer, str) and not any(c.isdigit() for c in answer):
+        return None  # "thirty" is located as the words it is
+    return _values.as_number(answer, "en_US")
 
 
 _MONTH_NAMES = (
@@ -107,14 +106,7 @@ def find_dates(text: str) -> list[tuple[dt.date, int, int]]:
 
 
 def as_date(answer: Any) -> dt.date | None:
-    if isinstance(answer, dt.datetime):
-        return answer.date()
-    if isinstance(answer, dt.date):
-        return answer
-    text = str(answer).strip()
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        pass
-    written = find_dates(text)
-    return written[0][0] if written else None
+    """A date answer's day, read by :func:`labelwidgets.schema.values.read_date` (US order for
+    numeric dates, as :func:`find_dates` reads them first); None for a partial date."""
+    day = _values.as_date(answer, "en_US")
+    return dt.date.fromisoformat(day) if day is not None and len(day) == 10 else None

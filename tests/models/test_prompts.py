@@ -23,6 +23,7 @@ MULTI_LONG = lw.Question(
 NUMBER = lw.Question("months", kind="number")
 RATING = lw.Question("clarity", kind="rating", scale=(1, 5))
 DATE = lw.Question("effective", kind="date")
+US_DATE = lw.Question("effective", kind="date", locale="en_US")
 STRICT = lw.Question("must", allow_unknown=False)
 
 
@@ -125,7 +126,9 @@ def test_answers_that_merely_contain_refusal_words_are_kept(reply: str) -> None:
         (DATE, "3 March 2021", "2021-03-03"),
         (DATE, "the 3rd day of March, 2021", "2021-03-03"),
         (DATE, "The agreement is effective as of Sept 30, 2020.", "2020-09-30"),
-        (DATE, "03/04/2021", "2021-03-04"),
+        (US_DATE, "03/04/2021", "2021-03-04"),
+        (DATE, "March 2020", "2020-03"),
+        (NUMBER, "1.250,50", 1250.5),
         (DATE, "13/04/2021", "2021-04-13"),
         (DATE, "30.09.2020", "2020-09-30"),
         (DATE, "2020/09/30", "2020-09-30"),
@@ -146,7 +149,8 @@ def test_replies_are_mapped_onto_the_answer_kind(question, reply, value) -> None
         (MULTI, "price, warranty", "none of the choices"),
         (NUMBER, "12 or 24", "expected one number"),
         (NUMBER, "a few", "expected a number"),
-        (NUMBER, "1.250,50", "expected one number"),
+        (NUMBER, "1.250", "ambiguous without a locale"),
+        (DATE, "03/04/2021", "ambiguous without a locale"),
         (RATING, "9", "from 1 to 5"),
         (RATING, "3.5", "from 1 to 5"),
         (DATE, "sometime in spring", "not a date"),

@@ -74,7 +74,9 @@ def test_token_f1_is_squad_style() -> None:
         ("yes", "Yes", "choice", True),
         ("yes", "no", "choice", False),
         (12, "12.0", "number", True),
-        ("1,500", 1500, "number", True),
+        ("1,500.00", 1500, "number", True),
+        ("1,500", 1500, "number", False),  # 1500 or 1.5: ambiguous without a locale
+        ("1.500,00", 1500, "number", True),
         (0.1 + 0.2, 0.3, "number", True),
         (3, 4, "rating", False),
         (True, 1, "number", False),  # a bool is not a number

@@ -163,7 +163,7 @@ def test_the_task_keeps_only_the_rule_name_and_never_loads_code() -> None:
 
 def test_readers() -> None:
     assert read_number("USD 10m") == 10_000_000 and read_number("-3.5") == -3.5
-    assert read_number("ten") is None
+    assert read_number("ten") == 10 and read_number("ten or so") is None
     assert str(read_date("the 1st day of March, 2021")) == "2021-03-01"
     assert read_date("13/13/2020") is None
 

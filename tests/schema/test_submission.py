@@ -151,7 +151,7 @@ CASES: list[tuple[str, dict[str, Any], dict[str, Any] | None, dict[str, bool], d
     ),
     (
         "numbers and dates are coerced to their canonical form",
-        {"topics": ["money", "dates"], "amount": "1,000", "signed": dt.date(2024, 1, 31)},
+        {"topics": ["money", "dates"], "amount": "1,000.00", "signed": dt.date(2024, 1, 31)},
         None,
         {},
         {
