@@ -19,6 +19,7 @@ from labelwidgets.widgets.labeler_wire import (
     ChunkFrame,
     answers_from_wire,
     answers_to_wire,
+    as_pairs,
     evidence_from_wire,
 )
 
@@ -375,7 +376,8 @@ class Labeler(CommandWidget):
         if answers and any(q.evidence for q in self.task.questions):
             # a chunk answered before (going back): read its evidence too
             rows = self.store.answers(self.task, labeler=self.labeler, chunk_id=chunk_id)
-            evidence = {r.question: r.evidence for r in rows.itertuples() if r.evidence}
+            found = {r.question: as_pairs(r.evidence) for r in rows.itertuples()}
+            evidence = {question: pairs for question, pairs in found.items() if pairs}
         if answers or self.show_suggestions != "prefill":
             return answers, evidence, False
         suggestions = self.store.latest_suggestions(self.task, chunk_id)

@@ -21,7 +21,14 @@ from typing import Any
 from labelwidgets.schema import UNKNOWN, Task
 from labelwidgets.widgets._base import decode, encode
 
-__all__ = ["ChunkFrame", "WireError", "answers_from_wire", "answers_to_wire", "evidence_from_wire"]
+__all__ = [
+    "ChunkFrame",
+    "WireError",
+    "answers_from_wire",
+    "answers_to_wire",
+    "as_pairs",
+    "evidence_from_wire",
+]
 
 
 class WireError(RuntimeError):
@@ -93,6 +100,13 @@ def _is_span_list(value: Any) -> bool:
     return isinstance(value, list) and all(
         isinstance(span, Mapping) and {"start", "end"} <= set(span) for span in value
     )
+
+
+def as_pairs(value: Any) -> list[list[int]] | None:
+    """An evidence cell of a DataFrame (a list, an array, or missing) as a list of pairs."""
+    if hasattr(value, "tolist"):
+        value = value.tolist()
+    return [list(pair) for pair in value] if isinstance(value, list) and value else None
 
 
 def answers_to_wire(task: Task, answers: Mapping[str, Any], frame: ChunkFrame) -> dict[str, Any]:
