@@ -105,6 +105,12 @@ class ValueArray(ExtensionArray):
         return cls(data.copy() if copy else data)
 
     @classmethod
+    def _from_scalars(cls, scalars: Sequence[Any], *, dtype: Any) -> ValueArray:
+        # what map(), apply() and groupby().agg(fn) compute is a plain result (True/False, a
+        # count, ...): let pandas infer its dtype as it would for an object column
+        raise TypeError("the result of a computation on values is not itself a value column")
+
+    @classmethod
     def _from_factorized(cls, values: np.ndarray, original: ValueArray) -> ValueArray:
         return cls([_from_key(v) for v in values])
 

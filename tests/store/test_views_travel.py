@@ -159,6 +159,10 @@ def test_a_value_column_behaves_like_an_object_column() -> None:
     both = pd.concat([frame, frame.iloc[[1]]], ignore_index=True)
     assert both["answer"].tolist()[-1] == "England"
     assert frame["answer"].map(len).tolist() == [2, 7, 2, 1]
+    # computed results are plain columns again (a share of True, a count)
+    several = frame.groupby(frame["who"] < "c")["answer"].agg(lambda a: len(a) > 1)
+    assert several.dtype == bool and several.mean() == 1.0
+    assert frame["answer"].map(len).dtype == "int64"
     assert [row.answer for row in frame.itertuples()][3] == spans
     assert frame.loc[frame["who"] != "b", "answer"].tolist()[2] == spans
 
