@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -48,7 +49,9 @@ class ExportReport:
 
     ``paths`` maps each split to its file; ``counts`` the rows per split; ``dropped`` the rows left
     out and why; ``unknown`` how many targets are refusals (``unknown_text``); ``redactions``
-    what the redactor replaced; ``manifest`` the JSON file that makes the export reproducible.
+    how many rows the redactor changed (``rows_changed``) and its replacements per kind
+    (``{"PHONE": 3, "EMAIL": 1}``, from a redactor with ``counts``); ``manifest`` the JSON file
+    that makes the export reproducible.
     """
 
     format: str
@@ -134,7 +137,8 @@ def export(
     unknown_text
         The target written for "not in the text" answers, so the model learns to say so.
     redact
-        A callable applied to prompts and answers, e.g. ``lw.redact.basic()``.
+        A callable ``text -> text`` applied to every prompt (and quoted evidence) and to the
+        answers of ``Question(..., pii=True)`` questions only, e.g. ``lw.redact.basic()``.
     system_prompt
         An optional system message.
     questions
@@ -177,7 +181,7 @@ def export(
     if format in ("dpo", "hf-dpo"):
         rows, no_pair = with_rejected(store, task, rows, lambda a: answer_text(a, unknown_text))
         dropped.append(("no model answer that differs from the label (no DPO pair)", no_pair))
-    redactions = _redact(rows, redact)
+    redactions = _redact(task, rows, redact)
     rows, duplicates = dedup(task, rows)
     dropped.append(("duplicate (prompt, answer)", duplicates))
     splits = split_rows(rows, fractions, group_by, seed)
@@ -317,20 +321,27 @@ def _rows(
     return rows
 
 
-def _redact(rows: list[Row], redact: Callable[[str], str] | None) -> dict[str, int]:
+def _redact(task: Task, rows: list[Row], redact: Callable[[str], str] | None) -> dict[str, int]:
+    """Redact prompts (the document's text) and the quoted evidence everywhere, and answers
+    only for ``pii=True`` questions; how many rows changed and replacements per kind."""
     if redact is None:
         return {}
     changed, apply = 0, checked_redactor(redact)
+    before_counts = Counter(getattr(redact, "counts", {}))
+    personal = {q.name for q in task.questions if q.pii}
     for row in rows:
-        before = (row.prompt, row.completion, row.rejected)
-        row.prompt, row.completion = apply(row.prompt), apply(row.completion)
+        before = (row.prompt, row.completion, row.rejected, row.quote)
+        row.prompt = apply(row.prompt)
         if row.quote is not None:
             row.quote = apply(row.quote)
-        if row.rejected is not None:
-            row.rejected = apply(row.rejected)
-        changed += before != (row.prompt, row.completion, row.rejected)
-    counts = dict(getattr(redact, "counts", {}))
-    return {"rows_changed": changed, **counts}
+        if row.question in personal:
+            row.completion = apply(row.completion)
+            if row.rejected is not None:
+                row.rejected = apply(row.rejected)
+        changed += before != (row.prompt, row.completion, row.rejected, row.quote)
+    counts = Counter(getattr(redact, "counts", {}))
+    counts.subtract(before_counts)  # a redactor used for several exports counts them all
+    return {"rows_changed": changed, **{k: n for k, n in sorted(counts.items()) if n}}
 
 
 def _write(

@@ -74,6 +74,10 @@ class Question:
         How numbers and numeric dates are written ("en": "1,500.50" and 03/04/2021 = March 4;
         "de": "1.500,50" and 03.04.2021 = April 3). Without one, "1.500", "1,500" and
         "03/04/2021" are refused with both readings; see :mod:`labelwidgets.schema.values`.
+    pii
+        Whether answers are personal data (a name, a phone number): an export's ``redact=``
+        redactor is applied to the answers of PII questions; other answers (a date, an
+        amount) are exported as labeled. Prompts are always redacted.
     """
 
     name: str
@@ -89,6 +93,7 @@ class Question:
     evidence: bool | None = None
     match: str = "normalized"
     locale: str | None = None
+    pii: bool = False
 
     def __post_init__(self) -> None:
         if not isinstance(self.name, str) or not _NAME.match(self.name):
@@ -133,6 +138,8 @@ class Question:
         object.__setattr__(self, "match", _matching.check(self.match, self.kind))
         if self.locale is not None:
             _values.number_format(self.locale)  # a ValueError naming a locale it does not know
+        if not isinstance(self.pii, bool):
+            raise TypeError(f"question {self.name!r}: pii must be True or False, got {self.pii!r}")
 
     @property
     def matcher(self) -> _matching.Matcher:
@@ -276,6 +283,7 @@ class Question:
             **({"evidence": self.evidence} if self.evidence != (self.kind == "text") else {}),
             **({"match": self.match} if self.match != "normalized" else {}),
             **({"locale": self.locale} if self.locale is not None else {}),
+            **({"pii": True} if self.pii else {}),
         }
 
     @classmethod
@@ -295,6 +303,7 @@ class Question:
             "evidence",
             "match",
             "locale",
+            "pii",
         }
         unknown = set(data) - known
         if unknown:
