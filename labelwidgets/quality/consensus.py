@@ -22,45 +22,48 @@ import pandas as pd
 __all__ = ["labelers_consensus", "others_consensus"]
 
 
-def _top_three(items: np.ndarray, keys: np.ndarray) -> pd.DataFrame:
-    """Per item: k1, c1, k2, c2, c3 (the most given keys and their counts; -1 / 0 if none)."""
-    counts = (
-        pd.DataFrame({"item": items, "key": keys})
-        .groupby(["item", "key"], sort=False)
-        .size()
-        .reset_index(name="n")
-        .sort_values(["item", "n", "key"], ascending=[True, False, True], kind="stable")
-    )
-    counts["rank"] = counts.groupby("item", sort=False).cumcount()
-    top = counts[counts["rank"] < 3].pivot(index="item", columns="rank", values=["key", "n"])
-    out = pd.DataFrame(index=top.index)
-    for rank in range(3):
-        key = ("key", rank)
-        out[f"k{rank + 1}"] = top[key].fillna(-1).astype(np.int64) if key in top else -1
-        out[f"c{rank + 1}"] = top[("n", rank)].fillna(0).astype(np.int64) if key in top else 0
-    return out
+def _top_three(items: np.ndarray, keys: np.ndarray, size: int) -> np.ndarray:
+    """Per item (0 <= item < size): k1, c1, k2, c2, c3 — the most given keys and their counts
+    (-1 / 0 where there are none) — as a (size, 5) array."""
+    top = np.zeros((size, 5), dtype=np.int64)
+    top[:, 0] = top[:, 2] = -1
+    if not len(keys):
+        return top
+    width = int(keys.max()) + 1
+    codes, pairs = pd.factorize(items.astype(np.int64) * width + keys)
+    counts = np.bincount(codes)
+    item, key = pairs // width, pairs % width
+    order = np.lexsort((key, -counts, item))  # per item: most given first, ties by key
+    item, key, counts = item[order], key[order], counts[order]
+    start = np.r_[0, np.flatnonzero(item[1:] != item[:-1]) + 1]
+    rank = np.arange(len(item)) - np.repeat(start, np.diff(np.r_[start, len(item)]))
+    for r, (k, c) in enumerate(((0, 1), (2, 3), (None, 4))):
+        at = rank == r
+        if k is not None:
+            top[item[at], k] = key[at]
+        top[item[at], c] = counts[at]
+    return top
 
 
-def others_consensus(items: pd.Series, keys: pd.Series, min_support: int = 2) -> np.ndarray:
+def others_consensus(items: np.ndarray, keys: np.ndarray, min_support: int = 2) -> np.ndarray:
     """For each answer (one per labeler and item), the key the other labelers agree on, or -1.
 
     Parameters
     ----------
-    items : Series of int
-        The item (chunk × question) of each answer.
-    keys : Series of int
+    items : array of int
+        The item (chunk × question) of each answer (non-negative codes).
+    keys : array of int
         The answer's key (-1: missing, left out).
     min_support : int
         How many other labelers must give the consensus answer.
     """
-    item, key = items.to_numpy(), keys.to_numpy()
-    result = np.full(len(key), -1, dtype=np.int64)
-    usable = key >= 0
+    result = np.full(len(keys), -1, dtype=np.int64)
+    usable = keys >= 0
     if not usable.any():
         return result
-    top = _top_three(item[usable], key[usable]).reindex(item).fillna(0).astype(np.int64)
-    k1, c1, k2, c2, c3 = (top[c].to_numpy() for c in ("k1", "c1", "k2", "c2", "c3"))
-    is1, is2 = key == k1, key == k2
+    top = _top_three(items[usable], keys[usable], int(items.max()) + 1)[items]
+    k1, c1, k2, c2, c3 = (top[:, i] for i in range(5))
+    is1, is2 = keys == k1, keys == k2
     # the leader and the runner-up once this labeler's own answer is taken away
     overtaken = is1 & (c1 - 1 < c2)  # a tie for first place: the other key now leads
     lead_key = np.where(overtaken, k2, k1)
@@ -78,16 +81,18 @@ def others_consensus(items: pd.Series, keys: pd.Series, min_support: int = 2) ->
 def labelers_consensus(
     answers: pd.DataFrame, other: pd.DataFrame, min_support: int = 2
 ) -> np.ndarray:
-    """For rows of ``other`` (e.g. model answers: chunk_id, question), the key all labelers agree
-    on (at least ``min_support`` of them and more than on any other answer), or -1."""
+    """For rows of ``other`` (e.g. model answers, with the same ``qi`` codes as ``answers``),
+    the key the labelers agree on (at least ``min_support`` of them and more than on any other
+    answer), or -1."""
     result = np.full(len(other), -1, dtype=np.int64)
-    usable = answers[answers["key"] >= 0]
-    if usable.empty or other.empty:
+    keys = answers["key"].to_numpy()
+    usable = keys >= 0
+    wanted = other["qi"].to_numpy()
+    if not usable.any() or not len(wanted):
         return result
-    top = _top_three(usable["qi"].to_numpy(), usable["key"].to_numpy())
-    qi_of = usable.drop_duplicates(["chunk_id", "question"]).set_index(["chunk_id", "question"])
-    qi = qi_of["qi"].reindex(pd.MultiIndex.from_arrays([other["chunk_id"], other["question"]]))
-    found = top.reindex(qi.to_numpy()).fillna(0).astype(np.int64)
-    ok = ((found["c1"] >= min_support) & (found["c1"] > found["c2"])).to_numpy()
-    result[ok] = found["k1"].to_numpy()[ok]
+    items = answers["qi"].to_numpy()
+    size = int(max(items.max(), wanted.max())) + 1
+    top = _top_three(items[usable], keys[usable], size)[np.maximum(wanted, 0)]
+    ok = (wanted >= 0) & (top[:, 1] >= min_support) & (top[:, 1] > top[:, 3])
+    result[ok] = top[ok, 0]
     return result

@@ -34,6 +34,8 @@ if TYPE_CHECKING:
 __all__ = ["REFERENCES", "QualityData", "load"]
 
 REFERENCES = ("auto", "gold", "consensus")
+_ANSWER_COLUMNS = ["chunk_id", "doc_id", "question", "labeler", "answer", "forced"]
+_ANSWER_COLUMNS += ["time_spent", "created_at"]
 
 
 def _hashable(value: Any) -> Any:
@@ -79,20 +81,25 @@ class _Encoder:
 
     def encode(self, frame: pd.DataFrame) -> pd.DataFrame:
         """Add key, unknown, number and problem columns to a frame with question and answer."""
-        frame = frame[frame["question"].isin(self.task.question_names)].reset_index(drop=True)
         q_codes, q_names = pd.factorize(frame["question"])
+        position = pd.Index(self.task.question_names).get_indexer(q_names)
+        if (position < 0).any():  # answers to questions the task no longer asks
+            frame = frame[position[q_codes] >= 0]
+            q_codes, q_names = pd.factorize(frame["question"])
+            position = pd.Index(self.task.question_names).get_indexer(q_names)
+        frame = frame.reset_index(drop=True)
         try:
             a_codes, a_values = pd.factorize(frame["answer"])
             a_values = list(a_values)
         except TypeError:  # list answers (multi-choice, spans) are not hashable
             a_codes, a_values = pd.factorize(pd.Series([_hashable(a) for a in frame["answer"]]))
-            a_values = [list(v) if isinstance(v, tuple) else v for v in a_values]
-        pair = q_codes.astype(np.int64) * (len(a_values) + 1) + a_codes
-        codes, uniques = pd.factorize(pair)
+            a_values = [_unhashable(v) for v in a_values]
+        width = len(a_values) + 1
+        codes, uniques = pd.factorize(q_codes.astype(np.int64) * width + a_codes)
         keys, numbers, problems = [], [], []
         for combined in uniques:
-            question = self.task.question(q_names[combined // (len(a_values) + 1)])
-            code = combined % (len(a_values) + 1)
+            question = self.task.question(q_names[combined // width])
+            code = combined % width
             value = a_values[code] if code < len(a_values) else None
             keys.append(self.key_id(question, value))
             numbers.append(_number(value) if question.kind in ("number", "rating") else math.nan)
@@ -106,7 +113,15 @@ class _Encoder:
             index=frame.index,
             dtype=object,
         )
+        frame["q"] = position[q_codes] if len(q_codes) else np.zeros(0, dtype=np.int64)
         return frame
+
+
+def _unhashable(value: Any) -> Any:
+    """Back from :func:`_hashable`: tuples to lists, span tuples to dicts."""
+    if not isinstance(value, tuple):
+        return value
+    return [dict(v) if isinstance(v, tuple) else v for v in value]
 
 
 def _problem(question: Question, value: Any) -> str | None:
@@ -136,6 +151,15 @@ class QualityData:
     model: pd.DataFrame
     representative: list[Any]
     unknown_ids: set[int] = field(default_factory=set)
+    cache: dict[Any, Any] = field(default_factory=dict, repr=False)
+
+    def answer_groups(self, columns: tuple[str, ...]) -> Any:
+        """:func:`labelwidgets.quality.grouping.grouping` of the answers, computed once."""
+        from labelwidgets.quality.grouping import grouping
+
+        if ("groups", columns) not in self.cache:
+            self.cache[("groups", columns)] = grouping(self.answers, list(columns))
+        return self.cache[("groups", columns)]
 
     def gold_value(self, chunk_id: str, question: str) -> Any:
         return self._gold_values.get((chunk_id, question))
@@ -206,15 +230,44 @@ def _cluster_pairwise(task: Task, frames: list[pd.DataFrame], representative: li
 
 
 def _with_gold(frame: pd.DataFrame, gold: pd.DataFrame) -> pd.DataFrame:
-    valid = gold[gold["valid"]]
-    lookup = pd.Series(
-        valid["key"].to_numpy(),
-        index=pd.MultiIndex.from_arrays([valid["chunk_id"], valid["question"]]),
-    )
-    index = pd.MultiIndex.from_arrays([frame["chunk_id"], frame["question"]])
-    gold_key = lookup.reindex(index).to_numpy() if len(lookup) else np.full(len(frame), np.nan)
-    frame["gold_key"] = np.where(pd.isna(gold_key), -1, gold_key).astype(np.int64)
+    valid = gold[gold["valid"] & (gold["qi"] >= 0)]
+    qi = frame["qi"].to_numpy()
+    if valid.empty:
+        frame["gold_key"] = np.full(len(frame), -1, dtype=np.int64)
+        return frame
+    where = pd.Index(valid["qi"].to_numpy()).get_indexer(qi)
+    found = (where >= 0) & (qi >= 0)
+    frame["gold_key"] = np.where(found, valid["key"].to_numpy()[where], -1).astype(np.int64)
     return frame
+
+
+def _code(frames: list[pd.DataFrame], task: Task) -> int:
+    """Integer codes (in place): item (chunk), q (question), qi (chunk × question); returns the
+    number of chunks. Integers group and look up much faster than strings."""
+    codes, chunks = pd.factorize(frames[0]["chunk_id"])
+    chunks = pd.Index(chunks)
+    rest = [f["chunk_id"].to_numpy() for f in frames[1:]]
+    new = pd.unique(np.concatenate(rest)) if rest and sum(map(len, rest)) else []
+    new = [c for c, i in zip(new, chunks.get_indexer(new), strict=True) if i < 0]
+    chunks = chunks.append(pd.Index(new, dtype=object)) if len(new) else chunks
+    items = None
+    for i, frame in enumerate(frames):
+        frame["item"] = codes if i == 0 else chunks.get_indexer(frame["chunk_id"].to_numpy())
+        pair = frame["q"].to_numpy().astype(np.int64) * len(chunks) + frame["item"].to_numpy()
+        if items is None:  # the answered items, numbered densely; -1 elsewhere
+            frame["qi"], items = pd.factorize(pair)
+            items = pd.Index(items)
+        else:
+            frame["qi"] = items.get_indexer(pair)
+    return len(chunks)
+
+
+def _documents(answers: pd.DataFrame, other: pd.DataFrame) -> np.ndarray:
+    """The document of each row of ``other``, from the answers' chunks (else its chunk id)."""
+    items, first = np.unique(answers["item"].to_numpy(), return_index=True)
+    docs = pd.Series(answers["doc_id"].to_numpy()[first], index=items)
+    found = docs.reindex(other["item"].to_numpy()).to_numpy()
+    return np.where(pd.isna(found), other["chunk_id"].to_numpy(), found)
 
 
 def _latest_model(store: LabelStore, task: Task) -> pd.DataFrame:
@@ -241,25 +294,29 @@ def load(
     """
     task = store.task(task)
     encoder = _Encoder(task)
-    answers = with_unknown(store.answers(task) if answers is None else answers)
+    raw = with_unknown(store.answers(task) if answers is None else answers)
+    answers = raw[[c for c in _ANSWER_COLUMNS if c in raw]].copy()
+    if "doc_id" not in answers:
+        answers["doc_id"] = answers["chunk_id"]
     gold = encoder.encode(with_unknown(store.gold(task))[["chunk_id", "question", "answer", "by"]])
     gold["valid"] = gold["problem"].isna() & (gold["key"] >= 0)
     model = encoder.encode(_latest_model(store, task))
     answers = encoder.encode(answers)
+    _code([answers, gold, model], task)
     _cluster_pairwise(task, [gold, answers, model], encoder.representative)
     answers = _with_gold(answers, gold)
     model = _with_gold(model, gold)
-    # integer codes group faster than strings
-    answers["item"] = pd.factorize(answers["chunk_id"])[0]
-    answers["q"] = pd.factorize(answers["question"])[0]
-    answers["qi"] = pd.factorize(answers["q"].to_numpy() * (len(answers) + 1) + answers["item"])[0]
-    answers["consensus_key"] = others_consensus(answers["qi"], answers["key"], min_consensus)
-    if "doc_id" not in answers:
-        answers["doc_id"] = answers["chunk_id"]
-    model["consensus_key"] = labelers_consensus(answers, model, min_consensus)
-    model["doc_id"] = model["chunk_id"].map(
-        dict(zip(answers["chunk_id"], answers["doc_id"], strict=True))
+    answers["who"] = pd.factorize(answers["labeler"])[0]
+    # documents numbered per chunk, then spread to the answers (chunks are far fewer)
+    items, first = np.unique(answers["item"].to_numpy(), return_index=True)
+    per_chunk = np.zeros(len(items) and int(items.max()) + 1, dtype=np.int64)
+    per_chunk[items] = pd.factorize(answers["doc_id"].to_numpy()[first])[0]
+    answers["doc"] = per_chunk[answers["item"].to_numpy()]
+    answers["consensus_key"] = others_consensus(
+        answers["qi"].to_numpy(), answers["key"].to_numpy(), min_consensus
     )
+    model["consensus_key"] = labelers_consensus(answers, model, min_consensus)
+    model["doc_id"] = _documents(answers, model)
     data = QualityData(task, answers, gold, model, encoder.representative, encoder.unknown_ids)
     for frame in (answers, model):
         frame["correct"] = data.correct(frame, frame["gold_key"].to_numpy())

@@ -8,7 +8,8 @@ import numpy as np
 import pandas as pd
 
 from labelwidgets.quality.data import QualityData, load
-from labelwidgets.quality.scores import _scored
+from labelwidgets.quality.grouping import Groups, same_count
+from labelwidgets.quality.scores import _scored_by
 from labelwidgets.schema import UNKNOWN, Task
 from labelwidgets.schema.compare import normalize
 
@@ -20,15 +21,20 @@ __all__ = ["question_overlap", "questions"]
 MISREAD_ISSUES = ("likely_misread", "constant_answer")
 
 
-def _pooled(data: QualityData, frame: pd.DataFrame, question: str) -> dict[str, float]:
-    mine = frame[frame["question"] == question]
-    if mine.empty:
+def _pooled(data: QualityData, frame: pd.DataFrame, rows: np.ndarray) -> dict[str, float]:
+    """Coverage and accuracy on answered items of ``frame``'s ``rows`` against their references."""
+    if not rows.any():
         return {"coverage": np.nan, "accuracy_on_answered": np.nan}
-    found = _scored(data, mine.assign(_all=0), "auto", ["_all"])
-    if found.empty:
-        return {"coverage": np.nan, "accuracy_on_answered": np.nan}
+    mine = frame.loc[rows, ["question", "key", "key0", "unknown", "gold_key", "consensus_key"]]
+    found = _scored_by(
+        data, mine, "auto", Groups(np.zeros(len(mine), dtype=np.int64), pd.Index([0]))
+    )
     row = found.iloc[0]
     return {"coverage": row["coverage"], "accuracy_on_answered": row["accuracy_on_answered"]}
+
+
+def _failing(frame: pd.DataFrame, rows: np.ndarray) -> int:
+    return int((frame["problem"].notna().to_numpy() & ~frame["unknown"].to_numpy() & rows).sum())
 
 
 def questions(
@@ -58,31 +64,39 @@ def questions(
     data = load(store, task) if data is None else data
     flagged = flags(store, data.task, data=data) if flagged is None else flagged
     a, m = data.answers, data.model
+    per_item, same = same_count(a["qi"].to_numpy(), a["key"].to_numpy())
     rows = []
-    for question in data.task.questions:
-        mine, model = a[a["question"] == question.name], m[m["question"] == question.name]
-        shared = mine[mine.groupby("item")["key"].transform("size") >= 2]
-        differ = shared.groupby("item")["key"].nunique() > 1
+    for index, question in enumerate(data.task.questions):
+        here = a["q"].to_numpy() == index
+        shared = here & (per_item >= 2)
+        items = a["qi"].to_numpy()[shared]
+        # an item where labelers differ has an answer not everyone on it gave
+        differ = np.unique(items[same[shared] < per_item[shared]])
+        model_here = m["q"].to_numpy() == index
         misread = flagged[
             (flagged["question"] == question.name) & flagged["issue"].isin(MISREAD_ISSUES)
         ]
         gold = data.gold[data.gold["question"] == question.name]
-        people, machine = _pooled(data, a, question.name), _pooled(data, m, question.name)
+        people = _pooled(data, a, here)
+        machine = _pooled(data, m, model_here)
+        n_shared = len(np.unique(items))
         rows.append(
             {
                 "question": question.name,
                 "kind": question.kind,
                 "match": question.match,
-                "answers": len(mine),
-                "unknown_rate": float(mine["unknown"].mean()) if len(mine) else np.nan,
-                "disagreement_rate": float(differ.mean()) if len(differ) else np.nan,
+                "answers": int(here.sum()),
+                "unknown_rate": float(a["unknown"].to_numpy()[here].mean())
+                if here.any()
+                else np.nan,
+                "disagreement_rate": len(differ) / n_shared if n_shared else np.nan,
                 "gold_items": int(gold["valid"].sum()),
                 "invalid_gold": int((~gold["valid"]).sum()),
                 "labeler_coverage": people["coverage"],
                 "labeler_accuracy_on_answered": people["accuracy_on_answered"],
-                "wrong_type_labeler": int((mine["problem"].notna() & ~mine["unknown"]).sum()),
-                "wrong_type_model": int((model["problem"].notna() & ~model["unknown"]).sum()),
-                "model_answers": len(model),
+                "wrong_type_labeler": _failing(a, here),
+                "wrong_type_model": _failing(m, model_here),
+                "model_answers": int(model_here.sum()),
                 "model_coverage": machine["coverage"],
                 "model_accuracy_on_answered": machine["accuracy_on_answered"],
                 "likely_misread": bool(len(misread)),
@@ -113,47 +127,68 @@ def question_overlap(
     """
     data = load(store, task) if data is None else data
     columns = ["question_a", "question_b", "items", "same_answer_rate", "overlap"]
-    both = pd.concat(
-        [
-            data.answers[["chunk_id", "question", "labeler", "key", "unknown"]].rename(
-                columns={"labeler": "who"}
-            ),
-            data.model[["chunk_id", "question", "model", "key", "unknown"]].rename(
-                columns={"model": "who"}
-            ),
-        ],
-        ignore_index=True,
-    )
-    both = both[~both["unknown"] & (both["key"] >= 0)]
-    if both.empty:
+    texts = _answer_texts(data)
+    if texts.empty:
         return pd.DataFrame(columns=columns)
-    # keys are per question: compare the answers' normalized text across questions
-    distinct = pd.unique(both["key"])
-    text_of = {int(k): _as_text(data.representative[int(k)]) for k in distinct}
-    text = pd.factorize(both["key"].map(text_of))[0]
-    who = pd.factorize(pd.MultiIndex.from_arrays([both["chunk_id"], both["who"]]))[0]
-    wide = pd.DataFrame({"who": who, "question": both["question"].to_numpy(), "text": text})
-    wide = wide.drop_duplicates(["who", "question"]).pivot(
-        index="who", columns="question", values="text"
-    )
     rows = []
-    names = [q.name for q in data.task.questions if q.name in wide.columns]
+    names = [q.name for q in data.task.questions]
+    by_question = {
+        i: texts[texts["q"] == i].drop_duplicates("who").set_index("who")["text"]
+        for i in range(len(names))
+    }
     for i, first in enumerate(names):
-        for second in names[i + 1 :]:
-            answered = wide[first].notna() & wide[second].notna()
-            if answered.sum() >= min_items:
-                same = float((wide.loc[answered, first] == wide.loc[answered, second]).mean())
+        for j in range(i + 1, len(names)):
+            left, right = by_question[i], by_question[j]
+            shared, at_left, at_right = np.intersect1d(
+                left.index.to_numpy(), right.index.to_numpy(), return_indices=True
+            )
+            if len(shared) >= min_items:
+                same = float((left.to_numpy()[at_left] == right.to_numpy()[at_right]).mean())
                 rows.append(
                     {
                         "question_a": first,
-                        "question_b": second,
-                        "items": int(answered.sum()),
+                        "question_b": names[j],
+                        "items": len(shared),
                         "same_answer_rate": same,
                         "overlap": same > threshold,
                     }
                 )
     frame = pd.DataFrame(rows, columns=columns)
     return frame.sort_values("same_answer_rate", ascending=False, ignore_index=True, kind="stable")
+
+
+def _answer_texts(data: QualityData) -> pd.DataFrame:
+    """q, who (chunk × labeler-or-model) and text (normalized answer text, coded) of every
+    answer that is not UNKNOWN, labelers' and models'."""
+    a, m = data.answers, data.model
+    labelers = data.answer_groups(("labeler",)).codes if len(a) else np.zeros(0, dtype=np.int64)
+    models = pd.factorize(m["model"])[0] if len(m) else np.zeros(0, dtype=np.int64)
+    width = (labelers.max() + 1 if len(labelers) else 0) + (models.max() + 1 if len(models) else 0)
+    frame = pd.DataFrame(
+        {
+            "q": np.concatenate([a["q"].to_numpy(), m["q"].to_numpy()]),
+            "who": np.concatenate(
+                [
+                    a["item"].to_numpy() * width + labelers,
+                    m["item"].to_numpy() * width
+                    + (labelers.max() + 1 if len(labelers) else 0)
+                    + models,
+                ]
+            ).astype(np.int64),
+            "key": np.concatenate([a["key"].to_numpy(), m["key"].to_numpy()]),
+            "unknown": np.concatenate([a["unknown"].to_numpy(), m["unknown"].to_numpy()]),
+        }
+    )
+    frame = frame[~frame["unknown"] & (frame["key"] >= 0)]
+    # keys are per question: compare the answers' normalized text across questions
+    distinct = pd.unique(frame["key"])
+    text_of = pd.Series(
+        pd.factorize(
+            np.array([_as_text(data.representative[int(k)]) for k in distinct], dtype=object)
+        )[0],
+        index=distinct,
+    )
+    return frame.assign(text=text_of.reindex(frame["key"].to_numpy()).to_numpy())
 
 
 def _as_text(value: Any) -> str:

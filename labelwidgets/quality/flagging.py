@@ -46,8 +46,15 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from labelwidgets.quality.data import QualityData, load, matcher
-from labelwidgets.quality.misread import Found, Pair, contains_reference, patterns, show
+from labelwidgets.quality.data import QualityData, load
+from labelwidgets.quality.misread import (
+    known_references,
+    more_precise,
+    other_question,
+    pairs_of,
+    patterns,
+    show,
+)
 
 if TYPE_CHECKING:
     from labelwidgets.schema import Task
@@ -57,6 +64,9 @@ __all__ = ["FLAG_COLUMNS", "Thresholds", "flags"]
 
 FLAG_COLUMNS = ["labeler", "question", "issue", "signal", "rate", "answers", "out_of", "detail"]
 FLAG_COLUMNS += ["examples"]
+# what the rules read of each answer
+_COLUMNS = ["chunk_id", "doc", "doc_id", "question", "labeler", "who", "q", "answer", "key"]
+_COLUMNS += ["key0", "unknown", "problem", "gold_key", "consensus_key"]
 
 
 @dataclass(frozen=True)
@@ -155,119 +165,23 @@ def _constant(
     ]
 
 
-def _pairs(data: QualityData, rows: pd.DataFrame, ref: np.ndarray, agree: np.ndarray) -> list[Pair]:
-    frame = pd.DataFrame(
-        {
-            "key": rows["key"].to_numpy(),
-            "ref": ref,
-            "right": agree,
-            "chunk_id": rows["chunk_id"].to_numpy(),
-        }
-    )
-    grouped = frame.groupby(["key", "ref"], sort=False)
-    chunks = grouped.head(5).groupby(["key", "ref"], sort=False)["chunk_id"].agg(list)
-    sizes, rights = grouped.size(), grouped["right"].first()
-    return [
-        Pair(
-            data.representative[k],
-            data.representative[r],
-            int(sizes[(k, r)]),
-            bool(rights[(k, r)]),
-            chunks[(k, r)],
-        )
-        for k, r in sizes.index
-    ]
-
-
-def _more_precise(
-    data: QualityData, keys: np.ndarray, ref: np.ndarray, wrong: np.ndarray
-) -> np.ndarray:
-    """Which wrong answers contain their reference's words in order (judged once per pair)."""
-    found = np.zeros(len(keys), dtype=bool)
-    where = np.flatnonzero(wrong)
-    if not len(where):
-        return found
-    codes, uniques = pd.factorize(pd.MultiIndex.from_arrays([keys[where], ref[where]]))
-    verdict = np.array(
-        [contains_reference(data.representative[k], data.representative[r]) for k, r in uniques],
-        dtype=bool,
-    )
-    found[where] = verdict[codes]
-    return found
-
-
-def _other_question(
+def _misread(
     data: QualityData,
+    known: dict[str, tuple[np.ndarray, np.ndarray]],
     rows: pd.DataFrame,
     ref: np.ndarray,
-    answered: np.ndarray,
-    wrong: np.ndarray,
+    who: str,
     qname: str,
-) -> list[Found]:
-    """Wrong answers that match another question's reference in the same chunk or document."""
-    a = data.answers
-    rule = matcher(data.task.question(qname))
-    ids: dict[Any, int] = {}
-
-    def value_ids(keys: np.ndarray) -> np.ndarray:
-        distinct = pd.unique(keys)
-        found = {
-            int(k): ids.setdefault(rule.key(data.representative[int(k)]), len(ids))
-            for k in distinct
-        }
-        return np.array([found[int(k)] for k in keys], dtype=np.int64)
-
-    found = []
-    for other in data.task.questions:
-        if other.name == qname:
-            continue
-        theirs = a[a["question"] == other.name]
-        their_ref = data.reference(theirs, "auto")
-        keep = (their_ref >= 0) & ~data.is_unknown(their_ref)
-        if not keep.any():
-            continue
-        known = pd.DataFrame(
-            {"doc_id": theirs["doc_id"].to_numpy()[keep], "value": value_ids(their_ref[keep])}
-        ).drop_duplicates()
-        applicable = answered & rows["doc_id"].isin(known["doc_id"]).to_numpy()
-        candidates = np.flatnonzero(applicable & wrong)
-        mine = pd.DataFrame(
-            {
-                "row": candidates,
-                "doc_id": rows["doc_id"].to_numpy()[candidates],
-                "value": value_ids(rows["key"].to_numpy()[candidates]),
-            }
-        )
-        hits = np.sort(mine.merge(known, on=["doc_id", "value"])["row"].unique())
-        if len(hits):
-            first = int(hits[0])
-            detail = (
-                f"answers look like the answers to {other.name!r} (e.g. {show(rows['answer'].iat[first])} "
-                f"where the reference is {show(data.representative[ref[first]])})"
-            )
-            found.append(
-                Found(
-                    "other_question",
-                    len(hits),
-                    int(applicable.sum()),
-                    detail,
-                    list(rows["chunk_id"].to_numpy()[hits[:5]]),
-                )
-            )
-    return found
-
-
-def _misread(
-    data: QualityData, rows: pd.DataFrame, ref: np.ndarray, who: str, qname: str, rules: Thresholds
+    rules: Thresholds,
 ) -> list[dict[str, Any]]:
     question = data.task.question(qname)
     answered = (ref >= 0) & ~rows["unknown"].to_numpy() & ~data.is_unknown(ref)
     right = data.correct(rows, ref)
     wrong = answered & ~right
     if question.kind == "text":  # a more precise answer is not a mistake
-        wrong &= ~_more_precise(data, rows["key"].to_numpy(), ref, wrong)
-    found = _other_question(data, rows, ref, answered, wrong, qname)
-    found += patterns(question, _pairs(data, rows[answered], ref[answered], ~wrong[answered]))
+        wrong &= ~more_precise(data, rows["key"].to_numpy(), ref, wrong)
+    found = other_question(data, known, rows, ref, answered, wrong, qname)
+    found += patterns(question, pairs_of(data, rows[answered], ref[answered], ~wrong[answered]))
     wrong &= rows["problem"].isna().to_numpy()  # failing a validator is the wrong_type flag
     found = [f for f in found if f.hits >= rules.min_hits and f.rate >= rules.pattern_rate]
     if found:
@@ -438,11 +352,17 @@ def flags(
     rules = Thresholds(**{**asdict(thresholds or Thresholds()), **overrides})
     data = load(store, task) if data is None else data
     found = _gold(data)
-    for (who, qname), rows in data.answers.groupby(["labeler", "question"], sort=True):
+    known = known_references(data)
+    groups = data.answer_groups(("labeler", "question"))
+    order = np.argsort(groups.codes, kind="stable")
+    bounds = np.searchsorted(groups.codes[order], np.arange(groups.size + 1))
+    a = data.answers[_COLUMNS].iloc[order]  # one copy; each group is then a slice of it
+    for number, (who, qname) in enumerate(groups.index):
+        rows = a.iloc[bounds[number] : bounds[number + 1]]
         ref = data.reference(rows, "auto")
         found += _wrong_type(rows, who, qname, rules)
         constant = _constant(data, rows, ref, who, qname, rules)
-        found += constant or _misread(data, rows, ref, who, qname, rules) + _abstention(
+        found += constant or _misread(data, known, rows, ref, who, qname, rules) + _abstention(
             data, rows, ref, who, qname, rules
         )
     if support is not None:

@@ -32,11 +32,25 @@ from collections import Counter
 from collections.abc import Callable, Hashable, Iterable
 from typing import Any, NamedTuple
 
+import numpy as np
+import pandas as pd
+
+from labelwidgets.quality.data import QualityData, matcher
 from labelwidgets.schema import Question
 from labelwidgets.schema.compare import _as_number, _as_set, tokens
 from labelwidgets.schema.matching import read_date
 
-__all__ = ["Found", "Pair", "contains_reference", "patterns", "show"]
+__all__ = [
+    "Found",
+    "Pair",
+    "contains_reference",
+    "known_references",
+    "more_precise",
+    "other_question",
+    "pairs_of",
+    "patterns",
+    "show",
+]
 
 
 class Pair(NamedTuple):
@@ -259,3 +273,111 @@ def patterns(question: Question, pairs: list[Pair]) -> list[Found]:
     else:
         found = ()
     return [f for f in found if f.hits]
+
+
+# -- over a labeler's answers in the store (used by quality.flagging) ----------------------
+def pairs_of(
+    data: QualityData, rows: pd.DataFrame, ref: np.ndarray, agree: np.ndarray
+) -> list[Pair]:
+    """The distinct (answer, reference) pairs of ``rows``, how often, and up to five chunks."""
+    keys = rows["key"].to_numpy().astype(np.int64)
+    if not len(keys):
+        return []
+    width = int(max(keys.max(), ref.max())) + 1
+    codes, pairs = pd.factorize(keys * width + ref)
+    order = np.argsort(codes, kind="stable")
+    starts = np.searchsorted(codes[order], np.arange(len(pairs)))
+    sizes = np.bincount(codes, minlength=len(pairs))
+    chunk_ids = rows["chunk_id"].to_numpy()
+    return [
+        Pair(
+            data.representative[pair // width],
+            data.representative[pair % width],
+            int(sizes[i]),
+            bool(agree[order[starts[i]]]),
+            list(chunk_ids[order[starts[i] : starts[i] + min(5, sizes[i])]]),
+        )
+        for i, pair in enumerate(pairs)
+    ]
+
+
+def more_precise(
+    data: QualityData, keys: np.ndarray, ref: np.ndarray, wrong: np.ndarray
+) -> np.ndarray:
+    """Which wrong answers contain their reference's words in order (judged once per pair)."""
+    found = np.zeros(len(keys), dtype=bool)
+    where = np.flatnonzero(wrong)
+    if not len(where):
+        return found
+    codes, uniques = pd.factorize(pd.MultiIndex.from_arrays([keys[where], ref[where]]))
+    verdict = np.array(
+        [contains_reference(data.representative[k], data.representative[r]) for k, r in uniques],
+        dtype=bool,
+    )
+    found[where] = verdict[codes]
+    return found
+
+
+def known_references(data: QualityData) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Per question: the (document code, reference key) pairs whose reference is an answer."""
+    a = data.answers
+    ref = data.reference(a, "auto")
+    keep = (ref >= 0) & ~data.is_unknown(ref)
+    found = {}
+    for index, question in enumerate(data.task.questions):
+        mine = keep & (a["q"].to_numpy() == index)
+        width = int(ref.max()) + 1 if len(ref) else 1
+        pairs = pd.unique(a["doc"].to_numpy()[mine].astype(np.int64) * width + ref[mine])
+        found[question.name] = (pairs // width, pairs % width)
+    return found
+
+
+def other_question(
+    data: QualityData,
+    known: dict[str, tuple[np.ndarray, np.ndarray]],
+    rows: pd.DataFrame,
+    ref: np.ndarray,
+    answered: np.ndarray,
+    wrong: np.ndarray,
+    qname: str,
+) -> list[Found]:
+    """Wrong answers that match another question's reference in the same chunk or document
+    (under this question's rule), over the answered items of documents where that question
+    has a reference answer."""
+    if not wrong.any():
+        return []
+    rule = matcher(data.task.question(qname))
+    ids: dict[Any, int] = {}
+
+    def value_ids(keys: np.ndarray) -> np.ndarray:
+        distinct = pd.unique(keys)
+        found = {
+            int(k): ids.setdefault(rule.key(data.representative[int(k)]), len(ids))
+            for k in distinct
+        }
+        return np.array([found[int(k)] for k in keys], dtype=np.int64)
+
+    docs = rows["doc"].to_numpy()
+    found = []
+    for other in data.task.questions:
+        their_docs, their_keys = known[other.name]
+        if other.name == qname or not len(their_docs):
+            continue
+        applicable = answered & np.isin(docs, their_docs)
+        candidates = np.flatnonzero(applicable & wrong)
+        if not len(candidates):
+            continue
+        width = len(ids) + len(their_keys) + len(candidates) + 1
+        theirs = their_docs * width + value_ids(their_keys)
+        mine = docs[candidates] * width + value_ids(rows["key"].to_numpy()[candidates])
+        hits = candidates[np.isin(mine, theirs)]
+        if len(hits):
+            first = int(hits[0])
+            detail = (
+                f"answers look like the answers to {other.name!r} (e.g. "
+                f"{show(rows['answer'].iat[first])} where the reference is "
+                f"{show(data.representative[ref[first]])})"
+            )
+            chunks = list(rows["chunk_id"].to_numpy()[hits[:5]])
+            found.append(Found("other_question", len(hits), int(applicable.sum()), detail, chunks))
+    return found

@@ -350,9 +350,10 @@ def mean_pairwise_f1(data: Any, f1: Callable[[Any, Any], float] | None = None) -
         return float("nan")
     first, second, item = (np.concatenate(x) for x in (firsts, seconds, items))
     # F1 once per distinct pair of answers (they repeat), then averaged per item
-    pairs, inverse = np.unique(np.stack([first, second]), axis=1, return_inverse=True)
+    width = len(uniques) + 1
+    pairs, inverse = np.unique(first * width + second, return_inverse=True)
     values = uniques.tolist() if hasattr(uniques, "tolist") else list(uniques)
-    scores = np.array([f1(values[a], values[b]) for a, b in pairs.T], dtype=float)
+    scores = np.array([f1(values[p // width], values[p % width]) for p in pairs], dtype=float)
     per_item = np.bincount(item, weights=scores[inverse.ravel()], minlength=matrix.shape[1])
     n_pairs = np.bincount(item, minlength=matrix.shape[1])
     rated = n_pairs > 0

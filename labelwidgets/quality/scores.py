@@ -27,9 +27,10 @@ import pandas as pd
 
 from labelwidgets._warnings import LabelwidgetsWarning
 from labelwidgets.quality.data import QualityData, load
+from labelwidgets.quality.grouping import Groups, grouping, same_count
 from labelwidgets.quality.reliability import summary
 from labelwidgets.schema import Task
-from labelwidgets.schema.abstention import COUNTS, FIGURES, counts, figures
+from labelwidgets.schema.abstention import COUNTS, FIGURES, figures
 from labelwidgets.schema.compare import token_f1
 
 if TYPE_CHECKING:
@@ -48,13 +49,13 @@ def _data(store: LabelStore, task: Task | str, data: QualityData | None) -> Qual
     return load(store, task) if data is None else data
 
 
-def _matrix(rows: pd.DataFrame, column: str) -> np.ndarray:
-    """Labelers × items matrix of ``column`` (NaN where a labeler did not answer)."""
-    raters, rater_names = pd.factorize(rows["labeler"])
-    items, item_names = pd.factorize(rows["item"])
+def _matrix(raters: np.ndarray, items: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """Labelers × items matrix of ``values`` (NaN where a labeler did not answer; negative
+    values, i.e. missing keys, are NaN too)."""
+    rater_codes, rater_names = pd.factorize(raters)
+    item_codes, item_names = pd.factorize(items)
     matrix = np.full((len(rater_names), len(item_names)), np.nan)
-    values = rows[column].to_numpy(dtype=float)
-    matrix[raters, items] = np.where(values < 0, np.nan, values) if column == "key" else values
+    matrix[rater_codes, item_codes] = np.where(values < 0, np.nan, values)
     return matrix
 
 
@@ -74,13 +75,16 @@ def agreement(
         :func:`labelwidgets.quality.reliability.summary`).
     """
     data = _data(store, task, data)
+    a = data.answers
+    q, who, item = (a[c].to_numpy() for c in ("q", "who", "item"))
+    key, number = a["key"].to_numpy().astype(float), a["number"].to_numpy()
     rows = []
     measures = ("percent_agreement", "cohen_kappa", "fleiss_kappa", "krippendorff_alpha")
-    for question in data.task.questions:
-        mine = data.answers[data.answers["question"] == question.name]
+    for index, question in enumerate(data.task.questions):
+        mine = q == index
         level = ALPHA_LEVEL.get(question.kind, "nominal")
-        keys = _matrix(mine, "key")
-        numbers = _matrix(mine, "number") if level != "nominal" else None
+        keys = _matrix(who[mine], item[mine], key[mine])
+        numbers = _matrix(who[mine], item[mine], number[mine]) if level != "nominal" else None
         found = summary(keys, level, alpha_data=numbers, text=False)
         if question.kind == "text" and found["items"]:
             found["mean_token_f1"] = _mean_f1(keys, data.representative)
@@ -91,7 +95,7 @@ def agreement(
                 "match": question.match,
                 "items": found["items"],
                 "labelers": found["raters"],
-                "answers": len(mine),
+                "answers": int(mine.sum()),
                 **{k: found[k] for k in (*measures, "alpha_level", "mean_token_f1", "note")},
             }
         )
@@ -111,14 +115,32 @@ def _scored(
     data: QualityData, frame: pd.DataFrame, reference: str, group: list[str]
 ) -> pd.DataFrame:
     """Abstention-aware figures of ``frame``'s rows against their reference, per ``group``."""
+    return _scored_by(data, frame, reference, grouping(frame, group))
+
+
+def _scored_by(
+    data: QualityData, frame: pd.DataFrame, reference: str, groups: Groups
+) -> pd.DataFrame:
     ref = data.reference(frame, reference)
     has = ref >= 0
-    right = data.correct(frame, ref)
-    items = counts(frame["unknown"].to_numpy()[has], data.is_unknown(ref[has]), right[has])
-    for column in group:
-        items[column] = frame[column].to_numpy()[has]
-    summed = items.groupby(group, sort=True)[COUNTS].sum()
-    return figures(summed)
+    said = frame["unknown"].to_numpy() & has
+    ref_unknown = has & data.is_unknown(ref)
+    answerable = has & ~ref_unknown
+    answered = answerable & ~said
+    columns = {
+        "scored": has,
+        "answerable": answerable,
+        "answered": answered,
+        "right": answered & data.correct(frame, ref),
+        "unanswerable": ref_unknown,
+        "said_unknown": said,
+        "unknown_right": said & ref_unknown,
+    }
+    summed = pd.DataFrame(
+        {name: groups.sum(values).astype(np.int64) for name, values in columns.items()},
+        index=groups.index,
+    )
+    return figures(summed[COUNTS])
 
 
 def _rank(frame: pd.DataFrame, within: list[str] | None = None) -> pd.Series:
@@ -128,39 +150,56 @@ def _rank(frame: pd.DataFrame, within: list[str] | None = None) -> pd.Series:
     return score.rank(ascending=False, method="min")
 
 
-def _activity(a: pd.DataFrame, group: list[str]) -> pd.DataFrame:
+def _activity(a: pd.DataFrame, groups: Groups) -> pd.DataFrame:
     """Per group: chunks, answers, agreement with others, gold items, UNKNOWN and validator
     failure rates (failures over the answers that are not UNKNOWN) and overrides."""
-    item = a.groupby(["q", "item"], sort=False)["key"].transform("size")
-    same = a.groupby(["q", "item", "key"], sort=False)["key"].transform("size")
-    known = a["key"] >= 0
-    answered = ~a["unknown"]
-    frame = a.assign(
-        agree=np.where(known, same - 1, 0),
-        compared=np.where(known, item - 1, 0),
-        gold=a["gold_key"] >= 0,
-        answered=answered,
-        failed=a["problem"].notna() & answered,
-    )
-    per = frame.groupby(group, sort=True).agg(
-        chunks=("item", "nunique"),
-        answers=("key", "size"),
-        agree=("agree", "sum"),
-        compared=("compared", "sum"),
-        gold_items=("gold", "sum"),
-        unknown_rate=("unknown", "mean"),
-        non_unknown=("answered", "sum"),
-        failed=("failed", "sum"),
-        overrides=("forced", "sum"),
-    )
+    per_item, same = same_count(a["qi"].to_numpy(), a["key"].to_numpy())
+    known = a["key"].to_numpy() >= 0
+    unknown = a["unknown"].to_numpy()
+    answers = groups.count()
+    non_unknown = groups.sum(~unknown)
+    compared = groups.sum(np.where(known, per_item - 1, 0))
     with np.errstate(invalid="ignore", divide="ignore"):
-        per["agreement_with_others"] = per["agree"] / per["compared"].where(per["compared"] > 0)
-        per["validator_failure_rate"] = per["failed"] / per["non_unknown"].where(
-            per["non_unknown"] > 0
+        per = pd.DataFrame(
+            {
+                "chunks": groups.distinct(a["item"].to_numpy()),
+                "answers": answers,
+                "gold_items": groups.sum(a["gold_key"].to_numpy() >= 0).astype(np.int64),
+                "unknown_rate": groups.sum(unknown) / answers,
+                "agreement_with_others": np.where(
+                    compared > 0, groups.sum(np.where(known, same - 1, 0)) / compared, np.nan
+                ),
+                "validator_failure_rate": np.where(
+                    non_unknown > 0,
+                    groups.sum(a["problem"].notna().to_numpy() & ~unknown) / non_unknown,
+                    np.nan,
+                ),
+                "overrides": groups.sum(a["forced"].to_numpy()).astype(int),
+            },
+            index=groups.index,
         )
-    per["unknown_rate"] = per["unknown_rate"].astype(float)
-    per["overrides"] = per["overrides"].astype(int)
     return per
+
+
+def _time_spent(data: QualityData) -> pd.Series:
+    """Per labeler: seconds spent, one submission (same labeler, chunk and time) counted once."""
+    if "time_spent" in data.cache:
+        return data.cache["time_spent"]
+    a = data.answers
+    stamps = a["created_at"]
+    moments = stamps.astype("int64") if hasattr(stamps, "dt") else pd.Series(0, index=a.index)
+    once = (
+        ~pd.DataFrame(
+            {"who": a["who"].to_numpy(), "item": a["item"].to_numpy(), "t": moments.to_numpy()}
+        )
+        .duplicated()
+        .to_numpy()
+    )
+    spent = np.nan_to_num(a["time_spent"].to_numpy(dtype=float))
+    groups = data.answer_groups(("labeler",))
+    found = pd.Series(groups.sum(np.where(once, spent, 0.0)), index=groups.index)
+    data.cache["time_spent"] = found
+    return found
 
 
 def labelers(
@@ -210,13 +249,11 @@ def labelers(
     ]
     if a.empty:
         return pd.DataFrame(columns=columns)
-    per = _activity(a, group).join(_scored(data, a, reference, group), how="left")
+    groups = data.answer_groups(tuple(group))
+    per = _activity(a, groups).join(_scored_by(data, a, reference, groups), how="left")
     per["scored"] = per["scored"].fillna(0).astype(int)
-    # one submission (same labeler, chunk and time) carries its time on every question
-    spent = a.drop_duplicates(["labeler", "chunk_id", "created_at"]).groupby("labeler")
-    per["time_spent_s"] = (
-        per.index.get_level_values("labeler").map(spent["time_spent"].sum()).fillna(0.0)
-    )
+    spent = _time_spent(data)
+    per["time_spent_s"] = per.index.get_level_values("labeler").map(spent).fillna(0.0)
     per = per.reset_index()
     per["rank"] = _rank(per, ["question"] if by_question else None).astype("Int64")
     return per[columns]
@@ -273,21 +310,26 @@ def labeler_agreement_matrix(
     """Labeler × labeler share of agreeing answers on the (chunk, question) items both answered
     (1.0 on the diagonal for anyone who answered; NaN where two labelers share no item)."""
     data = _data(store, task, data)
-    a = data.answers[data.answers["key"] >= 0][["q", "item", "labeler", "key"]]
-    names = sorted(a["labeler"].unique())
-    pairs = a.merge(a, on=["q", "item"], suffixes=("", "_other"))
-    share = (
-        (pairs["key"] == pairs["key_other"])
-        .groupby([pairs["labeler"], pairs["labeler_other"]])
-        .mean()
-    )
-    return (
-        share.unstack()
-        .reindex(index=names, columns=names)
-        .astype(float)
-        .rename_axis(None)
-        .rename_axis(None, axis=1)
-    )
+    a = data.answers
+    groups = data.answer_groups(("labeler",))
+    size = groups.size
+    key, q, item = a["key"].to_numpy(), a["q"].to_numpy(), a["item"].to_numpy()
+    equal, both = np.zeros((size, size)), np.zeros((size, size))
+    for index in range(len(data.task.questions)):
+        mine = (q == index) & (key >= 0)
+        items = pd.factorize(item[mine])[0]
+        keys = np.full((size, items.max() + 1 if len(items) else 0), -1, dtype=np.int64)
+        keys[groups.codes[mine], items] = key[mine]
+        present = keys >= 0
+        for i in range(size):
+            shared = present[i] & present
+            both[i] += shared.sum(axis=1)
+            equal[i] += (shared & (keys == keys[i])).sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share = np.where(both > 0, equal / both, np.nan)
+    answered = np.diag(both) > 0  # a labeler with no usable answer has no row
+    names = list(groups.index[answered])
+    return pd.DataFrame(share[np.ix_(answered, answered)], index=names, columns=names)
 
 
 def _bar(mark: float | Mapping[str, float], question: str) -> float:

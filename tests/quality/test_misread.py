@@ -30,88 +30,89 @@ def pairs(question: str, items: list[tuple[object, object]]) -> list[Pair]:
     return [Pair(a, g, 1, rule.matches(a, g), [f"c{i}"]) for i, (a, g) in enumerate(items)]
 
 
-@pytest.mark.parametrize(
-    ("question", "items", "signal", "detail", "hits", "applicable"),
-    [
-        (
-            "fee",
-            [(1.5, 1500), (2, 2000), (30, 30000), (7, 7000)],
-            "number_ratio",
-            "answers are 0.001 times the reference",
-            4,
-            4,
-        ),
-        (
-            "fee",
-            [(1600, 1500), (2100, 2000), (5, 5000)],
-            "number_shift",
-            "answers are the reference +100",
-            2,
-            3,
-        ),
-        (
-            "score",
-            [(1, 5), (2, 4), (5, 1), (4, 2), (3, 3)],
-            "reversed_scale",
-            "rates on a reversed scale (1 where the reference has 5)",
-            4,
-            4,  # the middle of the scale cannot show it
-        ),
-        (
-            "signed",
-            [
-                ("2021-04-03", "2021-03-04"),
-                ("2020-12-01", "2020-01-12"),
-                ("2019-05-06", "2019-06-05"),
-                ("2019-05-20", "2019-05-20"),  # day 20: a swap cannot show
-            ],
-            "day_month_swapped",
-            "day and month swapped",
-            3,
-            3,
-        ),
-        (
-            "signed",
-            [
-                ("2022-03-04", "2021-03-04"),
-                ("2021-01-12", "2020-01-12"),
-                ("2020-05-26", "2019-05-26"),
-            ],
-            "year_shift",
-            "dates are +1 years off",
-            3,
-            3,
-        ),
-        (
-            "law",
-            [
-                ("England", "the laws of England"),
-                ("Delaware", "the laws of the State of Delaware"),
-                ("New York", "laws of New York"),
-            ],
-            "partial_answer",
-            "answers only part of the reference (e.g. 'England' for 'the laws of England')",
-            3,
-            3,
-        ),
-        (
-            "kind",
-            [("license", "supply"), ("license", "supply"), ("other", "license")],
-            "choice_confusion",
-            "answers 'license' where the reference is 'supply'",
-            2,
-            2,
-        ),
-        (
-            "parts",
-            [(["a"], ["a", "b"]), (["c"], ["b", "c"]), (["a", "c"], ["a", "b", "c"])],
-            "leaves_out",
-            "leaves out 'b'",
-            3,
-            3,
-        ),
-    ],
-)
+# question, (answer, reference) pairs, the pattern, its detail, answers explained, applicable
+CASES = [
+    (
+        "fee",
+        [(1.5, 1500), (2, 2000), (30, 30000), (7, 7000)],
+        "number_ratio",
+        "answers are 0.001 times the reference",
+        4,
+        4,
+    ),
+    (
+        "fee",
+        [(1600, 1500), (2100, 2000), (5, 5000)],
+        "number_shift",
+        "answers are the reference +100",
+        2,
+        3,
+    ),
+    (
+        "score",
+        [(1, 5), (2, 4), (5, 1), (4, 2), (3, 3)],
+        "reversed_scale",
+        "rates on a reversed scale (1 where the reference has 5)",
+        4,
+        4,  # the middle of the scale cannot show it
+    ),
+    (
+        "signed",
+        [
+            ("2021-04-03", "2021-03-04"),
+            ("2020-12-01", "2020-01-12"),
+            ("2019-05-06", "2019-06-05"),
+            ("2019-05-20", "2019-05-20"),  # day 20: a swap cannot show
+        ],
+        "day_month_swapped",
+        "day and month swapped",
+        3,
+        3,
+    ),
+    (
+        "signed",
+        [
+            ("2022-03-04", "2021-03-04"),
+            ("2021-01-12", "2020-01-12"),
+            ("2020-05-26", "2019-05-26"),
+        ],
+        "year_shift",
+        "dates are +1 years off",
+        3,
+        3,
+    ),
+    (
+        "law",
+        [
+            ("England", "the laws of England"),
+            ("Delaware", "the laws of the State of Delaware"),
+            ("New York", "laws of New York"),
+        ],
+        "partial_answer",
+        "answers only part of the reference (e.g. 'England' for 'the laws of England')",
+        3,
+        3,
+    ),
+    (
+        "kind",
+        [("license", "supply"), ("license", "supply"), ("other", "license")],
+        "choice_confusion",
+        "answers 'license' where the reference is 'supply'",
+        2,
+        2,
+    ),
+    (
+        "parts",
+        [(["a"], ["a", "b"]), (["c"], ["b", "c"]), (["a", "c"], ["a", "b", "c"])],
+        "leaves_out",
+        "leaves out 'b'",
+        3,
+        3,
+    ),
+]
+
+
+@pytest.mark.parametrize(("question", "items", "signal", "detail", "hits", "applicable"), CASES)
 def test_consistent_mistakes_are_explained_over_what_they_apply_to(
     question: str, items: list, signal: str, detail: str, hits: int, applicable: int
 ) -> None:
