@@ -288,6 +288,7 @@ def test_prelabel_stores_where_the_answer_is_written(sqlite_store) -> None:
     store.add_task(GROUNDED)
     lw.prelabel(store, GROUNDED, lw.models.Callable(_replies, name="m"), progress=False)
     rows = store.suggestions(GROUNDED).merge(store.chunks()[["chunk_id", "doc_id"]], on="chunk_id")
+    rows["answer"] = lw.answer_values(rows)
     docs = {d: store.document_text(d) for d in rows["doc_id"].unique()}
     found = {}
     for r in rows.itertuples():
@@ -347,7 +348,7 @@ def test_prelabel_evidence_on_cuad_clause_chunks(sqlite_store, corpus_dir) -> No
             assert [doc[s:e] for s, e in read["evidence"]] == [match.group(1)]
             assert read["meta"]["in_text"] is True
         else:
-            assert read["answer"] is lw.UNKNOWN and read["evidence"] is None
+            assert read["is_unknown"] and read["answer"] is None and read["evidence"] is None
         constant = rows.loc[("delaware", c.chunk_id)]
         assert constant["meta"]["in_text"] is written("Delaware", c.chunk_text)
         if constant["evidence"]:

@@ -274,7 +274,7 @@ def test_suggestions_upsert_per_prompt_version_and_model(store: LabelStore) -> N
             "task": "contract-facts",
             "chunk_id": ids[1],
             "question": "renewal_months",
-            "answer": "twelve",
+            "answer": "twelve-ish",
             "model": "m",
         },
         {
