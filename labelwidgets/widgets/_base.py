@@ -48,6 +48,7 @@ class CommandWidget(anywidget.AnyWidget):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
+        self.command_seq: Any = None
         self.on_msg(self._dispatch)
 
     def _dispatch(self, _widget: Any, content: Any, _buffers: Any) -> None:
@@ -66,6 +67,7 @@ class CommandWidget(anywidget.AnyWidget):
             self.ack = {"seq": seq, "ok": False, "message": f"unknown command {content['type']!r}"}
             return
         payload = {k: v for k, v in content.items() if k not in ("type", "seq")}
+        self.command_seq = seq  # a handler may key an idempotent write on it
         # cleared before the handler runs: a job it starts may report a failure at once
         self.error = ""
         try:

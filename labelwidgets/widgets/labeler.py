@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import random
+import secrets
 import time
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -107,6 +108,8 @@ class Labeler(CommandWidget):
         self._total = len(self._order) if self._order is not None else store.count_chunks()
         self._history: list[str] = []
         self._cursor = -1
+        self._view_id = secrets.token_hex(6)  # with a command's seq: an idempotent submission
+        self._submitted: set[str] = set()
         self._doc_cache: tuple[str, str] | None = None
         self._frame = ChunkFrame("", None)
         self._highlight = highlighter(self.task.highlight)
@@ -131,6 +134,7 @@ class Labeler(CommandWidget):
         force: bool = False,
         time_spent: float | None = None,
         evidence: dict[str, Any] | None = None,
+        submission_id: str | None = None,
     ) -> list[int]:
         """Store the answers for the chunk on screen (UNKNOWN for "not in the text").
 
@@ -147,6 +151,9 @@ class Labeler(CommandWidget):
         in *document* coordinates (as in :meth:`LabelStore.record_answers
         <labelwidgets.store.LabelStore.record_answers>`); a span outside the chunk's document
         is a ``ValueError`` and nothing is stored.
+
+        ``submission_id`` (at most 64 characters) makes the write idempotent: the store keeps
+        a submission with an id it has seen once (the front end sends ``<view>:<seq>``).
         """
         chunk_id = self._require_item()
         if not isinstance(answers, dict):
@@ -161,6 +168,7 @@ class Labeler(CommandWidget):
             time_spent=spent,
             require_complete=True,
             evidence=evidence,
+            submission_id=submission_id,
         )
         if result.complete:
             self._done.add(chunk_id)
@@ -250,12 +258,19 @@ class Labeler(CommandWidget):
         chunk_id: str | None = None,
         evidence: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
+        key = None if self.command_seq is None else f"{self._view_id}:{self.command_seq}"
+        if key in self._submitted:  # a re-sent message: stored already, the chunk moved on
+            return {"saved": True, "repeated": True}
         self._on_screen(chunk_id)
         if not isinstance(answers, dict):
             raise TypeError(f"answers must be a dict of question -> answer, got {answers!r}")
         decoded = answers_from_wire(self.task, answers, self._frame)
         spans = evidence_from_wire(self.task, evidence, decoded, self._frame)
-        self.submit(decoded, force=bool(force), time_spent=time_spent, evidence=spans)
+        self.submit(
+            decoded, force=bool(force), time_spent=time_spent, evidence=spans, submission_id=key
+        )
+        if key is not None:
+            self._submitted.add(key)
         return {"saved": True}
 
     def _on_unknown(
