@@ -13,6 +13,7 @@ import anywidget
 import traitlets
 
 from labelwidgets.schema import answer_from_json, answer_to_json
+from labelwidgets.widgets._payload import MalformedCommand, check_command, check_fields
 
 STATIC = Path(__file__).resolve().parents[1] / "static"
 
@@ -52,21 +53,22 @@ class CommandWidget(anywidget.AnyWidget):
         self.on_msg(self._dispatch)
 
     def _dispatch(self, _widget: Any, content: Any, _buffers: Any) -> None:
-        if not isinstance(content, dict) or not isinstance(content.get("type"), str):
-            return
         if not self.batch_replies:
             self._run(content)
             return
         with self.hold_sync():
             self._run(content)
 
-    def _run(self, content: dict[str, Any]) -> None:
-        seq = content.get("seq")
-        handler = getattr(self, f"_on_{content['type']}", None)
-        if handler is None:
-            self.ack = {"seq": seq, "ok": False, "message": f"unknown command {content['type']!r}"}
+    def _run(self, content: Any) -> None:
+        seq = content.get("seq") if isinstance(content, dict) else None
+        try:
+            kind, handler = check_command(content, lambda k: getattr(self, f"_on_{k}", None))
+            payload = {k: v for k, v in content.items() if k not in ("type", "seq")}
+            check_fields(kind, handler, payload)
+        except MalformedCommand as exc:  # the front end never sends this: a bug, shown as one
+            self.error = f"{exc}; nothing was stored"
+            self.ack = {"seq": seq, "ok": False, "message": str(exc)}
             return
-        payload = {k: v for k, v in content.items() if k not in ("type", "seq")}
         self.command_seq = seq  # a handler may key an idempotent write on it
         # cleared before the handler runs: a job it starts may report a failure at once
         self.error = ""

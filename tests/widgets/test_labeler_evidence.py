@@ -114,7 +114,7 @@ def test_evidence_may_lie_in_the_context_shown_before_the_chunk(store: LabelStor
         ({"kind": [[0, 4]]}, "takes no evidence"),
         ({"nope": [[0, 4]]}, "takes no evidence"),
         ({"parties": [[0, 4]]}, "takes no evidence"),
-        ([[0, 4]], "must map questions to spans"),
+        ([[0, 4]], "field 'evidence' must be an object or null"),
     ],
 )
 def test_bad_evidence_is_an_error_and_stores_nothing(
