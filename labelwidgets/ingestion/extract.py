@@ -26,6 +26,14 @@ _HYPHEN_BREAK = re.compile(r"-(?<=[^\W\d_]-)\n[ \t]*(?=[a-z])")
 _TRAILING = re.compile(r" +\n")
 _MANY_NEWLINES = re.compile(r"\n{3,}")
 _RULES = re.compile(r"^[-=_*~.]{8,}$", re.MULTILINE)
+# What PDF text layers carry that no one types: typographic ligatures (a search for "financial"
+# must find "ﬁnancial"), soft hyphens (with the line break they end, if any) and zero-width
+# characters. NFKC would do the ligatures but also rewrite ½, ², ™ and full-width forms.
+_LIGATURES = str.maketrans(
+    {"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl"}
+    | {"\ufb05": "st", "\ufb06": "st"}
+)
+_INVISIBLE = re.compile(r"\u00ad(?:[ \t]*\n[ \t]*)?|[\u200b\u200c\u200d\u2060\ufeff]")
 
 
 @dataclass
@@ -40,8 +48,12 @@ class Extracted:
 
 
 def normalize_page(text: str) -> str:
-    """Normalize whitespace and join words hyphenated across line breaks."""
+    """Normalize whitespace (non-breaking and other spaces become plain spaces), expand
+    ligatures, drop soft hyphens and zero-width characters, and join words hyphenated across
+    line breaks. Runs on each page before the document is stored and chunked, so every offset
+    (chunks, evidence, search) indexes the normalized text and provenance stays exact."""
     text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = _INVISIBLE.sub("", text.translate(_LIGATURES))
     text = _SPACES.sub(" ", text)
     text = _TRAILING.sub("\n", text)
     text = _HYPHEN_BREAK.sub("", text)

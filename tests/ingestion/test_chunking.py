@@ -170,7 +170,9 @@ def test_provenance_holds_when_one_file_is_read_by_both_backends(corpus_dir) -> 
             path, store, backend=backend, chunker=Window(size=200, overlap=20), progress=False
         )
     chunks = store.chunks()
-    assert chunks["doc_id"].nunique() == len(store.documents()) == 2  # the texts differ a little
+    # the backends differ only in ligatures (pypdfium2 keeps "ﬁ"), which normalizing expands: the
+    # same text, so the same document
+    assert chunks["doc_id"].nunique() == len(store.documents()) == 1
     for chunk in chunks.itertuples():
         assert store.document_text(chunk.doc_id)[chunk.char_start : chunk.char_end] == chunk.text
 
