@@ -8,7 +8,10 @@ import { commandSender, errorBanner, h, keyTarget, slot, unifiedDiff } from "./l
 /** @typedef {import("./lib/types.js").PromptLabModel} PromptLabModel */
 /** @typedef {import("./lib/types.js").PromptLabTraits} PromptLabTraits */
 
-const COLUMNS = ["version", "n", "normalized", "exact", "token_f1", "accuracy", "unknown_precision", "unknown_recall", "hallucinated", "parse_errors"];
+// Abstention-aware first: coverage, accuracy where both answered, "not in the text" precision /
+// recall and the overall score (see lw.prompt_report); then the per-answer string scores.
+const COLUMNS = ["version", "n", "coverage", "accuracy_on_answered", "unknown_precision", "unknown_recall",
+  "overall", "exact", "normalized", "token_f1", "hallucinated", "parse_errors"];
 
 /** @param {PromptLabTraits["versions"]} versions */
 function scoreTable(versions) {

@@ -114,7 +114,20 @@ function slot(parent, home) {
 }
 
 // js/promptlab.js
-var COLUMNS = ["version", "n", "normalized", "exact", "token_f1", "accuracy", "unknown_precision", "unknown_recall", "hallucinated", "parse_errors"];
+var COLUMNS = [
+  "version",
+  "n",
+  "coverage",
+  "accuracy_on_answered",
+  "unknown_precision",
+  "unknown_recall",
+  "overall",
+  "exact",
+  "normalized",
+  "token_f1",
+  "hallucinated",
+  "parse_errors"
+];
 function scoreTable(versions) {
   return h("table", { class: "lw-scores", testid: "lw-scores" }, [
     h("tr", {}, COLUMNS.map((c) => h("th", { text: humanName(c) }))),

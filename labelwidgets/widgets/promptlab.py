@@ -19,12 +19,14 @@ from labelwidgets.widgets._base import CommandWidget, JobFailed, bundle
 _ESM, _CSS = bundle("promptlab")
 _METRICS = (
     "n",
+    "coverage",
+    "accuracy_on_answered",
+    "unknown_precision",
+    "unknown_recall",
+    "overall",
     "exact",
     "normalized",
     "token_f1",
-    "accuracy",
-    "unknown_precision",
-    "unknown_recall",
     "hallucinated",
     "parse_errors",
 )

@@ -147,17 +147,23 @@ def test_prompt_report_on_a_hand_computed_example(store) -> None:
     report = lw.prompt_report(store, FLAT, "governing_law")
     df = report.df.set_index("prompt_version")
     assert df.loc["v1", "n"] == 4 and df.loc["v2", "n"] == 4
-    # exact: v1 gets UNKNOWN right on ids[3] only ("The laws" differs in case); v2: ids[0], [1], [3]
-    assert df.loc["v1", "exact"] == 1 / 4 and df.loc["v2", "exact"] == 3 / 4
-    assert df.loc["v1", "normalized"] == 2 / 4 and df.loc["v2", "normalized"] == 3 / 4
+    # Gold answers on ids[0] and ids[2]. v1 answers only ids[0] of those, v2 both: coverage.
+    assert df.loc["v1", "coverage"] == 1 / 2 and df.loc["v2", "coverage"] == 1.0
+    # Answer scores are over items where gold and model both answered: v1 {ids[0]}, v2 {ids[0], ids[2]}.
+    # exact: "The laws" differs in case for v1; v2 is right on ids[0] only.
+    assert df.loc["v1", "exact"] == 0.0 and df.loc["v2", "exact"] == 1 / 2
+    assert df.loc["v1", "normalized"] == 1.0 and df.loc["v2", "normalized"] == 1 / 2
     # v1 said "not in the text" twice (ids[2], ids[3]); gold agrees once; gold has 2 unknowns
     assert df.loc["v1", "unknown_precision"] == 1 / 2 and df.loc["v1", "unknown_recall"] == 1 / 2
     assert df.loc["v1", "hallucinated"] == 1 / 2
     assert df.loc["v2", "unknown_precision"] == 1.0 and df.loc["v2", "hallucinated"] == 0.0
-    partial = (
-        2 * 1 * (3 / 5) / (1 + 3 / 5)
-    )  # "laws of england" (3 tokens) in "laws of england and wales" (5)
-    assert math.isclose(df.loc["v2", "token_f1"], (1 + 1 + partial + 1) / 4)
+    # "laws of england" (3 tokens) in "laws of england and wales" (5)
+    partial = 2 * 1 * (3 / 5) / (1 + 3 / 5)
+    assert math.isclose(df.loc["v1", "token_f1"], 1.0)
+    assert math.isclose(df.loc["v2", "token_f1"], (1 + partial) / 2)
+    # overall = 1/2 (answerable items answered right, of 2) + 1/2 (UNKNOWN recall)
+    assert df.loc["v1", "overall"] == 0.5 * (1 / 2) + 0.5 * (1 / 2)
+    assert df.loc["v2", "overall"] == 0.5 * (1 / 2) + 0.5 * 1.0
     versus = report.compare("v1", "v2").set_index("chunk_id")
     assert versus["outcome"].to_dict() == {
         ids[0]: "tie",

@@ -50,14 +50,18 @@ def test_two_versions_are_scored_and_the_changes_listed(store: LabelStore) -> No
     assert "{chunk}" in lab.template and lab.versions == []
     lab.run(lab.template)
     assert [v["version"] for v in lab.versions] == ["v1"]
-    assert lab.versions[0]["normalized"] == 0.5
+    # v1 answers "Texas" where gold says "the laws of Texas" (wrong under the default rule) and
+    # says "not in the text" exactly where gold does.
+    first = lab.versions[0]
+    assert (first["coverage"], first["accuracy_on_answered"], first["unknown_recall"]) == (1, 0, 1)
+    assert first["overall"] == 0.5
     ack = lab.send_command(
         "run", 1, template="As a lawyer writes it: {question}\n{chunk}\n{not_in_text}?"
     )
     assert ack["ok"]
     lab._thread.join(10)
     assert [v["version"] for v in lab.versions] == ["v1", "v2"]
-    assert lab.versions[1]["normalized"] == 1.0
+    assert lab.versions[1]["accuracy_on_answered"] == 1.0 and lab.versions[1]["overall"] == 1.0
     assert len(lab.changes) == 4 and {c["outcome"] for c in lab.changes} == {"win"}
     assert lab.running == {"running": False, "done": 8, "total": 8, "cancelled": False}
 

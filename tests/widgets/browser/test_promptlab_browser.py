@@ -48,7 +48,8 @@ def test_edit_run_and_see_the_new_version(
     editor.press("Control+Enter")
     row = lab.get_by_test_id("lw-version-v2")
     expect(row).to_be_visible(timeout=30_000)
-    expect(row.locator("td").nth(2)).to_have_text("1")  # normalized accuracy of v2
+    expect(row.locator("td").nth(2)).to_have_text("1")  # coverage of v2
+    expect(row.locator("td").nth(3)).to_have_text("1")  # accuracy on answered of v2
     expect(lab.get_by_test_id("lw-change")).to_have_count(3)
     assert unexpected_errors(browser_page.errors) == []
 
