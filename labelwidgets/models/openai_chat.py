@@ -45,10 +45,17 @@ class OpenAIChat:
         Extra attempts on 408/409/425/429/5xx, timeouts, connection errors and malformed replies,
         with exponential backoff and jitter; a ``Retry-After`` header (seconds or a date, up to
         60 s) is honoured. Other 4xx errors are not retried.
-    temperature, max_tokens, system_prompt
-        Sent with every request (``max_tokens=None`` leaves it to the server).
+    temperature, max_tokens, max_completion_tokens
+        Sent only when set: by default the server decides. Reasoning models (OpenAI's o-series,
+        gpt-5) refuse ``temperature`` and ``max_tokens`` and take ``max_completion_tokens``.
+    system_prompt
+        A system message sent before every prompt.
+    params
+        Any other request parameters, sent as given (``{"reasoning_effort": "low", "seed": 7}``).
     backoff
         Base delay in seconds: attempt ``k`` waits ``backoff * 2**k``, times a random 0.5–1.5.
+
+    For Azure OpenAI use :meth:`azure` (deployment URL, ``api-version`` and ``api-key`` header).
 
     Examples
     --------
@@ -69,9 +76,11 @@ class OpenAIChat:
         max_concurrency: int = 4,
         timeout: float = 60,
         retries: int = 3,
-        temperature: float = 0.0,
-        max_tokens: int | None = 256,
+        temperature: float | None = None,
+        max_tokens: int | None = None,
+        max_completion_tokens: int | None = None,
         system_prompt: str | None = None,
+        params: dict[str, Any] | None = None,
         backoff: float = 0.5,
     ) -> None:
         try:
@@ -98,13 +107,64 @@ class OpenAIChat:
         self.retries = retries
         self.temperature = temperature
         self.max_tokens = max_tokens
+        self.max_completion_tokens = max_completion_tokens
+        self.params = dict(params or {})
         self.system_prompt = system_prompt
+        self._url = f"{self.base_url}/chat/completions"
+        self._query: dict[str, str] = {}
+        self._key_header = "bearer"  # Azure: the key goes in an "api-key" header
         self.backoff = backoff
         self.name = model
         if self.base_url.startswith("https://api.openai.com") and not os.environ.get(api_key_env):
             raise ValueError(
                 f"OpenAIChat: set the environment variable {api_key_env} to your API key"
             )
+
+    @classmethod
+    def azure(
+        cls,
+        endpoint: str,
+        deployment: str,
+        *,
+        api_version: str = "2024-10-21",
+        api_key_env: str = "AZURE_OPENAI_API_KEY",
+        **kwargs: Any,
+    ) -> OpenAIChat:
+        """An Azure OpenAI deployment: ``POST {endpoint}/openai/deployments/{deployment}/chat/
+        completions?api-version=...`` with the key in an ``api-key`` header.
+
+        Parameters
+        ----------
+        endpoint
+            The resource's endpoint, e.g. ``"https://my-resource.openai.azure.com"``.
+        deployment
+            The deployment name (also the name recorded on suggestions).
+        api_version
+            Azure's ``api-version`` query parameter.
+        api_key_env, **kwargs
+            As for :class:`OpenAIChat`.
+        """
+        if not isinstance(endpoint, str) or not endpoint.startswith(("http://", "https://")):
+            raise ValueError(f"OpenAIChat.azure: endpoint must be an http(s) URL, got {endpoint!r}")
+        if not isinstance(api_version, str) or not api_version.strip():
+            raise ValueError("OpenAIChat.azure: api_version must be a non-empty string")
+        model = cls(deployment, endpoint, api_key_env=api_key_env, **kwargs)
+        model._url = f"{model.base_url}/openai/deployments/{deployment}/chat/completions"
+        model._query = {"api-version": api_version}
+        model._key_header = "api-key"
+        return model
+
+    def _body(self, prompt: str) -> dict[str, Any]:
+        """The request: the messages and only the parameters that were set."""
+        messages = [{"role": "system", "content": self.system_prompt}] if self.system_prompt else []
+        messages.append({"role": "user", "content": prompt})
+        body: dict[str, Any] = {"model": self.model, "messages": messages}
+        if self._key_header == "api-key":
+            del body["model"]  # Azure: the deployment in the URL is the model
+        for name in ("temperature", "max_tokens", "max_completion_tokens"):
+            if getattr(self, name) is not None:
+                body[name] = getattr(self, name)
+        return {**body, **self.params}
 
     def __repr__(self) -> str:
         return (
@@ -133,25 +193,20 @@ class OpenAIChat:
     def _one(self, client: Any, prompt: str) -> ModelAnswer:
         import httpx
 
-        messages = [{"role": "system", "content": self.system_prompt}] if self.system_prompt else []
-        messages.append({"role": "user", "content": prompt})
-        body: dict[str, Any] = {
-            "model": self.model,
-            "messages": messages,
-            "temperature": self.temperature,
-        }
-        if self.max_tokens:
-            body["max_tokens"] = self.max_tokens
+        body = self._body(prompt)
         key = os.environ.get(self.api_key_env) or None
-        headers = {"Authorization": f"Bearer {key}"} if key else {}
+        if not key:
+            headers = {}
+        elif self._key_header == "api-key":
+            headers = {"api-key": key}
+        else:
+            headers = {"Authorization": f"Bearer {key}"}
         error = "no attempt made"
         for attempt in range(self.retries + 1):
             started = time.perf_counter()
             wait = self.backoff * (2**attempt) * (0.5 + random.random())
             try:
-                response = client.post(
-                    f"{self.base_url}/chat/completions", json=body, headers=headers
-                )
+                response = client.post(self._url, params=self._query, json=body, headers=headers)
             except httpx.TimeoutException:
                 error = f"timed out after {self.timeout:g} s"
             except httpx.HTTPError as exc:

@@ -42,6 +42,8 @@ class FakeOpenAI(ThreadingHTTPServer):
         self.arrivals: list[float] = []
         self.requests: list[dict[str, Any]] = []
         self.auth_headers: list[str] = []
+        self.api_key_headers: list[str] = []  # Azure's "api-key" header
+        self.paths: list[str] = []  # path and query of each request
         self.in_flight = 0
         self.max_in_flight = 0
         self.lock = threading.Lock()
@@ -64,6 +66,8 @@ class _Handler(BaseHTTPRequestHandler):
         with server.lock:
             server.requests.append(body)
             server.auth_headers.append(self.headers.get("Authorization", ""))
+            server.api_key_headers.append(self.headers.get("api-key", ""))
+            server.paths.append(self.path)
             server.arrivals.append(time.monotonic())
             action = server.script.popleft() if server.script else "ok"
             server.in_flight += 1
@@ -86,7 +90,7 @@ class _Handler(BaseHTTPRequestHandler):
                 reply = {
                     "id": "x",
                     "object": "chat.completion",
-                    "model": body["model"],
+                    "model": body.get("model", "a deployment"),  # Azure names none
                     "choices": [
                         {
                             "index": 0,

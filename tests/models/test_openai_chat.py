@@ -37,7 +37,8 @@ def test_answers_come_back_in_order_with_the_key_sent(model, fake_openai: FakeOp
     assert all(a.error is None and a.latency_ms > 0 and a.model == "test-model" for a in answers)
     assert set(fake_openai.auth_headers) == {f"Bearer {SECRET}"}
     assert fake_openai.requests[0]["model"] == "test-model"
-    assert fake_openai.requests[0]["temperature"] == 0
+    # only what was set is sent: no temperature or token limit forced on the server
+    assert set(fake_openai.requests[0]) == {"model", "messages"}
 
 
 def test_concurrency_limit_is_honoured(model, fake_openai: FakeOpenAI) -> None:
@@ -195,3 +196,54 @@ def test_transformers_answers_with_a_pipeline_object() -> None:
     assert ok.text == "NOT_IN_TEXT" and ok.model == "p"
     assert failed.error == "RuntimeError: CUDA out of memory"
     assert calls[0] == {"max_new_tokens": 8, "return_full_text": False}
+
+
+def test_only_the_parameters_set_are_sent(fake_openai: FakeOpenAI) -> None:
+    reasoning = lw.models.OpenAIChat(
+        "o4-mini",
+        base_url=fake_openai.base_url,
+        max_completion_tokens=2000,
+        params={"reasoning_effort": "low"},
+        system_prompt="You read contracts.",
+    )
+    classic = lw.models.OpenAIChat(
+        "llama3.1:8b", base_url=fake_openai.base_url, temperature=0.0, max_tokens=64
+    )
+    assert reasoning.answer([LAW])[0].text == "the laws of Texas"
+    assert classic.answer([LAW])[0].text == "the laws of Texas"
+    sent_reasoning, sent_classic = fake_openai.requests
+    assert sent_reasoning == {
+        "model": "o4-mini",
+        "messages": [
+            {"role": "system", "content": "You read contracts."},
+            {"role": "user", "content": LAW},
+        ],
+        "max_completion_tokens": 2000,
+        "reasoning_effort": "low",
+    }
+    assert sent_classic == {
+        "model": "llama3.1:8b",
+        "messages": [{"role": "user", "content": LAW}],
+        "temperature": 0.0,
+        "max_tokens": 64,
+    }
+    assert fake_openai.paths == ["/v1/chat/completions"] * 2
+
+
+def test_azure_deployment_url_api_version_and_key_header(
+    fake_openai: FakeOpenAI, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("LW_AZURE_KEY", SECRET)
+    endpoint = fake_openai.base_url.removesuffix("/v1")
+    model = lw.models.OpenAIChat.azure(
+        endpoint, "contracts-gpt4o", api_version="2024-10-21", api_key_env="LW_AZURE_KEY"
+    )
+    (answer,) = model.answer([LAW])
+    assert answer.text == "the laws of Texas" and answer.model == "contracts-gpt4o"
+    assert fake_openai.paths == [
+        "/openai/deployments/contracts-gpt4o/chat/completions?api-version=2024-10-21"
+    ]
+    assert fake_openai.api_key_headers == [SECRET] and fake_openai.auth_headers == [""]
+    assert fake_openai.requests == [{"messages": [{"role": "user", "content": LAW}]}]
+    with pytest.raises(ValueError, match="endpoint must be an http"):
+        lw.models.OpenAIChat.azure("my-resource", "d")
