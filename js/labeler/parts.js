@@ -53,9 +53,10 @@ export function guidelinesView(guidelines) {
  * @param {LabelerItem} item
  * @param {boolean} context
  * @param {() => void} onToggle
+ * @param {() => void} onMore show the next part of a long chunk (or the first, after the last)
  * @returns {{el: HTMLElement, container: HTMLElement, parts: TextPart[]}}
  */
-export function chunkView(item, context, onToggle) {
+export function chunkView(item, context, onToggle, onMore) {
   const pages = pagesLabel(item.page_start, item.page_end);
   const container = h("div", { class: "lw-text", testid: "lw-text" });
   const before = item.context_before || "";
@@ -81,8 +82,28 @@ export function chunkView(item, context, onToggle) {
       toggle,
     ]),
     container,
+    pager(item, onMore),
   ]);
   return { el, container, parts };
+}
+
+/**
+ * A long chunk comes a part at a time (Labeler(max_text_chars=...)): which part, and a button
+ * for the next one; null when the whole chunk is shown.
+ * @param {LabelerItem} item
+ * @param {() => void} onMore
+ */
+function pager(item, onMore) {
+  const start = item.text_offset || 0;
+  const total = item.text_length ?? (item.text || "").length;
+  if (!item.more && !start) return null;
+  const end = start + (item.text || "").length;
+  const count = (/** @type {number} */ n) => n.toLocaleString("en");
+  return h("div", { class: "lw-pager", testid: "lw-pager" }, [
+    `characters ${count(start + 1)}–${count(end)} of ${count(total)} `,
+    h("button", { class: "lw-link", testid: "lw-show-more", text: item.more ? "show more" : "back to the start",
+                  onclick: onMore }),
+  ]);
 }
 
 /**

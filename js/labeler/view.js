@@ -5,7 +5,7 @@
 import { isUnknown, optionsOf, pickedChoices, submission, toggled, visibleQuestions } from "../lib/answers.js";
 import { commandSender, errorBanner, h, keyOf, slot } from "../lib/dom.js";
 import { labelerKey } from "../lib/keys.js";
-import { submittedEvidence } from "../lib/spans.js";
+import { shifted, submittedEvidence } from "../lib/spans.js";
 import { ackStatus, isWrite, statusClass } from "../lib/status.js";
 import { ChunkText } from "./chunk.js";
 import { FormPart } from "./form.js";
@@ -32,6 +32,8 @@ import { actionsBar, chunkView, guidelinesView, helpSheet, reviewView, termsGate
  * @property {Record<string, [number, number][]>} evidence per question (chunk coordinates)
  * @property {Record<string, string>} evidenceFrom "selection", "auto" (found as typed) or "stored"
  * @property {[number, number] | null} selection the words selected in the text
+ * @property {string} chunkId the chunk on screen
+ * @property {number} textOffset where the text on screen starts in a long chunk shown in parts
  */
 
 export class LabelerView {
@@ -43,7 +45,7 @@ export class LabelerView {
     /** @type {LabelerState} */
     this.state = { form: {}, focused: 0, context: false, help: false, pending: 0, inflight: false,
                    status: "", problems: {}, forceable: false, flagging: false, shownAt: Date.now(),
-                   evidence: {}, evidenceFrom: {}, selection: null };
+                   evidence: {}, evidenceFrom: {}, selection: null, chunkId: "", textOffset: 0 };
     this.form = new FormPart(this);
     this.text = new ChunkText(this);
     this.progressNode = h("span", { class: "lw-progress", testid: "lw-progress" });
@@ -208,6 +210,11 @@ export class LabelerView {
   // -- trait changes ----------------------------------------------------------------------------
   onItem() {
     const item = this.model.get("item") || {};
+    if (item.paged && item.chunk_id === this.state.chunkId) {
+      this.onPage(item.text_offset || 0);
+      return;
+    }
+    Object.assign(this.state, { chunkId: item.chunk_id || "", textOffset: item.text_offset || 0 });
     const evidence = { ...(item.evidence || {}) };
     this.text.labeled = [];
     Object.assign(this.state, { form: { ...(item.answers || {}) }, focused: 0, problems: {}, forceable: false,
@@ -216,6 +223,18 @@ export class LabelerView {
     this.showBody();
     if (this.root.contains(document.activeElement) || document.activeElement === document.body) {
       this.root.focus({ preventScroll: true });
+    }
+  }
+
+  /** @param {number} offset another part of the same long chunk is shown: the answers stay */
+  onPage(offset) {
+    const moved = shifted(this.state.form, this.state.evidence, offset - this.state.textOffset);
+    Object.assign(this.state, { ...moved, textOffset: offset, selection: null });
+    this.text.labeled = [];
+    this.showChunk();
+    for (const q of this.visible()) {
+      if (q.kind === "spans") this.form.refresh(q.name);
+      if (q.evidence) this.form.showEvidence(q.name);
     }
   }
 
@@ -267,7 +286,8 @@ export class LabelerView {
       this.slots.chunk.set(null);
       return;
     }
-    const view = chunkView(item, this.state.context, () => this.toggleContext());
+    const view = chunkView(item, this.state.context, () => this.toggleContext(),
+                           () => this.send("show_more", item.more ? {} : { page: 0 }));
     this.slots.chunk.set(view.el);
     this.text.attach(view.container, view.parts);
   }

@@ -198,3 +198,21 @@ export function layeredPieces(text, base, marks) {
   }
   return pieces;
 }
+
+/**
+ * The form's spans answers and the evidence after the text on screen moved `shift` characters
+ * on (a long chunk paged): offsets count from the first character shown, so each moves back.
+ * @param {Record<string, JsonAnswer | undefined>} form
+ * @param {Record<string, Pair[]>} evidence
+ * @param {number} shift
+ * @returns {{form: Record<string, JsonAnswer | undefined>, evidence: Record<string, Pair[]>}}
+ */
+export function shifted(form, evidence, shift) {
+  const move = (/** @type {Pair} */ [start, end]) => /** @type {Pair} */ ([start - shift, end - shift]);
+  const spans = Object.entries(form).map(([name, value]) => {
+    const list = spansOf(value);
+    return [name, list.length ? list.map((s) => ({ ...s, start: s.start - shift, end: s.end - shift })) : value];
+  });
+  return { form: Object.fromEntries(spans),
+           evidence: Object.fromEntries(Object.entries(evidence).map(([name, pairs]) => [name, pairs.map(move)])) };
+}

@@ -70,6 +70,12 @@ export {};
  * @property {boolean} [offsets] the chunk's place in its document is known (evidence possible)
  * @property {boolean} [prefilled]
  * @property {boolean} [done_before]
+ * @property {"answered" | "skipped" | null} [status] what the labeler did with this chunk before
+ * @property {number} [text_offset] where `text` starts in a long chunk shown a part at a time
+ * @property {number} [text_length] the whole chunk's length
+ * @property {boolean} [more] text follows this part (the `show_more` command shows it)
+ * @property {number} [page] which part of the chunk is shown, from 0
+ * @property {boolean} [paged] another part of the chunk already on screen: the answers stay
  */
 
 /**

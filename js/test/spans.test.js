@@ -5,7 +5,8 @@ import { test } from "node:test";
 import { submission } from "../lib/answers.js";
 import { labelerKey } from "../lib/keys.js";
 import {
-  layeredPieces, locateAnswer, quote, snippet, spansOf, stepSelection, submittedEvidence, trimmed, withSpan, wordSpans,
+  layeredPieces, locateAnswer, quote, shifted, snippet, spansOf, stepSelection, submittedEvidence, trimmed, withSpan,
+  wordSpans,
 } from "../lib/spans.js";
 
 /** @typedef {import("../lib/types.js").QuestionView} QuestionView */
@@ -138,4 +139,12 @@ test("keys: select by word with Alt(+Shift)+arrows, copy with Ctrl+E or e, label
   assert.deepEqual(labelerKey({ key: "Backspace", on: "other" }, onSpans), { do: "unspan" });
   assert.equal(labelerKey({ key: "Backspace", on: "other" }, screen), null);
   assert.deepEqual(labelerKey({ key: "1", on: "other" }, { ...screen, focused: 1 }), { do: "pick", index: 0 });
+});
+
+test("paging a long chunk moves spans answers and evidence back by the part's shift", () => {
+  const form = { parties: [{ start: 120, end: 130, label: "PARTY" }], kind: "supply", law: "x" };
+  const moved = shifted(form, { law: [[105, 110]] }, 100);
+  assert.deepEqual(moved.form, { parties: [{ start: 20, end: 30, label: "PARTY" }], kind: "supply", law: "x" });
+  assert.deepEqual(moved.evidence, { law: [[5, 10]] });
+  assert.deepEqual(shifted(moved.form, moved.evidence, -100).evidence, { law: [[105, 110]] });
 });

@@ -181,6 +181,20 @@ function layeredPieces(text, base, marks) {
   }
   return pieces;
 }
+function shifted(form, evidence, shift) {
+  const move = ([start, end]) => (
+    /** @type {Pair} */
+    [start - shift, end - shift]
+  );
+  const spans = Object.entries(form).map(([name, value]) => {
+    const list = spansOf(value);
+    return [name, list.length ? list.map((s) => ({ ...s, start: s.start - shift, end: s.end - shift })) : value];
+  });
+  return {
+    form: Object.fromEntries(spans),
+    evidence: Object.fromEntries(Object.entries(evidence).map(([name, pairs]) => [name, pairs.map(move)]))
+  };
+}
 
 // js/lib/dom.js
 function h(tag, attrs = {}, children = []) {
@@ -833,7 +847,7 @@ function termsGate(terms, onAccept) {
 function guidelinesView(guidelines) {
   return h("details", { class: "lw-guidelines" }, [h("summary", { text: "Guidelines" }), h("div", { text: guidelines })]);
 }
-function chunkView(item, context, onToggle) {
+function chunkView(item, context, onToggle, onMore) {
   const pages = pagesLabel(item.page_start, item.page_end);
   const container = h("div", { class: "lw-text", testid: "lw-text" });
   const before = item.context_before || "";
@@ -860,9 +874,26 @@ function chunkView(item, context, onToggle) {
       item.done_before ? h("span", { class: "lw-badge", text: "answered before" }) : null,
       toggle
     ]),
-    container
+    container,
+    pager(item, onMore)
   ]);
   return { el, container, parts };
+}
+function pager(item, onMore) {
+  const start = item.text_offset || 0;
+  const total = item.text_length ?? (item.text || "").length;
+  if (!item.more && !start) return null;
+  const end = start + (item.text || "").length;
+  const count = (n) => n.toLocaleString("en");
+  return h("div", { class: "lw-pager", testid: "lw-pager" }, [
+    `characters ${count(start + 1)}\u2013${count(end)} of ${count(total)} `,
+    h("button", {
+      class: "lw-link",
+      testid: "lw-show-more",
+      text: item.more ? "show more" : "back to the start",
+      onclick: onMore
+    })
+  ]);
 }
 function modelEvidence(name, r, shown) {
   if (r.model_spans) {
@@ -964,7 +995,9 @@ var LabelerView = class {
       shownAt: Date.now(),
       evidence: {},
       evidenceFrom: {},
-      selection: null
+      selection: null,
+      chunkId: "",
+      textOffset: 0
     };
     this.form = new FormPart(this);
     this.text = new ChunkText(this);
@@ -1117,6 +1150,11 @@ var LabelerView = class {
   // -- trait changes ----------------------------------------------------------------------------
   onItem() {
     const item = this.model.get("item") || {};
+    if (item.paged && item.chunk_id === this.state.chunkId) {
+      this.onPage(item.text_offset || 0);
+      return;
+    }
+    Object.assign(this.state, { chunkId: item.chunk_id || "", textOffset: item.text_offset || 0 });
     const evidence = { ...item.evidence || {} };
     this.text.labeled = [];
     Object.assign(this.state, {
@@ -1133,6 +1171,17 @@ var LabelerView = class {
     this.showBody();
     if (this.root.contains(document.activeElement) || document.activeElement === document.body) {
       this.root.focus({ preventScroll: true });
+    }
+  }
+  /** @param {number} offset another part of the same long chunk is shown: the answers stay */
+  onPage(offset) {
+    const moved = shifted(this.state.form, this.state.evidence, offset - this.state.textOffset);
+    Object.assign(this.state, { ...moved, textOffset: offset, selection: null });
+    this.text.labeled = [];
+    this.showChunk();
+    for (const q of this.visible()) {
+      if (q.kind === "spans") this.form.refresh(q.name);
+      if (q.evidence) this.form.showEvidence(q.name);
     }
   }
   onAck() {
@@ -1177,7 +1226,12 @@ var LabelerView = class {
       this.slots.chunk.set(null);
       return;
     }
-    const view = chunkView(item, this.state.context, () => this.toggleContext());
+    const view = chunkView(
+      item,
+      this.state.context,
+      () => this.toggleContext(),
+      () => this.send("show_more", item.more ? {} : { page: 0 })
+    );
     this.slots.chunk.set(view.el);
     this.text.attach(view.container, view.parts);
   }

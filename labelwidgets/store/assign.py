@@ -89,6 +89,10 @@ class AssignmentMixin:
         """Ids of the chunks ``labeler`` finished or skipped in ``task``."""
         return _finished_set(self, task, labeler)
 
+    def skipped(self: LabelStore, task: Task | str, labeler: str) -> set[str]:
+        """Ids of the chunks ``labeler`` skipped (and has not answered or unskipped since)."""
+        return _finished_set(self, task, labeler, status="skipped")
+
     def progress(self: LabelStore, task: Task | str, labeler: str) -> dict[str, int]:
         """``{"done": …, "skipped": …, "total": …}`` chunks for ``labeler`` in ``task``."""
         name = self.task(task).name
@@ -105,15 +109,16 @@ class AssignmentMixin:
         return {"done": counts.get("done", 0), "skipped": counts.get("skipped", 0), "total": total}
 
 
-def _finished_set(store: LabelStore, task: Task | str, labeler: str) -> set[str]:
+def _finished_set(
+    store: LabelStore, task: Task | str, labeler: str, status: str | None = None
+) -> set[str]:
     name = store.task(task).name
     pr = t.progress
+    where = [pr.c.task_id == name, pr.c.labeler == labeler]
+    if status is not None:
+        where.append(pr.c.status == status)
     with store._read() as conn:
-        return set(
-            conn.execute(
-                select(pr.c.chunk_id).where(pr.c.task_id == name, pr.c.labeler == labeler)
-            ).scalars()
-        )
+        return set(conn.execute(select(pr.c.chunk_id).where(*where)).scalars())
 
 
 def _ord_of(conn: Connection, chunk_id: str) -> int:

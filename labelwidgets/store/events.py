@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Connection
 
 from labelwidgets.schema import AnswerRejected, Submission, Task, check_submission
-from labelwidgets.store import inputs, submissions
+from labelwidgets.store import inputs, submissions, undo
 from labelwidgets.store.event_log import check_labeler, event_row, insert_events
 from labelwidgets.store.evidence import check_in_document, prepare_evidence
 from labelwidgets.store.projections import (
@@ -270,6 +270,28 @@ class EventsMixin(ReviewEventsMixin):
     ) -> int:
         """Undo ``labeler``'s current answer to ``question`` (recorded as a new event)."""
         return self._chunk_event(task, chunk_id, labeler, "retract", question=question)
+
+    def undo(
+        self: LabelStore, task: Task | str, *, labeler: str, chunk_id: str | None = None
+    ) -> dict[str, Any]:
+        """Undo ``labeler``'s last skip or submission (on ``chunk_id``, else on the chunk of
+        their latest answer or skip), recorded as new events: an ``unskip``, or a ``retract``
+        per answer of that submission. The chunk comes up for the labeler again.
+
+        Returns ``{"chunk_id", "undone": "skip" | "submission", "event_ids"}``; a
+        ``ValueError`` when there is nothing to undo.
+        """
+        inputs.arguments("undo", task=task, chunk_id=chunk_id, labeler=labeler)
+        task = self.task(task)
+        check_labeler(labeler)
+        now = time.time()
+
+        def write(conn: Connection) -> dict[str, Any]:
+            target = chunk_id if chunk_id is not None else undo.last_chunk(conn, task, labeler)
+            self._require_chunks(conn, [target], "undo")
+            return undo.undo_on_chunk(conn, task, target, labeler, now)
+
+        return self._write(write)
 
     def _chunk_event(
         self: LabelStore,

@@ -25,6 +25,8 @@ def next_status(previous: str | None, done: bool, kind: str) -> str | None:
     """The progress status of a chunk for a labeler after an event of ``kind``."""
     if done:
         return "done"
+    if kind == "unskip":  # an undone skip: the chunk comes up again
+        return None
     if kind == "skip" or previous == "skipped":
         return "skipped"
     return None
@@ -162,7 +164,7 @@ def replay_events(conn: Connection) -> None:
             ev.c.kind,
             *(ev.c[name] for name in t.CURRENT_COPIED),
         )
-        .where(ev.c.kind.in_(["answer", "retract", "skip"]))
+        .where(ev.c.kind.in_(["answer", "retract", "skip", "unskip"]))
         .order_by(ev.c.event_id)
     )
     replay = _Replay(tasks)

@@ -11,15 +11,57 @@ the text after it). These functions convert at the widget's edge.
 
 from __future__ import annotations
 
+import random
 import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
+import pandas as pd
+
 from labelwidgets.schema import Question, Task
 from labelwidgets.schema.compare import word_diff
 from labelwidgets.schema.grounding import Grounding, ground
+from labelwidgets.store import LabelStore
 from labelwidgets.widgets._base import encode
-from labelwidgets.widgets.labeler_wire import ChunkFrame
+from labelwidgets.widgets.labeler_wire import ChunkFrame, as_pairs
+
+
+def answers_shown(
+    store: LabelStore, task: Task, chunk_id: str, labeler: str, *, prefill: bool
+) -> tuple[dict[str, Any], dict[str, Any], bool]:
+    """The labeler's answers to the chunk and their evidence (or, with ``prefill``, the
+    model's), and whether they are the model's."""
+    answers = store.labeler_answers(task, chunk_id, labeler)
+    evidence: dict[str, Any] = {}
+    if answers and any(q.evidence for q in task.questions):
+        # a chunk answered before (going back): read its evidence too
+        rows = store.answers(task, labeler=labeler, chunk_id=chunk_id)
+        found = {r.question: as_pairs(r.evidence) for r in rows.itertuples()}
+        evidence = {question: pairs for question, pairs in found.items() if pairs}
+    if answers or not prefill:
+        return answers, evidence, False
+    suggestions = store.latest_suggestions(task, chunk_id)
+    answers = {q: s["answer"] for q, s in suggestions.items()}
+    evidence = {q: s["evidence"] for q, s in suggestions.items() if s.get("evidence")}
+    return answers, evidence, bool(answers)
+
+
+def chunk_order(store: LabelStore, chunks: Any, order: str, seed: int) -> list[str] | None:
+    """The Labeler's own chunk order (``None``: the store assigns chunks as they come)."""
+    if chunks is None and order == "document":
+        return None  # the store assigns (document order, k labelers per chunk, leases)
+    ids = store.chunk_order()
+    if chunks is not None:
+        wanted = set(chunks["chunk_id"] if isinstance(chunks, pd.DataFrame) else chunks)
+        unknown = wanted - set(ids)
+        if unknown:
+            raise ValueError(
+                f"chunks: {len(unknown)} unknown chunk id(s), e.g. {sorted(unknown)[0]!r}"
+            )
+        ids = [cid for cid in ids if cid in wanted]
+    if order == "random":
+        random.Random(seed).shuffle(ids)
+    return ids
 
 
 def task_view(task: Task) -> dict[str, Any]:

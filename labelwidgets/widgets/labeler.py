@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import random
 import secrets
 import time
 from collections.abc import Iterable, Mapping
@@ -15,12 +14,18 @@ import traitlets
 from labelwidgets.schema import UNKNOWN, Task
 from labelwidgets.store import LabelStore
 from labelwidgets.widgets._base import CommandWidget, bundle
-from labelwidgets.widgets._labeler_state import highlighter, model_diff, task_view
+from labelwidgets.widgets._labeler_pages import MAX_TEXT_CHARS, framed, page_of, page_view
+from labelwidgets.widgets._labeler_state import (
+    answers_shown,
+    chunk_order,
+    highlighter,
+    model_diff,
+    task_view,
+)
 from labelwidgets.widgets.labeler_wire import (
     ChunkFrame,
     answers_from_wire,
     answers_to_wire,
-    as_pairs,
     evidence_from_wire,
 )
 
@@ -47,6 +52,11 @@ class Labeler(CommandWidget):
         Only these chunks: a DataFrame with a ``chunk_id`` column or an iterable of ids.
     context_chars
         How much text around the chunk "more context" shows.
+    max_text_chars
+        At most this much of a chunk's text goes to the browser at once (default 100,000
+        characters); a longer chunk is shown a part at a time (:meth:`show_more`, the "show
+        more" button). The store keeps the whole text, and evidence marked on any part is
+        stored in document coordinates.
 
     Evidence: selecting text in the chunk (mouse, or Alt+Shift+→/← by words) marks where the
     focused question's answer is written; a typed answer found in the chunk is proposed as its
@@ -56,9 +66,8 @@ class Labeler(CommandWidget):
     lists every key.
 
     Everything the widget does is also a method: :meth:`submit`, :meth:`mark_unknown`,
-    :meth:`skip`, :meth:`flag`, :meth:`next`, :meth:`previous`, :meth:`go_to`,
-    :meth:`accept_terms`. Labelers only ever see
-    their own answers. Reopening resumes at the labeler's first unanswered chunk.
+    :meth:`skip`, :meth:`undo`, :meth:`flag`, :meth:`next`, :meth:`previous`, :meth:`go_to`,
+    :meth:`show_more`, :meth:`accept_terms`. Labelers see only their own answers.
     """
 
     _esm = _ESM
@@ -82,6 +91,7 @@ class Labeler(CommandWidget):
         seed: int = 0,
         chunks: pd.DataFrame | Iterable[str] | None = None,
         context_chars: int = 600,
+        max_text_chars: int = MAX_TEXT_CHARS,
         **kwargs: Any,
     ) -> None:
         if show_suggestions not in SHOW_SUGGESTIONS:
@@ -99,12 +109,17 @@ class Labeler(CommandWidget):
         self.labeler = labeler
         self.show_suggestions = show_suggestions
         self.context_chars = int(context_chars)
+        if not isinstance(max_text_chars, int) or max_text_chars < 1_000:
+            raise ValueError(f"max_text_chars must be at least 1000, got {max_text_chars!r}")
+        self.max_text_chars = max_text_chars
         self._terms = terms
-        self._order = self._chunk_order(chunks, order, seed)
+        self._order = chunk_order(store, chunks, order, seed)
         self._position = {cid: i for i, cid in enumerate(self._order)} if self._order else {}
         self._done = store.finished(self.task, labeler)
         if self._order is not None:
             self._done &= set(self._order)  # progress counts this selection only
+        self._skipped = store.skipped(self.task, labeler) & self._done
+        self._undoable: list[str] = []  # chunks this widget submitted or skipped, newest last
         self._total = len(self._order) if self._order is not None else store.count_chunks()
         self._history: list[str] = []
         self._cursor = -1
@@ -152,8 +167,7 @@ class Labeler(CommandWidget):
         <labelwidgets.store.LabelStore.record_answers>`); a span outside the chunk's document
         is a ``ValueError`` and nothing is stored.
 
-        ``submission_id`` (at most 64 characters) makes the write idempotent: the store keeps
-        a submission with an id it has seen once (the front end sends ``<view>:<seq>``).
+        ``submission_id`` (<= 64 characters): the store keeps a submission with a seen id once.
         """
         chunk_id = self._require_item()
         if not isinstance(answers, dict):
@@ -172,6 +186,8 @@ class Labeler(CommandWidget):
         )
         if result.complete:
             self._done.add(chunk_id)
+            self._skipped.discard(chunk_id)
+        self._undoable.append(chunk_id)
         diff = self._model_diff(chunk_id, result.answers)
         if diff:
             self.review = {"chunk_id": chunk_id, "questions": diff}
@@ -199,7 +215,28 @@ class Labeler(CommandWidget):
         chunk_id = self._require_item()
         self.store.skip(self.task, chunk_id, labeler=self.labeler, comment=comment or None)
         self._done.add(chunk_id)
+        self._skipped.add(chunk_id)
+        self._undoable.append(chunk_id)
         self.next()
+
+    def undo(self) -> dict[str, Any]:
+        """Undo this widget's last submission or skip and show that chunk again.
+
+        The undo is new events (:meth:`~labelwidgets.store.LabelStore.undo`, whose result
+        this returns); a ``ValueError`` when there is nothing to undo.
+        """
+        if self.terms:
+            raise ValueError("accept the terms first")
+        if not self._undoable:
+            raise ValueError("nothing to undo: no submission or skip in this Labeler yet")
+        chunk_id = self._undoable[-1]
+        undone = self.store.undo(self.task, labeler=self.labeler, chunk_id=chunk_id)
+        self._undoable.pop()
+        self._skipped.discard(chunk_id)
+        self._done.discard(chunk_id)
+        self._done |= self.store.finished(self.task, self.labeler) & {chunk_id}
+        self._advance(chunk_id)
+        return undone
 
     def flag(self, comment: str, question: str | None = None) -> None:
         """Flag the chunk on screen (or one question) with a comment for the reviewers."""
@@ -232,6 +269,15 @@ class Labeler(CommandWidget):
             raise ValueError(f"chunk {chunk_id!r} is not among this Labeler's chunks")
         self.store.chunk(chunk_id)  # KeyError naming the id if unknown
         self._advance(chunk_id)
+
+    def show_more(self, page: int | None = None) -> None:
+        """Show the next part of a long chunk (or part ``page``, from 0); answers stay."""
+        chunk_id = self._require_item()
+        number = self.item.get("page", 0) + 1 if page is None else page
+        shown_at, review = self._shown_at, self.review
+        self._show(chunk_id, number)
+        self._shown_at, self.review = shown_at, review
+        self.item = {**self.item, "paged": True}  # the same chunk: the front end keeps the form
 
     def accept_terms(self) -> None:
         """Record that the labeler accepted the terms, then show the first chunk."""
@@ -292,6 +338,9 @@ class Labeler(CommandWidget):
         self.flag(comment, question)
         return {"saved": True}
 
+    def _on_undo(self) -> dict[str, Any]:
+        return {"saved": True, "undone": self.undo()["undone"]}
+
     def _on_next(self) -> None:
         self.next()
 
@@ -300,6 +349,9 @@ class Labeler(CommandWidget):
 
     def _on_go_to(self, chunk_id: str) -> None:
         self.go_to(chunk_id)
+
+    def _on_show_more(self, page: int | None = None) -> None:
+        self.show_more(page)
 
     def _on_accept_terms(self) -> dict[str, Any]:
         self.accept_terms()
@@ -311,22 +363,6 @@ class Labeler(CommandWidget):
             raise ValueError(f"chunk {chunk_id!r} is no longer on screen; nothing was stored")
 
     # -- navigation ------------------------------------------------------------------------------------
-    def _chunk_order(self, chunks: Any, order: str, seed: int) -> list[str] | None:
-        if chunks is None and order == "document":
-            return None  # the store assigns (document order, k labelers per chunk, leases)
-        ids = self.store.chunk_order()
-        if chunks is not None:
-            wanted = set(chunks["chunk_id"] if isinstance(chunks, pd.DataFrame) else chunks)
-            unknown = wanted - set(ids)
-            if unknown:
-                raise ValueError(
-                    f"chunks: {len(unknown)} unknown chunk id(s), e.g. {sorted(unknown)[0]!r}"
-                )
-            ids = [cid for cid in ids if cid in wanted]
-        if order == "random":
-            random.Random(seed).shuffle(ids)
-        return ids
-
     def _next_open(self, after: str | None) -> str | None:
         if self._order is None:
             return self.store.next_chunk(self.task, self.labeler, after=after)
@@ -353,7 +389,7 @@ class Labeler(CommandWidget):
         return self.chunk_id
 
     # -- building the view ------------------------------------------------------------------------------
-    def _show(self, chunk_id: str | None) -> None:
+    def _show(self, chunk_id: str | None, page: int = 0) -> None:
         self.review = {}
         self._shown_at = time.monotonic()
         if chunk_id is None:
@@ -361,56 +397,43 @@ class Labeler(CommandWidget):
             self._set_progress()
             return
         chunk = self.store.chunk(chunk_id)
-        before, after = self._context(chunk)
-        placed = chunk["char_start"] is not None and chunk["char_end"] is not None
-        start = chunk["char_start"] if placed else None
-        self._frame = ChunkFrame(chunk["text"], start, len(before), len(after))
-        answers, evidence, prefilled = self._answers_shown(chunk_id)
+        shown = page_of(len(chunk["text"]), page, self.max_text_chars)
+        self._frame, before, after = framed(chunk, shown, self._document(chunk), self.context_chars)
+        answers, evidence, prefilled = answers_shown(
+            self.store,
+            self.task,
+            chunk_id,
+            self.labeler,
+            prefill=self.show_suggestions == "prefill",
+        )
         self.item = {
             "chunk_id": chunk_id,
             "doc_name": chunk["doc_name"],
             "page_start": chunk["page_start"],
             "page_end": chunk["page_end"],
-            "text": chunk["text"],
-            "highlights": self._highlight(chunk["text"]),
+            "text": self._frame.text,
+            "highlights": self._highlight(self._frame.text),
             "context_before": before,
             "context_after": after,
             "answers": answers_to_wire(self.task, answers, self._frame),
             "evidence": {q: self._frame.pairs_to_wire(e) for q, e in evidence.items()},
-            "offsets": placed,
+            "offsets": self._frame.char_start is not None,
             "prefilled": prefilled,
             "done_before": chunk_id in self._done,
+            "status": ("skipped" if chunk_id in self._skipped else "answered")
+            if chunk_id in self._done
+            else None,
+            **page_view(shown),
         }
         self._set_progress()
 
-    def _answers_shown(self, chunk_id: str) -> tuple[dict[str, Any], dict[str, Any], bool]:
-        """The labeler's answers to the chunk and their evidence (or, with ``prefill``, the
-        model's), and whether they are the model's."""
-        answers = self.store.labeler_answers(self.task, chunk_id, self.labeler)
-        evidence: dict[str, Any] = {}
-        if answers and any(q.evidence for q in self.task.questions):
-            # a chunk answered before (going back): read its evidence too
-            rows = self.store.answers(self.task, labeler=self.labeler, chunk_id=chunk_id)
-            found = {r.question: as_pairs(r.evidence) for r in rows.itertuples()}
-            evidence = {question: pairs for question, pairs in found.items() if pairs}
-        if answers or self.show_suggestions != "prefill":
-            return answers, evidence, False
-        suggestions = self.store.latest_suggestions(self.task, chunk_id)
-        answers = {q: s["answer"] for q, s in suggestions.items()}
-        evidence = {q: s["evidence"] for q, s in suggestions.items() if s.get("evidence")}
-        return answers, evidence, bool(answers)
-
-    def _context(self, chunk: dict[str, Any]) -> tuple[str, str]:
-        start, end = chunk["char_start"], chunk["char_end"]
-        if start is None or end is None or not self.context_chars:
-            return "", ""
+    def _document(self, chunk: dict[str, Any]) -> str | None:
+        if chunk["char_start"] is None or chunk["char_end"] is None or not self.context_chars:
+            return None
         doc_id = chunk["doc_id"]
         if self._doc_cache is None or self._doc_cache[0] != doc_id:
             self._doc_cache = (doc_id, self.store.document_text(doc_id))
-        text = self._doc_cache[1]
-        return text[max(0, start - self.context_chars) : start], text[
-            end : end + self.context_chars
-        ]
+        return self._doc_cache[1]
 
     def _set_progress(self) -> None:
         position = (

@@ -37,13 +37,20 @@ class WireError(RuntimeError):
 
 @dataclass(frozen=True)
 class ChunkFrame:
-    """The chunk on screen: its ``text``, where it starts in its document (``char_start``,
-    ``None`` when unknown) and how many characters of context are shown around it."""
+    """The text on screen: ``text``, where it starts in its document (``char_start``, ``None``
+    when unknown) and how many characters of context are shown around it.
+
+    A long chunk is shown a part at a time (``Labeler(max_text_chars=...)``): ``text`` is that
+    part, and ``lead``/``tail`` count the chunk's characters before and after it, so spans
+    marked on an earlier part, shifted by the front end, still fall inside the chunk.
+    """
 
     text: str
     char_start: int | None
     before: int = 0
     after: int = 0
+    lead: int = 0
+    tail: int = 0
 
     def spans_to_wire(self, answer: Any) -> Any:
         """A spans answer (document coordinates) in chunk coordinates; others as they are."""
@@ -72,9 +79,9 @@ class ChunkFrame:
     def to_document(self, start: Any, end: Any, what: str, *, chunk_only: bool) -> list[int]:
         """One wire span as ``[start, end]`` in document coordinates, checked against the text
         shown (the chunk alone with ``chunk_only``); ``WireError`` otherwise."""
-        low, high = (
-            (0, len(self.text)) if chunk_only else (-self.before, len(self.text) + self.after)
-        )
+        low, high = (-self.lead, len(self.text) + self.tail)
+        if not chunk_only:
+            low, high = low - self.before, high + self.after
         first, last = _whole(start, what), _whole(end, what)
         if not low <= first < last <= high:
             region = "the chunk" if chunk_only else "the text shown"

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import json
+
+import pytest
+
 import labelwidgets as lw
 from labelwidgets.store import LabelStore
-from tests.widgets.test_labeler import TASK, store  # noqa: F401  (the shared fixture)
+from tests.widgets.test_labeler import TASK, store, submit  # noqa: F401  (the shared fixture)
 
 
 def test_a_re_sent_submit_message_is_stored_once(store: LabelStore) -> None:  # noqa: F811
@@ -110,3 +114,96 @@ def test_malformed_messages_are_named_in_the_error_and_store_nothing(store: Labe
     # a well-formed command after a malformed one clears the banner and works
     assert shown["labeler"].send_command("skip", 99)["ok"] and shown["labeler"].error == ""
     assert len(store.events()) == len(events) + 1
+
+
+def test_a_10_mb_chunk_is_sent_a_part_at_a_time(sqlite_store: LabelStore) -> None:
+    size, cap = 10_000_000, 100_000
+    body = "".join(f"{i:09d} " for i in range(size // 10))  # every position is distinct text
+    preamble = "Preamble. "
+    sqlite_store.add_documents([{"doc_id": "big", "name": "big.pdf", "text": preamble + body}])
+    sqlite_store.add_chunks(
+        [
+            {
+                "doc_id": "big",
+                "text": body,
+                "char_start": len(preamble),
+                "char_end": len(preamble) + size,
+            }
+        ]
+    )
+    task = lw.Task("law", [lw.Question("governing_law", evidence=True)])
+    sqlite_store.add_task(task)
+    w = lw.Labeler(sqlite_store, task, labeler="ann")
+    state = json.dumps({k: v for k, v in w.get_state().items() if k not in ("_esm", "_css")})
+    assert len(state) < cap + 5_000 and w.max_text_chars == cap
+    assert w.item["text_length"] == size and w.item["more"]
+    parts = [w.item["text"]]
+    for seq in range(1, size // cap):
+        assert w.send_command("show_more", seq)["ok"]
+        parts.append(w.item["text"])
+        assert w.item["text_offset"] == seq * cap and len(w.item["text"]) <= cap
+    assert "".join(parts) == body and not w.item["more"]
+    refused = w.send_command("show_more", 999)
+    assert not refused["ok"] and "page must be 0 to 99" in refused["message"]
+    # evidence marked on page 3 (page coordinates) is stored where it is in the document
+    w.send_command("show_more", 1000, page=3)
+    where = w.item["text"].index(f"{3 * cap // 10 + 7:09d}")
+    answer = w.item["text"][where : where + 9]
+    ack = w.send_command(
+        "submit",
+        1001,
+        answers={"governing_law": answer},
+        evidence={"governing_law": [[where, where + 9]]},
+    )
+    assert ack["ok"], ack
+    (pairs,) = sqlite_store.answers(task)["evidence"].map(lambda e: [list(p) for p in e])
+    start = pairs[0][0]
+    assert (preamble + body)[start : start + 9] == answer == f"{3 * cap // 10 + 7:09d}"
+
+
+def test_a_short_chunk_is_one_page(store: LabelStore) -> None:  # noqa: F811
+    w = lw.Labeler(store, TASK, labeler="alice")
+    assert w.item["text_offset"] == 0 and not w.item["more"] and w.item["page"] == 0
+    assert w.item["text_length"] == len(w.item["text"])
+    refused = w.send_command("show_more", 1)
+    assert not refused["ok"] and "page must be 0 to 0" in refused["message"]
+    with pytest.raises(ValueError, match="max_text_chars must be at least 1000"):
+        lw.Labeler(store, TASK, labeler="bob", max_text_chars=10)
+
+
+def test_undo_a_skip_and_a_submission_shows_the_chunk_again(store: LabelStore) -> None:  # noqa: F811
+    w = lw.Labeler(store, TASK, labeler="alice")
+    first = w.chunk_id
+    assert not w.send_command("undo", 1)["ok"] and "nothing to undo" in w.ack["message"]
+    assert w.send_command("skip", 2, chunk_id=first)["ok"] and w.chunk_id != first
+    second = w.chunk_id
+    assert w.send_command("undo", 3)["ok"]
+    assert w.ack["undone"] == "skip" and w.chunk_id == first
+    assert w.item["status"] is None and first not in store.finished(TASK, "alice")
+    kinds = store.events().query("labeler == 'alice'")["kind"].tolist()
+    assert kinds == ["skip", "unskip"]  # append-only: both events stay
+    assert submit(w, 4, has_clause="no")["ok"] and w.chunk_id == second
+    assert w.send_command("undo", 5)["undone"] == "submission" and w.chunk_id == first
+    assert store.answers(TASK).query("labeler == 'alice'").empty
+    assert store.events()["kind"].tolist()[-2:] == ["answer", "retract"]
+    assert first not in store.finished(TASK, "alice")
+    # the store's replay of the events agrees with what the live writes kept
+    store.rebuild_projections()
+    assert first not in store.finished(TASK, "alice")
+    w.skip()
+    reopened = lw.Labeler(store, TASK, labeler="alice", chunks=store.chunk_order())
+    reopened.go_to(first)
+    assert reopened.item["status"] == "skipped" and reopened.item["done_before"]
+
+
+def test_store_undo_without_a_chunk_takes_the_latest(store: LabelStore) -> None:  # noqa: F811
+    ids = store.chunk_order()
+    store.record_answers(TASK, ids[0], {"has_clause": "no"}, labeler="bob")
+    store.skip(TASK, ids[1], labeler="bob")
+    assert store.undo(TASK, labeler="bob")["chunk_id"] == ids[1]
+    assert store.skipped(TASK, "bob") == set()
+    assert store.undo(TASK, labeler="bob", chunk_id=ids[0])["undone"] == "submission"
+    with pytest.raises(ValueError, match="nothing to undo"):
+        store.undo(TASK, labeler="bob", chunk_id=ids[0])
+    with pytest.raises(ValueError, match="has answered or skipped nothing"):
+        store.undo(TASK, labeler="nobody")
