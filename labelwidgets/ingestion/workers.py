@@ -9,6 +9,7 @@ extracting it.
 from __future__ import annotations
 
 import atexit
+import importlib
 import os
 import pickle
 import struct
@@ -17,7 +18,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from multiprocessing.connection import wait
 from typing import IO, Any
@@ -29,24 +30,32 @@ DEFAULT_MEMORY_MB = 2048
 # loaded machine start-up can take seconds, and it must never count against a document's timeout.
 STARTUP_TIMEOUT_S = 120.0
 _READY = "ready"
+_PAGES = "pages"
 _HEADER = struct.Struct("!I")
 
 
 def _send(stream: IO[bytes], obj: Any) -> None:
     data = pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
-    stream.write(_HEADER.pack(len(data)) + data)
+    view = memoryview(_HEADER.pack(len(data)) + data)
+    while view:  # an unbuffered pipe may take part of it
+        view = view[stream.write(view) or 0 :]
     stream.flush()
 
 
+def _read_exact(stream: IO[bytes], size: int) -> bytearray:
+    data = bytearray(size)
+    view, got = memoryview(data), 0
+    while got < size:
+        n = stream.readinto(view[got:])  # type: ignore[attr-defined]
+        if not n:
+            raise EOFError
+        got += n
+    return data
+
+
 def _receive(stream: IO[bytes]) -> Any:
-    header = stream.read(_HEADER.size)
-    if len(header) < _HEADER.size:
-        raise EOFError
-    size = _HEADER.unpack(header)[0]
-    data = stream.read(size)
-    if len(data) < size:
-        raise EOFError
-    return pickle.loads(data)
+    size = _HEADER.unpack(_read_exact(stream, _HEADER.size))[0]
+    return pickle.loads(_read_exact(stream, size))
 
 
 def _serve(memory_mb: int | None) -> None:
@@ -58,7 +67,14 @@ def _serve(memory_mb: int | None) -> None:
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     jobs, results = sys.stdin.buffer, sys.stdout.buffer
     sys.stdout = sys.stderr  # a chatty parser must not corrupt the result stream
+    for parser in ("pypdf", "pypdfium2"):  # before "ready": never on a document's clock
+        with suppress(ImportError):
+            importlib.import_module(parser)
     _send(results, _READY)
+
+    def count(n_pages: int) -> None:
+        _send(results, (_PAGES, n_pages))
+
     while True:
         try:
             job = _receive(jobs)
@@ -66,13 +82,50 @@ def _serve(memory_mb: int | None) -> None:
             return
         if job is None:
             return
-        _send(results, extract(*job, finish=False))
+        _send(results, extract(*job, finish=False, on_pages=count))
+
+
+@dataclass(frozen=True)
+class Budget:
+    """How long one document may take: ``timeout`` seconds, plus ``page_timeout`` seconds per page
+    once the worker has said how many pages it has. A stuck page or a looping parser is still
+    stopped; a long document is not stopped for being long."""
+
+    timeout: float
+    page_timeout: float = 0.0
+
+    def seconds(self, n_pages: int | None) -> float:
+        return self.timeout + self.page_timeout * (n_pages or 0)
+
+    def explain(self, n_pages: int | None, backend: str) -> str:
+        """Why a document was stopped, and what to change."""
+        if n_pages and self.page_timeout:
+            spent = (
+                f"{self.seconds(n_pages):g} s ({self.timeout:g} s + {self.page_timeout:g} s "
+                f"per page x {n_pages} pages)"
+            )
+            raise_what = "raise page_timeout= or timeout="
+        else:
+            spent, raise_what = f"{self.timeout:g} s", "raise timeout="
+        faster = ", or try backend='pypdfium2'" if backend == "pypdf" else ""
+        return f"extraction took longer than {spent} and was stopped ({raise_what}{faster})"
+
+
+@dataclass
+class _Job:
+    index: int  # position in the run's job list
+    backend: str
+    began: float  # monotonic time the worker was handed the job
+    n_pages: int | None = None  # once the worker has said
+
+    def deadline(self, budget: Budget) -> float:
+        return self.began + budget.seconds(self.n_pages)
 
 
 @dataclass
 class _Worker:
     process: subprocess.Popen[bytes]
-    job: tuple[int, float, float] | None = None  # (input index, deadline, start)
+    job: _Job | None = None
     ready: bool = False  # has said it finished starting up
 
     @property
@@ -103,8 +156,14 @@ class ExtractionPool:
             "labelwidgets.ingestion.workers",
             str(self._memory_mb or 0),
         ]
+        # Unbuffered: the parent waits on the pipe itself, so no message may sit unseen in a
+        # Python-side buffer (a page count and the result often arrive in one read).
         return subprocess.Popen(
-            command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
+            command,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            bufsize=0,
         )
 
     def run(
@@ -112,11 +171,16 @@ class ExtractionPool:
         jobs: Iterable[tuple[str, str, str | None]],
         timeout: float,
         workers: int | None = None,
+        *,
+        page_timeout: float = 0.0,
     ) -> Iterator[tuple[int, Extracted, float]]:
         """Yield ``(index, Extracted, seconds)`` for each ``(path, backend, password)`` job.
 
-        ``workers`` limits how many of the pool's processes take part (default: all).
+        A document may take ``timeout`` seconds plus ``page_timeout`` per page (see
+        :class:`Budget`). ``workers`` limits how many of the pool's processes take part
+        (default: all).
         """
+        budget = Budget(timeout, page_timeout)
         pending = list(enumerate(jobs))[::-1]
         team = self._workers[: workers or len(self._workers)]
 
@@ -125,37 +189,23 @@ class ExtractionPool:
             if pending:
                 index, job = pending.pop()
                 self._send_job(worker, job)  # the document's clock starts once the worker runs
-                now = time.monotonic()
-                worker.job = (index, now + timeout, now)
+                worker.job = _Job(index, job[1], time.monotonic())
 
         try:
             for worker in team:
                 dispatch(worker)
-            while any(w.job for w in team):
-                busy = [w for w in team if w.job]
-                next_deadline = min(w.job[1] for w in busy)  # type: ignore[index]
+            while busy := [w for w in team if w.job]:
+                next_deadline = min(w.job.deadline(budget) for w in busy)  # type: ignore[union-attr]
                 ready = wait([w.conn for w in busy], max(0.0, next_deadline - time.monotonic()))
                 for worker in busy:
-                    index, deadline, began = worker.job  # type: ignore[misc]
-                    seconds = time.monotonic() - began
-                    if worker.conn in ready:
-                        try:
-                            result = _receive(worker.conn)
-                        except (EOFError, OSError, pickle.UnpicklingError):
-                            result = Extracted("broken", message=self._crash_message(worker))
-                            self._replace(worker)
-                    elif time.monotonic() >= deadline:
-                        self._replace(worker)
-                        result = Extracted(
-                            "timeout",
-                            message=f"extraction took longer than "
-                            f"{timeout:g} s and was stopped (raise timeout= or try "
-                            "backend='pypdfium2')",
-                        )
-                    else:
+                    job = worker.job
+                    assert job is not None
+                    result = self._collect(worker, worker.conn in ready, budget)
+                    if result is None:
                         continue
+                    seconds = time.monotonic() - job.began
                     dispatch(worker)  # before the caller chunks and stores: keep it busy
-                    yield index, result, seconds
+                    yield job.index, result, seconds
         finally:
             # Stopped early (an error, Ctrl-C, the caller broke off): a worker still busy would
             # answer into the next run, so it is replaced.
@@ -163,6 +213,26 @@ class ExtractionPool:
                 if worker.job:
                     worker.job = None
                     self._replace(worker)
+
+    def _collect(self, worker: _Worker, readable: bool, budget: Budget) -> Extracted | None:
+        """The busy worker's result, a timeout or a crash; None while it is still working."""
+        job = worker.job
+        assert job is not None
+        if readable:
+            try:
+                message = _receive(worker.conn)
+            except (EOFError, OSError, pickle.UnpicklingError):
+                result = Extracted("broken", message=self._crash_message(worker))
+                self._replace(worker)
+                return result
+            if isinstance(message, Extracted):
+                return message
+            job.n_pages = message[1]  # ("pages", n): the budget grows with the document
+            return None
+        if time.monotonic() >= job.deadline(budget):
+            self._replace(worker)
+            return Extracted("timeout", message=budget.explain(job.n_pages, job.backend))
+        return None
 
     def _send_job(self, worker: _Worker, job: tuple[str, str, str | None]) -> None:
         for attempt in (1, 2):

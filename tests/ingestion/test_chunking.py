@@ -141,6 +141,8 @@ def test_filters_drop_and_count() -> None:
         (pd.DataFrame({"txt": ["a"]}), {}, "has no 'text' column"),
         (["some text"], {"backend": "tesseract"}, "unknown backend 'tesseract'"),
         (["some text"], {"timeout": 0}, "timeout must be a positive"),
+        (["some text"], {"page_timeout": -1}, "page_timeout must be a number of seconds"),
+        (["some text"], {"page_timeout": "1"}, "page_timeout must be a number of seconds"),
         (["some text"], {"workers": 0}, "workers must be a positive integer"),
         (["some text"], {"password": 1234}, "password must be a string or a"),
         (["some text"], {"chunker": Paragraphs}, "chunker must be a chunker instance"),
