@@ -32,7 +32,10 @@ The algorithm, per labeler × question (every rate is over the answers it can ap
    ``abstention_rate`` with at least ``min_hits``.
 5. **unsupported** — answers not found in the chunk text (:func:`labelwidgets.quality.support`),
    over the answers the check applies to. Rate >= ``unsupported_rate``, at least ``min_hits``.
-6. **gold_fails_validator** — a gold answer failing its question's validators (the labeler
+6. **form** — right answers written in another form than the reference where the question
+   says how to write them (:mod:`~labelwidgets.quality.form`). Rate >= ``form_rate``, at least
+   ``min_hits``; not raised where a misread or constant-answer flag is.
+7. **gold_fails_validator** — a gold answer failing its question's validators (the labeler
    column names who marked it); it is not used as a reference.
 
 A labeler may carry several flags (one per issue and question).
@@ -47,6 +50,7 @@ import numpy as np
 import pandas as pd
 
 from labelwidgets.quality.data import QualityData, load
+from labelwidgets.quality.form import flagged_pairs, form_flags
 from labelwidgets.quality.misread import (
     known_references,
     more_precise,
@@ -82,6 +86,7 @@ class Thresholds:
     min_documents: int = 3
     abstention_rate: float = 0.5
     unsupported_rate: float = 0.5
+    form_rate: float = 0.6
 
 
 def _flag(
@@ -342,7 +347,7 @@ def flags(
     -------
     DataFrame
         labeler, question, issue (wrong_type, constant_answer, likely_misread, abstention,
-        unsupported, gold_fails_validator), signal (which rule or pattern), rate = answers /
+        unsupported, form, gold_fails_validator), signal (which rule or pattern), rate = answers /
         out_of (the answers the rule applies to), detail (why, with an example), examples
         (up to five chunk ids).
     """
@@ -367,5 +372,8 @@ def flags(
         )
     if support is not None:
         found += _unsupported(data, support, rules)
+    found += form_flags(
+        data, rules, flagged_pairs(pd.DataFrame(found, columns=FLAG_COLUMNS)), _flag
+    )
     frame = pd.DataFrame(found, columns=FLAG_COLUMNS)
     return frame.sort_values(["labeler", "question", "issue"], kind="stable", ignore_index=True)

@@ -31,8 +31,9 @@ class QualityReport:
     flags : (labeler, question) pairs to look at, each with why and example items (:func:`flags`)
     questions : per question diagnostics (:func:`questions`)
     agreement : per question agreement measures (:func:`agreement`)
-    labelers : per labeler abstention-aware scores, ranked by ``overall`` (:func:`labelers`)
-    labeler_questions : the same per labeler and question
+    labelers : per labeler abstention-aware scores, ranked by ``overall`` (:func:`labelers`);
+        ties in ``overall`` are broken by ``form`` flags (see :func:`report`)
+    labeler_questions : the same per labeler and question (ties broken per question)
     models : per model and question (:func:`models`)
     overlap : question pairs with the same answers (:func:`question_overlap`)
     labeler_agreement : labeler × labeler agreement (:func:`labeler_agreement_matrix`)
@@ -165,6 +166,14 @@ def report(
         for the ``unsupported`` flag. Default: when the task has at most
         :data:`SUPPORT_LIMIT` answers (the check reads every answer's chunk).
 
+    Notes
+    -----
+    ``rank`` in ``labelers`` and ``labeler_questions``: 1 = best ``overall``; labelers with the
+    same ``overall`` are ordered by their number of ``form`` flags (right answers written in
+    another form than the question asks; :mod:`labelwidgets.quality.form`), fewer first, and
+    share a rank only when both are equal. ``overall`` itself is unchanged: the answers are
+    right, only their written form is not what the question asks for.
+
     Examples
     --------
     >>> report = lw.quality.report(store, task)  # doctest: +SKIP
@@ -175,17 +184,37 @@ def report(
     check = support if support is not None else len(data.answers) <= SUPPORT_LIMIT
     grounded = _support(store, data.task) if check else None
     found = flags(store, data.task, thresholds=thresholds, support=grounded, data=data)
+    scores = labelers(store, data.task, reference=reference, data=data)
+    per_question = labelers(store, data.task, reference=reference, by_question=True, data=data)
     return QualityReport(
         data.task.name,
         found,
         questions(store, data.task, flagged=found, data=data),
         agreement(store, data.task, data=data),
-        labelers(store, data.task, reference=reference, data=data),
+        _form_ranked(scores, found, ["labeler"]),
         models(store, data.task, reference=reference, data=data),
         question_overlap(store, data.task, data=data),
         labeler_agreement_matrix(store, data.task, data=data),
-        labelers(store, data.task, reference=reference, by_question=True, data=data),
+        _form_ranked(per_question, found, ["labeler", "question"]),
     )
+
+
+def _form_ranked(scores: pd.DataFrame, found: pd.DataFrame, by: list[str]) -> pd.DataFrame:
+    """``scores`` with ties in ``overall`` broken by the number of ``form`` flags (fewer first;
+    within each question when ``by`` has one)."""
+    if scores.empty:
+        return scores
+    form = found[found["issue"] == "form"].groupby(by).size()
+    keys = pd.MultiIndex.from_frame(scores[by]) if len(by) > 1 else pd.Index(scores[by[0]])
+    forms = form.reindex(keys).fillna(0).to_numpy()
+    overall = scores["overall"].to_numpy(dtype=float)
+    groups = scores["question"].to_numpy() if "question" in by else np.zeros(len(scores))
+    same = groups[:, None] == groups[None, :]
+    ahead = (overall[None, :] > overall[:, None]) | (
+        (overall[None, :] == overall[:, None]) & (forms[None, :] < forms[:, None])
+    )
+    rank = pd.Series((same & ahead).sum(axis=1) + 1, index=scores.index, dtype="Int64")
+    return scores.assign(rank=rank.mask(np.isnan(overall)))
 
 
 def _support(store: LabelStore, task: Task) -> Any:

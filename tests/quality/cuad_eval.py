@@ -235,9 +235,27 @@ def _script(chunk_id: str, contract: Contract, holds: dict[str, bool]) -> dict[s
     }
 
 
-def build(path: Path, corpus: Path, *, gold: bool = True) -> EvalSet:
+def _evidence(row: object, answer: object, law: str | None) -> dict[str, list[tuple[int, int]]]:
+    """Where the careful labeler read the governing law: the jurisdiction's name in the chunk,
+    in document offsets (none for UNKNOWN)."""
+    if answer is lw.UNKNOWN or law is None:
+        return {}
+    found = re.search(rf"(?<!\w){re.escape(law)}(?!\w)", row.text, re.IGNORECASE)
+    assert found is not None, f"{law!r} is not written in its clause chunk"
+    return {"governing_law": [(row.char_start + found.start(), row.char_start + found.end())]}
+
+
+def build(
+    path: Path,
+    corpus: Path,
+    *,
+    gold: bool = True,
+    labelers: tuple[str, ...] = tuple(LABELERS),
+    evidence: bool = False,
+) -> EvalSet:
     """Ingest the contracts of the shared ``corpus`` into a store at ``path`` and record the
-    scripted answers (and CUAD's as gold)."""
+    scripted answers of ``labelers`` (and CUAD's as gold). With ``evidence``, the careful
+    labeler's governing-law answers carry the span where the jurisdiction is written."""
     contracts = load_contracts(corpus)
     store = lw.LabelStore(path)
     lw.ingest(
@@ -250,7 +268,7 @@ def build(path: Path, corpus: Path, *, gold: bool = True) -> EvalSet:
     store.add_task(TASK)
     docs = store.documents().set_index("name")["doc_id"]
     chunks = store.chunks()
-    found = EvalSet(store, contracts, chunks, answers={n: {} for n in LABELERS})
+    found = EvalSet(store, contracts, chunks, answers={n: {} for n in labelers})
     suggestions = []
     for contract in contracts:
         doc_id = docs[contract.name]
@@ -265,7 +283,14 @@ def build(path: Path, corpus: Path, *, gold: bool = True) -> EvalSet:
                 contract.date if holds["date"] and contract.date else lw.UNKNOWN
             )
             for name, answers in _script(row.chunk_id, contract, holds).items():
-                store.record_answers(TASK, row.chunk_id, answers, labeler=name)
+                if name not in labelers:
+                    continue
+                law = contract.law if holds["law"] else None
+                spans = _evidence(row, answers["governing_law"], law) if evidence else {}
+                spans = spans if name == "careful" else {}
+                store.record_answers(
+                    TASK, row.chunk_id, answers, labeler=name, evidence=spans or None
+                )
                 found.answers[name].update({(row.chunk_id, q): a for q, a in answers.items()})
             found.model[row.chunk_id] = model_answer(row.text)
             suggestions.append(
@@ -322,7 +347,7 @@ def overall(data: EvalSet, name: str, reference: str) -> float:
         if reference == "gold":
             ref = data.gold[(chunk_id, question)]
         else:
-            others = [data.answers[o][(chunk_id, question)] for o in LABELERS if o != name]
+            others = [data.answers[o][(chunk_id, question)] for o in data.answers if o != name]
             ref = consensus(others, question)
         if ref is None:
             continue

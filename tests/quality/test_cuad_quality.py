@@ -70,8 +70,11 @@ def test_each_scripted_mistake_gets_its_flag_and_the_careful_none(data, report) 
         ("misreader", "governing_law", "likely_misread"),
         ("swapper", "agreement_date", "likely_misread"),
         ("constant", "governing_law", "constant_answer"),
+        # right in content, but bare names where the question asks for a lawyer's wording
+        ("terse", "governing_law", "form"),
     }
-    assert not flags["labeler"].isin(["careful", "terse"]).any()
+    assert not flags["labeler"].eq("careful").any()
+    assert set(flags.loc[flags["labeler"] == "terse", "issue"]) == {"form"}
     # answers not found in the chunk text, if checked, only for those who invent them
     assert set(flags.loc[flags["issue"] == "unsupported", "labeler"]) <= {"misreader", "constant"}
     by = core.set_index("labeler")
@@ -95,6 +98,14 @@ def test_each_scripted_mistake_gets_its_flag_and_the_careful_none(data, report) 
         "day_month_swapped",
         swappable,
         swappable,
+    )
+    # careful, swapper and constant write "the laws of ..." on every clause, misreader a bare
+    # name: the others' majority form is the lawyer's on each clause terse answers
+    terse = by.loc["terse"]
+    assert (terse["signal"], terse["answers"], terse["out_of"]) == (
+        "written_differently",
+        len(clauses),
+        len(clauses),
     )
     constant = by.loc["constant"]
     assert (constant["answers"], constant["out_of"]) == (len(data.chunks), len(data.chunks))
