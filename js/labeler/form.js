@@ -22,6 +22,7 @@ import { quote, spansOf } from "../lib/spans.js";
  * @property {(q: QuestionView) => void} toggleUnknown
  * @property {(name: string) => void} clearEvidence
  * @property {() => void} focusMoved
+ * @property {(index: number) => void} focusQuestion
  * @property {{shown: () => Shown, label: (index: number) => void}} text the chunk text
  * @property {import("../lib/types.js").LabelerModel} model
  */
@@ -96,10 +97,25 @@ export class FormPart {
     });
   }
 
-  /** @param {number} index put the caret in that question's field, if it has one */
+  /** @param {number} index put the caret in that question's field, else the keys go to the widget */
   focusInput(index) {
     const input = this.el.querySelector(`.lw-question[data-index="${index}"] .lw-input`);
     if (input) /** @type {HTMLElement} */ (input).focus();
+    else if (this.el.contains(document.activeElement)) this.host.root.focus({ preventScroll: true });
+  }
+
+  /**
+   * A key typed outside the form lands in that question's field, as if typed there.
+   * @param {number} index
+   * @param {string} text
+   */
+  typeInto(index, text) {
+    this.host.focusQuestion(index);
+    const input = this.el.querySelector(`.lw-question[data-index="${index}"] .lw-input`);
+    if (!(input instanceof HTMLInputElement || input instanceof HTMLTextAreaElement) || input.type === "date") return;
+    const at = input.selectionStart ?? input.value.length;
+    input.setRangeText(text, at, input.selectionEnd ?? at, "end");
+    input.dispatchEvent(new Event("input", { bubbles: true }));
   }
 }
 

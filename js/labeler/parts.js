@@ -12,23 +12,27 @@ import { quote, snippet } from "../lib/spans.js";
 /** @typedef {import("./chunk.js").TextPart} TextPart */
 
 const SHORTCUTS = [
+  ["typing", "letters, digits and spaces go into the focused question's answer (or the first text answer): typing never runs a command"],
   ["Enter", "submit (Shift+Enter: new line in a text answer)"],
-  ["1–9", "pick a choice of the focused question; on a spans question: label the selection"],
+  ["Tab / Shift+Tab", "next / previous question (↑ / ↓ too, outside a text field)"],
+  ["1–9", "pick a choice of the focused choice or rating question; on a spans question: label the selection"],
   ["mouse", "select words in the text: the focused question's evidence (where its answer is written)"],
   ["Alt+→ / Alt+←", "select the next / previous word of the chunk"],
   ["Alt+Shift+→ / Alt+Shift+←", "extend the selection by a word / take its last word off"],
-  ["Ctrl+E (or e)", "copy the selection into the focused answer (⌘E on a Mac; e outside a text field)"],
+  ["Ctrl+E (or Alt+E)", "copy the selection into the focused answer (⌘E on a Mac)"],
   ["Backspace", "remove the span labeled last (on a spans question)"],
-  ["↑ / ↓", "focus the previous / next question"],
-  ["u", "mark the focused question “Not in the text”"],
-  ["Shift+U", "the whole chunk is “Not in the text”: store that and move on"],
-  ["n / p", "next / previous chunk"],
-  ["s", "skip this chunk"],
-  ["f", "flag this chunk with a comment"],
-  ["c", "more context around the chunk"],
-  ["o", "store anyway when a validator complained (the override is recorded)"],
+  ["Alt+U", "mark the focused question “Not in the text”"],
+  ["Alt+Shift+U", "the whole chunk is “Not in the text”: store that and move on"],
+  ["Alt+N / Alt+P", "next / previous chunk"],
+  ["Alt+S", "skip this chunk"],
+  ["Alt+Z", "undo your last submit or skip here (Ctrl+Z outside a text field): that chunk comes back"],
+  ["Alt+F", "flag this chunk with a comment"],
+  ["Alt+C", "more context around the chunk"],
+  ["Alt+M", "show more of a long chunk"],
+  ["Alt+O", "store anyway when a validator complained (the override is recorded)"],
   ["Esc", "leave a text field"],
-  ["?", "show / hide these shortcuts"],
+  ["?", "show / hide these shortcuts (outside a text answer; or the “? shortcuts” button)"],
+  ["⌥ on a Mac", "Alt is the Option key"],
 ];
 
 export const helpSheet = () => shortcutSheet(SHORTCUTS);
@@ -71,14 +75,16 @@ export function chunkView(item, context, onToggle, onMore) {
   part(h("span", { class: "lw-chunk", testid: "lw-chunk-text" }), 0, chunkText.length);
   if (context && item.context_after) part(h("span", { class: "lw-context" }), chunkText.length, item.context_after.length);
   const toggle = item.context_before || item.context_after
-    ? h("button", { class: "lw-link", testid: "lw-context-toggle", text: context ? "less context (c)" : "more context (c)",
+    ? h("button", { class: "lw-link", testid: "lw-context-toggle", text: context ? "less context (Alt+C)" : "more context (Alt+C)",
                     onclick: onToggle })
     : null;
   const el = h("div", { class: "lw-item" }, [
     h("div", { class: "lw-source", testid: "lw-source" }, [
       h("strong", { text: item.doc_name }), pages ? ` · ${pages}` : "",
       item.prefilled ? h("span", { class: "lw-badge", text: "prefilled by the model" }) : null,
-      item.done_before ? h("span", { class: "lw-badge", text: "answered before" }) : null,
+      item.status || item.done_before
+        ? h("span", { class: "lw-badge", testid: "lw-status-badge",
+                      text: item.status === "skipped" ? "skipped" : "answered before" }) : null,
       toggle,
     ]),
     container,
@@ -146,7 +152,7 @@ export function reviewView(review, shown) {
       modelEvidence(name, r, shown),
     ]));
   }
-  panel.appendChild(h("div", { class: "lw-muted", text: "Enter or n: next chunk · p: back to change it" }));
+  panel.appendChild(h("div", { class: "lw-muted", text: "Enter or Alt+N: next chunk · Alt+P: back to change it · Alt+Z: undo" }));
   return panel;
 }
 
@@ -167,11 +173,12 @@ export function actionsBar(act, shown) {
   const bar = h("div", { class: "lw-actions" }, [
     h("button", { class: "lw-primary", testid: "lw-submit", text: reviewing ? "Next (Enter)" : "Submit (Enter)",
                   onclick: () => (reviewing ? act.send("next") : act.submit(false)) }),
-    shown.forceable ? h("button", { class: "lw-warn", testid: "lw-override", text: "Store anyway (o)", onclick: () => act.submit(true) }) : null,
-    reviewing ? null : h("button", { testid: "lw-skip", text: "Skip (s)", onclick: () => act.send("skip") }),
-    h("button", { testid: "lw-prev", text: "◀ Previous (p)", onclick: () => act.send("previous") }),
-    h("button", { testid: "lw-next", text: "Next (n) ▶", onclick: () => act.send("next") }),
-    h("button", { testid: "lw-flag", text: "Flag (f)", onclick: () => act.setFlagging(true) }),
+    shown.forceable ? h("button", { class: "lw-warn", testid: "lw-override", text: "Store anyway (Alt+O)", onclick: () => act.submit(true) }) : null,
+    reviewing ? null : h("button", { testid: "lw-skip", text: "Skip (Alt+S)", onclick: () => act.send("skip") }),
+    h("button", { testid: "lw-undo", text: "Undo (Alt+Z)", onclick: () => act.send("undo") }),
+    h("button", { testid: "lw-prev", text: "◀ Previous (Alt+P)", onclick: () => act.send("previous") }),
+    h("button", { testid: "lw-next", text: "Next (Alt+N) ▶", onclick: () => act.send("next") }),
+    h("button", { testid: "lw-flag", text: "Flag (Alt+F)", onclick: () => act.setFlagging(true) }),
   ]);
   if (shown.flagging) bar.appendChild(flagBox(act));
   return bar;

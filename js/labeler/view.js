@@ -85,7 +85,7 @@ export class LabelerView {
     // with this one's answers. Writes also name their chunk, and Python checks it.
     if (this.state.inflight) return;
     const write = isWrite(type);
-    const chunk = write && type !== "accept_terms" ? { chunk_id: (this.model.get("item") || {}).chunk_id } : {};
+    const chunk = write && type !== "accept_terms" && type !== "undo" ? { chunk_id: (this.model.get("item") || {}).chunk_id } : {};
     this.state.inflight = true;
     this.state.pending = this.sender.send(type, { ...payload, ...chunk });
     this.state.status = write ? "saving…" : "";
@@ -98,6 +98,12 @@ export class LabelerView {
     // a chunk without its place in the document takes no evidence (Python would refuse it)
     const evidence = this.text.placed() ? submittedEvidence(questions, answers, this.state.evidence) : {};
     this.send("submit", { answers, evidence, force, time_spent: (Date.now() - this.state.shownAt) / 1000 });
+  }
+
+  /** The next part of a long chunk, or back to its first part after the last. */
+  more() {
+    const item = this.model.get("item") || {};
+    if (item.more || item.text_offset) this.send("show_more", item.more ? {} : { page: 0 });
   }
 
   // -- answers ----------------------------------------------------------------------------------
@@ -272,7 +278,9 @@ export class LabelerView {
     const guidelines = this.model.get("task_view").guidelines;
     this.slots.terms.set(terms ? termsGate(terms, () => this.send("accept_terms")) : null);
     this.slots.done.set(!terms && item.done
-      ? h("div", { class: "lw-done", testid: "lw-done", text: "All chunks are done. Thank you!" }) : null);
+      ? h("div", { class: "lw-done", testid: "lw-done" }, ["All chunks are done. Thank you! ",
+          h("button", { class: "lw-link", testid: "lw-undo", text: "Undo the last (Alt+Z)", onclick: () => this.send("undo") })])
+      : null);
     this.slots.guidelines.set(chunk && guidelines ? guidelinesView(guidelines) : null);
     this.area = "";
     this.showChunk();
@@ -286,8 +294,7 @@ export class LabelerView {
       this.slots.chunk.set(null);
       return;
     }
-    const view = chunkView(item, this.state.context, () => this.toggleContext(),
-                           () => this.send("show_more", item.more ? {} : { page: 0 }));
+    const view = chunkView(item, this.state.context, () => this.toggleContext(), () => this.more());
     this.slots.chunk.set(view.el);
     this.text.attach(view.container, view.parts);
   }
@@ -325,6 +332,8 @@ export class LabelerView {
     else if (action.do === "context") this.toggleContext();
     else if (action.do === "flag") this.setFlagging(true);
     else if (action.do === "focus") this.focusQuestion(action.index);
+    else if (action.do === "type") this.form.typeInto(action.index, action.text);
+    else if (action.do === "more") this.more();
     else if (action.do === "pick") this.pick(action.index);
     else if (action.do === "toggle_unknown") this.toggleUnknown(/** @type {QuestionView} */ (this.focusedQuestion()));
     else if (action.do === "copy") this.text.copy();

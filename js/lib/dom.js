@@ -156,7 +156,8 @@ export function keyTarget(event) {
 export function keyOf(event) {
   const target = /** @type {HTMLElement} */ (event.target);
   const typing = keyTarget(event) === "typing";
-  return { key: event.key, shift: event.shiftKey, modifier: event.ctrlKey || event.metaKey || event.altKey,
+  const letter = /^Key[A-Z]$/.test(event.code || "") ? event.code.slice(3).toLowerCase() : undefined;
+  return { key: event.key, letter, shift: event.shiftKey, modifier: event.ctrlKey || event.metaKey || event.altKey,
            ctrl: event.ctrlKey || event.metaKey, alt: event.altKey,
            on: typing ? "typing" : target.tagName === "BUTTON" ? "button" : "other",
            field: typing ? target.dataset.key : undefined };

@@ -9,6 +9,7 @@ import { optionsOf } from "./answers.js";
  * A keydown as the decisions need it.
  * @typedef {object} Key
  * @property {string} key KeyboardEvent.key
+ * @property {string} [letter] the letter key pressed, whatever Alt makes it type (from KeyboardEvent.code)
  * @property {boolean} [shift]
  * @property {boolean} [modifier] Ctrl, Meta or Alt held
  * @property {boolean} [ctrl] Ctrl or Meta (⌘) held
@@ -19,17 +20,18 @@ import { optionsOf } from "./answers.js";
 
 /**
  * What the Labeler does for a key:
- * `{do: "help" | "accept_terms" | "context" | "flag" | "leave" | "cancel_flag" | "toggle_unknown"}`,
- * `{do: "submit", force}`, `{do: "send", command}` (next, previous, skip, unknown),
+ * `{do: "help" | "accept_terms" | "context" | "flag" | "leave" | "cancel_flag" | "toggle_unknown" | "more"}`,
+ * `{do: "submit", force}`, `{do: "send", command}` (next, previous, skip, unknown, undo),
  * `{do: "focus", index}` (a question), `{do: "pick", index}` (an option of the focused question),
- * `{do: "copy"}` (the selection into the focused answer), `{do: "select", how}` (move or resize
- * the selection by a word), `{do: "label", index}` (the selection becomes a span with that
- * label), `{do: "unspan"}` (remove the last span), or null (the key is not the widget's; the
- * browser's default happens).
- * @typedef {{do: "help" | "accept_terms" | "context" | "flag" | "leave" | "cancel_flag" | "toggle_unknown"}
- *   | {do: "submit", force: boolean} | {do: "send", command: "next" | "previous" | "skip" | "unknown"}
- *   | {do: "focus", index: number} | {do: "pick", index: number} | {do: "copy"} | {do: "unspan"}
- *   | {do: "select", how: "next" | "prev" | "extend" | "shrink"} | {do: "label", index: number}} LabelerAction
+ * `{do: "type", index, text}` (the text goes into that question's field), `{do: "copy"}` (the
+ * selection into the focused answer), `{do: "select", how}` (move or resize the selection by a
+ * word), `{do: "label", index}` (the selection becomes a span with that label), `{do: "unspan"}`
+ * (remove the last span), or null (the key is not the widget's; the browser's default happens).
+ * @typedef {{do: "help" | "accept_terms" | "context" | "flag" | "leave" | "cancel_flag" | "toggle_unknown" | "more"}
+ *   | {do: "submit", force: boolean} | {do: "send", command: "next" | "previous" | "skip" | "unknown" | "undo"}
+ *   | {do: "focus", index: number} | {do: "pick", index: number} | {do: "type", index: number, text: string}
+ *   | {do: "copy"} | {do: "unspan"} | {do: "select", how: "next" | "prev" | "extend" | "shrink"}
+ *   | {do: "label", index: number}} LabelerAction
  */
 
 /**
@@ -41,17 +43,25 @@ import { optionsOf } from "./answers.js";
  * @property {QuestionView[]} shown the questions asked
  */
 
-/** @type {Record<string, LabelerAction>} */
-const PLAIN = {
+/**
+ * Commands are Alt+letter (⌥ on a Mac), in a text field too: a printable key never runs one, so
+ * typing can never skip or leave a chunk.
+ * @type {Record<string, LabelerAction>}
+ */
+const ALT = {
   n: { do: "send", command: "next" },
   p: { do: "send", command: "previous" },
-  U: { do: "send", command: "unknown" },
+  z: { do: "send", command: "undo" },
   c: { do: "context" },
   f: { do: "flag" },
+  m: { do: "more" },
 };
 
 /** @type {Record<string, ["next" | "prev", "extend" | "shrink"]>} Alt+arrow, Alt+Shift+arrow */
 const SELECT = { ArrowRight: ["next", "extend"], ArrowLeft: ["prev", "shrink"] };
+
+/** @param {QuestionView | undefined} q @returns {boolean} it is answered in a text field */
+export const hasField = (q) => Boolean(q) && ["text", "number", "date"].includes(/** @type {QuestionView} */ (q).kind);
 
 /**
  * @param {Key} key
@@ -60,35 +70,79 @@ const SELECT = { ArrowRight: ["next", "extend"], ArrowLeft: ["prev", "shrink"] }
  */
 export function labelerKey(key, screen) {
   const chunk = !screen.terms && !screen.reviewing;
+  const flagging = key.field === "flag-comment";
   // Ctrl+E copies even from the answer field: it types nothing there
-  if (key.ctrl && !key.alt && key.key.toLowerCase() === "e" && chunk && key.field !== "flag-comment") return { do: "copy" };
+  if (key.ctrl && !key.alt && key.key.toLowerCase() === "e" && chunk && !flagging) return { do: "copy" };
+  if (key.alt && !key.ctrl && SELECT[key.key] && chunk && key.on !== "typing") return { do: "select", how: SELECT[key.key][key.shift ? 1 : 0] };
+  if (key.alt && !key.ctrl && !flagging && !screen.terms) return altKey(key, screen);
+  if (key.key === "Tab" && !key.modifier && chunk && !flagging) return tabKey(key, screen);
   if (key.on === "typing") return typingKey(key);
-  if (key.alt && !key.ctrl && SELECT[key.key] && chunk) return { do: "select", how: SELECT[key.key][key.shift ? 1 : 0] };
+  // outside a text field Ctrl+Z has no text to undo: it undoes the last submit or skip
+  if (key.ctrl && !key.alt && !key.shift && (key.letter || key.key) === "z" && !screen.terms) return { do: "send", command: "undo" };
   if (key.modifier) return null;
-  if (key.key === "?") return { do: "help" };
-  if (screen.terms) return key.key === "Enter" ? { do: "accept_terms" } : null;
+  if (screen.terms) return key.key === "Enter" ? { do: "accept_terms" } : key.key === "?" ? { do: "help" } : null;
   if (key.key === "Enter" && key.on !== "button") {
     return screen.reviewing ? { do: "send", command: "next" } : { do: "submit", force: false };
   }
-  if (PLAIN[key.key]) return PLAIN[key.key];
-  if (key.key === "s" && !screen.reviewing) return { do: "send", command: "skip" };
-  if (key.key === "o" && screen.forceable) return { do: "submit", force: true };
   const { shown } = screen;
   const index = Math.min(screen.focused, shown.length - 1);
   const q = shown[index];
+  if (key.key === "?" && (screen.reviewing || !hasField(q))) return { do: "help" };
   if (!q || screen.reviewing) return null;
   if (key.key === "ArrowDown" || key.key === "ArrowUp") {
     const step = key.key === "ArrowDown" ? 1 : -1;
     return { do: "focus", index: Math.max(0, Math.min(shown.length - 1, screen.focused + step)) };
   }
-  if (key.key === "u" && q.allow_unknown) return { do: "toggle_unknown" };
-  if (key.key === "e") return { do: "copy" };
-  if (q.kind === "spans") return spansKey(key, q);
+  if (q.kind === "spans" && (key.key === "Backspace" || /^[1-9]$/.test(key.key))) return spansKey(key, q);
   if (/^[1-9]$/.test(key.key) && ["choice", "multi_choice", "rating"].includes(q.kind)) {
     const pick = Number(key.key) - 1;
     return pick < optionsOf(q).length ? { do: "pick", index: pick } : null;
   }
+  return printable(key, screen);
+}
+
+/**
+ * Alt+letter: a command; Alt+U toggles "Not in the text" on the focused question, Alt+Shift+U
+ * says it of the whole chunk, Alt+S skips, Alt+O stores anyway, Alt+E copies the selection.
+ * @param {Key} key
+ * @param {LabelerScreen} screen
+ * @returns {LabelerAction | null}
+ */
+function altKey(key, screen) {
+  const letter = key.letter || key.key.toLowerCase();
+  if (ALT[letter]) return ALT[letter];
+  if (screen.reviewing) return null;
+  const q = screen.shown[Math.min(screen.focused, screen.shown.length - 1)];
+  if (letter === "u") return key.shift ? { do: "send", command: "unknown" } : q?.allow_unknown ? { do: "toggle_unknown" } : null;
+  if (letter === "s") return { do: "send", command: "skip" };
+  if (letter === "o") return screen.forceable ? { do: "submit", force: true } : null;
+  if (letter === "e") return { do: "copy" };
   return null;
+}
+
+/**
+ * Tab / Shift+Tab: the next / previous question; past the last or first, the browser's own.
+ * @param {Key} key
+ * @param {LabelerScreen} screen
+ * @returns {LabelerAction | null}
+ */
+function tabKey(key, screen) {
+  const index = Math.min(screen.focused, screen.shown.length - 1) + (key.shift ? -1 : 1);
+  return index >= 0 && index < screen.shown.length ? { do: "focus", index } : null;
+}
+
+/**
+ * A printable character outside a text field goes into the focused question's field, or the
+ * first field shown when the focused question has none (typing right after focusing the widget).
+ * @param {Key} key
+ * @param {LabelerScreen} screen
+ * @returns {LabelerAction | null}
+ */
+function printable(key, screen) {
+  if ([...key.key].length !== 1 || (key.key === " " && key.on === "button")) return null;
+  const focused = Math.min(screen.focused, screen.shown.length - 1);
+  const index = hasField(screen.shown[focused]) ? focused : screen.shown.findIndex(hasField);
+  return index < 0 ? null : { do: "type", index, text: key.key };
 }
 
 /**

@@ -29,5 +29,5 @@ export function statusClass(status) {
  * @param {string} type
  */
 export function isWrite(type) {
-  return ["submit", "unknown", "skip", "flag", "accept_terms", "accept", "edit", "unclear", "feedback"].includes(type);
+  return ["submit", "unknown", "skip", "undo", "flag", "accept_terms", "accept", "edit", "unclear", "feedback"].includes(type);
 }

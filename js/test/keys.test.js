@@ -44,19 +44,51 @@ test("the terms gate takes only Enter (and ?)", () => {
   for (const key of ["n", "s", "1", "u", "U"]) assert.equal(labelerKey(press(key), gate), null, key);
 });
 
-test("letters move, skip, flag and say 'not in the text'", () => {
-  assert.deepEqual(labelerKey(press("n"), labeling()), { do: "send", command: "next" });
-  assert.deepEqual(labelerKey(press("p"), labeling()), { do: "send", command: "previous" });
-  assert.deepEqual(labelerKey(press("s"), labeling()), { do: "send", command: "skip" });
-  assert.equal(labelerKey(press("s"), labeling({ reviewing: true })), null);
-  assert.deepEqual(labelerKey(press("U"), labeling()), { do: "send", command: "unknown" });
-  assert.deepEqual(labelerKey(press("c"), labeling()), { do: "context" });
-  assert.deepEqual(labelerKey(press("f"), labeling()), { do: "flag" });
-  assert.deepEqual(labelerKey(press("u"), labeling()), { do: "toggle_unknown" });
-  assert.equal(labelerKey(press("u"), labeling({ focused: 2 })), null);  // the rating does not allow it
-  assert.equal(labelerKey(press("o"), labeling()), null);
-  assert.deepEqual(labelerKey(press("o"), labeling({ forceable: true })), { do: "submit", force: true });
-  assert.equal(labelerKey(press("n", { modifier: true }), labeling()), null);  // Ctrl+N is the browser's
+/** @param {string} letter @param {Partial<Key>} [more] @returns {Key} Alt+letter (⌥ types another key on a Mac) */
+const alt = (letter, more = {}) => press(letter === "s" ? "ß" : letter, { alt: true, modifier: true, letter, ...more });
+
+test("Alt+letter moves, skips, undoes, flags and says 'not in the text', in a text field too", () => {
+  assert.deepEqual(labelerKey(alt("n"), labeling()), { do: "send", command: "next" });
+  assert.deepEqual(labelerKey(alt("p"), labeling()), { do: "send", command: "previous" });
+  assert.deepEqual(labelerKey(alt("s"), labeling()), { do: "send", command: "skip" });
+  assert.deepEqual(labelerKey(alt("s", { on: "typing" }), labeling({ focused: 3 })), { do: "send", command: "skip" });
+  assert.equal(labelerKey(alt("s"), labeling({ reviewing: true })), null);
+  assert.deepEqual(labelerKey(alt("z"), labeling({ reviewing: true })), { do: "send", command: "undo" });
+  assert.deepEqual(labelerKey(press("z", { ctrl: true, modifier: true, letter: "z" }), labeling()), { do: "send", command: "undo" });
+  // Ctrl+Z in a text field is the field's own undo
+  assert.equal(labelerKey(press("z", { ctrl: true, modifier: true, letter: "z", on: "typing" }), labeling()), null);
+  assert.deepEqual(labelerKey(alt("u", { shift: true }), labeling()), { do: "send", command: "unknown" });
+  assert.deepEqual(labelerKey(alt("u"), labeling()), { do: "toggle_unknown" });
+  assert.equal(labelerKey(alt("u"), labeling({ focused: 2 })), null);  // the rating does not allow it
+  assert.deepEqual(labelerKey(alt("c"), labeling()), { do: "context" });
+  assert.deepEqual(labelerKey(alt("f"), labeling()), { do: "flag" });
+  assert.deepEqual(labelerKey(alt("m"), labeling()), { do: "more" });
+  assert.equal(labelerKey(alt("o"), labeling()), null);
+  assert.deepEqual(labelerKey(alt("o"), labeling({ forceable: true })), { do: "submit", force: true });
+  assert.equal(labelerKey(alt("n", { field: "flag-comment", on: "typing" }), labeling()), null);
+  assert.equal(labelerKey(alt("n"), labeling({ terms: true })), null);
+});
+
+test("typing never runs a command: printable keys go into a text answer", () => {
+  for (const key of [..."the laws of New York: s n p u f U o c e ?"]) {
+    const action = labelerKey(press(key), labeling({ focused: 3 }));
+    assert.deepEqual(action, { do: "type", index: 3, text: key }, key);
+    // the focused question has no text field: the first one shown takes the key
+    if (!/[1-9?]/.test(key)) assert.deepEqual(labelerKey(press(key), labeling()), { do: "type", index: 3, text: key }, key);
+  }
+  assert.deepEqual(labelerKey(press("?"), labeling()), { do: "help" });  // on a choice question
+  assert.equal(labelerKey(press("s"), labeling({ shown: [CHOICE, RATING] })), null);  // no text answer: nothing
+  assert.equal(labelerKey(press(" ", { on: "button" }), labeling()), null);  // Space presses the button
+  assert.equal(labelerKey(press("n", { modifier: true, ctrl: true }), labeling()), null);  // Ctrl+N is the browser's
+});
+
+test("Tab and Shift+Tab move between questions, from a text field too", () => {
+  assert.deepEqual(labelerKey(press("Tab"), labeling()), { do: "focus", index: 1 });
+  assert.deepEqual(labelerKey(press("Tab", { on: "typing" }), labeling({ focused: 2 })), { do: "focus", index: 3 });
+  assert.deepEqual(labelerKey(press("Tab", { shift: true, on: "typing" }), labeling({ focused: 3 })), { do: "focus", index: 2 });
+  assert.equal(labelerKey(press("Tab"), labeling({ focused: 3 })), null);  // past the last: the browser's
+  assert.equal(labelerKey(press("Tab", { shift: true }), labeling()), null);
+  assert.equal(labelerKey(press("Tab"), labeling({ reviewing: true })), null);
 });
 
 test("digits pick an option of the focused question, arrows move between questions", () => {
@@ -64,13 +96,13 @@ test("digits pick an option of the focused question, arrows move between questio
   assert.equal(labelerKey(press("3"), labeling()), null);  // "yes" / "no" only
   assert.deepEqual(labelerKey(press("3"), labeling({ focused: 1 })), { do: "pick", index: 2 });
   assert.deepEqual(labelerKey(press("5"), labeling({ focused: 2 })), { do: "pick", index: 4 });
-  assert.equal(labelerKey(press("1"), labeling({ focused: 3 })), null);  // a text question
-  assert.equal(labelerKey(press("0"), labeling()), null);
+  assert.deepEqual(labelerKey(press("1"), labeling({ focused: 3 })), { do: "type", index: 3, text: "1" });  // a text question
+  assert.deepEqual(labelerKey(press("0"), labeling()), { do: "type", index: 3, text: "0" });  // not an option: text
   assert.deepEqual(labelerKey(press("ArrowDown"), labeling()), { do: "focus", index: 1 });
   assert.deepEqual(labelerKey(press("ArrowUp"), labeling()), { do: "focus", index: 0 });
   assert.deepEqual(labelerKey(press("ArrowDown"), labeling({ focused: 3 })), { do: "focus", index: 3 });
   // a focus past the end (questions went away) means the last question
-  assert.equal(labelerKey(press("2"), labeling({ focused: 9 })), null);
+  assert.deepEqual(labelerKey(press("2"), labeling({ focused: 9 })), { do: "type", index: 3, text: "2" });
   assert.deepEqual(labelerKey(press("2"), labeling({ focused: 9, shown: [CHOICE] })), { do: "pick", index: 1 });
   assert.equal(labelerKey(press("2"), labeling({ reviewing: true })), null);
   assert.equal(labelerKey(press("1"), labeling({ shown: [] })), null);

@@ -115,7 +115,7 @@ test("marks cut the text into layered pieces; labels sit on the piece that ends 
   assert.deepEqual(layeredPieces("", 0, []), []);
 });
 
-test("keys: select by word with Alt(+Shift)+arrows, copy with Ctrl+E or e, label with 1–9", () => {
+test("keys: select by word with Alt(+Shift)+arrows, copy with Ctrl+E or Alt+E, label with 1–9", () => {
   const screen = { terms: false, reviewing: false, forceable: false, focused: 0, shown: [LAW, KIND, PARTIES] };
   /** @param {string} key @param {Partial<import("../lib/keys.js").Key>} [more] */
   const press = (key, more = {}) => labelerKey({ key, on: "other", ...more }, screen);
@@ -130,7 +130,8 @@ test("keys: select by word with Alt(+Shift)+arrows, copy with Ctrl+E or e, label
   assert.deepEqual(press("E", { ...ctrl, shift: true }), { do: "copy" });
   assert.deepEqual(press("e", { ...ctrl, on: "typing", field: "governing_law-input" }), { do: "copy" });
   assert.equal(press("e", { ...ctrl, on: "typing", field: "flag-comment" }), null);
-  assert.deepEqual(press("e"), { do: "copy" });
+  assert.deepEqual(press("e", { ...alt, letter: "e" }), { do: "copy" });
+  assert.deepEqual(press("e"), { do: "type", index: 0, text: "e" });  // an "e" goes into the answer
   assert.equal(press("e", { on: "typing" }), null);  // typing an "e" types an "e"
   assert.equal(labelerKey({ key: "e", ctrl: true, modifier: true, on: "other" }, { ...screen, reviewing: true }), null);
   const onSpans = { ...screen, focused: 2 };

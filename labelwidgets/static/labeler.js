@@ -282,8 +282,10 @@ function keyOf(event) {
     event.target
   );
   const typing = keyTarget(event) === "typing";
+  const letter = /^Key[A-Z]$/.test(event.code || "") ? event.code.slice(3).toLowerCase() : void 0;
   return {
     key: event.key,
+    letter,
     shift: event.shiftKey,
     modifier: event.ctrlKey || event.metaKey || event.altKey,
     ctrl: event.ctrlKey || event.metaKey,
@@ -316,44 +318,69 @@ function slot(parent, home) {
 }
 
 // js/lib/keys.js
-var PLAIN = {
+var ALT = {
   n: { do: "send", command: "next" },
   p: { do: "send", command: "previous" },
-  U: { do: "send", command: "unknown" },
+  z: { do: "send", command: "undo" },
   c: { do: "context" },
-  f: { do: "flag" }
+  f: { do: "flag" },
+  m: { do: "more" }
 };
 var SELECT = { ArrowRight: ["next", "extend"], ArrowLeft: ["prev", "shrink"] };
+var hasField = (q) => Boolean(q) && ["text", "number", "date"].includes(
+  /** @type {QuestionView} */
+  q.kind
+);
 function labelerKey(key, screen) {
   const chunk = !screen.terms && !screen.reviewing;
-  if (key.ctrl && !key.alt && key.key.toLowerCase() === "e" && chunk && key.field !== "flag-comment") return { do: "copy" };
+  const flagging = key.field === "flag-comment";
+  if (key.ctrl && !key.alt && key.key.toLowerCase() === "e" && chunk && !flagging) return { do: "copy" };
+  if (key.alt && !key.ctrl && SELECT[key.key] && chunk && key.on !== "typing") return { do: "select", how: SELECT[key.key][key.shift ? 1 : 0] };
+  if (key.alt && !key.ctrl && !flagging && !screen.terms) return altKey(key, screen);
+  if (key.key === "Tab" && !key.modifier && chunk && !flagging) return tabKey(key, screen);
   if (key.on === "typing") return typingKey(key);
-  if (key.alt && !key.ctrl && SELECT[key.key] && chunk) return { do: "select", how: SELECT[key.key][key.shift ? 1 : 0] };
+  if (key.ctrl && !key.alt && !key.shift && (key.letter || key.key) === "z" && !screen.terms) return { do: "send", command: "undo" };
   if (key.modifier) return null;
-  if (key.key === "?") return { do: "help" };
-  if (screen.terms) return key.key === "Enter" ? { do: "accept_terms" } : null;
+  if (screen.terms) return key.key === "Enter" ? { do: "accept_terms" } : key.key === "?" ? { do: "help" } : null;
   if (key.key === "Enter" && key.on !== "button") {
     return screen.reviewing ? { do: "send", command: "next" } : { do: "submit", force: false };
   }
-  if (PLAIN[key.key]) return PLAIN[key.key];
-  if (key.key === "s" && !screen.reviewing) return { do: "send", command: "skip" };
-  if (key.key === "o" && screen.forceable) return { do: "submit", force: true };
   const { shown } = screen;
   const index = Math.min(screen.focused, shown.length - 1);
   const q = shown[index];
+  if (key.key === "?" && (screen.reviewing || !hasField(q))) return { do: "help" };
   if (!q || screen.reviewing) return null;
   if (key.key === "ArrowDown" || key.key === "ArrowUp") {
     const step = key.key === "ArrowDown" ? 1 : -1;
     return { do: "focus", index: Math.max(0, Math.min(shown.length - 1, screen.focused + step)) };
   }
-  if (key.key === "u" && q.allow_unknown) return { do: "toggle_unknown" };
-  if (key.key === "e") return { do: "copy" };
-  if (q.kind === "spans") return spansKey(key, q);
+  if (q.kind === "spans" && (key.key === "Backspace" || /^[1-9]$/.test(key.key))) return spansKey(key, q);
   if (/^[1-9]$/.test(key.key) && ["choice", "multi_choice", "rating"].includes(q.kind)) {
     const pick = Number(key.key) - 1;
     return pick < optionsOf(q).length ? { do: "pick", index: pick } : null;
   }
+  return printable(key, screen);
+}
+function altKey(key, screen) {
+  const letter = key.letter || key.key.toLowerCase();
+  if (ALT[letter]) return ALT[letter];
+  if (screen.reviewing) return null;
+  const q = screen.shown[Math.min(screen.focused, screen.shown.length - 1)];
+  if (letter === "u") return key.shift ? { do: "send", command: "unknown" } : q?.allow_unknown ? { do: "toggle_unknown" } : null;
+  if (letter === "s") return { do: "send", command: "skip" };
+  if (letter === "o") return screen.forceable ? { do: "submit", force: true } : null;
+  if (letter === "e") return { do: "copy" };
   return null;
+}
+function tabKey(key, screen) {
+  const index = Math.min(screen.focused, screen.shown.length - 1) + (key.shift ? -1 : 1);
+  return index >= 0 && index < screen.shown.length ? { do: "focus", index } : null;
+}
+function printable(key, screen) {
+  if ([...key.key].length !== 1 || key.key === " " && key.on === "button") return null;
+  const focused = Math.min(screen.focused, screen.shown.length - 1);
+  const index = hasField(screen.shown[focused]) ? focused : screen.shown.findIndex(hasField);
+  return index < 0 ? null : { do: "type", index, text: key.key };
 }
 function spansKey(key, q) {
   if (key.key === "Backspace") return { do: "unspan" };
@@ -380,7 +407,7 @@ function statusClass(status) {
   return `lw-status ${status.startsWith("saved") ? "lw-ok" : ""} ${status.startsWith("not saved") ? "lw-bad" : ""}`;
 }
 function isWrite(type) {
-  return ["submit", "unknown", "skip", "flag", "accept_terms", "accept", "edit", "unclear", "feedback"].includes(type);
+  return ["submit", "unknown", "skip", "undo", "flag", "accept_terms", "accept", "edit", "unclear", "feedback"].includes(type);
 }
 
 // js/labeler/chunk.js
@@ -663,10 +690,24 @@ var FormPart = class {
       box.el.classList.toggle("lw-focused", index === this.host.state.focused);
     });
   }
-  /** @param {number} index put the caret in that question's field, if it has one */
+  /** @param {number} index put the caret in that question's field, else the keys go to the widget */
   focusInput(index) {
     const input = this.el.querySelector(`.lw-question[data-index="${index}"] .lw-input`);
     if (input) input.focus();
+    else if (this.el.contains(document.activeElement)) this.host.root.focus({ preventScroll: true });
+  }
+  /**
+   * A key typed outside the form lands in that question's field, as if typed there.
+   * @param {number} index
+   * @param {string} text
+   */
+  typeInto(index, text) {
+    this.host.focusQuestion(index);
+    const input = this.el.querySelector(`.lw-question[data-index="${index}"] .lw-input`);
+    if (!(input instanceof HTMLInputElement || input instanceof HTMLTextAreaElement) || input.type === "date") return;
+    const at = input.selectionStart ?? input.value.length;
+    input.setRangeText(text, at, input.selectionEnd ?? at, "end");
+    input.dispatchEvent(new Event("input", { bubbles: true }));
   }
 };
 function questionBox(host, q) {
@@ -818,23 +859,27 @@ function spansField(host, q) {
 
 // js/labeler/parts.js
 var SHORTCUTS = [
+  ["typing", "letters, digits and spaces go into the focused question's answer (or the first text answer): typing never runs a command"],
   ["Enter", "submit (Shift+Enter: new line in a text answer)"],
-  ["1\u20139", "pick a choice of the focused question; on a spans question: label the selection"],
+  ["Tab / Shift+Tab", "next / previous question (\u2191 / \u2193 too, outside a text field)"],
+  ["1\u20139", "pick a choice of the focused choice or rating question; on a spans question: label the selection"],
   ["mouse", "select words in the text: the focused question's evidence (where its answer is written)"],
   ["Alt+\u2192 / Alt+\u2190", "select the next / previous word of the chunk"],
   ["Alt+Shift+\u2192 / Alt+Shift+\u2190", "extend the selection by a word / take its last word off"],
-  ["Ctrl+E (or e)", "copy the selection into the focused answer (\u2318E on a Mac; e outside a text field)"],
+  ["Ctrl+E (or Alt+E)", "copy the selection into the focused answer (\u2318E on a Mac)"],
   ["Backspace", "remove the span labeled last (on a spans question)"],
-  ["\u2191 / \u2193", "focus the previous / next question"],
-  ["u", "mark the focused question \u201CNot in the text\u201D"],
-  ["Shift+U", "the whole chunk is \u201CNot in the text\u201D: store that and move on"],
-  ["n / p", "next / previous chunk"],
-  ["s", "skip this chunk"],
-  ["f", "flag this chunk with a comment"],
-  ["c", "more context around the chunk"],
-  ["o", "store anyway when a validator complained (the override is recorded)"],
+  ["Alt+U", "mark the focused question \u201CNot in the text\u201D"],
+  ["Alt+Shift+U", "the whole chunk is \u201CNot in the text\u201D: store that and move on"],
+  ["Alt+N / Alt+P", "next / previous chunk"],
+  ["Alt+S", "skip this chunk"],
+  ["Alt+Z", "undo your last submit or skip here (Ctrl+Z outside a text field): that chunk comes back"],
+  ["Alt+F", "flag this chunk with a comment"],
+  ["Alt+C", "more context around the chunk"],
+  ["Alt+M", "show more of a long chunk"],
+  ["Alt+O", "store anyway when a validator complained (the override is recorded)"],
   ["Esc", "leave a text field"],
-  ["?", "show / hide these shortcuts"]
+  ["?", "show / hide these shortcuts (outside a text answer; or the \u201C? shortcuts\u201D button)"],
+  ["\u2325 on a Mac", "Alt is the Option key"]
 ];
 var helpSheet = () => shortcutSheet(SHORTCUTS);
 function termsGate(terms, onAccept) {
@@ -863,7 +908,7 @@ function chunkView(item, context, onToggle, onMore) {
   const toggle = item.context_before || item.context_after ? h("button", {
     class: "lw-link",
     testid: "lw-context-toggle",
-    text: context ? "less context (c)" : "more context (c)",
+    text: context ? "less context (Alt+C)" : "more context (Alt+C)",
     onclick: onToggle
   }) : null;
   const el = h("div", { class: "lw-item" }, [
@@ -871,7 +916,11 @@ function chunkView(item, context, onToggle, onMore) {
       h("strong", { text: item.doc_name }),
       pages ? ` \xB7 ${pages}` : "",
       item.prefilled ? h("span", { class: "lw-badge", text: "prefilled by the model" }) : null,
-      item.done_before ? h("span", { class: "lw-badge", text: "answered before" }) : null,
+      item.status || item.done_before ? h("span", {
+        class: "lw-badge",
+        testid: "lw-status-badge",
+        text: item.status === "skipped" ? "skipped" : "answered before"
+      }) : null,
       toggle
     ]),
     container,
@@ -931,7 +980,7 @@ function reviewView(review, shown) {
       modelEvidence(name, r, shown)
     ]));
   }
-  panel.appendChild(h("div", { class: "lw-muted", text: "Enter or n: next chunk \xB7 p: back to change it" }));
+  panel.appendChild(h("div", { class: "lw-muted", text: "Enter or Alt+N: next chunk \xB7 Alt+P: back to change it \xB7 Alt+Z: undo" }));
   return panel;
 }
 function actionsBar(act, shown) {
@@ -943,11 +992,12 @@ function actionsBar(act, shown) {
       text: reviewing ? "Next (Enter)" : "Submit (Enter)",
       onclick: () => reviewing ? act.send("next") : act.submit(false)
     }),
-    shown.forceable ? h("button", { class: "lw-warn", testid: "lw-override", text: "Store anyway (o)", onclick: () => act.submit(true) }) : null,
-    reviewing ? null : h("button", { testid: "lw-skip", text: "Skip (s)", onclick: () => act.send("skip") }),
-    h("button", { testid: "lw-prev", text: "\u25C0 Previous (p)", onclick: () => act.send("previous") }),
-    h("button", { testid: "lw-next", text: "Next (n) \u25B6", onclick: () => act.send("next") }),
-    h("button", { testid: "lw-flag", text: "Flag (f)", onclick: () => act.setFlagging(true) })
+    shown.forceable ? h("button", { class: "lw-warn", testid: "lw-override", text: "Store anyway (Alt+O)", onclick: () => act.submit(true) }) : null,
+    reviewing ? null : h("button", { testid: "lw-skip", text: "Skip (Alt+S)", onclick: () => act.send("skip") }),
+    h("button", { testid: "lw-undo", text: "Undo (Alt+Z)", onclick: () => act.send("undo") }),
+    h("button", { testid: "lw-prev", text: "\u25C0 Previous (Alt+P)", onclick: () => act.send("previous") }),
+    h("button", { testid: "lw-next", text: "Next (Alt+N) \u25B6", onclick: () => act.send("next") }),
+    h("button", { testid: "lw-flag", text: "Flag (Alt+F)", onclick: () => act.setFlagging(true) })
   ]);
   if (shown.flagging) bar.appendChild(flagBox(act));
   return bar;
@@ -1042,7 +1092,7 @@ var LabelerView = class {
   send(type, payload = {}) {
     if (this.state.inflight) return;
     const write = isWrite(type);
-    const chunk = write && type !== "accept_terms" ? { chunk_id: (this.model.get("item") || {}).chunk_id } : {};
+    const chunk = write && type !== "accept_terms" && type !== "undo" ? { chunk_id: (this.model.get("item") || {}).chunk_id } : {};
     this.state.inflight = true;
     this.state.pending = this.sender.send(type, { ...payload, ...chunk });
     this.state.status = write ? "saving\u2026" : "";
@@ -1053,6 +1103,11 @@ var LabelerView = class {
     const answers = submission(questions, this.state.form);
     const evidence = this.text.placed() ? submittedEvidence(questions, answers, this.state.evidence) : {};
     this.send("submit", { answers, evidence, force, time_spent: (Date.now() - this.state.shownAt) / 1e3 });
+  }
+  /** The next part of a long chunk, or back to its first part after the last. */
+  more() {
+    const item = this.model.get("item") || {};
+    if (item.more || item.text_offset) this.send("show_more", item.more ? {} : { page: 0 });
   }
   // -- answers ----------------------------------------------------------------------------------
   /** @param {string} name @param {JsonAnswer | undefined} value */
@@ -1213,7 +1268,10 @@ var LabelerView = class {
     const chunk = !terms && !item.done && Boolean(item.chunk_id);
     const guidelines = this.model.get("task_view").guidelines;
     this.slots.terms.set(terms ? termsGate(terms, () => this.send("accept_terms")) : null);
-    this.slots.done.set(!terms && item.done ? h("div", { class: "lw-done", testid: "lw-done", text: "All chunks are done. Thank you!" }) : null);
+    this.slots.done.set(!terms && item.done ? h("div", { class: "lw-done", testid: "lw-done" }, [
+      "All chunks are done. Thank you! ",
+      h("button", { class: "lw-link", testid: "lw-undo", text: "Undo the last (Alt+Z)", onclick: () => this.send("undo") })
+    ]) : null);
     this.slots.guidelines.set(chunk && guidelines ? guidelinesView(guidelines) : null);
     this.area = "";
     this.showChunk();
@@ -1226,12 +1284,7 @@ var LabelerView = class {
       this.slots.chunk.set(null);
       return;
     }
-    const view = chunkView(
-      item,
-      this.state.context,
-      () => this.toggleContext(),
-      () => this.send("show_more", item.more ? {} : { page: 0 })
-    );
+    const view = chunkView(item, this.state.context, () => this.toggleContext(), () => this.more());
     this.slots.chunk.set(view.el);
     this.text.attach(view.container, view.parts);
   }
@@ -1271,6 +1324,8 @@ var LabelerView = class {
     else if (action.do === "context") this.toggleContext();
     else if (action.do === "flag") this.setFlagging(true);
     else if (action.do === "focus") this.focusQuestion(action.index);
+    else if (action.do === "type") this.form.typeInto(action.index, action.text);
+    else if (action.do === "more") this.more();
     else if (action.do === "pick") this.pick(action.index);
     else if (action.do === "toggle_unknown") this.toggleUnknown(
       /** @type {QuestionView} */

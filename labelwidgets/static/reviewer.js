@@ -145,8 +145,10 @@ function keyOf(event) {
     event.target
   );
   const typing = keyTarget(event) === "typing";
+  const letter = /^Key[A-Z]$/.test(event.code || "") ? event.code.slice(3).toLowerCase() : void 0;
   return {
     key: event.key,
+    letter,
     shift: event.shiftKey,
     modifier: event.ctrlKey || event.metaKey || event.altKey,
     ctrl: event.ctrlKey || event.metaKey,
@@ -206,7 +208,7 @@ function statusClass(status) {
   return `lw-status ${status.startsWith("saved") ? "lw-ok" : ""} ${status.startsWith("not saved") ? "lw-bad" : ""}`;
 }
 function isWrite(type) {
-  return ["submit", "unknown", "skip", "flag", "accept_terms", "accept", "edit", "unclear", "feedback"].includes(type);
+  return ["submit", "unknown", "skip", "undo", "flag", "accept_terms", "accept", "edit", "unclear", "feedback"].includes(type);
 }
 
 // js/reviewer.js
