@@ -196,14 +196,22 @@ def test_undo_a_skip_and_a_submission_shows_the_chunk_again(store: LabelStore) -
     assert reopened.item["status"] == "skipped" and reopened.item["done_before"]
 
 
-def test_store_undo_without_a_chunk_takes_the_latest(store: LabelStore) -> None:  # noqa: F811
-    ids = store.chunk_order()
-    store.record_answers(TASK, ids[0], {"has_clause": "no"}, labeler="bob")
-    store.skip(TASK, ids[1], labeler="bob")
-    assert store.undo(TASK, labeler="bob")["chunk_id"] == ids[1]
-    assert store.skipped(TASK, "bob") == set()
-    assert store.undo(TASK, labeler="bob", chunk_id=ids[0])["undone"] == "submission"
+@pytest.mark.parametrize("backend", ["sqlite_store", "pg_store"])
+def test_store_undo_retracts_the_latest_skip_or_submission(backend: str, request) -> None:
+    target: LabelStore = request.getfixturevalue(backend)
+    target.add_chunks([{"doc_id": "d", "text": f"Clause {i}."} for i in range(3)])
+    target.add_task(TASK)
+    ids = target.chunk_order()
+    target.record_answers(TASK, ids[0], {"has_clause": "no"}, labeler="bob")
+    target.skip(TASK, ids[1], labeler="bob")
+    assert target.undo(TASK, labeler="bob")["chunk_id"] == ids[1]  # the latest: the skip
+    assert target.skipped(TASK, "bob") == set()
+    assert target.undo(TASK, labeler="bob", chunk_id=ids[0])["undone"] == "submission"
+    assert target.finished(TASK, "bob") == set() and target.answers(TASK).empty
+    target.rebuild_projections()  # replaying the events gives the same
+    assert target.finished(TASK, "bob") == set() and target.answers(TASK).empty
+    assert target.next_chunk(TASK, "bob") == ids[0]
     with pytest.raises(ValueError, match="nothing to undo"):
-        store.undo(TASK, labeler="bob", chunk_id=ids[0])
+        target.undo(TASK, labeler="bob", chunk_id=ids[0])
     with pytest.raises(ValueError, match="has answered or skipped nothing"):
-        store.undo(TASK, labeler="nobody")
+        target.undo(TASK, labeler="nobody")
