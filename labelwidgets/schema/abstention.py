@@ -25,8 +25,11 @@ A reply that could not be parsed counts as an answer (not UNKNOWN) that does not
 
 from __future__ import annotations
 
-import numpy as np
-import pandas as pd
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # imported where used: opening a store or a Labeler needs neither
+    import numpy as np
+    import pandas as pd
 
 __all__ = ["COUNTS", "FIGURES", "counts", "figures", "score"]
 
@@ -51,6 +54,9 @@ def counts(said_unknown: np.ndarray, ref_unknown: np.ndarray, correct: np.ndarra
         One entry per item with a reference: the answer is UNKNOWN, the reference is UNKNOWN,
         the answer matches the reference.
     """
+    import numpy as np
+    import pandas as pd
+
     said = np.asarray(said_unknown, dtype=bool)
     ref = np.asarray(ref_unknown, dtype=bool)
     right = np.asarray(correct, dtype=bool)
@@ -77,6 +83,8 @@ def _share(part: pd.Series, whole: pd.Series) -> pd.Series:
 def figures(summed: pd.DataFrame) -> pd.DataFrame:
     """Add :data:`FIGURES` to a frame holding summed :data:`COUNTS` (NaN where a figure has no
     items to be computed over)."""
+    import pandas as pd
+
     out = summed.copy()
     out["coverage"] = _share(out["answered"], out["answerable"])
     out["accuracy_on_answered"] = _share(out["right"], out["answered"])

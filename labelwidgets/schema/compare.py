@@ -63,9 +63,7 @@ _FOLD = str.maketrans(
 _APOSTROPHE = re.compile(r"(?<=\w)['’ʼ](?=\w)")
 _ABBREVIATION = re.compile(r"\b(?:[^\W\d_]\.){2,}")
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}\b)")
-_CURRENCY = "".join(chr(i) for i in range(0x10000) if unicodedata.category(chr(i)) == "Sc")
 # words (a dot between digits stays: "1.5"), and "$"/"%" on their own: "$5" is not "€5"
-_WORDS = re.compile(rf"(?:[^\W_]|(?<=\d)\.(?=\d))+|[%{re.escape(_CURRENCY)}]")
 _LEADING_ARTICLE = re.compile(r"^(?:the|a|an) (?=\S)")
 _TOKENS = re.compile(r"\s+|[^\w\s]|\w+")
 
@@ -101,7 +99,15 @@ def _normalize(text: str) -> str:
     text = _APOSTROPHE.sub("", text)
     text = _ABBREVIATION.sub(lambda m: m.group().replace(".", ""), text)
     text = _THOUSANDS.sub("", text)
-    return _LEADING_ARTICLE.sub("", " ".join(_WORDS.findall(text)))
+    return _LEADING_ARTICLE.sub("", " ".join(_words().findall(text)))
+
+
+@functools.cache
+def _words() -> re.Pattern[str]:
+    """Word runs and currency signs. Built on first use: listing the currency signs walks the
+    whole Basic Multilingual Plane, which importing the package should not pay for."""
+    currency = "".join(chr(i) for i in range(0x10000) if unicodedata.category(chr(i)) == "Sc")
+    return re.compile(rf"(?:[^\W_]|(?<=\d)\.(?=\d))+|[%{re.escape(currency)}]")
 
 
 def tokens(text: Any) -> list[str]:

@@ -36,23 +36,40 @@ GENERIC_WORDS = _word_set(
     "jurisdiction applicable internal substantive govern governs governed governing construe "
     "construed interpreted accordance agreement contract"
 )
-_MARKS = "".join(
-    chr(i) for i in range(0x300, 0x10000) if unicodedata.category(chr(i)) in ("Mn", "Mc", "Me")
-)
-_REST = (  # the rest of a word after its first letter or digit: letters, accents, joiners
-    rf"[^\W_]*[{re.escape(_MARKS)}]*"
-    rf"(?:(?:['’ʼ\u00ad]|-[ \t]*\r?\n[ \t]*)?[^\W_]+[{re.escape(_MARKS)}]*)*"
-)
-# One pattern that starts with a character class (the regex engine skips to candidates fast);
-# no lookbehind before the first character: a text cut at word boundaries must cut into the
-# same words as the whole text.
-_TOKEN = re.compile(
-    r"[^\W_](?:"
-    r"(?<=[^\W\d_])\.(?:[^\W\d_]\.)+"  # U.S.A.
-    r"|(?<=\d)\d{0,2}(?:,\d{3})+(?:\.\d+)?(?!\d)"  # 1,500.00
-    r"|(?<=\d)\d*(?:\.\d+)+"  # 1.5, 12.3.4
-    rf"|{_REST})"
-)
+
+
+@functools.cache
+def _token() -> re.Pattern[str]:
+    """The word pattern, built on first use: listing the combining marks walks the whole Basic
+    Multilingual Plane, which importing the package should not pay for."""
+    marks = re.escape(
+        "".join(
+            chr(i)
+            for i in range(0x300, 0x10000)
+            if unicodedata.category(chr(i)) in ("Mn", "Mc", "Me")
+        )
+    )
+    rest = (  # the rest of a word after its first letter or digit: letters, accents, joiners
+        rf"[^\W_]*[{marks}]*(?:(?:['’ʼ\u00ad]|-[ \t]*\r?\n[ \t]*)?[^\W_]+[{marks}]*)*"
+    )
+    # One pattern that starts with a character class (the regex engine skips to candidates
+    # fast); no lookbehind before the first character: a text cut at word boundaries must cut
+    # into the same words as the whole text.
+    return re.compile(
+        r"[^\W_](?:"
+        r"(?<=[^\W\d_])\.(?:[^\W\d_]\.)+"  # U.S.A.
+        r"|(?<=\d)\d{0,2}(?:,\d{3})+(?:\.\d+)?(?!\d)"  # 1,500.00
+        r"|(?<=\d)\d*(?:\.\d+)+"  # 1.5, 12.3.4
+        rf"|{rest})"
+    )
+
+
+def __getattr__(name: str) -> re.Pattern[str]:
+    if name == "_TOKEN":  # the pattern under its old name
+        return _token()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 _JOINERS = re.compile(r"['’ʼ\u00ad,]|-\s*")
 
 
@@ -86,7 +103,7 @@ _WORDS = _WordCache()
 
 
 def _tokens(text: str) -> Iterable[tuple[_Word, int, int]]:
-    for match in _TOKEN.finditer(text):
+    for match in _token().finditer(text):
         yield _WORDS[match.group()], match.start(), match.end()
 
 
@@ -110,7 +127,7 @@ class _Index:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.raws: list[str] = _TOKEN.findall(text)
+        self.raws: list[str] = _token().findall(text)
         self.words: list[_Word] = list(map(_WORDS.__getitem__, self.raws))  # map: no Python loop
         self.stems = [w.stem for w in self.words]
         # stem -> its first and last position, built by dict() in C (the ones between by

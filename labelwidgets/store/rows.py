@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
+from labelwidgets.store.lazy import is_frame
+
+if TYPE_CHECKING:
+    import pandas as pd
+else:
+    from labelwidgets.store.lazy import pandas as pd
 
 
 def as_records(rows: Any, what: str) -> list[dict[str, Any]]:
     """A list of plain dicts from a DataFrame, a dict of one row, or an iterable of dicts."""
-    if isinstance(rows, pd.DataFrame):
+    if is_frame(rows):
         frame = rows.reset_index(drop=True) if _has_default_index(rows) else rows.reset_index()
         return [
             {k: _plain(v) for k, v in record.items()} for record in frame.to_dict(orient="records")

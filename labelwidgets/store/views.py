@@ -4,17 +4,20 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-import pandas as pd
 from sqlalchemy import Connection, Select, case, func, select
 
 from labelwidgets.schema import Task
 from labelwidgets.store import tables as t
 from labelwidgets.store.codec import decode_answer, decode_answers, decode_json
 from labelwidgets.store.events import current_for
-from labelwidgets.store.frames import value_series
+from labelwidgets.store.lazy import value_series
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from labelwidgets.store.store import LabelStore
+else:  # opening a store and labeling build no DataFrame: pandas loads on first use
+    from labelwidgets.store.lazy import pandas as pd
 
 
 def _frame(conn: Connection, query: Select[Any]) -> pd.DataFrame:

@@ -13,17 +13,22 @@ from __future__ import annotations
 
 import random
 import re
-from collections.abc import Callable, Mapping
-from typing import Any
-
-import pandas as pd
+from collections.abc import Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from labelwidgets.schema import Question, Task
 from labelwidgets.schema.compare import word_diff
 from labelwidgets.schema.grounding import Grounding, ground
 from labelwidgets.store import LabelStore
+from labelwidgets.store.lazy import is_frame
 from labelwidgets.widgets._base import encode
 from labelwidgets.widgets.labeler_wire import ChunkFrame, as_pairs
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+# What Labeler(chunks=...) takes: a DataFrame with a chunk_id column, or chunk ids.
+Chunks: TypeAlias = "pd.DataFrame | Iterable[str]"
 
 
 def answers_shown(
@@ -46,13 +51,15 @@ def answers_shown(
     return answers, evidence, bool(answers)
 
 
-def chunk_order(store: LabelStore, chunks: Any, order: str, seed: int) -> list[str] | None:
+def chunk_order(
+    store: LabelStore, chunks: Chunks | None, order: str, seed: int
+) -> list[str] | None:
     """The Labeler's own chunk order (``None``: the store assigns chunks as they come)."""
     if chunks is None and order == "document":
         return None  # the store assigns (document order, k labelers per chunk, leases)
     ids = store.chunk_order()
     if chunks is not None:
-        wanted = set(chunks["chunk_id"] if isinstance(chunks, pd.DataFrame) else chunks)
+        wanted = set(chunks["chunk_id"] if is_frame(chunks) else chunks)
         unknown = wanted - set(ids)
         if unknown:
             raise ValueError(

@@ -8,7 +8,6 @@ import time
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-import pandas as pd
 import traitlets
 
 from labelwidgets.schema import UNKNOWN, Task
@@ -16,6 +15,7 @@ from labelwidgets.store import LabelStore
 from labelwidgets.widgets._base import CommandWidget, bundle
 from labelwidgets.widgets._labeler_pages import MAX_TEXT_CHARS, framed, page_of, page_view
 from labelwidgets.widgets._labeler_state import (
+    Chunks,
     answers_shown,
     chunk_order,
     highlighter,
@@ -89,7 +89,7 @@ class Labeler(CommandWidget):
         show_suggestions: str = "after_submit",
         order: str = "document",
         seed: int = 0,
-        chunks: pd.DataFrame | Iterable[str] | None = None,
+        chunks: Chunks | None = None,
         context_chars: int = 600,
         max_text_chars: int = MAX_TEXT_CHARS,
         **kwargs: Any,
