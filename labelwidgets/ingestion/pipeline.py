@@ -61,7 +61,7 @@ class _Input:
 class IngestReport:
     """What :func:`ingest` did: one row per input in ``df``, plus what the filters dropped.
 
-    ``df`` columns: source, name, doc_id, status (ok / encrypted / broken / no_text /
+    ``df`` columns: source, name, doc_id, status (ok / encrypted / broken / no_text / not_stored /
     low_quality_text / timeout / unsupported), pages, chars, chunks_total, chunks_kept,
     chunks_dropped (by the filters), chunks_added (new in the store), seconds, message.
     ``dropped_by`` maps each filter to the chunks it dropped (with several filters, a chunk is
@@ -179,7 +179,7 @@ def ingest(
             return
         with store.transaction():
             for i in range(written, end):
-                rows[i] = _store_document(store, inputs[i], rows[i], chunker, filters, dropped_by)
+                rows[i] = _store_atomically(store, inputs[i], rows[i], chunker, filters, dropped_by)
             committing = time.monotonic()
         written, stored_at = end, time.monotonic()
         wait_s = min(_MAX_STORE_WAIT_S, 10 * (stored_at - committing))
@@ -311,6 +311,27 @@ def _password_for(password: str | Mapping[str, str] | None, item: _Input) -> str
         return password
     assert item.path is not None
     return password.get(item.path.name, password.get(str(item.path)))
+
+
+def _store_atomically(
+    store: LabelStore,
+    item: _Input,
+    row: dict[str, Any],
+    chunker: Chunker,
+    filters: list[Filter],
+    dropped_by: dict[str, int],
+) -> dict[str, Any]:
+    """Store one document and its chunks, or nothing of it: input the store refuses becomes the
+    file's status row (``not_stored``) instead of an error that stops the batch."""
+    counted = dict(dropped_by)
+    try:
+        with store.transaction():
+            return _store_document(store, item, row, chunker, filters, dropped_by)
+    except (ValueError, TypeError) as error:  # the store's InvalidInput / InvalidInputType
+        dropped_by.clear()
+        dropped_by.update(counted)
+        row.update(status="not_stored", doc_id=None, chunks_added=0, message=str(error))
+        return row
 
 
 def _store_document(

@@ -119,8 +119,8 @@ class LabelStore(
 
         Every write inside the block joins one transaction, committed (and durable) when the
         block ends; an exception in the block rolls all of them back. A write that fails inside
-        the block leaves none of its own rows. A transaction inside a transaction joins the
-        outer one. It holds the store's write lock (SQLite) until it ends,
+        the block leaves none of its own rows. A transaction inside a transaction is a savepoint
+        of the outer one: an exception in it undoes only its own writes. It holds the store's write lock (SQLite) until it ends,
         so keep it short.
 
         Examples
@@ -129,8 +129,10 @@ class LabelStore(
         ...     store.add_chunks(rows)
         ...     store.record_answers(task, chunk_id, answers, labeler="ann")
         """
-        if getattr(self._joined, "conn", None) is not None:
-            yield self
+        joined = getattr(self._joined, "conn", None)
+        if joined is not None:  # a savepoint: if the inner block fails, only its writes go
+            with joined.begin_nested():
+                yield self
             return
         with self._writer.begin() as conn:
             if self.dialect == "postgresql":
