@@ -152,6 +152,7 @@ export {};
  * @property {string} text
  * @property {JsonAnswer} your_answer
  * @property {JsonAnswer} final_answer
+ * @property {string} [decision] "no decision yet" while there is no final answer
  * @property {DiffOp[]} ops
  * @property {string} reviewer
  * @property {string | null} note

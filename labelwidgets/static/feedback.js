@@ -112,7 +112,7 @@ function itemView(item) {
     h("strong", { text: humanName(item.question) }),
     h("div", { class: "lw-muted lw-snippet", text: item.text.length > 160 ? `${item.text.slice(0, 160)}\u2026` : item.text }),
     h("div", {}, [h("span", { class: "lw-who", text: "you: " }), side("a", item.your_answer)]),
-    item.final_answer !== null ? h("div", {}, [h("span", { class: "lw-who", text: "final: " }), side("b", item.final_answer)]) : null,
+    item.final_answer !== null ? h("div", {}, [h("span", { class: "lw-who", text: "final: " }), side("b", item.final_answer)]) : h("div", { class: "lw-muted", testid: "lw-feedback-decision", text: item.decision || "no decision yet" }),
     item.note ? h("div", { class: "lw-note", testid: "lw-feedback-note", text: `${item.reviewer}: ${item.note}` }) : null
   ]);
 }

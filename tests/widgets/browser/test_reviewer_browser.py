@@ -59,6 +59,11 @@ def test_adjudicate_two_items_by_keyboard(
     )
     page.keyboard.press("Enter")
     expect(reviewer.get_by_test_id("lw-status")).to_have_text("saved ✓")
+    feedback.focus()
+    page.keyboard.press("r")  # bob sees the note before anyone decided the item
+    expect(feedback.get_by_test_id("lw-feedback-count")).to_have_text(re.compile("^1 item"))
+    expect(feedback.get_by_test_id("lw-feedback-decision")).to_have_text("no decision yet")
+    reviewer.focus()
     page.keyboard.press("1")  # accept ann's answer
     expect(reviewer.get_by_test_id("lw-progress")).to_have_text("item 2 / 2 · 1 decided")
     page.keyboard.press("1")
