@@ -11,10 +11,11 @@ from sqlalchemy import Connection, func, insert, select
 
 from labelwidgets.store import ids, input_rows
 from labelwidgets.store import tables as t
+from labelwidgets.store.chunk_rows import chunk_values
 from labelwidgets.store.codec import encode_json
 from labelwidgets.store.inputs import chunk_refs
 from labelwidgets.store.rows import as_records, optional_int, require_columns
-from labelwidgets.store.upsert import insert_ignore
+from labelwidgets.store.upsert import insert_ignore, insert_rows
 
 if TYPE_CHECKING:
     from labelwidgets.store.store import LabelStore
@@ -73,6 +74,30 @@ class DocumentsMixin:
         records = as_records(rows, "add_chunks")
         require_columns(records, ["text"], "add_chunks")
         now = time.time()
+        if not records:
+            return 0
+        # A batch of common rows is checked a column at a time; any other goes row by row.
+        values, new_docs = chunk_values(records, now) or self._chunk_rows(records, now)
+        doc_values = [self._document_values(d, i, now) for i, d in enumerate(new_docs.values())]
+
+        def write(conn: Connection) -> int:
+            self._lock(conn, "lw-chunks")
+            insert_ignore(conn, t.documents, doc_values, key="doc_id")
+            self._add_placeholder_documents(conn, {v["doc_id"] for v in values}, now)
+            unique = list({v["chunk_id"]: v for v in values}.values())
+            start = conn.execute(select(func.coalesce(func.max(t.chunks.c.ord), 0))).scalar_one()
+            for offset, value in enumerate(unique, start=1):
+                value["ord"] = start + offset
+            # One executemany; chunks stored already are skipped by it (their ord goes unused:
+            # ord only orders chunks)
+            return insert_rows(conn, t.chunks, unique, skip_existing="chunk_id")
+
+        return self._write(write)
+
+    def _chunk_rows(
+        self: LabelStore, records: list[dict[str, Any]], now: float
+    ) -> tuple[list[dict[str, Any]], dict[str, dict[str, Any]]]:
+        """Row by row: each row checked by the input contract, which words any error."""
         values, new_docs, per_doc = [], {}, {}
         for i, record in enumerate(records):
             value = self._chunk_values(record, i, per_doc, now)
@@ -83,24 +108,7 @@ class DocumentsMixin:
                     "name": f"text-{value['doc_id'][:8]}",
                 }
             values.append(value)
-        if not values:
-            return 0
-        doc_values = [self._document_values(d, i, now) for i, d in enumerate(new_docs.values())]
-
-        def write(conn: Connection) -> int:
-            self._lock(conn, "lw-chunks")
-            insert_ignore(conn, t.documents, doc_values, key="doc_id")
-            self._add_placeholder_documents(conn, {v["doc_id"] for v in values}, now)
-            fresh = self._new_only(conn, values)
-            if not fresh:
-                return 0
-            start = conn.execute(select(func.coalesce(func.max(t.chunks.c.ord), 0))).scalar_one()
-            for offset, value in enumerate(fresh, start=1):
-                value["ord"] = start + offset
-            conn.execute(insert(t.chunks), fresh)
-            return len(fresh)
-
-        return self._write(write)
+        return values, new_docs
 
     def _chunk_values(
         self: LabelStore, record: dict[str, Any], index: int, per_doc: dict[str, int], now: float
@@ -161,19 +169,6 @@ class DocumentsMixin:
         missing = [{"doc_id": d, "name": d, "created_at": now} for d in id_list if d not in known]
         if missing:
             conn.execute(insert(t.documents), missing)
-
-    @staticmethod
-    def _new_only(conn: Connection, values: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        unique = list({v["chunk_id"]: v for v in values}.values())
-        existing: set[str] = set()
-        for i in range(0, len(unique), 500):
-            batch = [v["chunk_id"] for v in unique[i : i + 500]]
-            existing.update(
-                conn.execute(
-                    select(t.chunks.c.chunk_id).where(t.chunks.c.chunk_id.in_(batch))
-                ).scalars()
-            )
-        return [v for v in unique if v["chunk_id"] not in existing]
 
     @staticmethod
     def _require_chunks(conn: Connection, chunk_ids: Iterable[str], what: str) -> None:

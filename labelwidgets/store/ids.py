@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 
 
 def _digest(*parts: object, size: int) -> str:
@@ -25,7 +26,24 @@ def doc_id_for_text(text: str) -> str:
 
 def chunk_id(doc_id: str, char_start: int | None, char_end: int | None, text: str) -> str:
     """Id of a chunk: a hash of its document, offsets and text."""
-    return _digest(doc_id, char_start, char_end, text, size=10)
+    return chunk_ids([doc_id], [char_start], [char_end], [text])[0]
+
+
+def chunk_ids(
+    doc_ids: Iterable[str],
+    char_starts: Iterable[int | None],
+    char_ends: Iterable[int | None],
+    texts: Iterable[str],
+) -> list[str]:
+    """:func:`chunk_id` of many chunks (the same ids, hashed in one pass: one string and one
+    hash call per chunk)."""
+    blake2b = hashlib.blake2b
+    return [
+        blake2b(
+            f"{d}\x1f{s}\x1f{e}\x1f{t}\x1f".encode("utf-8", "surrogatepass"), digest_size=10
+        ).hexdigest()
+        for d, s, e, t in zip(doc_ids, char_starts, char_ends, texts, strict=True)
+    ]
 
 
 def prompt_version_id(task: str, question: str, template: str) -> str:

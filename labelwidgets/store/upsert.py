@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import functools
+import operator
 from typing import Any
 
-from sqlalchemy import Connection, Table
+from sqlalchemy import Connection, MetaData, Table
 
 
 def _insert(conn: Connection, table: Table) -> Any:
@@ -14,6 +16,32 @@ def _insert(conn: Connection, table: Table) -> Any:
     else:
         from sqlalchemy.dialects.sqlite import insert
     return insert(table)
+
+
+def insert_rows(
+    conn: Connection, table: Table, rows: list[dict[str, Any]], *, skip_existing: str | None = None
+) -> int:
+    """INSERT ``rows`` (dicts with the same keys) in one ``executemany`` handed straight to the
+    driver (SQLAlchemy's per-row parameter handling costs more than SQLite's own insert); rows
+    whose ``skip_existing`` key is stored already are left out. Returns how many were inserted."""
+    if not rows:
+        return 0
+    # Driver SQL bypasses the engine's schema_translate_map: name the schema in the statement.
+    schema = conn.get_execution_options().get("schema_translate_map", {}).get(None)
+    stmt = _insert(conn, _in_schema(table, schema))
+    if skip_existing:
+        stmt = stmt.on_conflict_do_nothing(index_elements=[skip_existing])
+    compiled = stmt.compile(dialect=conn.dialect, column_keys=list(rows[0]))
+    if compiled.positional:
+        params: list[Any] = list(map(operator.itemgetter(*compiled.positiontup or ()), rows))
+    else:
+        params = rows
+    return conn.exec_driver_sql(compiled.string, params).rowcount
+
+
+@functools.cache
+def _in_schema(table: Table, schema: str | None) -> Table:
+    return table if schema is None else table.to_metadata(MetaData(), schema=schema)
 
 
 def upsert(

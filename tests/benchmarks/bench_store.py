@@ -1,10 +1,16 @@
 """Store latency at scale: record_answer, next_chunk and answers() on a big store.
 
+Bulk add first: ``add_chunks`` of 100k ingest-shaped chunks (ids, offsets, pages; validated
+and hashed) into a fresh SQLite file, against plain ``sqlite3`` ``executemany`` of the very
+rows add_chunks stores (ids precomputed, same table, WAL + synchronous=FULL, one commit). The
+two alternate, best of ``--repeat``; target >= 60k chunks/s. Then adding the same chunks again
+(all stored already: nothing added).
 SQLite: 100k chunks and 1M events (10 labelers x 50k chunks x 2 questions), bulk-loaded
 directly (bypassing validation, for speed), then one labeler keeps labeling.
 PostgreSQL: the same store shape, then 16 writer processes label concurrently.
 
     .venv/bin/python tests/benchmarks/bench_store.py [--chunks 100000] [--no-pg]
+        [--repeat 5] [--add-chunks-only]
 
 Targets: p50 <= 5 ms, p99 <= 25 ms for record_answer and next_chunk; answers() <= 2 s.
 """
@@ -14,6 +20,7 @@ from __future__ import annotations
 import argparse
 import multiprocessing
 import os
+import sqlite3
 import statistics
 import tempfile
 import time
@@ -105,6 +112,92 @@ def bulk_load(store: LabelStore, n_chunks: int) -> None:
         f"({n_chunks / (loaded - started):,.0f} chunks/s through add_chunks), "
         f"{event_id:,} events in {time.perf_counter() - loaded:.1f} s"
     )
+
+
+def chunk_rows(n_chunks: int) -> list[dict[str, object]]:
+    """Chunks as ingest gives them: 20 per document, with offsets and pages."""
+    rows: list[dict[str, object]] = []
+    for doc in range(-(-n_chunks // 20)):
+        doc_id, position = f"{doc:024x}", 0
+        for seq in range(min(20, n_chunks - len(rows))):
+            text = f"Clause {seq} of document {doc}: the laws of the State of New York govern. " * 4
+            rows.append(
+                {
+                    "doc_id": doc_id,
+                    "seq": seq,
+                    "text": text,
+                    "char_start": position,
+                    "char_end": position + len(text),
+                    "page_start": 1 + seq // 5,
+                    "page_end": 1 + seq // 5,
+                }
+            )
+            position += len(text) + 2
+    return rows
+
+
+def fresh_store(folder: Path, rows: list[dict[str, object]]) -> LabelStore:
+    store = LabelStore(folder / f"{uuid.uuid4().hex}.db")
+    store.add_documents([{"doc_id": d} for d in dict.fromkeys(r["doc_id"] for r in rows)])
+    return store
+
+
+def time_add_chunks(folder: Path, rows: list[dict[str, object]]) -> tuple[float, float]:
+    """Seconds for add_chunks into a fresh store, then for adding the same rows again."""
+    store = fresh_store(folder, rows)
+    started = time.perf_counter()
+    assert store.add_chunks(rows) == len(rows)
+    first = time.perf_counter() - started
+    started = time.perf_counter()
+    assert store.add_chunks(rows) == 0
+    again = time.perf_counter() - started
+    store.close()
+    return first, again
+
+
+def time_executemany(folder: Path, rows: list[dict[str, object]], stored: list[tuple]) -> float:
+    """Seconds for plain sqlite3 to insert the rows add_chunks stores, into the same table."""
+    path = folder / f"{uuid.uuid4().hex}.db"
+    LabelStore(path).close()  # the store's tables and indexes, empty
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=FULL")
+    columns = ", ".join(COLUMNS)
+    marks = ", ".join("?" * len(COLUMNS))
+    started = time.perf_counter()
+    conn.execute("BEGIN IMMEDIATE")
+    conn.executemany(f"INSERT INTO chunks ({columns}) VALUES ({marks})", stored)
+    conn.execute("COMMIT")
+    seconds = time.perf_counter() - started
+    conn.close()
+    return seconds
+
+
+COLUMNS = [c.name for c in t.chunks.columns]
+
+
+def bench_add_chunks(n_chunks: int, repeat: int) -> None:
+    print(f"add_chunks of {n_chunks:,} chunks (SQLite file, best of {repeat})")
+    rows = chunk_rows(n_chunks)
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        probe = fresh_store(folder, rows)
+        probe.add_chunks(rows)
+        with probe._engine.connect() as conn:
+            stored = [tuple(r) for r in conn.execute(t.chunks.select().order_by(t.chunks.c.ord))]
+        probe.close()
+        rounds = []
+        for _ in range(repeat):  # alternating, so both see the same load
+            first, again = time_add_chunks(folder, rows)
+            rounds.append((first, again, time_executemany(folder, rows, stored)))
+    first, again, plain = (min(r[i] for r in rounds) for i in range(3))
+    paired = statistics.median(p / f for f, _, p in rounds)
+    print(
+        f"  add_chunks {n_chunks / first:9,.0f} chunks/s | plain sqlite3 executemany of the "
+        f"same rows {n_chunks / plain:9,.0f} chunks/s | add_chunks at {plain / first:.2f}x "
+        f"executemany (paired {paired:.2f}x)"
+    )
+    print(f"  adding them again (all stored): {n_chunks / again:,.0f} chunks/s")
 
 
 def percentiles(samples: list[float]) -> str:
@@ -199,7 +292,12 @@ def main() -> None:
     parser.add_argument("--chunks", type=int, default=100_000)
     parser.add_argument("--writers", type=int, default=16)
     parser.add_argument("--no-pg", action="store_true")
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--add-chunks-only", action="store_true")
     args = parser.parse_args()
+    bench_add_chunks(args.chunks, args.repeat)
+    if args.add_chunks_only:
+        return
     bench_sqlite(args.chunks)
     if not args.no_pg:
         bench_postgres(args.chunks, args.writers)
