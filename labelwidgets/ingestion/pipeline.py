@@ -6,6 +6,7 @@ import bisect
 import os
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import Executor
 from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from labelwidgets.ingestion.chunkers import Chunker, Paragraphs
+from labelwidgets.ingestion.executors import check_executor, extractions
 from labelwidgets.ingestion.extract import (
     BACKENDS,
     PDF_SUFFIXES,
@@ -24,7 +26,7 @@ from labelwidgets.ingestion.extract import (
     finish_pages,
 )
 from labelwidgets.ingestion.filters import Filter, as_filter
-from labelwidgets.ingestion.workers import DEFAULT_MEMORY_MB, default_workers, warm_pool
+from labelwidgets.ingestion.workers import DEFAULT_MEMORY_MB
 from labelwidgets.store import ids
 
 if TYPE_CHECKING:
@@ -114,6 +116,7 @@ def ingest(
     progress: bool = True,
     text_column: str = "text",
     memory_mb: int | None = DEFAULT_MEMORY_MB,
+    executor: Executor | None = None,
 ) -> IngestReport:
     """Read documents, cut them into chunks and add the chunks worth labeling to ``store``.
 
@@ -142,9 +145,16 @@ def ingest(
         stuck on one page of a short file is still stopped. ``page_timeout=0`` gives every
         document the same ``timeout``.
     workers
-        Extraction processes (default: up to 4, at most one per PDF).
+        Extraction processes (default: up to 4, at most one per PDF); with ``executor``, how
+        many documents are handed to it at once (default 64).
     memory_mb
         Memory cap of each extraction process.
+    executor
+        A :class:`concurrent.futures.Executor` to read PDFs on, e.g. a Dask cluster's
+        ``distributed.Client(...).get_executor()``: each task reads one PDF in an isolated
+        process of the machine that runs it, under the same time budget and memory cap, and
+        returns its pages; chunks and statuses are stored here, as without one. The paths must
+        be readable there. Text files and strings are read here.
 
     Returns
     -------
@@ -153,6 +163,7 @@ def ingest(
     """
     backend = default_backend() if backend is None else backend
     _check_settings(backend, (timeout, page_timeout), workers, password, chunker)
+    check_executor(executor)
     chunker = chunker or Paragraphs()
     filters = _filters(keep)
     inputs = _inputs(source, text_column)
@@ -194,14 +205,11 @@ def ingest(
             started = time.perf_counter()
             finish(index, _read_in_process(item), time.perf_counter() - started)
     if pdfs:
-        n_workers = workers or min(default_workers(), len(pdfs))
         jobs = [(str(inputs[i].path), backend, _password_for(password, inputs[i])) for i in pdfs]
-        with (
-            warm_pool(n_workers, memory_mb) as pool,
-            closing(pool.run(jobs, timeout, n_workers, page_timeout=page_timeout)) as run,
-        ):
-            for job_index, result, seconds in run:
-                finish(pdfs[job_index], finish_pages(result), seconds)
+        limits = (timeout, page_timeout, memory_mb)
+        with closing(extractions(jobs, executor, workers, limits)) as extracted:
+            for job_index, result, seconds in extracted:
+                finish(pdfs[job_index], result, seconds)
     store_ready(now=True)
     bar.close()
     frame = pd.DataFrame(rows, columns=REPORT_COLUMNS)

@@ -287,37 +287,39 @@ class ExtractionPool:
         self.close()
 
 
-# Warm pools kept between ingest() calls, one per memory cap: a notebook that ingests folder after
-# folder pays the interpreter start and the parser import once. Idle workers sleep on a read of
-# their stdin and exit when this process does (the pipe closes).
-_warm: dict[int | None, ExtractionPool] = {}
+# Warm pools kept between ingest() calls, per memory cap: a notebook that ingests folder after
+# folder pays the interpreter start and the parser import once, and so does a process that runs
+# extraction tasks for an executor (one idle pool per thread that ran at once). Idle workers sleep
+# on a read of their stdin and exit when this process does (the pipe closes).
+_idle: dict[int | None, list[ExtractionPool]] = {}
 _warm_lock = threading.Lock()
 
 
 @contextmanager
 def warm_pool(workers: int, memory_mb: int | None) -> Iterator[ExtractionPool]:
-    """A pool with at least ``workers`` processes, reused by later calls (thread-safe)."""
-    if not _warm_lock.acquire(blocking=False):  # another thread is extracting: a pool of its own
-        with ExtractionPool(workers, memory_mb=memory_mb) as pool:
-            yield pool
-        return
+    """A pool with at least ``workers`` processes, reused by later calls (thread-safe: threads
+    extracting at the same time each get a pool of their own)."""
+    with _warm_lock:
+        idle = _idle.setdefault(memory_mb, [])
+        pool = idle.pop() if idle else None
+    if pool is None:
+        pool = ExtractionPool(workers, memory_mb=memory_mb)
+    pool.resize(workers)
     try:
-        pool = _warm.get(memory_mb)
-        if pool is None:
-            pool = _warm[memory_mb] = ExtractionPool(workers, memory_mb=memory_mb)
-        pool.resize(workers)
         yield pool
     finally:
-        _warm_lock.release()
+        with _warm_lock:
+            _idle.setdefault(memory_mb, []).append(pool)
 
 
 @atexit.register
 def shutdown() -> None:
     """Stop the warm extraction processes (they also stop by themselves when Python exits)."""
     with _warm_lock:
-        for pool in _warm.values():
-            pool.close()
-        _warm.clear()
+        pools = [pool for idle in _idle.values() for pool in idle]
+        _idle.clear()
+    for pool in pools:
+        pool.close()
 
 
 def _stop(process: subprocess.Popen[bytes], wait_s: float) -> None:

@@ -19,7 +19,6 @@ PASSWORDS = {
     "libreoffice-writer-password.pdf": "openpassword",
 }
 CERES = "CERES,INC_01_25_2012-EX-10.20-Collaboration Agreement.PDF"
-GOOSEHEAD = "GOOSEHEADINSURANCE,INC_04_02_2018-EX-10.6-Franchise Agreement.PDF"  # 115 pages
 EXPECTED = {  # file name -> status under pypdf (everything else: ok)
     CERES: "timeout",  # ~110-130 s in pypdf; tested on its own with a short budget below
     "encrypted_doc_no_id.pdf": "no_text",
@@ -128,8 +127,12 @@ def test_a_slow_pdf_is_stopped_when_its_budget_runs_out_and_the_batch_goes_on(
     assert store.count_chunks() == df["chunks_added"].sum() > 0
 
 
-def test_a_long_document_gets_a_budget_per_page(corpus_dir: Path) -> None:
-    path = corpus_dir / "cuad" / "pdf" / GOOSEHEAD  # 115 pages: 3-9 s in pypdf here
+@pytest.mark.slow
+def test_a_long_document_gets_a_budget_per_page(tmp_path: Path) -> None:
+    # 600 dense pages: ~3 s in pypdf on an idle machine (several times that on a loaded one)
+    line = "The Supplier shall deliver the Products under the laws of the State of New York. "
+    path = tmp_path / "long.pdf"
+    lw.samples.write_pdf(path, [], pages=[[f"{i}. {line}" for i in range(46)]] * 600)
     store = lw.LabelStore(":memory:")
     fixed = lw.ingest(
         path, store, backend="pypdf", timeout=1, page_timeout=0, workers=1, progress=False
@@ -140,8 +143,9 @@ def test_a_long_document_gets_a_budget_per_page(corpus_dir: Path) -> None:
     # The same 1 s floor with the default page budget (1 s per page): the document is read.
     scaled = lw.ingest(path, store, backend="pypdf", timeout=1, workers=1, progress=False)
     row = scaled.df.iloc[0]
-    assert (row["status"], row["pages"]) == ("ok", 115)
-    assert 1 < row["seconds"] < 1 + 115 and row["chunks_added"] > 0
+    assert (row["status"], row["message"]) == ("ok", "")
+    assert row["pages"] >= 600 and 1 < row["seconds"] < 1 + row["pages"]
+    assert row["chunks_added"] > 0
 
 
 def test_the_default_backend_reads_ceres_in_time(corpus_dir: Path) -> None:
