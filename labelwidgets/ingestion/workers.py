@@ -126,6 +126,8 @@ class _Job:
 class _Worker:
     process: subprocess.Popen[bytes]
     job: _Job | None = None
+    # The job after this one, already in its input: it starts it without waiting for us.
+    queued: tuple[int, tuple[str, str, str | None]] | None = None
     ready: bool = False  # has said it finished starting up
 
     @property
@@ -185,11 +187,17 @@ class ExtractionPool:
         team = self._workers[: workers or len(self._workers)]
 
         def dispatch(worker: _Worker) -> None:
-            worker.job = None
-            if pending:
-                index, job = pending.pop()
-                self._send_job(worker, job)  # the document's clock starts once the worker runs
-                worker.job = _Job(index, job[1], time.monotonic())
+            queued, worker.queued, worker.job = worker.queued, None, None
+            if queued is None and pending:
+                queued = pending.pop()
+                self._send_job(worker, queued[1])  # the clock starts once the worker runs
+            if queued is None:
+                return
+            worker.job = _Job(queued[0], queued[1][1], time.monotonic())
+            if len(pending) > len(team):  # near the end, nothing waits behind a slow document
+                with suppress(OSError):  # a dead worker: its crash is read next
+                    _send(worker.process.stdin, pending[-1][1])  # type: ignore[arg-type]
+                    worker.queued = pending.pop()
 
         try:
             for worker in team:
@@ -198,20 +206,23 @@ class ExtractionPool:
                 next_deadline = min(w.job.deadline(budget) for w in busy)  # type: ignore[union-attr]
                 ready = wait([w.conn for w in busy], max(0.0, next_deadline - time.monotonic()))
                 for worker in busy:
-                    job = worker.job
+                    job, process = worker.job, worker.process
                     assert job is not None
                     result = self._collect(worker, worker.conn in ready, budget)
                     if result is None:
                         continue
                     seconds = time.monotonic() - job.began
+                    if worker.process is not process and worker.queued:  # lost with the process
+                        pending.append(worker.queued)
+                        worker.queued = None
                     dispatch(worker)  # before the caller chunks and stores: keep it busy
                     yield job.index, result, seconds
         finally:
             # Stopped early (an error, Ctrl-C, the caller broke off): a worker still busy would
             # answer into the next run, so it is replaced.
             for worker in team:
-                if worker.job:
-                    worker.job = None
+                if worker.job or worker.queued:
+                    worker.job = worker.queued = None
                     self._replace(worker)
 
     def _collect(self, worker: _Worker, readable: bool, budget: Budget) -> Extracted | None:

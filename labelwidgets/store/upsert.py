@@ -10,8 +10,12 @@ from sqlalchemy import Connection, MetaData, Table
 
 
 def _insert(conn: Connection, table: Table) -> Any:
+    return _dialect_insert(conn.dialect.name, table)
+
+
+def _dialect_insert(dialect_name: str, table: Table) -> Any:
     # Imported here: a SQLite store never loads the PostgreSQL dialect (and the reverse).
-    if conn.dialect.name == "postgresql":
+    if dialect_name == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
     else:
         from sqlalchemy.dialects.sqlite import insert
@@ -28,15 +32,26 @@ def insert_rows(
         return 0
     # Driver SQL bypasses the engine's schema_translate_map: name the schema in the statement.
     schema = conn.get_execution_options().get("schema_translate_map", {}).get(None)
-    stmt = _insert(conn, _in_schema(table, schema))
-    if skip_existing:
-        stmt = stmt.on_conflict_do_nothing(index_elements=[skip_existing])
-    compiled = stmt.compile(dialect=conn.dialect, column_keys=list(rows[0]))
-    if compiled.positional:
-        params: list[Any] = list(map(operator.itemgetter(*compiled.positiontup or ()), rows))
+    sql, order = _insert_sql(conn.dialect, table, schema, tuple(rows[0]), skip_existing)
+    if order is None:
+        params: list[Any] = rows
+    elif len(order) == 1:
+        params = [(row[order[0]],) for row in rows]
     else:
-        params = rows
-    return conn.exec_driver_sql(compiled.string, params).rowcount
+        params = list(map(operator.itemgetter(*order), rows))
+    return conn.exec_driver_sql(sql, params).rowcount
+
+
+@functools.lru_cache(maxsize=64)
+def _insert_sql(
+    dialect: Any, table: Table, schema: str | None, columns: tuple[str, ...], skip: str | None
+) -> tuple[str, tuple[str, ...] | None]:
+    """The INSERT's SQL and, for positional parameters, their order (compiled once)."""
+    stmt = _dialect_insert(dialect.name, _in_schema(table, schema))
+    if skip:
+        stmt = stmt.on_conflict_do_nothing(index_elements=[skip])
+    compiled = stmt.compile(dialect=dialect, column_keys=list(columns))
+    return compiled.string, tuple(compiled.positiontup or ()) if compiled.positional else None
 
 
 @functools.cache

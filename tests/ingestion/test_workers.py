@@ -48,3 +48,22 @@ def test_ingest_reuses_warm_workers_between_calls(tmp_path: Path) -> None:
         after = [w.process.pid for w in pool._workers]
     assert set(report.df["status"]) == {"ok"}
     assert after == before
+
+
+def test_jobs_queued_behind_a_crash_or_a_timeout_are_read_by_the_replacement(
+    tmp_path: Path, corpus_dir: Path
+) -> None:
+    # One worker, so each next job waits in its input while it reads the current one.
+    huge = tmp_path / "huge.txt"  # sparse: reading it needs 400 MB, the cap allows 200 MB
+    with open(huge, "wb") as f:
+        f.truncate(400 * 1024 * 1024)
+    small = []
+    for i in range(4):
+        small.append(tmp_path / f"small{i}.txt")
+        small[-1].write_text(f"Small text {i}.")
+    slow = next(corpus_dir.rglob(CERES))
+    jobs = [_job(huge), _job(small[0]), _job(small[1]), _job(slow), *map(_job, small[2:])]
+    with ExtractionPool(1, memory_mb=200) as pool:
+        results = {i: r for i, r, _ in pool.run(jobs, timeout=3, page_timeout=0.001)}
+    assert [results[i].status for i in range(6)] == ["broken", "ok", "ok", "timeout", "ok", "ok"]
+    assert [results[i].pages for i in (1, 2, 4, 5)] == [[f"Small text {i}."] for i in range(4)]
