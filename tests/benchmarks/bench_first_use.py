@@ -11,7 +11,8 @@ prints, from the moment the interpreter is launched, the time to
 - the quickstart's ``lw.Task(...)`` and ``store.add_task(task)`` (unchanged: a no-op);
 - ``lw.Labeler(store, task, labeler="me")`` constructed (its first chunk loaded).
 
-Also the bare interpreter (``python -c pass``) and the heavy libraries on their own, so the share
+``--kernel`` also times the same code as the first cell of a fresh Jupyter kernel (started
+beforehand, as a notebook's is; IPython is loaded there already). Also the bare interpreter (``python -c pass``) and the heavy libraries on their own, so the share
 of each is visible. Figures are the best and the median of ``--repeat`` runs (the machine is
 shared; the best run is the least disturbed one). ``--compare DIR`` also runs another copy of
 the package (a folder holding ``labelwidgets/``, e.g. ``git archive HEAD~1 labelwidgets | tar -x
@@ -56,7 +57,7 @@ task = lw.Task(
 FIRST_USE = (
     """
 import json, sys, time
-marks = {}
+marks = {"start": time.time()}
 import labelwidgets as lw
 marks["import labelwidgets"] = time.time()
 store = lw.LabelStore(sys.argv[1])
@@ -99,6 +100,30 @@ def build_store(folder: Path) -> Path:
     return path
 
 
+def in_kernel(path: Path, package_dir: str | None = None) -> dict[str, float]:
+    """Seconds from the first cell's start in a fresh Jupyter kernel (started beforehand, like
+    a notebook's) to each mark."""
+    from jupyter_client.manager import start_new_kernel
+
+    env = {**os.environ, **({"PYTHONPATH": package_dir} if package_dir else {})}
+    manager, client = start_new_kernel(kernel_name="python3", cwd=str(path.parent), env=env)
+    printed: list[str] = []
+
+    def keep(message: dict) -> None:
+        if message["msg_type"] == "stream":
+            printed.append(message["content"]["text"])
+
+    try:
+        code = f"import sys\nsys.argv[1:] = [{str(path)!r}]\n{FIRST_USE}"
+        client.execute_interactive(code, timeout=300, output_hook=keep)
+    finally:
+        client.stop_channels()
+        manager.shutdown_kernel(now=True)
+    marks = json.loads("".join(printed))
+    start = marks.pop("start")
+    return {mark: at - start for mark, at in marks.items()}
+
+
 def first_use(path: Path, package_dir: str | None = None) -> dict[str, float]:
     """Seconds from launching a fresh interpreter to each mark (``package_dir``: import the
     package from there)."""
@@ -112,7 +137,9 @@ def first_use(path: Path, package_dir: str | None = None) -> dict[str, float]:
         env=env,
         cwd=path.parent,  # not the checkout: "-c" puts the working folder first on sys.path
     ).stdout
-    return {mark: at - launched for mark, at in json.loads(out).items()}
+    marks = json.loads(out)
+    del marks["start"]
+    return {mark: at - launched for mark, at in marks.items()}
 
 
 def alone(code: str) -> float:
@@ -121,37 +148,47 @@ def alone(code: str) -> float:
     return time.perf_counter() - started
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--repeat", type=int, default=7)
-    parser.add_argument("--compare", help="a folder holding another labelwidgets/ to compare")
-    args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        path = build_store(Path(tmp))
-        runs: list[dict[str, float]] = []
-        others: list[dict[str, float]] = []
-        reference: dict[str, list[float]] = {name: [] for name in ALONE}
-        for _ in range(args.repeat):  # interleaved: every figure sees the same load
-            runs.append(first_use(path))
-            if args.compare:
-                others.append(first_use(path, args.compare))
-            for name, code in ALONE.items():
-                reference[name].append(alone(code))
-    print(f"fresh interpreter -> ..., best / median of {args.repeat} (seconds)")
+def report(
+    title: str, runs: list[dict[str, float]], others: list[dict[str, float]], compare: str | None
+) -> None:
+    print(f"{title}, best / median of {len(runs)} (seconds)")
     for mark in runs[0]:
         values = [run[mark] for run in runs]
         line = f"  {mark:22s} {min(values):6.3f} / {statistics.median(values):6.3f}"
         if others:
             before = [run[mark] for run in others]
             line += (
-                f"   {args.compare}: {min(before):6.3f} / {statistics.median(before):6.3f}"
+                f"   {compare}: {min(before):6.3f} / {statistics.median(before):6.3f}"
                 f"   ({min(before) / min(values):.1f}x faster now)"
             )
         print(line)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument("--compare", help="a folder holding another labelwidgets/ to compare")
+    parser.add_argument("--kernel", action="store_true", help="also from a fresh Jupyter kernel")
+    args = parser.parse_args()
+    modes = {"fresh interpreter": first_use, **({"fresh kernel": in_kernel} if args.kernel else {})}
+    runs: dict[str, list[dict[str, float]]] = {mode: [] for mode in modes}
+    others: dict[str, list[dict[str, float]]] = {mode: [] for mode in modes}
+    reference: dict[str, list[float]] = {name: [] for name in ALONE}
+    with tempfile.TemporaryDirectory() as tmp:
+        path = build_store(Path(tmp))
+        for _ in range(args.repeat):  # interleaved: every figure sees the same load
+            for mode, measure in modes.items():
+                runs[mode].append(measure(path))
+                if args.compare:
+                    others[mode].append(measure(path, args.compare))
+            for name, code in ALONE.items():
+                reference[name].append(alone(code))
+    for mode in modes:
+        report(f"{mode} -> ...", runs[mode], others[mode], args.compare)
     print("for reference, each in a fresh interpreter:")
     for name, values in reference.items():
         print(f"  {name:22s} {min(values):6.3f} / {statistics.median(values):6.3f}")
-    labeler = [run["Labeler(...)"] for run in runs]
+    labeler = [run["Labeler(...)"] for run in runs["fresh interpreter"]]
     bare = reference["python -c pass"]
     print(f"Labeler ready in {min(labeler):.2f} s, {min(labeler) / min(bare):.1f}x a bare python")
 
