@@ -58,7 +58,10 @@ class CommitReplyDropper:
         while data := _recv(client):
             if self.armed.is_set() and _COMMIT in data:
                 state["commit_sent"] = True
-            server.sendall(data)
+            try:
+                server.sendall(data)
+            except OSError:  # the other direction cut the connection first
+                break
         _close(client, server)
 
     def _down(self, server: socket.socket, client: socket.socket, state: dict) -> None:
@@ -67,7 +70,10 @@ class CommitReplyDropper:
                 self.armed.clear()
                 self.dropped.set()
                 break
-            client.sendall(data)
+            try:
+                client.sendall(data)
+            except OSError:
+                break
         _close(client, server)
 
     def close(self) -> None:
