@@ -190,7 +190,7 @@ def ingest(
             return
         with store.transaction():
             for i in range(written, end):
-                rows[i] = _store_atomically(store, inputs[i], rows[i], chunker, filters, dropped_by)
+                rows[i] = _store_document(store, inputs[i], rows[i], chunker, filters, dropped_by)
             committing = time.monotonic()
         written, stored_at = end, time.monotonic()
         wait_s = min(_MAX_STORE_WAIT_S, 10 * (stored_at - committing))
@@ -321,27 +321,6 @@ def _password_for(password: str | Mapping[str, str] | None, item: _Input) -> str
     return password.get(item.path.name, password.get(str(item.path)))
 
 
-def _store_atomically(
-    store: LabelStore,
-    item: _Input,
-    row: dict[str, Any],
-    chunker: Chunker,
-    filters: list[Filter],
-    dropped_by: dict[str, int],
-) -> dict[str, Any]:
-    """Store one document and its chunks, or nothing of it: input the store refuses becomes the
-    file's status row (``not_stored``) instead of an error that stops the batch."""
-    counted = dict(dropped_by)
-    try:
-        with store.transaction():
-            return _store_document(store, item, row, chunker, filters, dropped_by)
-    except (ValueError, TypeError) as error:  # the store's InvalidInput / InvalidInputType
-        dropped_by.clear()
-        dropped_by.update(counted)
-        row.update(status="not_stored", doc_id=None, chunks_added=0, message=str(error))
-        return row
-
-
 def _store_document(
     store: LabelStore,
     item: _Input,
@@ -373,12 +352,12 @@ def _store_document(
     doc_id = ids.doc_id_for_text(text)
     row["name"] = row["name"] or f"text-{doc_id[:8]}"
     spans = chunker(text, offsets)
-    kept = []
+    kept, dropped = [], []
     for seq, (start, end) in enumerate(spans):
         chunk_text = text[start:end]
         failed = next((f for f in filters if not f(chunk_text)), None)
         if failed is not None:
-            dropped_by[failed.name] += 1
+            dropped.append(failed.name)
             continue
         kept.append(
             {
@@ -391,19 +370,24 @@ def _store_document(
                 "page_end": _page_of(offsets, end - 1),
             }
         )
-    store.add_documents(
-        [
-            {
-                "doc_id": doc_id,
-                "name": row["name"],
-                "source": item.source,
-                "text": text,
-                "page_offsets": offsets,
-                "n_pages": result.n_pages,
-            }
-        ]
-    )
-    added = store.add_chunks(kept) if kept else 0
+    document = {
+        "doc_id": doc_id,
+        "name": row["name"],
+        "source": item.source,
+        "text": text,
+        "page_offsets": offsets,
+        "n_pages": result.n_pages,
+    }
+    try:
+        with store.transaction():  # the document and its chunks, or nothing of it
+            store.add_documents([document])
+            added = store.add_chunks(kept) if kept else 0
+    except (ValueError, TypeError) as error:  # the store's InvalidInput / InvalidInputType
+        # one refused file is its status row, never an error that stops the batch
+        row.update(status="not_stored", message=str(error))
+        return row
+    for name in dropped:
+        dropped_by[name] += 1
     row.update(
         doc_id=doc_id,
         chunks_total=len(spans),

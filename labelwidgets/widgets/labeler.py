@@ -308,8 +308,6 @@ class Labeler(CommandWidget):
         if key in self._submitted:  # a re-sent message: stored already, the chunk moved on
             return {"saved": True, "repeated": True}
         self._on_screen(chunk_id)
-        if not isinstance(answers, dict):
-            raise TypeError(f"answers must be a dict of question -> answer, got {answers!r}")
         decoded = answers_from_wire(self.task, answers, self._frame)
         spans = evidence_from_wire(self.task, evidence, decoded, self._frame)
         self.submit(
