@@ -30,10 +30,11 @@ from labelwidgets.exporting.formats import (
     write_jsonl,
     write_parquet,
 )
+from labelwidgets.exporting.prompt_choice import templates_for
 from labelwidgets.exporting.redact import checked as checked_redactor
 from labelwidgets.exporting.selection import dedup, select, with_rejected
 from labelwidgets.exporting.splitting import fractions_of, split_rows
-from labelwidgets.models.prompts import default_template, render
+from labelwidgets.models.prompts import render
 from labelwidgets.schema import UNKNOWN, Task
 from labelwidgets.store import mask_url
 
@@ -233,28 +234,6 @@ def _prepare(target: Path) -> Path:
     return target
 
 
-def _templates(store: LabelStore, task: Task, prompt_version: Any) -> dict[str, str]:
-    stored = store.prompt_versions(task)
-    templates = {}
-    for question in task.questions:
-        mine = stored[stored["question"] == question.name]
-        wanted = (
-            prompt_version.get(question.name)
-            if isinstance(prompt_version, Mapping)
-            else prompt_version
-        )
-        if wanted is not None:
-            match = mine[(mine["label"] == wanted) | (mine["version_id"] == wanted)]
-            if match.empty:
-                raise ValueError(f"no prompt version {wanted!r} for question {question.name!r}")
-            templates[question.name] = match["template"].iloc[-1]
-        else:
-            templates[question.name] = (
-                mine["template"].iloc[-1] if len(mine) else default_template(question)
-            )
-    return templates
-
-
 def answer_text(value: Any, unknown_text: str) -> str:
     """An answer as the assistant's reply."""
     if value is UNKNOWN:
@@ -274,7 +253,7 @@ def _rows(
     prompt_version: Any,
     progress: bool = False,
 ) -> list[Row]:
-    templates = _templates(store, task, prompt_version)
+    templates = {q: c.template for q, c in templates_for(store, task, prompt_version).items()}
     chunk_text = dict(
         store.chunks(chunk_ids=sorted(set(selected["chunk_id"])))[["chunk_id", "text"]].values
     )
