@@ -22,6 +22,7 @@ from labelwidgets.store.codec import encode_answer
 from labelwidgets.store.documents import DocumentsMixin
 from labelwidgets.store.engine import make_engine, mask_url, normalize_url, with_retries
 from labelwidgets.store.events import EventsMixin, check_labeler
+from labelwidgets.store.rollup import RollupMixin
 from labelwidgets.store.suggestions import SuggestionsMixin
 from labelwidgets.store.tasks import TasksMixin
 from labelwidgets.store.views import ViewsMixin
@@ -30,7 +31,13 @@ T = TypeVar("T")
 
 
 class LabelStore(
-    DocumentsMixin, TasksMixin, SuggestionsMixin, ViewsMixin, EventsMixin, AssignmentMixin
+    DocumentsMixin,
+    TasksMixin,
+    SuggestionsMixin,
+    ViewsMixin,
+    EventsMixin,
+    AssignmentMixin,
+    RollupMixin,
 ):
     """Where labels live: a SQLite file by default, PostgreSQL when a team shares one.
 
