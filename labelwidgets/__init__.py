@@ -36,6 +36,8 @@ _LAZY: dict[str, tuple[str, str | None]] = {
     "prompts": ("labelwidgets.models", "prompts"),
     "export": ("labelwidgets.exporting", "export"),
     "ExportReport": ("labelwidgets.exporting", "ExportReport"),
+    "export_documents": ("labelwidgets.exporting", "export_documents"),
+    "DocumentExportReport": ("labelwidgets.exporting", "DocumentExportReport"),
     "redact": ("labelwidgets.exporting", "redact"),
     "interop": ("labelwidgets.exporting", "interop"),
     "store": ("labelwidgets.store", None),
