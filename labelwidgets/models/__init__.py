@@ -33,6 +33,9 @@ Then ask it every question about every chunk and score prompt versions against g
     lw.prelabel(store, task, model)
     lw.prompt_report(store, task, "governing_law")
 
+A prompt version becomes the one prelabel and export use only when promoted
+(``store.promote_prompt(task, question, "v2")``); :func:`default_prompt` says which it is.
+
 Your own class works too: anything with ``name`` and ``answer(prompts)`` is a :class:`Model`.
 """
 
@@ -43,6 +46,7 @@ from labelwidgets.models.base import Model, ModelAnswer
 from labelwidgets.models.callable import Callable
 from labelwidgets.models.openai_chat import OpenAIChat
 from labelwidgets.models.prelabeling import prelabel
+from labelwidgets.models.prompt_versions import default_prompt
 from labelwidgets.models.scoring import PromptReport, prompt_report
 from labelwidgets.models.transformers import Transformers
 
@@ -53,6 +57,7 @@ __all__ = [
     "OpenAIChat",
     "PromptReport",
     "Transformers",
+    "default_prompt",
     "prelabel",
     "prompt_report",
     "prompts",

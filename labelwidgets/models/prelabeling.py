@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from labelwidgets.models.base import Model, ModelAnswer
-from labelwidgets.models.prompts import check_template, default_template, parse_answer, render
+from labelwidgets.models.prompt_versions import PromptVersion, resolve_versions
+from labelwidgets.models.prompts import parse_answer, render
 from labelwidgets.schema import UNKNOWN, Question, Task
 from labelwidgets.schema.grounding import JUDGED_KINDS, ground, locate
 from labelwidgets.store.frames import with_unknown
@@ -20,52 +21,6 @@ __all__ = ["prelabel", "resolve_versions"]
 
 BATCH = 32
 FAILED = "request failed: "
-
-
-def resolve_versions(
-    store: LabelStore,
-    task: Task,
-    questions: Iterable[Question],
-    prompt_version: str | Mapping[str, str | None] | None,
-) -> dict[str, tuple[str, str, str]]:
-    """``{question: (version_id, label, template)}``.
-
-    ``prompt_version`` may be ``None`` (the newest stored version of each question, or the default
-    template stored as one), a label such as ``"v2"`` or a version id (for every question), or a
-    dict ``{question: label | version id | template text | None}``. Every template is checked
-    before any is stored, so a bad one stores nothing.
-    """
-    stored = store.prompt_versions(task)
-    chosen, new = {}, {}
-    for question in questions:
-        mine = stored[stored["question"] == question.name]
-        wanted = (
-            prompt_version.get(question.name)
-            if isinstance(prompt_version, Mapping)
-            else prompt_version
-        )
-        match = (
-            mine
-            if wanted is None
-            else mine[(mine["label"] == wanted) | (mine["version_id"] == wanted)]
-        )
-        if len(match):
-            row = match.iloc[-1]
-            chosen[question.name] = (row["version_id"], row["label"], row["template"])
-        elif wanted is not None and "{" not in wanted:
-            raise ValueError(
-                f"no prompt version {wanted!r} for question {question.name!r}; "
-                f"stored: {mine['label'].tolist()}"
-            )
-        else:
-            template = default_template(question) if wanted is None else wanted  # else: inline
-            check_template(template)
-            new[question.name] = (template, "default template" if wanted is None else None)
-    for name, (template, note) in new.items():
-        version_id = store.add_prompt_version(task, name, template, note=note)
-        label = store.prompt_versions(task, name).set_index("version_id").loc[version_id, "label"]
-        chosen[name] = (version_id, label, template)
-    return chosen
 
 
 def prelabel(
@@ -91,10 +46,11 @@ def prelabel(
         ``Transformers``). Its ``name`` is recorded on each suggestion and is part of the cache
         key; its ``max_concurrency`` limits requests in flight.
     prompt_version
-        ``None``: the newest stored version of each question, or its default template (stored
-        as a version, so the answers say which prompt produced them). A label such as ``"v2"``
-        or a version id for every question, or a dict ``{question: label | version id |
-        template text}`` (a new template is stored as the next version).
+        ``None``: each question's default — the version promoted with
+        ``store.promote_prompt``, else the task's own template (stored as a version, so the
+        answers say which prompt produced them); never merely the newest version. A label such
+        as ``"v2"`` or a version id for every question, or a dict ``{question: label | version
+        id | template text}`` (a new template is stored as the next version, not promoted).
     chunks
         Chunk ids or a DataFrame with a ``chunk_id`` column (default: every chunk).
     questions
@@ -207,7 +163,7 @@ def _gates(task: Task, names: set[str]) -> set[str]:
 def _for_gates(
     store: LabelStore, task: Task, gates: set[str], prompt_version: str | Mapping[str, str] | None
 ) -> dict[str, str | None]:
-    """Gates the caller did not ask for run with the version named for them, else their latest."""
+    """Gates the caller did not ask for run with the version named for them, else their default."""
     stored = store.prompt_versions(task)
     chosen: dict[str, str | None] = {}
     for gate in gates:
@@ -253,7 +209,7 @@ def _to_ask(
     task: Task,
     question: Question,
     model: Model,
-    versions: dict[str, tuple[str, str, str]],
+    versions: dict[str, PromptVersion],
     texts: dict[str, str],
     done: set[str],
 ) -> tuple[list[str], int, dict[str, Any]]:

@@ -54,7 +54,8 @@ class PromptReport:
         error counts as an answer that is wrong.
     items
         One row per scored answer: prompt_version, version_id, model, chunk_id, gold, answer
-        (``None`` for a parse error), parse_error, correct.
+        (``None`` for a parse error), parse_error, correct. :meth:`scored_on` gives a version's
+        items and :meth:`different_items` warns when versions were scored on different ones.
     kind
         The question's answer kind.
     """
@@ -66,9 +67,10 @@ class PromptReport:
     def compare(self, a: str, b: str, *, model: str | None = None) -> pd.DataFrame:
         """Item by item, version ``a`` against ``b`` (labels or version ids).
 
-        Returns one row per gold item both answered: chunk_id, gold, answer_a, answer_b,
-        correct_a, correct_b, outcome ("win" when only ``b`` is right, "loss" when only ``a``
-        is, else "tie") and diff (word diff from ``a``'s answer to ``b``'s).
+        Returns one row per gold item both answered (see :meth:`different_items`): chunk_id,
+        gold, answer_a, answer_b, correct_a, correct_b, outcome ("win" when only ``b`` is right,
+        "loss" when only ``a`` is, else "tie") and diff (word diff from ``a``'s answer to
+        ``b``'s).
         """
         items = self.items if model is None else self.items[self.items["model"] == model]
         sides = []
@@ -108,6 +110,36 @@ class PromptReport:
                 "diff",
             ]
         ]
+
+    def scored_on(self, version: str, *, model: str | None = None) -> frozenset[str]:
+        """The gold chunk ids ``version`` (label or id) was scored on (failed requests left out)."""
+        items = self.items if model is None else self.items[self.items["model"] == model]
+        mine = (items["prompt_version"] == version) | (items["version_id"] == version)
+        return frozenset(items.loc[mine, "chunk_id"])
+
+    def different_items(
+        self, versions: list[str] | None = None, *, model: str | None = None
+    ) -> str:
+        """A warning when ``versions`` (default: every version in ``df``) were scored on
+        different gold items, else ``""``.
+
+        Scores over different items do not compare (v2 scored on 20 items can look better than
+        v1 on 129 by the luck of the sample); :meth:`compare` pairs them on the items both
+        answered.
+        """
+        if self.df.empty:
+            return ""
+        rows = self.df if model is None else self.df[self.df["model"] == model]
+        names = list(dict.fromkeys(rows["prompt_version"])) if versions is None else versions
+        sets = {name: self.scored_on(name, model=model) for name in names}
+        if len(set(sets.values())) <= 1:
+            return ""
+        common = frozenset.intersection(*sets.values())
+        sizes = ", ".join(f"{name} on {len(items)}" for name, items in sets.items())
+        return (
+            f"versions were scored on different gold items ({sizes}; {len(common)} in common): "
+            "their scores do not compare; compare them on the common items"
+        )
 
     @property
     def metric(self) -> str:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import getpass
 import json
 import time
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, func, insert, select, update
 
 from labelwidgets.schema import Task
 from labelwidgets.store import ids, input_rows, inputs
@@ -15,7 +16,21 @@ from labelwidgets.store import tables as t
 from labelwidgets.store.upsert import upsert
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from labelwidgets.store.store import LabelStore
+else:  # opening a store builds no DataFrame: pandas loads on first use
+    from labelwidgets.store.lazy import pandas as pd
+
+PROMOTE = "promote"  # the event kind that makes a prompt version its question's default
+
+
+class PromptVersion(NamedTuple):
+    """A stored prompt version of a question: its version id, its label and its template."""
+
+    version_id: str
+    label: str
+    template: str
 
 
 class UnknownTaskError(ValueError, KeyError):
@@ -225,6 +240,157 @@ class TasksMixin:
             return version_id
 
         return self._write(write)
+
+    def prompt_versions(
+        self: LabelStore, task: Task | str | None = None, question: str | None = None
+    ) -> pd.DataFrame:
+        """Stored prompt templates, oldest first: version_id, task, question, label, template,
+        note, created_at and ``promoted`` (``True`` for the version promoted with
+        :meth:`promote_prompt` as its question's default; where no version of a question is
+        promoted, its default is the task's own template, ``lw.models.default_template``).
+
+        A version becomes the default only when promoted, never by being the newest.
+        """
+        pv = t.prompt_versions
+        task_id = None if task is None else self.task(task).name
+        query = select(pv).order_by(pv.c.created_at, pv.c.version_id)
+        if task_id is not None:
+            query = query.where(pv.c.task_id == task_id)
+        if question is not None:
+            query = query.where(pv.c.question == question)
+        with self._read() as conn:
+            rows = [dict(r) for r in conn.execute(query).mappings()]
+            promoted = set(_promoted(conn, task_id, question).values())
+        columns = [c.name for c in pv.columns]
+        frame = pd.DataFrame(rows, columns=columns).rename(columns={"task_id": "task"})
+        frame["created_at"] = pd.to_datetime(
+            frame["created_at"].astype("float64"), unit="s", utc=True
+        )
+        frame["promoted"] = frame["version_id"].isin(promoted).astype(bool)
+        return frame
+
+    def promote_prompt(
+        self: LabelStore,
+        task: Task | str,
+        question: str,
+        version: str | None,
+        *,
+        by: str | None = None,
+        note: str | None = None,
+    ) -> str | None:
+        """Make a stored prompt version the default of ``question`` (for prelabel and export).
+
+        Recorded as a ``"promote"`` event (append-only): the latest promotion wins and
+        ``store.events(task, kind="promote")`` keeps the history.
+
+        Parameters
+        ----------
+        task
+            A Task or a task name.
+        question
+            The question whose default prompt changes.
+        version
+            A label such as ``"v2"`` or a version id of a stored version of ``question``;
+            ``None`` goes back to the task's own template (no promoted version).
+        by
+            Who promoted it (default: the operating-system user name).
+        note
+            Why (kept on the event's comment).
+
+        Returns
+        -------
+        str or None
+            The promoted version id (``None`` when going back to the task's own template).
+
+        Raises
+        ------
+        ValueError
+            ``question`` is not a question of the task, or it has no such version (the error
+            lists the stored labels).
+        """
+        by = by if by is not None else _user()
+        inputs.arguments(
+            "promote_prompt",
+            required=("question",),
+            task=task,
+            question=question,
+            label=version,
+            by=by,
+            note=note,
+        )
+        task = self.task(task)
+        task.question(question)
+        chosen = None if version is None else self._version_of(task.name, question, version)
+        self._append(task.name, None, question, by, PROMOTE, comment=note, subject=chosen)
+        return chosen
+
+    def promoted_prompt(self: LabelStore, task: Task | str, question: str) -> PromptVersion | None:
+        """The version promoted as ``question``'s default, or ``None`` (the task's own template
+        is the default; ``lw.models.default_prompt`` resolves both cases)."""
+        task = self.task(task)
+        task.question(question)
+        pv = t.prompt_versions
+        with self._read() as conn:
+            version_id = _promoted(conn, task.name, question).get((task.name, question))
+            if version_id is None:
+                return None
+            row = conn.execute(
+                select(pv.c.version_id, pv.c.label, pv.c.template).where(
+                    pv.c.version_id == version_id
+                )
+            ).one()
+        return PromptVersion(*row)
+
+    def _version_of(self: LabelStore, task_id: str, question: str, version: str) -> str:
+        """The id of ``question``'s stored version labelled or identified by ``version``."""
+        pv = t.prompt_versions
+        mine = (pv.c.task_id == task_id) & (pv.c.question == question)
+        with self._read() as conn:
+            found = conn.execute(
+                select(pv.c.version_id).where(
+                    mine & ((pv.c.label == version) | (pv.c.version_id == version))
+                )
+            ).first()
+            labels = [] if found else list(conn.execute(select(pv.c.label).where(mine)).scalars())
+        if found is None:
+            raise ValueError(
+                f"promote_prompt: no prompt version {version!r} for question {question!r} of "
+                f"task {task_id!r} (stored: {labels or 'none'}); store it first with "
+                "store.add_prompt_version(...) or run it in PromptLab"
+            )
+        return str(found[0])
+
+
+def _promoted(
+    conn: Connection, task_id: str | None, question: str | None
+) -> dict[tuple[str, str], str]:
+    """``{(task, question): promoted version id}``: each question's latest promote event
+    (one with no version means "back to the task's own template" and is left out)."""
+    ev = t.events
+    where = [ev.c.kind == PROMOTE]
+    if task_id is not None:
+        where.append(ev.c.task_id == task_id)
+    if question is not None:
+        where.append(ev.c.question == question)
+    latest = (
+        select(func.max(ev.c.event_id).label("event_id"))
+        .where(*where)
+        .group_by(ev.c.task_id, ev.c.question)
+        .subquery()
+    )
+    rows = conn.execute(
+        select(ev.c.task_id, ev.c.question, ev.c.subject).join(
+            latest, ev.c.event_id == latest.c.event_id
+        )
+    )
+    return {(task, q): subject for task, q, subject in rows if subject is not None}
+
+
+def _user() -> str:
+    try:
+        return getpass.getuser() or "unknown"
+    except (KeyError, OSError):  # no user name in this environment (some containers)
+        return "unknown"
 
 
 def _difference(stored: Task, given: Task) -> str:

@@ -10,6 +10,7 @@ import traitlets
 
 from labelwidgets.models.base import Model
 from labelwidgets.models.prelabeling import FAILED, prelabel
+from labelwidgets.models.prompt_versions import default_prompt
 from labelwidgets.models.prompts import check_template, default_template
 from labelwidgets.models.scoring import prompt_report
 from labelwidgets.schema import Task, answer_to_json
@@ -36,8 +37,11 @@ class PromptLab(CommandWidget):
     """Prompt versions of ``task``'s questions scored against gold, for ``model``.
 
     Pick a question, edit its prompt template, run it on up to ``sample`` gold chunks (progress is
-    shown and the run can be cancelled), and see the score table against earlier versions and
-    the items whose answer changed, with word diffs. Also plain methods: :meth:`run`, :meth:`select`.
+    shown and the run can be cancelled), and see the score table against earlier versions (with
+    the n each was scored on, and a warning when they were scored on different items) and the
+    items whose answer changed, with word diffs. A run stores the template as a new version that
+    is *not* the question's default: :meth:`promote` (the Promote button of its row) makes it
+    the prompt prelabel and export use. Also plain methods: :meth:`run`, :meth:`select`.
     A run that fails (the model raises or is unreachable, the store fails) ends: ``running`` is
     reset and the ``error`` trait says why; the next run clears it.
     """
@@ -50,6 +54,9 @@ class PromptLab(CommandWidget):
     versions = traitlets.List([]).tag(sync=True)
     changes = traitlets.List([]).tag(sync=True)
     running = traitlets.Dict({"running": False, "done": 0, "total": 0}).tag(sync=True)
+    # the question's default prompt: {"version": label, "promoted": bool, "scored": bool}
+    default = traitlets.Dict({}).tag(sync=True)
+    warning = traitlets.Unicode("").tag(sync=True)
 
     def __init__(
         self,
@@ -80,10 +87,19 @@ class PromptLab(CommandWidget):
         self.template = stored["template"].iloc[-1] if len(stored) else default_template(q)
         self._refresh_scores()
 
+    def promote(self, version: str, *, by: str | None = None, note: str | None = None) -> str:
+        """Make ``version`` (a label or id of the shown question) the prompt that prelabel and
+        export use for it (``store.promote_prompt``); returns its version id."""
+        promoted = self.store.promote_prompt(self.task, self.question, version, by=by, note=note)
+        self._refresh_scores()
+        return str(promoted)
+
     def run(
         self, template: str, *, label: str | None = None, note: str | None = None, wait: bool = True
     ) -> str:
-        """Store ``template`` as a version and answer the sample of gold chunks with it."""
+        """Store ``template`` as a version and answer the sample of gold chunks with it.
+
+        The version is not the question's default until it is promoted (:meth:`promote`)."""
         check_template(template)
         if self.running.get("running"):
             raise ValueError("a run is already in progress")
@@ -151,6 +167,14 @@ class PromptLab(CommandWidget):
     def _refresh_scores(self) -> None:
         report = prompt_report(self.store, self.task, self.question, models=[self.model.name])
         rows = report.df.to_dict("records")
+        promoted = self.store.promoted_prompt(self.task, self.question)
+        default = promoted or default_prompt(self.store, self.task, self.question)
+        self.default = {
+            "version": default.label,
+            "promoted": promoted is not None,
+            "scored": any(r["version_id"] == default.version_id for r in rows),
+        }
+        self.warning = report.different_items(model=self.model.name)
         self.versions = [
             {"version": r["prompt_version"], **{m: _number(r.get(m)) for m in _METRICS if m in r}}
             for r in rows
@@ -177,6 +201,9 @@ class PromptLab(CommandWidget):
     def _on_run(self, template: str, label: str | None = None) -> dict[str, Any]:
         self.run(template, label=label or None, wait=False)
         return {"started": True}
+
+    def _on_promote(self, version: str) -> dict[str, Any]:
+        return {"promoted": self.promote(version)}
 
     def _on_cancel(self) -> None:
         self.cancel()

@@ -128,6 +128,21 @@ def test_compare_wins_and_losses(report_store) -> None:
         report.compare("v1", "v9")
 
 
+def test_versions_scored_on_different_items_are_flagged(report_store) -> None:
+    report = lw.prompt_report(report_store, TASK, "kind")
+    ids = report_store.chunk_order()
+    # v1's request on c4 failed: it was scored on four gold items, v2 on all five
+    assert report.scored_on("v1", model="a") == frozenset(ids[:4])
+    assert report.scored_on("v2", model="a") == frozenset(ids)
+    assert report.df.set_index(["prompt_version", "model"])["n"].tolist() == [4, 5, 5]
+    warning = report.different_items(model="a")
+    assert warning.startswith("versions were scored on different gold items (v1 on 4, v2 on 5;")
+    assert "4 in common" in warning
+    assert report.different_items(["v2"], model="a") == ""
+    assert lw.prompt_report(report_store, TASK, "kind", models=["b"]).different_items() == ""
+    assert len(report.compare("v1", "v2", model="a")) == 4  # compared on the common items
+
+
 def test_filters_and_plot(report_store) -> None:
     only_b = lw.prompt_report(report_store, TASK, "kind", models=["b"])
     assert only_b.df[["prompt_version", "model"]].values.tolist() == [["v2", "b"]]
