@@ -5,21 +5,46 @@
 import { answerText, humanName } from "./lib/answers.js";
 import { commandSender, errorBanner, h, keyTarget, slot, unifiedDiff } from "./lib/dom.js";
 
-/** @typedef {import("./lib/types.js").PromptLabModel} PromptLabModel */
-/** @typedef {import("./lib/types.js").PromptLabTraits} PromptLabTraits */
+/** @typedef {{version?: string, promoted?: boolean, scored?: boolean}} DefaultPrompt */
+/** @typedef {import("./lib/types.js").PromptLabTraits & {default: DefaultPrompt, warning: string}} PromptLabTraits */
+/** @typedef {import("./lib/types.js").Model<PromptLabTraits>} PromptLabModel */
 
 // Abstention-aware first: coverage, accuracy where both answered, "not in the text" precision /
 // recall and the overall score (see lw.prompt_report); then the per-answer string scores.
 const COLUMNS = ["version", "n", "coverage", "accuracy_on_answered", "unknown_precision", "unknown_recall",
   "overall", "exact", "normalized", "token_f1", "hallucinated", "parse_errors"];
 
-/** @param {PromptLabTraits["versions"]} versions */
-function scoreTable(versions) {
-  return h("table", { class: "lw-scores", testid: "lw-scores" }, [
-    h("tr", {}, COLUMNS.map((c) => h("th", { text: humanName(c) }))),
+/**
+ * The scores, one row per version; the default's row says so, every other row can be promoted.
+ * The table scrolls inside its card instead of overflowing it (narrow notebook columns, marimo).
+ * @param {PromptLabTraits["versions"]} versions @param {DefaultPrompt} current
+ * @param {(version: string) => void} promote
+ */
+function scoreTable(versions, current, promote) {
+  /** @param {PromptLabTraits["versions"][number]} row @param {string} c */
+  const cell = (row, c) => {
+    const text = row[c] === undefined || row[c] === null ? "" : String(row[c]);
+    if (c !== "version" || row.version !== current.version) return h("td", { text });
+    return h("td", {}, [text, " ", h("span", { class: "lw-badge lw-default", testid: "lw-default-badge", text: "default" })]);
+  };
+  const action = (/** @type {string} */ version) => version === current.version ? h("td")
+    : h("td", {}, [h("button", { class: "lw-promote", testid: "lw-promote", text: "Promote",
+      title: `Make ${version} the prompt prelabel and export use`, onclick: () => promote(version) })]);
+  return h("div", { class: "lw-scroll" }, [h("table", { class: "lw-scores", testid: "lw-scores" }, [
+    h("tr", {}, [...COLUMNS.map((c) => h("th", { text: humanName(c) })), h("th")]),
     ...versions.map((row) => h("tr", { testid: `lw-version-${row.version}` },
-      COLUMNS.map((c) => h("td", { text: row[c] === undefined || row[c] === null ? "" : String(row[c]) })))),
-  ]);
+      [...COLUMNS.map((c) => cell(row, c)), action(row.version)])),
+  ])]);
+}
+
+/** What prelabel and export use for this question, in words. @param {DefaultPrompt} current */
+function defaultLine(current) {
+  if (!current.version) return null;
+  const which = current.promoted ? `${current.version} (promoted)`
+    : current.version === "default" ? "the task's own template" : `the task's own template (${current.version})`;
+  const unscored = current.scored ? "" : "; not run with this model yet";
+  return h("div", { class: "lw-muted", testid: "lw-default" },
+    [`Prelabel and export use ${which}${unscored}. A run adds a version; Promote makes it the default.`]);
 }
 
 /** @param {PromptLabTraits["changes"]} changes */
@@ -47,7 +72,8 @@ class PromptLabView {
     this.status = h("span", { class: "lw-status", testid: "lw-run-status" });
     root.appendChild(h("div", { class: "lw-bar" }, [h("strong", { text: "Question " }), this.select]));
     const place = () => slot(root, root);
-    this.slots = { error: place(), editor: place(), actions: place(), scores: place(), changes: place() };
+    this.slots = { error: place(), editor: place(), actions: place(), current: place(), warning: place(),
+      scores: place(), changes: place() };
     this.slots.editor.set(this.editor);
     this.cancel = h("button", { testid: "lw-cancel", text: "Cancel", onclick: () => this.sender.send("cancel") });
     this.slots.actions.set(h("div", { class: "lw-actions" }, [this.runButton, this.progress, this.status]));
@@ -55,6 +81,7 @@ class PromptLabView {
     this.onTemplate();
     this.onRunning();
     this.onVersions();
+    this.onWarning();
     this.onChanges();
     this.onError();
   }
@@ -88,12 +115,22 @@ class PromptLabView {
   onAck() {
     const ack = this.model.get("ack") || {};
     if (ack.ok) return;
-    this.message = `not run: ${ack.message}`;
+    this.message = `not done: ${ack.message}`;
     this.onRunning();
   }
 
   onVersions() {
-    this.slots.scores.set(scoreTable(this.model.get("versions")));
+    const current = this.model.get("default") || {};
+    this.slots.current.set(defaultLine(current));
+    this.slots.scores.set(scoreTable(this.model.get("versions"), current, (version) => {
+      this.message = "";
+      this.sender.send("promote", { version });
+    }));
+  }
+
+  onWarning() {
+    const warning = this.model.get("warning");
+    this.slots.warning.set(warning ? h("div", { class: "lw-warning", testid: "lw-warning", text: `⚠ ${warning}` }) : null);
   }
 
   onChanges() {
@@ -119,6 +156,8 @@ export default {
       ["change:template", () => view.onTemplate()],
       ["change:running", () => view.onRunning()],
       ["change:versions", () => view.onVersions()],
+      ["change:default", () => view.onVersions()],
+      ["change:warning", () => view.onWarning()],
       ["change:changes", () => view.onChanges()],
       ["change:ack", () => view.onAck()],
       ["change:error", () => view.onError()],

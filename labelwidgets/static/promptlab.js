@@ -128,15 +128,37 @@ var COLUMNS = [
   "hallucinated",
   "parse_errors"
 ];
-function scoreTable(versions) {
-  return h("table", { class: "lw-scores", testid: "lw-scores" }, [
-    h("tr", {}, COLUMNS.map((c) => h("th", { text: humanName(c) }))),
+function scoreTable(versions, current, promote) {
+  const cell = (row, c) => {
+    const text = row[c] === void 0 || row[c] === null ? "" : String(row[c]);
+    if (c !== "version" || row.version !== current.version) return h("td", { text });
+    return h("td", {}, [text, " ", h("span", { class: "lw-badge lw-default", testid: "lw-default-badge", text: "default" })]);
+  };
+  const action = (version) => version === current.version ? h("td") : h("td", {}, [h("button", {
+    class: "lw-promote",
+    testid: "lw-promote",
+    text: "Promote",
+    title: `Make ${version} the prompt prelabel and export use`,
+    onclick: () => promote(version)
+  })]);
+  return h("div", { class: "lw-scroll" }, [h("table", { class: "lw-scores", testid: "lw-scores" }, [
+    h("tr", {}, [...COLUMNS.map((c) => h("th", { text: humanName(c) })), h("th")]),
     ...versions.map((row) => h(
       "tr",
       { testid: `lw-version-${row.version}` },
-      COLUMNS.map((c) => h("td", { text: row[c] === void 0 || row[c] === null ? "" : String(row[c]) }))
+      [...COLUMNS.map((c) => cell(row, c)), action(row.version)]
     ))
-  ]);
+  ])]);
+}
+function defaultLine(current) {
+  if (!current.version) return null;
+  const which = current.promoted ? `${current.version} (promoted)` : current.version === "default" ? "the task's own template" : `the task's own template (${current.version})`;
+  const unscored = current.scored ? "" : "; not run with this model yet";
+  return h(
+    "div",
+    { class: "lw-muted", testid: "lw-default" },
+    [`Prelabel and export use ${which}${unscored}. A run adds a version; Promote makes it the default.`]
+  );
 }
 function changeList(changes) {
   if (!changes.length) return null;
@@ -171,7 +193,15 @@ var PromptLabView = class {
     this.status = h("span", { class: "lw-status", testid: "lw-run-status" });
     root.appendChild(h("div", { class: "lw-bar" }, [h("strong", { text: "Question " }), this.select]));
     const place = () => slot(root, root);
-    this.slots = { error: place(), editor: place(), actions: place(), scores: place(), changes: place() };
+    this.slots = {
+      error: place(),
+      editor: place(),
+      actions: place(),
+      current: place(),
+      warning: place(),
+      scores: place(),
+      changes: place()
+    };
     this.slots.editor.set(this.editor);
     this.cancel = h("button", { testid: "lw-cancel", text: "Cancel", onclick: () => this.sender.send("cancel") });
     this.slots.actions.set(h("div", { class: "lw-actions" }, [this.runButton, this.progress, this.status]));
@@ -179,6 +209,7 @@ var PromptLabView = class {
     this.onTemplate();
     this.onRunning();
     this.onVersions();
+    this.onWarning();
     this.onChanges();
     this.onError();
   }
@@ -207,11 +238,20 @@ var PromptLabView = class {
   onAck() {
     const ack = this.model.get("ack") || {};
     if (ack.ok) return;
-    this.message = `not run: ${ack.message}`;
+    this.message = `not done: ${ack.message}`;
     this.onRunning();
   }
   onVersions() {
-    this.slots.scores.set(scoreTable(this.model.get("versions")));
+    const current = this.model.get("default") || {};
+    this.slots.current.set(defaultLine(current));
+    this.slots.scores.set(scoreTable(this.model.get("versions"), current, (version) => {
+      this.message = "";
+      this.sender.send("promote", { version });
+    }));
+  }
+  onWarning() {
+    const warning = this.model.get("warning");
+    this.slots.warning.set(warning ? h("div", { class: "lw-warning", testid: "lw-warning", text: `\u26A0 ${warning}` }) : null);
   }
   onChanges() {
     this.slots.changes.set(changeList(this.model.get("changes")));
@@ -237,6 +277,8 @@ var promptlab_default = {
       ["change:template", () => view.onTemplate()],
       ["change:running", () => view.onRunning()],
       ["change:versions", () => view.onVersions()],
+      ["change:default", () => view.onVersions()],
+      ["change:warning", () => view.onWarning()],
       ["change:changes", () => view.onChanges()],
       ["change:ack", () => view.onAck()],
       ["change:error", () => view.onError()]

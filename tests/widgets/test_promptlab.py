@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import time
 
 import pytest
 
 import labelwidgets as lw
+from labelwidgets.models.prompts import default_template, render
 from labelwidgets.store import LabelStore
 
 TASK = lw.Task("law", [lw.Question("governing_law", prompt="Which law governs?")])
@@ -144,3 +146,77 @@ def test_a_store_failing_mid_run_is_shown_and_the_run_ends(store: LabelStore) ->
     lab.run(lab.template)
     assert lab.running["running"] is False and lab.running["done"] == 0
     assert "no such table: suggestions" in lab.error
+
+
+EXPERIMENT = "EXPERIMENTAL LINE: answer as a lawyer writes it.\n{question}\n{chunk}\n{not_in_text}"
+
+
+def _user_turns(report: lw.exporting.ExportReport) -> list[str]:
+    (path,) = report.paths.values()
+    lines = path.read_text().splitlines()
+    return [json.loads(line)["messages"][0]["content"] for line in lines]
+
+
+def test_a_promptlab_experiment_reaches_exports_only_once_promoted(
+    store: LabelStore, tmp_path
+) -> None:
+    """Issue 15's must-show: run an edited prompt, export — the records still use the default;
+    promote it — they use the new version."""
+    lab = lw.PromptLab(store, TASK, lw.models.Callable(model_reply, name="rules"))
+    lab.run(lab.template)  # the task's own template, stored as v1
+    assert lab.default == {"version": "v1", "promoted": False, "scored": True}
+    lab.run(EXPERIMENT)
+    assert [v["version"] for v in lab.versions] == ["v1", "v2"]
+    assert lab.default["version"] == "v1"  # the newest version is only an experiment
+
+    before = lw.export(store, TASK, "openai-chat", tmp_path / "before", progress=False)
+    turns = _user_turns(before)
+    texts = store.chunks()["text"].tolist()
+    question = TASK.question("governing_law")
+    assert sorted(turns) == sorted(render(question, t, default_template(question)) for t in texts)
+    assert not any("EXPERIMENTAL LINE" in t for t in turns)
+
+    ack = lab.send_command("promote", 3, version="v2")
+    assert ack["ok"] and ack["promoted"] == store.promoted_prompt(TASK, "governing_law")[0]
+    assert lab.default == {"version": "v2", "promoted": True, "scored": True}
+    after = lw.export(store, TASK, "openai-chat", tmp_path / "after", progress=False)
+    turns = _user_turns(after)
+    assert sorted(turns) == sorted(render(question, t, EXPERIMENT) for t in texts)
+    assert len(turns) == 8 and all(t.startswith("EXPERIMENTAL LINE") for t in turns)
+    # prelabel without a version now asks the promoted one (its answers are cached from the run)
+    summary = lw.prelabel(
+        store, TASK, lw.models.Callable(model_reply, name="rules"), progress=False
+    )
+    assert summary[["prompt_version", "cached", "asked"]].values.tolist() == [["v2", 8, 0]]
+
+
+def test_promote_by_command_and_its_refusals(store: LabelStore) -> None:
+    lab = lw.PromptLab(store, TASK, lw.models.Callable(model_reply, name="rules"))
+    lab.run(lab.template)
+    ack = lab.send_command("promote", 1, version="v9")
+    assert (
+        not ack["ok"] and "no prompt version 'v9'" in ack["message"] and "['v1']" in ack["message"]
+    )
+    assert lab.error == "" and store.events(kind="promote").empty
+    assert lab.send_command("promote", 2)["ok"] is False  # no version: a malformed command
+    assert store.events(kind="promote").empty
+    lab.promote("v1", by="rita", note="checked on 8 items")
+    event = store.events(TASK, kind="promote").iloc[-1]
+    assert (event["labeler"], event["comment"]) == ("rita", "checked on 8 items")
+    assert lab.default == {"version": "v1", "promoted": True, "scored": True}
+
+
+def test_versions_scored_on_different_items_are_flagged(store: LabelStore) -> None:
+    """The issue's v2 'scored on 20 items against v1's 129', here 4 against 8."""
+    lab = lw.PromptLab(store, TASK, lw.models.Callable(model_reply, name="rules"))
+    lab.run(lab.template)
+    assert lab.warning == ""
+    lab.sample = 4
+    lab.run(EXPERIMENT)
+    assert [(v["version"], v["n"]) for v in lab.versions] == [("v1", 8), ("v2", 4)]
+    assert lab.warning.startswith("versions were scored on different gold items (v1 on 8, v2 on 4;")
+    assert "4 in common" in lab.warning
+    assert len(lab.changes) <= 4  # compared on the common items only
+    lab.sample = 8
+    lab.run(EXPERIMENT)  # v2 again on every gold item: the same items now
+    assert lab.warning == "" and [v["n"] for v in lab.versions] == [8, 8]
