@@ -21,6 +21,7 @@ export default {
       ["change:progress", () => view.onProgress()],
       ["change:terms", () => view.showBody()],
       ["change:error", () => view.onError()],
+      ["change:found", () => view.onFound()],
     ];
     const onKey = (/** @type {KeyboardEvent} */ event) => view.onKey(event);
     const onMouseUp = () => view.text.fromMouse(); // a selection in the text ended

@@ -4,6 +4,7 @@
 // or picking an answer touches only that question's box.
 import { isUnknown, optionsOf, pickedChoices, submission, toggled, visibleQuestions } from "../lib/answers.js";
 import { commandSender, errorBanner, h, keyOf, slot } from "../lib/dom.js";
+import { FindPart } from "../lib/find.js";
 import { labelerKey } from "../lib/keys.js";
 import { shifted, submittedEvidence } from "../lib/spans.js";
 import { ackStatus, isWrite, statusClass } from "../lib/status.js";
@@ -14,6 +15,10 @@ import { actionsBar, chunkView, guidelinesView, helpSheet, reviewView, termsGate
 /** @typedef {import("../lib/types.js").LabelerModel} LabelerModel */
 /** @typedef {import("../lib/types.js").JsonAnswer} JsonAnswer */
 /** @typedef {import("../lib/types.js").QuestionView} QuestionView */
+
+/** @type {[string, string][]} the Labeler's status filter: this labeler's own statuses */
+const STATUSES = [["", "any status"], ["unanswered", "unanswered"], ["skipped", "skipped"],
+                  ["flagged", "flagged"], ["answered", "answered"]];
 
 /**
  * What the view keeps between trait changes.
@@ -34,6 +39,7 @@ import { actionsBar, chunkView, guidelinesView, helpSheet, reviewView, termsGate
  * @property {[number, number] | null} selection the words selected in the text
  * @property {string} chunkId the chunk on screen
  * @property {number} textOffset where the text on screen starts in a long chunk shown in parts
+ * @property {boolean} finding the search box is open
  */
 
 export class LabelerView {
@@ -45,15 +51,20 @@ export class LabelerView {
     /** @type {LabelerState} */
     this.state = { form: {}, focused: 0, context: false, help: false, pending: 0, inflight: false,
                    status: "", problems: {}, forceable: false, flagging: false, shownAt: Date.now(),
-                   evidence: {}, evidenceFrom: {}, selection: null, chunkId: "", textOffset: 0 };
+                   evidence: {}, evidenceFrom: {}, selection: null, chunkId: "", textOffset: 0, finding: false };
     this.form = new FormPart(this);
     this.text = new ChunkText(this);
+    this.finder = new FindPart({ search: (query, page) => this.send("search", { ...query, page }),
+                                 clear: () => this.closeFind(), choose: (chunkId) => this.send("go_to", { chunk_id: chunkId }),
+                                 found: () => this.model.get("found") || {}, current: () => this.state.chunkId }, STATUSES);
     this.progressNode = h("span", { class: "lw-progress", testid: "lw-progress" });
     this.statusNode = h("div", { testid: "lw-status", role: "status" });
-    root.appendChild(h("div", { class: "lw-bar" }, [this.progressNode, this.statusNode,
+    this.skippedNode = h("button", { class: "lw-link", testid: "lw-skipped", onclick: () => this.findSkipped() });
+    root.appendChild(h("div", { class: "lw-bar" }, [this.progressNode, this.statusNode, this.skippedNode,
+      h("button", { class: "lw-link", testid: "lw-find-open", text: "Find (Alt+K)", onclick: () => this.openFind() }),
       h("button", { class: "lw-link", text: "? shortcuts", onclick: () => this.toggleHelp() })]));
     const place = () => slot(root, root);
-    this.slots = { error: place(), help: place(), terms: place(), done: place(), guidelines: place(),
+    this.slots = { error: place(), help: place(), find: place(), terms: place(), done: place(), guidelines: place(),
                    chunk: place(), area: place(), actions: place() };
     /** @type {"" | "form" | "review"} */
     this.area = "";
@@ -62,9 +73,16 @@ export class LabelerView {
     this.onError();
   }
 
+  /** @returns {QuestionView[]} the task's questions that apply to the chunk on screen */
+  questions() {
+    const all = this.model.get("task_view").questions || [];
+    const applies = (this.model.get("item") || {}).questions;
+    return Array.isArray(applies) ? all.filter((q) => applies.includes(q.name)) : all;
+  }
+
   /** @returns {QuestionView[]} */
   visible() {
-    return visibleQuestions(this.model.get("task_view").questions || [], this.state.form);
+    return visibleQuestions(this.questions(), this.state.form);
   }
 
   /** @returns {QuestionView | undefined} */
@@ -93,7 +111,7 @@ export class LabelerView {
   }
 
   submit(force = false) {
-    const questions = this.model.get("task_view").questions || [];
+    const questions = this.questions();
     const answers = submission(questions, this.state.form);
     // a chunk without its place in the document takes no evidence (Python would refuse it)
     const evidence = this.text.placed() ? submittedEvidence(questions, answers, this.state.evidence) : {};
@@ -183,6 +201,40 @@ export class LabelerView {
     this.showStatus();
   }
 
+  // -- finding chunks ---------------------------------------------------------------------------
+  openFind() {
+    if (this.model.get("terms")) return;
+    if (!this.state.finding) {
+      this.state.finding = true;
+      this.slots.find.set(this.finder.el);
+      this.finder.show();
+    }
+    this.finder.focus();
+  }
+
+  closeFind() {
+    this.state.finding = false;
+    this.slots.find.set(null);
+    if (Object.keys(this.model.get("found") || {}).length) this.send("clear_search");
+    this.root.focus({ preventScroll: true });
+  }
+
+  /** "Skipped (n)": this labeler's skips, to revisit. */
+  findSkipped() {
+    this.openFind();
+    this.finder.fill({ text: "", document: "", status: "skipped" });
+    this.finder.run(0);
+  }
+
+  onFound() {
+    const found = this.model.get("found") || {};
+    if (found.results && !this.state.finding) {
+      this.state.finding = true;
+      this.slots.find.set(this.finder.el);
+    }
+    this.finder.show();
+  }
+
   // -- view state -------------------------------------------------------------------------------
   toggleHelp() {
     this.state.help = !this.state.help;
@@ -221,6 +273,7 @@ export class LabelerView {
       return;
     }
     Object.assign(this.state, { chunkId: item.chunk_id || "", textOffset: item.text_offset || 0 });
+    if (this.state.finding) this.finder.show(); // mark the result on screen
     const evidence = { ...(item.evidence || {}) };
     this.text.labeled = [];
     Object.assign(this.state, { form: { ...(item.answers || {}) }, focused: 0, problems: {}, forceable: false,
@@ -250,6 +303,12 @@ export class LabelerView {
     const forceable = this.state.forceable;
     const outcome = ackStatus(ack);
     Object.assign(this.state, { inflight: false, ...outcome });
+    if (ack.ok && ack.saved && typeof ack.event_id === "number") {
+      // set from the front end, after Python confirmed the durable write: reactive notebooks
+      // (marimo) re-run the cells that read the widget
+      this.model.set("saved", ack.event_id);
+      this.model.save_changes();
+    }
     this.showStatus();
     this.form.showProblems();
     if (forceable !== outcome.forceable) this.showActions();
@@ -258,6 +317,8 @@ export class LabelerView {
   onProgress() {
     const progress = this.model.get("progress") || {};
     this.progressNode.textContent = `${progress.done ?? 0} / ${progress.total ?? 0} done`;
+    this.skippedNode.textContent = progress.skipped ? `Skipped (${progress.skipped})` : "";
+    this.skippedNode.hidden = !progress.skipped;
   }
 
   onError() {
@@ -334,6 +395,7 @@ export class LabelerView {
     else if (action.do === "focus") this.focusQuestion(action.index);
     else if (action.do === "type") this.form.typeInto(action.index, action.text);
     else if (action.do === "more") this.more();
+    else if (action.do === "find") this.openFind();
     else if (action.do === "pick") this.pick(action.index);
     else if (action.do === "toggle_unknown") this.toggleUnknown(/** @type {QuestionView} */ (this.focusedQuestion()));
     else if (action.do === "copy") this.text.copy();

@@ -143,7 +143,8 @@ export function shortcutSheet(rows) {
 export function keyTarget(event) {
   event.stopPropagation();
   const target = /** @type {HTMLElement} */ (event.target);
-  const typing = target.tagName === "TEXTAREA" ||
+  // a <select> takes letters and arrows itself (they pick its options)
+  const typing = target.tagName === "TEXTAREA" || target.tagName === "SELECT" ||
     (target.tagName === "INPUT" && /** @type {HTMLInputElement} */ (target).type !== "checkbox");
   return typing ? "typing" : "key";
 }

@@ -20,14 +20,14 @@ import { optionsOf } from "./answers.js";
 
 /**
  * What the Labeler does for a key:
- * `{do: "help" | "accept_terms" | "context" | "flag" | "leave" | "cancel_flag" | "toggle_unknown" | "more"}`,
+ * `{do: "help" | "accept_terms" | "context" | "flag" | "leave" | "cancel_flag" | "toggle_unknown" | "more" | "find"}`,
  * `{do: "submit", force}`, `{do: "send", command}` (next, previous, skip, unknown, undo),
  * `{do: "focus", index}` (a question), `{do: "pick", index}` (an option of the focused question),
  * `{do: "type", index, text}` (the text goes into that question's field), `{do: "copy"}` (the
  * selection into the focused answer), `{do: "select", how}` (move or resize the selection by a
  * word), `{do: "label", index}` (the selection becomes a span with that label), `{do: "unspan"}`
  * (remove the last span), or null (the key is not the widget's; the browser's default happens).
- * @typedef {{do: "help" | "accept_terms" | "context" | "flag" | "leave" | "cancel_flag" | "toggle_unknown" | "more"}
+ * @typedef {{do: "help" | "accept_terms" | "context" | "flag" | "leave" | "cancel_flag" | "toggle_unknown" | "more" | "find"}
  *   | {do: "submit", force: boolean} | {do: "send", command: "next" | "previous" | "skip" | "unknown" | "undo"}
  *   | {do: "focus", index: number} | {do: "pick", index: number} | {do: "type", index: number, text: string}
  *   | {do: "copy"} | {do: "unspan"} | {do: "select", how: "next" | "prev" | "extend" | "shrink"}
@@ -55,6 +55,7 @@ const ALT = {
   c: { do: "context" },
   f: { do: "flag" },
   m: { do: "more" },
+  k: { do: "find" },
 };
 
 /** @type {Record<string, ["next" | "prev", "extend" | "shrink"]>} Alt+arrow, Alt+Shift+arrow */

@@ -11,6 +11,8 @@ export {};
  * @property {(event: `change:${keyof T & string}`, callback: () => void) => void} on
  * @property {(event: `change:${keyof T & string}`, callback: () => void) => void} off
  * @property {(content: Command) => void} send
+ * @property {<K extends keyof T & string>(key: K, value: T[K]) => void} set
+ * @property {() => void} save_changes
  */
 
 /** @typedef {{type: string, seq: number} & Record<string, unknown>} Command */
@@ -28,6 +30,7 @@ export {};
  * @property {boolean} [saved]
  * @property {Record<string, string[]>} [problems] per question, when a submission is rejected
  * @property {boolean} [forceable] whether "store anyway" may override the problems
+ * @property {number | null} [event_id] the last event a write stored
  */
 
 /** @typedef {{ack: Ack, error: string}} CommandTraits */
@@ -76,6 +79,7 @@ export {};
  * @property {boolean} [more] text follows this part (the `show_more` command shows it)
  * @property {number} [page] which part of the chunk is shown, from 0
  * @property {boolean} [paged] another part of the chunk already on screen: the answers stay
+ * @property {string[] | null} [questions] the questions that apply to this chunk (null: all)
  */
 
 /**
@@ -91,11 +95,32 @@ export {};
  * @property {Span[]} [model_spans] a spans question's model answer (chunk coordinates)
  */
 /** @typedef {{chunk_id?: string, questions?: Record<string, ReviewEntry>}} LabelerReview */
-/** @typedef {{done?: number, total?: number, position?: number}} LabelerProgress */
+/** @typedef {{done?: number, total?: number, position?: number, skipped?: number}} LabelerProgress */
+
+/**
+ * One search result (a chunk) of the page shown.
+ * @typedef {object} FoundRow
+ * @property {string} chunk_id
+ * @property {string} [doc_name]
+ * @property {number | null} [page_start]
+ * @property {number | null} [page_end]
+ * @property {string} snippet text around the first hit (plain text)
+ * @property {string | null} [status] this labeler's: "answered", "skipped" or null
+ */
+
+/**
+ * One page of search results (the `found` trait); `{}` when no search is open.
+ * @typedef {object} Found
+ * @property {{text: string, document: string, status: string}} [query]
+ * @property {number} [total]
+ * @property {number} [page]
+ * @property {number} [page_size]
+ * @property {FoundRow[]} [results]
+ */
 
 /**
  * @typedef {CommandTraits & {task_view: TaskView, item: LabelerItem, progress: LabelerProgress,
- *           review: LabelerReview, terms: string}} LabelerTraits
+ *           review: LabelerReview, terms: string, found: Found, saved: number}} LabelerTraits
  * @typedef {Model<LabelerTraits>} LabelerModel
  */
 
@@ -130,7 +155,7 @@ export {};
  */
 
 /**
- * @typedef {CommandTraits & {item: ReviewItem,
+ * @typedef {CommandTraits & {item: ReviewItem, found: Found, saved: number,
  *           progress: {position?: number, total?: number, decided?: number}}} ReviewerTraits
  * @typedef {Model<ReviewerTraits>} ReviewerModel
  */

@@ -272,7 +272,7 @@ function keyTarget(event) {
     /** @type {HTMLElement} */
     event.target
   );
-  const typing = target.tagName === "TEXTAREA" || target.tagName === "INPUT" && /** @type {HTMLInputElement} */
+  const typing = target.tagName === "TEXTAREA" || target.tagName === "SELECT" || target.tagName === "INPUT" && /** @type {HTMLInputElement} */
   target.type !== "checkbox";
   return typing ? "typing" : "key";
 }
@@ -317,6 +317,128 @@ function slot(parent, home) {
   };
 }
 
+// js/lib/find.js
+function resultsLine(found) {
+  const total = found.total ?? 0;
+  if (!total) return "no results";
+  const first = (found.page ?? 0) * (found.page_size ?? 0);
+  const count = (n) => n.toLocaleString("en");
+  const last = first + (found.results || []).length;
+  return `${count(first + 1)}\u2013${count(last)} of ${count(total)} result${total === 1 ? "" : "s"}`;
+}
+function pageSteps(found) {
+  const page = found.page ?? 0;
+  const size = found.page_size || 1;
+  const pages = Math.ceil((found.total ?? 0) / size);
+  return { previous: page > 0 ? page - 1 : null, next: page + 1 < pages ? page + 1 : null };
+}
+var FindPart = class {
+  /**
+   * @param {FindHost} host
+   * @param {[string, string][]} statuses [value, label] of the status filter ("" first: any)
+   */
+  constructor(host, statuses) {
+    this.host = host;
+    this.text = /** @type {HTMLInputElement} */
+    h("input", {
+      class: "lw-input",
+      testid: "lw-find-text",
+      "data-key": "find-text",
+      placeholder: "Find words or a phrase (Enter)",
+      "aria-label": "find text"
+    });
+    this.document = /** @type {HTMLInputElement} */
+    h("input", {
+      class: "lw-input lw-short",
+      testid: "lw-find-document",
+      "data-key": "find-document",
+      placeholder: "document (id or name)",
+      "aria-label": "document"
+    });
+    this.status = /** @type {HTMLSelectElement} */
+    h(
+      "select",
+      {
+        class: "lw-input lw-short",
+        testid: "lw-find-status",
+        "data-key": "find-status",
+        "aria-label": "status"
+      },
+      statuses.map(([value, label]) => h("option", { value, text: label }))
+    );
+    for (const input of [this.text, this.document, this.status]) {
+      input.addEventListener("keydown", (event) => {
+        if (
+          /** @type {KeyboardEvent} */
+          event.key !== "Enter"
+        ) return;
+        event.preventDefault();
+        event.stopPropagation();
+        this.run(0);
+      });
+    }
+    this.status.addEventListener("change", () => this.run(0));
+    this.list = h("div", { class: "lw-found", testid: "lw-found" });
+    this.el = h("div", { class: "lw-find", testid: "lw-find" }, [
+      h("div", { class: "lw-find-form" }, [
+        this.text,
+        this.document,
+        this.status,
+        h("button", { testid: "lw-find-go", text: "Search", onclick: () => this.run(0) }),
+        h("button", { testid: "lw-find-clear", text: "Clear", onclick: () => this.host.clear() })
+      ]),
+      this.list
+    ]);
+  }
+  /** @param {number} page ask for that page of what the fields say */
+  run(page) {
+    this.host.search({ text: this.text.value, document: this.document.value, status: this.status.value }, page);
+  }
+  /** @param {Query} query fill the fields (e.g. "Skipped (n)" asked for the skips) */
+  fill(query) {
+    this.text.value = query.text;
+    this.document.value = query.document;
+    this.status.value = query.status;
+  }
+  focus() {
+    this.text.focus({ preventScroll: true });
+  }
+  /** The page of results Python sent, the chunk on screen marked. */
+  show() {
+    const found = this.host.found() || {};
+    if (!found.results) {
+      this.list.replaceChildren();
+      return;
+    }
+    if (found.query) this.fill(found.query);
+    const current = this.host.current();
+    const rows = found.results.map((row, i) => {
+      const pages = pagesLabel(row.page_start, row.page_end);
+      return h("button", {
+        class: `lw-result${row.chunk_id === current ? " lw-on-screen" : ""}`,
+        testid: `lw-result-${i}`,
+        onclick: () => this.host.choose(row.chunk_id)
+      }, [
+        h("span", { class: "lw-result-source" }, [
+          h("strong", { text: row.doc_name || "" }),
+          pages ? ` \xB7 ${pages}` : "",
+          row.status ? h("span", { class: "lw-badge", text: row.status }) : null
+        ]),
+        h("span", { class: "lw-result-snippet", text: row.snippet })
+      ]);
+    });
+    const { previous, next } = pageSteps(found);
+    this.list.replaceChildren(
+      h("div", { class: "lw-muted", testid: "lw-found-count" }, [
+        resultsLine(found),
+        previous !== null ? h("button", { class: "lw-link", testid: "lw-found-prev", text: "\u25C0 previous page", onclick: () => this.run(previous) }) : null,
+        next !== null ? h("button", { class: "lw-link", testid: "lw-found-next", text: "next page \u25B6", onclick: () => this.run(next) }) : null
+      ]),
+      ...rows
+    );
+  }
+};
+
 // js/lib/keys.js
 var ALT = {
   n: { do: "send", command: "next" },
@@ -324,7 +446,8 @@ var ALT = {
   z: { do: "send", command: "undo" },
   c: { do: "context" },
   f: { do: "flag" },
-  m: { do: "more" }
+  m: { do: "more" },
+  k: { do: "find" }
 };
 var SELECT = { ArrowRight: ["next", "extend"], ArrowLeft: ["prev", "shrink"] };
 var hasField = (q) => Boolean(q) && ["text", "number", "date"].includes(
@@ -872,10 +995,11 @@ var SHORTCUTS = [
   ["Alt+Shift+U", "the whole chunk is \u201CNot in the text\u201D: store that and move on"],
   ["Alt+N / Alt+P", "next / previous chunk"],
   ["Alt+S", "skip this chunk"],
-  ["Alt+Z", "undo your last submit or skip here (Ctrl+Z outside a text field): that chunk comes back"],
+  ["Alt+Z", "undo your last submit or skip here (Ctrl+Z outside a text field): that chunk comes back; again: the one before"],
   ["Alt+F", "flag this chunk with a comment"],
   ["Alt+C", "more context around the chunk"],
   ["Alt+M", "show more of a long chunk"],
+  ["Alt+K", "find chunks: words or a phrase, a document, a status (Enter searches; pick a result to show it; Clear returns to your queue)"],
   ["Alt+O", "store anyway when a validator complained (the override is recorded)"],
   ["Esc", "leave a text field"],
   ["?", "show / hide these shortcuts (outside a text answer; or the \u201C? shortcuts\u201D button)"],
@@ -1025,6 +1149,13 @@ function flagBox(act) {
 }
 
 // js/labeler/view.js
+var STATUSES = [
+  ["", "any status"],
+  ["unanswered", "unanswered"],
+  ["skipped", "skipped"],
+  ["flagged", "flagged"],
+  ["answered", "answered"]
+];
 var LabelerView = class {
   /** @param {LabelerModel} model @param {HTMLElement} root */
   constructor(model, root) {
@@ -1047,21 +1178,33 @@ var LabelerView = class {
       evidenceFrom: {},
       selection: null,
       chunkId: "",
-      textOffset: 0
+      textOffset: 0,
+      finding: false
     };
     this.form = new FormPart(this);
     this.text = new ChunkText(this);
+    this.finder = new FindPart({
+      search: (query, page) => this.send("search", { ...query, page }),
+      clear: () => this.closeFind(),
+      choose: (chunkId) => this.send("go_to", { chunk_id: chunkId }),
+      found: () => this.model.get("found") || {},
+      current: () => this.state.chunkId
+    }, STATUSES);
     this.progressNode = h("span", { class: "lw-progress", testid: "lw-progress" });
     this.statusNode = h("div", { testid: "lw-status", role: "status" });
+    this.skippedNode = h("button", { class: "lw-link", testid: "lw-skipped", onclick: () => this.findSkipped() });
     root.appendChild(h("div", { class: "lw-bar" }, [
       this.progressNode,
       this.statusNode,
+      this.skippedNode,
+      h("button", { class: "lw-link", testid: "lw-find-open", text: "Find (Alt+K)", onclick: () => this.openFind() }),
       h("button", { class: "lw-link", text: "? shortcuts", onclick: () => this.toggleHelp() })
     ]));
     const place = () => slot(root, root);
     this.slots = {
       error: place(),
       help: place(),
+      find: place(),
       terms: place(),
       done: place(),
       guidelines: place(),
@@ -1074,9 +1217,15 @@ var LabelerView = class {
     this.showStatus();
     this.onError();
   }
+  /** @returns {QuestionView[]} the task's questions that apply to the chunk on screen */
+  questions() {
+    const all = this.model.get("task_view").questions || [];
+    const applies = (this.model.get("item") || {}).questions;
+    return Array.isArray(applies) ? all.filter((q) => applies.includes(q.name)) : all;
+  }
   /** @returns {QuestionView[]} */
   visible() {
-    return visibleQuestions(this.model.get("task_view").questions || [], this.state.form);
+    return visibleQuestions(this.questions(), this.state.form);
   }
   /** @returns {QuestionView | undefined} */
   focusedQuestion() {
@@ -1099,7 +1248,7 @@ var LabelerView = class {
     this.showStatus();
   }
   submit(force = false) {
-    const questions = this.model.get("task_view").questions || [];
+    const questions = this.questions();
     const answers = submission(questions, this.state.form);
     const evidence = this.text.placed() ? submittedEvidence(questions, answers, this.state.evidence) : {};
     this.send("submit", { answers, evidence, force, time_spent: (Date.now() - this.state.shownAt) / 1e3 });
@@ -1177,6 +1326,36 @@ var LabelerView = class {
     this.state.status = "";
     this.showStatus();
   }
+  // -- finding chunks ---------------------------------------------------------------------------
+  openFind() {
+    if (this.model.get("terms")) return;
+    if (!this.state.finding) {
+      this.state.finding = true;
+      this.slots.find.set(this.finder.el);
+      this.finder.show();
+    }
+    this.finder.focus();
+  }
+  closeFind() {
+    this.state.finding = false;
+    this.slots.find.set(null);
+    if (Object.keys(this.model.get("found") || {}).length) this.send("clear_search");
+    this.root.focus({ preventScroll: true });
+  }
+  /** "Skipped (n)": this labeler's skips, to revisit. */
+  findSkipped() {
+    this.openFind();
+    this.finder.fill({ text: "", document: "", status: "skipped" });
+    this.finder.run(0);
+  }
+  onFound() {
+    const found = this.model.get("found") || {};
+    if (found.results && !this.state.finding) {
+      this.state.finding = true;
+      this.slots.find.set(this.finder.el);
+    }
+    this.finder.show();
+  }
   // -- view state -------------------------------------------------------------------------------
   toggleHelp() {
     this.state.help = !this.state.help;
@@ -1210,6 +1389,7 @@ var LabelerView = class {
       return;
     }
     Object.assign(this.state, { chunkId: item.chunk_id || "", textOffset: item.text_offset || 0 });
+    if (this.state.finding) this.finder.show();
     const evidence = { ...item.evidence || {} };
     this.text.labeled = [];
     Object.assign(this.state, {
@@ -1245,6 +1425,10 @@ var LabelerView = class {
     const forceable = this.state.forceable;
     const outcome = ackStatus(ack);
     Object.assign(this.state, { inflight: false, ...outcome });
+    if (ack.ok && ack.saved && typeof ack.event_id === "number") {
+      this.model.set("saved", ack.event_id);
+      this.model.save_changes();
+    }
     this.showStatus();
     this.form.showProblems();
     if (forceable !== outcome.forceable) this.showActions();
@@ -1252,6 +1436,8 @@ var LabelerView = class {
   onProgress() {
     const progress = this.model.get("progress") || {};
     this.progressNode.textContent = `${progress.done ?? 0} / ${progress.total ?? 0} done`;
+    this.skippedNode.textContent = progress.skipped ? `Skipped (${progress.skipped})` : "";
+    this.skippedNode.hidden = !progress.skipped;
   }
   onError() {
     this.slots.error.set(errorBanner(this.model.get("error")));
@@ -1326,6 +1512,7 @@ var LabelerView = class {
     else if (action.do === "focus") this.focusQuestion(action.index);
     else if (action.do === "type") this.form.typeInto(action.index, action.text);
     else if (action.do === "more") this.more();
+    else if (action.do === "find") this.openFind();
     else if (action.do === "pick") this.pick(action.index);
     else if (action.do === "toggle_unknown") this.toggleUnknown(
       /** @type {QuestionView} */
@@ -1361,7 +1548,8 @@ var labeler_default = {
       ["change:review", () => view.showArea()],
       ["change:progress", () => view.onProgress()],
       ["change:terms", () => view.showBody()],
-      ["change:error", () => view.onError()]
+      ["change:error", () => view.onError()],
+      ["change:found", () => view.onFound()]
     ];
     const onKey = (event) => view.onKey(event);
     const onMouseUp = () => view.text.fromMouse();

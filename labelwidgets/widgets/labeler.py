@@ -13,27 +13,24 @@ import traitlets
 from labelwidgets.schema import UNKNOWN, Task
 from labelwidgets.store import LabelStore
 from labelwidgets.widgets._base import CommandWidget, bundle
+from labelwidgets.widgets._labeler_commands import LabelerCommands
+from labelwidgets.widgets._labeler_find import LabelerSearch
 from labelwidgets.widgets._labeler_pages import MAX_TEXT_CHARS, framed, page_of, page_view
+from labelwidgets.widgets._labeler_queue import LabelerQueue
 from labelwidgets.widgets._labeler_state import (
     Chunks,
     answers_shown,
-    chunk_order,
     highlighter,
     model_diff,
     task_view,
 )
-from labelwidgets.widgets.labeler_wire import (
-    ChunkFrame,
-    answers_from_wire,
-    answers_to_wire,
-    evidence_from_wire,
-)
+from labelwidgets.widgets.labeler_wire import ChunkFrame, answers_to_wire
 
 _ESM, _CSS = bundle("labeler")
 SHOW_SUGGESTIONS = ("after_submit", "prefill", "hidden")
 
 
-class Labeler(CommandWidget):
+class Labeler(LabelerQueue, LabelerSearch, LabelerCommands, CommandWidget):
     """Label chunks of ``store`` for ``task`` as ``labeler``, without touching the mouse.
 
     Parameters
@@ -47,7 +44,12 @@ class Labeler(CommandWidget):
         Model answers: ``"after_submit"`` (default: shown with a word diff once the labeler
         answered, so they do not anchor on them), ``"prefill"`` or ``"hidden"``.
     order
-        ``"document"`` (document, then position) or ``"random"`` (with ``seed``).
+        Which chunk comes next: ``"document"`` (document, then position), ``"random"``
+        (shuffled with ``seed``), or any order ``store.next_chunk`` takes (``"uncertain"``,
+        ``"disagreement"``, ``"signal"``, a callable scoring chunks), computed by the store.
+    where
+        Only chunks these filters keep, as ``store.next_chunk(where=...)`` takes them (the
+        filters of ``store.search``: text, document, metadata, status).
     chunks
         Only these chunks: a DataFrame with a ``chunk_id`` column or an iterable of ids.
     context_chars
@@ -65,9 +67,19 @@ class Labeler(CommandWidget):
     answered by selecting text and pressing the number of a label. The shortcut sheet (``?``)
     lists every key.
 
+    Find: the search box (Alt+K) finds chunks by words, document and status (unanswered,
+    skipped, flagged, answered: this labeler's), one page at a time (:meth:`search`); picking
+    a result shows it, and clearing the search returns to the queue. "Skipped (n)" lists the
+    labeler's skips to revisit. Undo (Alt+Z) goes back one submission or skip at a time, newest
+    first, as new events.
+
+    After each save the front end sets the ``saved`` trait to the id of the last event stored,
+    so reactive notebooks (marimo, ``mo.ui.anywidget``) re-run the cells that read the widget.
+
     Everything the widget does is also a method: :meth:`submit`, :meth:`mark_unknown`,
     :meth:`skip`, :meth:`undo`, :meth:`flag`, :meth:`next`, :meth:`previous`, :meth:`go_to`,
-    :meth:`show_more`, :meth:`accept_terms`. Labelers see only their own answers.
+    :meth:`search`, :meth:`clear_search`, :meth:`show_more`, :meth:`accept_terms`. Labelers see
+    only their own answers.
     """
 
     _esm = _ESM
@@ -78,6 +90,8 @@ class Labeler(CommandWidget):
     progress = traitlets.Dict({}).tag(sync=True)
     review = traitlets.Dict({}).tag(sync=True)
     terms = traitlets.Unicode("").tag(sync=True)
+    found = traitlets.Dict({}).tag(sync=True)  # one page of search results, {} when no search
+    saved = traitlets.Int(0).tag(sync=True)  # set by the front end after each confirmed save
 
     def __init__(
         self,
@@ -87,7 +101,8 @@ class Labeler(CommandWidget):
         *,
         terms: str | None = None,
         show_suggestions: str = "after_submit",
-        order: str = "document",
+        order: Any = "document",
+        where: Any = None,
         seed: int = 0,
         chunks: Chunks | None = None,
         context_chars: int = 600,
@@ -99,28 +114,20 @@ class Labeler(CommandWidget):
                 f"show_suggestions must be one of {list(SHOW_SUGGESTIONS)}, "
                 f"got {show_suggestions!r}"
             )
-        if order not in ("document", "random"):
-            raise ValueError(f"order must be 'document' or 'random', got {order!r}")
         if not isinstance(labeler, str) or not labeler.strip():
             raise ValueError(f"labeler must be a non-empty name, got {labeler!r}")
+        if not isinstance(max_text_chars, int) or max_text_chars < 1_000:
+            raise ValueError(f"max_text_chars must be at least 1000, got {max_text_chars!r}")
         super().__init__(**kwargs)
         self.store = store
         self.task = store.task(task)
         self.labeler = labeler
         self.show_suggestions = show_suggestions
         self.context_chars = int(context_chars)
-        if not isinstance(max_text_chars, int) or max_text_chars < 1_000:
-            raise ValueError(f"max_text_chars must be at least 1000, got {max_text_chars!r}")
         self.max_text_chars = max_text_chars
         self._terms = terms
-        self._order = chunk_order(store, chunks, order, seed)
-        self._position = {cid: i for i, cid in enumerate(self._order)} if self._order else {}
-        self._done = store.finished(self.task, labeler)
-        if self._order is not None:
-            self._done &= set(self._order)  # progress counts this selection only
-        self._skipped = store.skipped(self.task, labeler) & self._done
+        self._queue(order, where, seed, chunks)
         self._undoable: list[str] = []  # chunks this widget submitted or skipped, newest last
-        self._total = len(self._order) if self._order is not None else store.count_chunks()
         self._history: list[str] = []
         self._cursor = -1
         self._view_id = secrets.token_hex(6)  # with a command's seq: an idempotent submission
@@ -187,7 +194,7 @@ class Labeler(CommandWidget):
         if result.complete:
             self._done.add(chunk_id)
             self._skipped.discard(chunk_id)
-        self._undoable.append(chunk_id)
+        self._undoable = [*(c for c in self._undoable if c != chunk_id), chunk_id]
         diff = self._model_diff(chunk_id, result.answers)
         if diff:
             self.review = {"chunk_id": chunk_id, "questions": diff}
@@ -210,18 +217,27 @@ class Labeler(CommandWidget):
             raise ValueError(f"no question of task {self.task.name!r} allows 'not in the text'")
         return self.submit(dict.fromkeys(names, UNKNOWN))
 
-    def skip(self, comment: str | None = None) -> None:
-        """Skip the chunk on screen (it will not come up again) and go to the next one."""
+    def skip(self, comment: str | None = None) -> int:
+        """Skip the chunk on screen (it will not come up again) and go to the next one.
+
+        Returns the skip's event id. "Skipped (n)" in the widget (or
+        ``search(status="skipped")``) lists the labeler's skips to revisit.
+        """
         chunk_id = self._require_item()
-        self.store.skip(self.task, chunk_id, labeler=self.labeler, comment=comment or None)
+        event_id = self.store.skip(
+            self.task, chunk_id, labeler=self.labeler, comment=comment or None
+        )
         self._done.add(chunk_id)
         self._skipped.add(chunk_id)
-        self._undoable.append(chunk_id)
+        self._undoable = [*(c for c in self._undoable if c != chunk_id), chunk_id]
         self.next()
+        return event_id
 
     def undo(self) -> dict[str, Any]:
         """Undo this widget's last submission or skip and show that chunk again.
 
+        Each call goes one step further back: the submissions and skips made in this widget
+        are undone newest first, one chunk per call (a chunk answered twice is undone once).
         The undo is new events (:meth:`~labelwidgets.store.LabelStore.undo`, whose result
         this returns); a ``ValueError`` when there is nothing to undo.
         """
@@ -238,9 +254,10 @@ class Labeler(CommandWidget):
         self._advance(chunk_id)
         return undone
 
-    def flag(self, comment: str, question: str | None = None) -> None:
-        """Flag the chunk on screen (or one question) with a comment for the reviewers."""
-        self.store.flag(
+    def flag(self, comment: str, question: str | None = None) -> int:
+        """Flag the chunk on screen (or one question) with a comment for the reviewers;
+        returns the flag's event id."""
+        return self.store.flag(
             self.task,
             self._require_item(),
             labeler=self.labeler,
@@ -263,9 +280,14 @@ class Labeler(CommandWidget):
             self._show(self._history[self._cursor])
 
     def go_to(self, chunk_id: str) -> None:
-        """Show a given chunk (one of ``chunks=`` when the widget was given a selection)."""
-        self._require_item()
-        if self._order is not None and chunk_id not in self._position:
+        """Show a given chunk (one of ``chunks=`` when the widget was given a selection),
+        also once everything is done."""
+        if self.terms:
+            raise ValueError("accept the terms first")
+        if not isinstance(chunk_id, str):
+            raise TypeError(f"chunk_id must be a string, got {chunk_id!r}")
+        mine = self._order if self._order is not None else self._order_ids
+        if mine is not None and chunk_id not in set(mine):
             raise ValueError(f"chunk {chunk_id!r} is not among this Labeler's chunks")
         self.store.chunk(chunk_id)  # KeyError naming the id if unknown
         self._advance(chunk_id)
@@ -279,13 +301,15 @@ class Labeler(CommandWidget):
         self._shown_at, self.review = shown_at, review
         self.item = {**self.item, "paged": True}  # the same chunk: the front end keeps the form
 
-    def accept_terms(self) -> None:
-        """Record that the labeler accepted the terms, then show the first chunk."""
+    def accept_terms(self) -> int:
+        """Record that the labeler accepted the terms, then show the first chunk; returns
+        the acceptance's event id."""
         if not self._terms:
             raise ValueError("this Labeler has no terms to accept")
-        self.store.accept_terms(self.labeler, self._terms, task=self.task)
+        event_id = self.store.accept_terms(self.labeler, self._terms, task=self.task)
         self.terms = ""
         self._advance(self._next_open(None))
+        return event_id
 
     def close(self) -> None:
         """Close the widget and give back the chunk leased to this labeler."""
@@ -295,83 +319,7 @@ class Labeler(CommandWidget):
                 self.store.release(self.task, self.labeler)
         super().close()
 
-    # -- front-end commands ------------------------------------------------------------------------
-    def _on_submit(
-        self,
-        answers: dict[str, Any],
-        force: bool = False,
-        time_spent: float | None = None,
-        chunk_id: str | None = None,
-        evidence: dict[str, Any] | None = None,
-    ) -> dict[str, Any]:
-        key = None if self.command_seq is None else f"{self._view_id}:{self.command_seq}"
-        if key in self._submitted:  # a re-sent message: stored already, the chunk moved on
-            return {"saved": True, "repeated": True}
-        self._on_screen(chunk_id)
-        decoded = answers_from_wire(self.task, answers, self._frame)
-        spans = evidence_from_wire(self.task, evidence, decoded, self._frame)
-        self.submit(
-            decoded, force=bool(force), time_spent=time_spent, evidence=spans, submission_id=key
-        )
-        if key is not None:
-            self._submitted.add(key)
-        return {"saved": True}
-
-    def _on_unknown(
-        self, questions: list[str] | None = None, chunk_id: str | None = None
-    ) -> dict[str, Any]:
-        self._on_screen(chunk_id)
-        self.mark_unknown(questions)
-        return {"saved": True}
-
-    def _on_skip(self, comment: str | None = None, chunk_id: str | None = None) -> dict[str, Any]:
-        self._on_screen(chunk_id)
-        self.skip(comment)
-        return {"saved": True}
-
-    def _on_flag(
-        self, comment: str, question: str | None = None, chunk_id: str | None = None
-    ) -> dict[str, Any]:
-        self._on_screen(chunk_id)
-        self.flag(comment, question)
-        return {"saved": True}
-
-    def _on_undo(self) -> dict[str, Any]:
-        return {"saved": True, "undone": self.undo()["undone"]}
-
-    def _on_next(self) -> None:
-        self.next()
-
-    def _on_previous(self) -> None:
-        self.previous()
-
-    def _on_go_to(self, chunk_id: str) -> None:
-        self.go_to(chunk_id)
-
-    def _on_show_more(self, page: int | None = None) -> None:
-        self.show_more(page)
-
-    def _on_accept_terms(self) -> dict[str, Any]:
-        self.accept_terms()
-        return {"saved": True}
-
-    def _on_screen(self, chunk_id: str | None) -> None:
-        """A write names the chunk the labeler saw; refuse it if another one is on screen now."""
-        if chunk_id is not None and chunk_id != self.chunk_id:
-            raise ValueError(f"chunk {chunk_id!r} is no longer on screen; nothing was stored")
-
     # -- navigation ------------------------------------------------------------------------------------
-    def _next_open(self, after: str | None) -> str | None:
-        if self._order is None:
-            return self.store.next_chunk(self.task, self.labeler, after=after)
-        start = self._position[after] + 1 if after in self._position else 0
-        n = len(self._order)
-        for step in range(n):
-            candidate = self._order[(start + step) % n]
-            if candidate not in self._done:
-                return candidate
-        return None
-
     def _advance(self, chunk_id: str | None) -> None:
         if chunk_id is not None:
             del self._history[self._cursor + 1 :]
@@ -418,12 +366,16 @@ class Labeler(CommandWidget):
             "offsets": self._frame.char_start is not None,
             "prefilled": prefilled,
             "done_before": chunk_id in self._done,
-            "status": ("skipped" if chunk_id in self._skipped else "answered")
-            if chunk_id in self._done
-            else None,
+            "status": self._status_of(chunk_id),
             **page_view(shown),
         }
         self._set_progress()
+
+    def _status_of(self, chunk_id: str) -> str | None:
+        """What this labeler did with the chunk: "skipped", "answered" or nothing yet."""
+        if chunk_id not in self._done:
+            return None
+        return "skipped" if chunk_id in self._skipped else "answered"
 
     def _document(self, chunk: dict[str, Any]) -> str | None:
         if chunk["char_start"] is None or chunk["char_end"] is None or not self.context_chars:
@@ -439,7 +391,12 @@ class Labeler(CommandWidget):
             if self._order is None
             else (self._position.get(self.chunk_id or "", -1) + 1)
         )
-        self.progress = {"done": len(self._done), "total": self._total, "position": position}
+        self.progress = {
+            "done": len(self._done),
+            "total": self._total,
+            "position": position,
+            "skipped": len(self._skipped),
+        }
 
     def _model_diff(self, chunk_id: str, mine: Mapping[str, Any]) -> dict[str, Any]:
         if self.show_suggestions != "after_submit":

@@ -64,7 +64,8 @@ def test_submit_stores_the_answers_and_moves_on(store: LabelStore) -> None:
     w = lw.Labeler(store, TASK, labeler="alice")
     first = w.chunk_id
     ack = submit(w, 1, has_clause="yes", governing_law="the laws of England and Wales")
-    assert ack == {"seq": 1, "ok": True, "message": "", "saved": True}
+    last_event = int(store.events(TASK)["event_id"].max())
+    assert ack == {"seq": 1, "ok": True, "message": "", "saved": True, "event_id": last_event}
     answers = store.answers(TASK).set_index("question")
     assert answers.loc["governing_law", "answer"] == "the laws of England and Wales"
     assert answers.loc["governing_law", "chunk_id"] == first
@@ -220,7 +221,7 @@ def test_random_order_and_chunk_filter(store: LabelStore) -> None:
     submit(lw.Labeler(store, TASK, labeler="c"), 0, has_clause="no")  # ids[0], outside the subset
     subset = lw.Labeler(store, TASK, labeler="c", chunks=pd.DataFrame({"chunk_id": ids[3:5]}))
     assert subset.chunk_id == ids[3]
-    assert subset.progress == {"done": 0, "total": 2, "position": 1}
+    assert subset.progress == {"done": 0, "total": 2, "position": 1, "skipped": 0}
     submit(subset, 1, has_clause="no")
     submit(subset, 2, has_clause="no")
     assert subset.item == {"done": True}
@@ -243,7 +244,9 @@ def test_context_and_highlights_are_plain_data(store: LabelStore) -> None:
 def test_unknown_command_answers_every_question_not_in_the_text(store: LabelStore) -> None:
     w = lw.Labeler(store, TASK, labeler="alice")
     ids = store.chunk_order()
-    assert w.send_command("unknown", 1) == {"seq": 1, "ok": True, "message": "", "saved": True}
+    ack = w.send_command("unknown", 1)
+    assert ack == {"seq": 1, "ok": True, "message": "", "saved": True, "event_id": ack["event_id"]}
+    assert ack["event_id"] == int(store.events(TASK)["event_id"].max())
     # governing_law is only asked when has_clause is "yes": the chunk is complete without it
     current = store.answers(TASK)
     assert current[["chunk_id", "question", "is_unknown"]].values.tolist() == [

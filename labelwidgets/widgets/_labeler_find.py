@@ -1,0 +1,168 @@
+"""Finding chunks from a widget: a search box and filters served by ``store.search``.
+
+The store does the searching (full text, document, status) in SQL and pages the result; the
+widget asks for one page at a time and sends the front end only that page: for each chunk its
+document, pages, status for this labeler and a short snippet around the first hit. Plain
+functions, so the Labeler and the Reviewer share them and they are tested without a browser.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from labelwidgets.schema import Task
+from labelwidgets.store import LabelStore
+
+PAGE_SIZE = 20
+SNIPPET_CHARS = 160
+# What each widget's status filter offers (the store's names); "" is "any status".
+LABELER_STATUSES = ("", "unanswered", "skipped", "flagged", "answered")
+REVIEWER_STATUSES = ("", "disagreed", "failed_validator", "model_disagrees", "flagged")
+
+
+@dataclass(frozen=True)
+class Query:
+    """What a search box holds: words, a document (its id or name) and a status."""
+
+    text: str = ""
+    document: str = ""
+    status: str = ""
+
+    @classmethod
+    def checked(cls, text: Any, document: Any, status: Any, statuses: Iterable[str]) -> Query:
+        """A query from the front end's fields; ``ValueError`` naming a field that is wrong."""
+        for name, value in (("text", text), ("document", document), ("status", status)):
+            if not isinstance(value, str):
+                raise ValueError(f"search: {name} must be a string, got {value!r}")
+        if len(text) > 500:
+            raise ValueError(f"search: text is {len(text)} characters; at most 500")
+        allowed = tuple(statuses)
+        if status not in allowed:
+            named = ", ".join(repr(s) for s in allowed if s)
+            raise ValueError(f"search: status must be one of {named} (or empty), got {status!r}")
+        return cls(text.strip(), document.strip(), status)
+
+    @property
+    def empty(self) -> bool:
+        """Nothing to search for: the widget shows its queue."""
+        return not (self.text or self.document or self.status)
+
+    def as_dict(self) -> dict[str, str]:
+        return {"text": self.text, "document": self.document, "status": self.status}
+
+
+def document_id(store: LabelStore, document: str) -> str | None:
+    """The id of the document ``document`` names (its id, else its name, any case)."""
+    if not document:
+        return None
+    docs = store.documents()
+    ids = [str(d) for d in docs["doc_id"]]
+    if document in ids:
+        return document
+    names = [str(n).casefold() for n in docs["name"]]
+    matches = [ids[i] for i, name in enumerate(names) if name == document.casefold()]
+    if not matches:
+        raise ValueError(f"search: no document with id or name {document!r}")
+    return matches[0]
+
+
+def run_search(
+    store: LabelStore,
+    task: Task,
+    query: Query,
+    *,
+    labeler: str | None,
+    page: int = 0,
+    page_size: int = PAGE_SIZE,
+) -> Any:
+    """One page of the chunks ``query`` finds (``store.search``'s result)."""
+    if not isinstance(page, int) or isinstance(page, bool) or page < 0:
+        raise ValueError(f"search: page must be a whole number from 0, got {page!r}")
+    return store.search(
+        task,
+        query.text or None,
+        doc_id=document_id(store, query.document),
+        status=query.status or None,
+        labeler=labeler,
+        page=page,
+        page_size=page_size,
+    )
+
+
+def snippet(text: str, words: str, width: int = SNIPPET_CHARS) -> str:
+    """About ``width`` characters of ``text`` around the first of ``words`` found in it."""
+    text = " ".join(text.split())
+    found = None
+    terms = [w for w in re.split(r"\W+", words) if w]
+    if words.strip():
+        phrase = r"\s+".join(map(re.escape, words.split()))
+        found = re.search(phrase, text, re.IGNORECASE)
+        if found is None and terms:
+            found = re.search("|".join(map(re.escape, terms)), text, re.IGNORECASE)
+    start = 0 if found is None else max(0, found.start() - width // 3)
+    piece = text[start : start + width]
+    return ("…" if start else "") + piece + ("…" if start + width < len(text) else "")
+
+
+def results_view(
+    store: LabelStore,
+    result: Any,
+    query: Query,
+    status_of: Callable[[str], str | None] | None = None,
+) -> dict[str, Any]:
+    """What the front end shows of one page of results (at most ``page_size`` chunks)."""
+    snippets = {row["chunk_id"]: row.get("snippet") for row in getattr(result, "rows", ())}
+    rows = []
+    for chunk_id in result.chunk_ids:
+        chunk = store.chunk(chunk_id)
+        found = snippets.get(chunk_id)  # the store's, cut around the full-text hit
+        rows.append(
+            {
+                "chunk_id": chunk_id,
+                "doc_name": chunk["doc_name"],
+                "page_start": chunk["page_start"],
+                "page_end": chunk["page_end"],
+                "snippet": found if found else snippet(chunk["text"], query.text),
+                "status": None if status_of is None else status_of(chunk_id),
+            }
+        )
+    return {
+        "query": query.as_dict(),
+        "total": int(result.total),
+        "page": int(result.page),
+        "page_size": int(result.page_size),
+        "results": rows,
+    }
+
+
+class LabelerSearch:
+    """The Labeler's search box as methods (mixed into :class:`~labelwidgets.Labeler`)."""
+
+    def search(
+        self: Any, text: str = "", *, document: str = "", status: str = "", page: int = 0
+    ) -> Any:
+        """Find chunks: ``text`` (words or a phrase, full-text search), ``document`` (its id
+        or name) and ``status`` (``"unanswered"``, ``"skipped"``, ``"flagged"``,
+        ``"answered"``: this labeler's). The store searches and pages; the widget shows one
+        page (``found``). Returns ``store.search``'s result, or ``None`` when every field is
+        empty (the search is cleared and the queue comes back).
+        """
+        if self.terms:
+            raise ValueError("accept the terms first")
+        query = Query.checked(text, document, status, LABELER_STATUSES)
+        if query.empty:
+            self.clear_search()
+            return None
+        result = run_search(self.store, self.task, query, labeler=self.labeler, page=page)
+        self.found = results_view(self.store, result, query, self._status_of)
+        self._set_progress()
+        return result
+
+    def clear_search(self: Any) -> None:
+        """Close the search; the next chunk comes from the queue again."""
+        self.found = {}
+        if self.chunk_id is None and not self.terms:
+            self._advance(self._next_open(None))

@@ -1,0 +1,172 @@
+"""The Labeler's search box, skips to revisit, multi-step undo and the ``saved`` trait (tier 2).
+
+Driven by the messages the front end sends; the store searches in SQL (issue 16).
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+import labelwidgets as lw
+from labelwidgets.store import LabelStore
+
+TASK = lw.Task("facts", [lw.Question("governing_law", instructions="As written.")])
+TEXTS = [
+    "This Agreement is governed by the laws of New York.",
+    "Payment is due within thirty days of the invoice.",
+    "The governing law of this Agreement is the law of Delaware.",
+    "Notices go to the addresses above.",
+    "Each party pays its own costs of the arbitration.",
+]
+
+
+@pytest.fixture
+def store(sqlite_store: LabelStore) -> LabelStore:
+    sqlite_store.add_documents(
+        [{"doc_id": "msa", "name": "msa.pdf", "text": "x"}, {"doc_id": "nda", "name": "nda.pdf"}]
+    )
+    sqlite_store.add_chunks(
+        [{"doc_id": "msa" if i < 3 else "nda", "text": text} for i, text in enumerate(TEXTS)]
+    )
+    sqlite_store.add_task(TASK)
+    return sqlite_store
+
+
+def submit(w: lw.Labeler, seq: int, answer: str) -> dict:
+    return w.send_command("submit", seq, answers={"governing_law": answer})
+
+
+def test_search_shows_one_page_and_a_result_goes_to_its_chunk(store: LabelStore) -> None:
+    ids = store.chunk_order()
+    w = lw.Labeler(store, TASK, labeler="ann")
+    ack = w.send_command("search", 1, text='"governing law" OR "laws of"')
+    assert ack["ok"] and ack["found"] == 2
+    assert [r["chunk_id"] for r in w.found["results"]] == [ids[0], ids[2]]
+    assert w.found["total"] == 2 and w.found["page"] == 0
+    assert "governing law" in w.found["results"][1]["snippet"]
+    assert w.found["results"][0]["doc_name"] == "msa.pdf"
+    # picking a result shows it; submitting there goes on to the next result not done
+    w.send_command("go_to", 2, chunk_id=ids[2])
+    assert w.chunk_id == ids[2]
+    submit(w, 3, "the law of Delaware")
+    assert w.chunk_id == ids[0]
+    submit(w, 4, "the laws of New York")
+    assert w.chunk_id == ids[1]  # the results are done: back to the queue
+    # clearing the search: the queue again, nothing stored by searching
+    w.send_command("clear_search", 5)
+    assert w.found == {}
+    assert store.events(TASK)["kind"].tolist() == ["answer", "answer"]
+
+
+def test_search_by_document_and_status_and_bad_fields_are_named(store: LabelStore) -> None:
+    ids = store.chunk_order()
+    w = lw.Labeler(store, TASK, labeler="ann")
+    assert w.send_command("search", 1, document="nda.pdf")["found"] == 2
+    assert [r["chunk_id"] for r in w.found["results"]] == ids[3:]
+    assert w.send_command("search", 2, document="nda", text="costs")["found"] == 1
+    bad = w.send_command("search", 3, document="lease.pdf")
+    assert not bad["ok"] and "no document with id or name 'lease.pdf'" in bad["message"]
+    bad = w.send_command("search", 4, status="disagreed")
+    assert not bad["ok"] and "status must be one of" in bad["message"]
+    assert w.found["total"] == 1  # a refused search leaves the last page on screen
+    malformed = w.send_command("search", 5, text=3)
+    assert not malformed["ok"] and "field 'text' must be a string" in malformed["message"]
+    submit(w, 6, "the laws of New York")
+    assert w.send_command("search", 7, status="unanswered")["found"] == 4
+    assert w.send_command("search", 8, status="answered")["found"] == 1
+
+
+def test_skipped_chunks_are_listed_to_revisit_and_come_back(store: LabelStore) -> None:
+    ids = store.chunk_order()
+    w = lw.Labeler(store, TASK, labeler="ann")
+    w.send_command("skip", 1, chunk_id=ids[0])
+    w.send_command("skip", 2, chunk_id=ids[1])
+    submit(w, 3, "the law of Delaware")
+    assert w.progress["skipped"] == 2
+    assert w.send_command("search", 4, status="skipped")["found"] == 2
+    assert [(r["chunk_id"], r["status"]) for r in w.found["results"]] == [
+        (ids[0], "skipped"),
+        (ids[1], "skipped"),
+    ]
+    w.send_command("go_to", 5, chunk_id=ids[1])
+    assert w.item["status"] == "skipped"
+    submit(w, 6, "none given")
+    assert w.progress["skipped"] == 1
+    # another labeler's skips are not ann's
+    bob = lw.Labeler(store, TASK, labeler="bob")
+    assert bob.send_command("search", 1, status="skipped")["found"] == 0
+
+
+def test_undo_goes_back_one_step_at_a_time(store: LabelStore) -> None:
+    ids = store.chunk_order()
+    w = lw.Labeler(store, TASK, labeler="ann")
+    submit(w, 1, "the laws of New York")
+    w.send_command("skip", 2, chunk_id=ids[1])
+    submit(w, 3, "the law of Delaware")
+    # answer the first chunk again (going back): undone once, not twice
+    w.send_command("go_to", 4, chunk_id=ids[0])
+    submit(w, 5, "New York law")
+    assert w.send_command("undo", 6)["undone"] == "submission" and w.chunk_id == ids[0]
+    assert w.send_command("undo", 7)["undone"] == "submission" and w.chunk_id == ids[2]
+    assert w.send_command("undo", 8)["undone"] == "skip" and w.chunk_id == ids[1]
+    assert w.progress == {"done": 0, "total": 5, "position": w.progress["position"], "skipped": 0}
+    last = w.send_command("undo", 9)
+    assert not last["ok"] and "nothing to undo" in last["message"]
+    kinds = store.events(TASK)[["kind", "chunk_id"]].values.tolist()
+    assert kinds == [
+        ["answer", ids[0]],
+        ["skip", ids[1]],
+        ["answer", ids[2]],
+        ["answer", ids[0]],
+        ["retract", ids[0]],
+        ["retract", ids[2]],
+        ["unskip", ids[1]],
+    ]
+    assert store.answers(TASK).empty
+
+
+def test_writes_answer_with_their_event_id_and_the_front_end_sets_saved(
+    store: LabelStore,
+) -> None:
+    ids = store.chunk_order()
+    w = lw.Labeler(store, TASK, labeler="ann")
+    acks = [
+        submit(w, 1, "the laws of New York"),
+        w.send_command("skip", 2, chunk_id=ids[1]),
+        w.send_command("flag", 3, comment="two clauses", chunk_id=ids[2]),
+        w.send_command("undo", 4),
+    ]
+    assert [a["event_id"] for a in acks] == store.events(TASK)["event_id"].tolist()
+    assert "event_id" not in w.send_command("next", 5)  # a move stores nothing
+    seen = []
+    w.observe(lambda change: seen.append(change["new"]), "saved")
+    w.set_state({"saved": acks[-1]["event_id"]})  # what the front end sends after the ack
+    assert w.saved == acks[-1]["event_id"] and seen == [acks[-1]["event_id"]]
+
+
+def test_go_to_works_when_everything_is_done(store: LabelStore) -> None:
+    ids = store.chunk_order()
+    w = lw.Labeler(store, TASK, labeler="ann", chunks=ids[:1])
+    submit(w, 1, "the laws of New York")
+    assert w.item == {"done": True}
+    w.send_command("go_to", 2, chunk_id=ids[0])
+    assert w.chunk_id == ids[0] and w.item["status"] == "answered"
+    refused = w.send_command("go_to", 3, chunk_id=ids[1])
+    assert not refused["ok"] and "not among this Labeler's chunks" in refused["message"]
+
+
+def test_the_widget_never_holds_more_than_a_page_of_results(tmp_path) -> None:
+    big = LabelStore(tmp_path / "big.db")
+    big.add_chunks(
+        [{"doc_id": f"d{i // 100}", "text": f"Clause {i}: the laws of Delaware."} for i in range(3000)]
+    )
+    big.add_task(TASK)
+    w = lw.Labeler(big, TASK, labeler="ann")
+    assert w.send_command("search", 1, text="Delaware")["found"] == 3000
+    assert len(w.found["results"]) == 20 and w.found["page_size"] == 20
+    w.send_command("search", 2, text="Delaware", page=149)
+    assert w.found["page"] == 149 and len(w.found["results"]) == 20
+    assert len(json.dumps(w.found)) < 8_000
+    big.close()
