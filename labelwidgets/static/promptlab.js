@@ -86,7 +86,7 @@ function keyTarget(event) {
     /** @type {HTMLElement} */
     event.target
   );
-  const typing = target.tagName === "TEXTAREA" || target.tagName === "INPUT" && /** @type {HTMLInputElement} */
+  const typing = target.tagName === "TEXTAREA" || target.tagName === "SELECT" || target.tagName === "INPUT" && /** @type {HTMLInputElement} */
   target.type !== "checkbox";
   return typing ? "typing" : "key";
 }
