@@ -22,13 +22,14 @@ import json
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from sqlalchemy import Connection, select
 
 from labelwidgets.schema import Task
 from labelwidgets.schema.matching import Matcher, cluster
 from labelwidgets.store import tables as t
+from labelwidgets.store.codec import decode_answer
 from labelwidgets.store.lazy import value_series
 
 if TYPE_CHECKING:
@@ -57,8 +58,7 @@ COLUMNS = [
 ]
 
 
-@dataclass(frozen=True)
-class _Given:
+class _Given(NamedTuple):
     """One answer on one chunk: a labeler's current answer or a reference (gold/review)."""
 
     chunk_id: str
@@ -209,6 +209,29 @@ def _question_names(task: Task, questions: Iterable[str] | None) -> list[str]:
     return names
 
 
+def _labels(conn: Connection, task_name: str, names: list[str]) -> list[Any]:
+    """The labelers' current answers to ``names`` with their chunk's document and place, as
+    plain tuples (doc_id, ord, chunk_id, question, labeler, value, is_unknown)."""
+    ca, c = t.current_answers, t.chunks
+    query = (
+        select(
+            c.c.doc_id,
+            c.c.ord,
+            ca.c.chunk_id,
+            ca.c.question,
+            ca.c.labeler,
+            ca.c.value,
+            ca.c.is_unknown,
+        )
+        .join(c, c.c.chunk_id == ca.c.chunk_id)
+        .where(ca.c.task_id == task_name, ca.c.question.in_(names))
+        .order_by(c.c.ord, ca.c.labeler)
+    )
+    result = conn.execute(query)
+    # the driver's tuples: a Row object per answer costs more than the query
+    return result.cursor.fetchall() if result.cursor is not None else []
+
+
 def _positions(conn: Connection, chunk_ids: set[str]) -> dict[str, int]:
     """Each chunk's place in labeling order (one scan beyond a few thousand ids)."""
     c = t.chunks
@@ -272,42 +295,48 @@ class RollupMixin:
         """
         task = self.task(task)
         names = _question_names(task, questions)
-        answers = self.answers(task)
-        answers = answers[answers["question"].isin(names)]
         gold = self.gold(task)
         gold = gold[gold["question"].isin(names)]
         with self._read() as conn:
-            positions = _positions(conn, set(answers["chunk_id"]) | set(gold["chunk_id"]))
-            doc_names = _names(conn, set(answers["doc_id"]) | set(gold["doc_id"]))
+            labels = _labels(conn, task.name, names)
+            positions = _positions(conn, set(gold["chunk_id"]))
+            doc_names = _names(conn, {r[0] for r in labels} | set(gold["doc_id"]))
         given: dict[tuple[str, str], list[_Given]] = {}
-        for frame, by, reference in ((gold, "by", True), (answers, "labeler", False)):
-            for r in zip(
-                frame["doc_id"],
-                frame["question"],
-                frame["chunk_id"],
-                frame[by],
-                frame["answer"],
-                frame["is_unknown"],
-                strict=True,
-            ):
-                doc_id, question, chunk_id, who, value, unknown = r
-                item = _Given(chunk_id, positions.get(chunk_id, -1), who, reference, value, unknown)
-                given.setdefault((doc_id, question), []).append(item)
+        for doc_id, question, chunk_id, by, value, unknown in zip(
+            gold["doc_id"],
+            gold["question"],
+            gold["chunk_id"],
+            gold["by"],
+            gold["answer"],
+            gold["is_unknown"],
+            strict=True,
+        ):
+            item = _Given(chunk_id, positions[chunk_id], by, True, value, bool(unknown))
+            given.setdefault((doc_id, question), []).append(item)
+        for doc_id, position, chunk_id, question, labeler, value, unknown in labels:
+            unknown = bool(unknown)
+            answer = None if unknown else decode_answer(value, False)
+            item = _Given(chunk_id, position, labeler, False, answer, unknown)
+            given.setdefault((doc_id, question), []).append(item)
         matchers = {name: task.question(name).matcher for name in names}
         order = {name: i for i, name in enumerate(names)}
-        first = {
-            key: min(i.position for i in items) for key, items in given.items()
-        }  # a document's place: its first chunk with an answer
-        doc_place: dict[str, int] = {}
-        for (doc_id, _), place in first.items():
-            doc_place[doc_id] = min(place, doc_place.get(doc_id, place))
+        doc_place: dict[str, int] = {}  # a document's place: its first chunk with an answer
+        for (doc_id, _), items in given.items():
+            first = min(i.position for i in items)
+            doc_place[doc_id] = min(first, doc_place.get(doc_id, first))
         keys = sorted(given, key=lambda k: (doc_place[k[0]], k[0], order[k[1]]))
-        rows = [_row(d, q, sorted(given[d, q], key=_by_place), matchers[q]) for d, q in keys]
+        rows = [_row(d, q, _in_place(given[d, q]), matchers[q]) for d, q in keys]
         return _table(rows, doc_names)
 
 
 def _by_place(item: _Given) -> tuple[int, bool, str]:
     return (item.position, not item.reference, item.by)
+
+
+def _in_place(items: list[_Given]) -> list[_Given]:
+    """Answers in document order, references first on a chunk (labelers' answers come
+    sorted from the query; only references need placing among them)."""
+    return sorted(items, key=_by_place) if items[0].reference else items
 
 
 def _table(rows: list[dict[str, Any]], doc_names: dict[str, str]) -> pd.DataFrame:
