@@ -1,223 +1,176 @@
-"""Interop with Argilla (v2 records) and Label Studio (task JSON), both ways.
+"""Interop with Argilla 2.x and Label Studio, both ways, in the tools' own formats.
 
 Exports carry the chunk text, model suggestions and every labeler's current answer; imports bring
-them back into a store (chunks, suggestions, answers per labeler). Neither tool has a native
-"not in the text" answer, so :data:`~labelwidgets.UNKNOWN` travels as an explicit flag
-(``{"unknown": true}`` in Label Studio result ``meta``, and ``metadata["lw_unknown"]`` in Argilla).
-Spans questions and evidence travel as the tools' own spans (see
-:mod:`labelwidgets.exporting.interop_spans`); chunk offsets ride along (``data.char_start`` /
-``metadata.char_start``) so spans keep their document coordinates.
+them back into a store (chunks, suggestions, answers per labeler). The files are checked in the
+tests with the tools' own SDKs (``argilla`` 2.x and ``label-studio-sdk``, offline).
+
+- **Label Studio**: :func:`to_label_studio` writes the tasks (JSON) and, beside them, the labeling
+  config generated from the task (:func:`label_studio_config`; one control per question kind,
+  a "Not in the text" choice per question that allows it). See
+  :mod:`labelwidgets.exporting.interop_ls`.
+- **Argilla**: :func:`to_argilla` writes a dataset as ``rg.Dataset.to_disk`` does (a directory
+  that ``rg.Dataset.from_disk(path, client=...)`` uploads), or one JSON file; labelers get
+  stable UUIDs (:func:`labeler_id`), "not in the text" is the ``not_in_text`` question. See
+  :mod:`labelwidgets.exporting.interop_argilla`.
+- Spans questions and evidence travel as the tools' own spans (see
+  :mod:`labelwidgets.exporting.interop_spans`); chunk offsets ride along (``data.char_start`` /
+  ``metadata.char_start``) so spans keep their document coordinates.
+
+Exports stream: chunks are read and written a batch at a time, so a file of any size is written
+without holding every task in memory (the answers and suggestions of the task are read once).
 """
 
 from __future__ import annotations
 
 import json
 from collections import defaultdict
+from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any
 
-from labelwidgets.exporting import interop_spans as _spans
-from labelwidgets.exporting.interop_import import LS_TYPES as _LS_TYPES
+from labelwidgets.exporting.interop_argilla import (
+    NOT_IN_TEXT,
+    argilla_record,
+    argilla_settings,
+    labeler_id,
+)
 from labelwidgets.exporting.interop_import import ImportRejected, from_argilla, from_label_studio
-from labelwidgets.schema import UNKNOWN, Question, Task
+from labelwidgets.exporting.interop_ls import label_studio_config, ls_task
+from labelwidgets.schema import Task
 from labelwidgets.store.frames import with_unknown
 
 if TYPE_CHECKING:
     from labelwidgets.store import LabelStore
 
-__all__ = ["ImportRejected", "from_argilla", "from_label_studio", "to_argilla", "to_label_studio"]
+__all__ = [
+    "NOT_IN_TEXT",
+    "ImportRejected",
+    "argilla_settings",
+    "from_argilla",
+    "from_label_studio",
+    "label_studio_config",
+    "labeler_id",
+    "to_argilla",
+    "to_label_studio",
+]
 
-_ARGILLA_TYPES = {
-    "text": "text",
-    "choice": "label_selection",
-    "multi_choice": "multi_label_selection",
-    "rating": "rating",
-    "number": "text",
-    "date": "text",
-}
+BATCH = 2_000  # chunks read and written at a time
 
 
-def _items(store: LabelStore, task: Task) -> tuple[list[dict[str, Any]], dict, dict]:
-    chunks = store.chunks()
+def _records(store: LabelStore, task: Task, make: Any) -> Iterator[dict[str, Any]]:
+    """One exported record per chunk (in labeling order), chunks read a batch at a time."""
     answers: dict[str, list[Any]] = defaultdict(list)
     for row in with_unknown(store.answers(task)).itertuples():
         answers[row.chunk_id].append(row)
     suggestions: dict[str, list[Any]] = defaultdict(list)
     for row in with_unknown(store.suggestions(task)).itertuples():
-        if isinstance(row.parse_error, str):
-            continue
-        suggestions[row.chunk_id].append(row)
-    return chunks.to_dict("records"), answers, suggestions
+        if not isinstance(row.parse_error, str):
+            suggestions[row.chunk_id].append(row)
+    order = store.chunk_order()
+    for at in range(0, len(order), BATCH):
+        batch = order[at : at + BATCH]
+        rows = {c["chunk_id"]: c for c in store.chunks(chunk_ids=batch).to_dict("records")}
+        for chunk_id in batch:
+            chunk = rows[chunk_id]
+            yield make(task, chunk, answers.get(chunk_id, []), suggestions.get(chunk_id, []))
+
+
+def _dump(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, default=str)
+
+
+def _write_list(out: IO[str], items: Iterator[dict[str, Any]]) -> int:
+    count = 0
+    out.write("[")
+    for item in items:
+        out.write(("\n" if not count else ",\n") + _dump(item))
+        count += 1
+    out.write("\n]" if count else "]")
+    return count
+
+
+def _temporary(path: Path) -> Path:
+    return path.with_name(path.name + ".partial")
 
 
 # -- Label Studio ---------------------------------------------------------------------------------
-def _ls_value(question: Question, value: Any) -> dict[str, Any]:
-    if value is UNKNOWN:
-        return {}
-    key = _LS_TYPES[question.kind][1]
-    if question.kind == "text":
-        return {"text": [value]}
-    if question.kind in ("choice", "multi_choice"):
-        return {"choices": value if isinstance(value, list) else [value]}
-    return {key: value}
-
-
-def _ls_result(question: Question, value: Any) -> dict[str, Any]:
-    result = {
-        "from_name": question.name,
-        "to_name": "text",
-        "type": _LS_TYPES[question.kind][0],
-        "value": _ls_value(question, value),
-    }
-    if value is UNKNOWN:
-        result["meta"] = {"unknown": True}
-    return result
+def config_path(tasks_path: str | Path) -> Path:
+    """Where :func:`to_label_studio` writes the labeling config: ``<tasks>.label_config.xml``."""
+    path = Path(tasks_path)
+    return path.with_name(path.stem + ".label_config.xml")
 
 
 def to_label_studio(
     store: LabelStore, task: Task | str, path: str | Path | None = None
-) -> list[dict[str, Any]]:
+) -> list[dict[str, Any]] | Path:
     """Label Studio tasks: ``data`` (text and ids), ``predictions`` (one per model and prompt
-    version, with ``model_version`` and ``score``) and ``annotations`` (one per labeler)."""
+    version: ``model_version`` is ``model@version``, with ``score``) and ``annotations`` (one per
+    labeler, ``completed_by.email`` the labeler's name).
+
+    Parameters
+    ----------
+    path
+        Without one, the tasks are returned as a list. With one, they are streamed to that JSON
+        file (written under a temporary name, then renamed, so a half-written file never has
+        the real name) and the labeling config (:func:`label_studio_config`) is written beside
+        it (:func:`config_path`); the tasks file's path is returned.
+    """
     task = store.task(task)
-    chunks, answers, suggestions = _items(store, task)
-    tasks = []
-    for chunk in chunks:
-        cid = chunk["chunk_id"]
-        by_model: dict[tuple[str, str], list[Any]] = defaultdict(list)
-        for s in suggestions.get(cid, []):
-            version = s.prompt_version if isinstance(s.prompt_version, str) else ""
-            by_model[(s.model, version)].append(s)
-        by_labeler: dict[str, list[Any]] = defaultdict(list)
-        for a in answers.get(cid, []):
-            by_labeler[a.labeler].append(a)
-        tasks.append(
-            {
-                "data": {
-                    "text": chunk["text"],
-                    "chunk_id": cid,
-                    "doc_id": chunk["doc_id"],
-                    **_offsets(chunk),
-                },
-                "predictions": [
-                    {
-                        "model_version": f"{model}@{version}" if version else model,
-                        "score": _mean(
-                            [s.score for s in rows if s.score == s.score and s.score is not None]
-                        ),
-                        "result": _ls_results(task, rows, chunk),
-                    }
-                    for (model, version), rows in by_model.items()
-                ],
-                "annotations": [
-                    {
-                        "completed_by": {"email": labeler},
-                        "was_cancelled": False,
-                        "result": _ls_results(task, rows, chunk),
-                    }
-                    for labeler, rows in by_labeler.items()
-                ],
-            }
-        )
-    if path is not None:
-        Path(path).write_text(json.dumps(tasks, ensure_ascii=False, indent=1, default=str))
-    return tasks
-
-
-def _ls_results(task: Task, rows: list[Any], chunk: dict[str, Any]) -> list[dict[str, Any]]:
-    return [
-        result
-        for r in rows
-        for result in _spans.ls_results(
-            task.question(r.question), r.answer, getattr(r, "evidence", None), chunk, _ls_result
-        )
-    ]
-
-
-def _offsets(chunk: dict[str, Any]) -> dict[str, int]:
-    start, end = chunk.get("char_start"), chunk.get("char_end")
-    if start is None or end is None or start != start or end != end:  # NaN: no offsets
-        return {}
-    return {"char_start": int(start), "char_end": int(end)}
-
-
-def _mean(values: list[float]) -> float | None:
-    return sum(values) / len(values) if values else None
+    config = label_studio_config(task)  # refuses names Label Studio cannot hold, before writing
+    if path is None:
+        return list(_records(store, task, ls_task))
+    path = Path(path)
+    partial = _temporary(path)
+    with partial.open("w", encoding="utf-8") as out:
+        _write_list(out, _records(store, task, ls_task))
+    config_path(path).write_text(config, encoding="utf-8")
+    partial.replace(path)
+    return path
 
 
 # -- Argilla ----------------------------------------------------------------------------------------
 def to_argilla(
     store: LabelStore, task: Task | str, path: str | Path | None = None
-) -> dict[str, Any]:
-    """An Argilla v2 dataset: ``settings`` (fields and questions) and ``records`` in the shape of
-    ``rg.Record.to_dict()`` (fields, metadata, suggestions with score and agent, responses per
-    user)."""
+) -> dict[str, Any] | Path:
+    """An Argilla 2.x dataset: ``settings`` (``rg.Settings.serialize()`` form, made by
+    :func:`argilla_settings`) and ``records`` (``rg.Record.to_dict()`` form: fields, metadata,
+    suggestions with score and ``model@version`` agent, responses per user with status).
+
+    Parameters
+    ----------
+    path
+        Without one, ``{"name", "settings", "records"}`` is returned. A path ending in
+        ``.json`` gets that dict as one JSON file. Any other path is a directory written as
+        ``rg.Dataset.to_disk`` writes one (``.argilla/settings.json``, ``.argilla/dataset.json``,
+        ``records.json``), so ``rg.Dataset.from_disk(path, client=client)`` creates the dataset
+        on an Argilla server and logs the records. Records are streamed; the path is returned.
+    """
     task = store.task(task)
-    chunks, answers, suggestions = _items(store, task)
-    settings = {
-        "guidelines": task.guidelines,
-        "fields": [{"name": "text", "type": "text", "required": True}],
-        "questions": [
-            {
-                "name": q.name,
-                "type": _ARGILLA_TYPES[q.kind],
-                "title": q.prompt or q.name,
-                "description": q.instructions,
-                "labels": list(q.choices) or None,
-                "values": list(range(q.scale[0], q.scale[1] + 1)) if q.kind == "rating" else None,
-                "required": False,
-            }
-            for q in task.questions
-            if q.kind != "spans"
-        ]
-        + _spans.argilla_questions(task),
+    settings = argilla_settings(task)
+    if path is None:
+        records = list(_records(store, task, argilla_record))
+        return {"name": task.name, "settings": settings, "records": records}
+    path = Path(path)
+    if path.suffix.lower() == ".json":
+        partial = _temporary(path)
+        with partial.open("w", encoding="utf-8") as out:
+            out.write(f'{{"name": {_dump(task.name)}, "settings": {_dump(settings)}, "records": ')
+            _write_list(out, _records(store, task, argilla_record))
+            out.write("}\n")
+        partial.replace(path)
+        return path
+    (path / ".argilla").mkdir(parents=True, exist_ok=True)
+    dataset = {
+        "name": task.name,
+        "status": "draft",
+        "guidelines": settings["guidelines"],
+        "allow_extra_metadata": True,
+        "distribution": settings["distribution"],
     }
-    records = []
-    for chunk in chunks:
-        cid = chunk["chunk_id"]
-        unknown = []
-        record_suggestions = {}
-        for s in suggestions.get(cid, []):
-            if s.answer is UNKNOWN:
-                unknown.append(f"suggestion:{s.question}")
-            record_suggestions[s.question] = {
-                "value": _spans.argilla_value(task.question(s.question), s.answer, chunk),
-                "agent": s.model,
-                "score": None if s.score != s.score else s.score,
-                "type": "model",
-            }
-        responses: dict[str, list[dict[str, Any]]] = defaultdict(list)
-        for a in answers.get(cid, []):
-            if a.answer is UNKNOWN:
-                unknown.append(f"response:{a.question}:{a.labeler}")
-            responses[a.question].append(
-                {
-                    "value": _spans.argilla_value(task.question(a.question), a.answer, chunk),
-                    "user_id": a.labeler,
-                    "status": "submitted",
-                }
-            )
-        evidence = _spans.argilla_add_evidence(
-            record_suggestions, responses, suggestions.get(cid, []), chunk, labeled=False
-        )
-        evidence |= _spans.argilla_add_evidence(
-            record_suggestions, responses, answers.get(cid, []), chunk, labeled=True
-        )
-        records.append(
-            {
-                "id": cid,
-                "fields": {"text": chunk["text"]},
-                "metadata": {
-                    "doc_id": chunk["doc_id"],
-                    "lw_unknown": unknown,
-                    "lw_evidence": evidence,
-                    **_offsets(chunk),
-                },
-                "suggestions": record_suggestions,
-                "responses": dict(responses),
-            }
-        )
-    dataset = {"name": task.name, "settings": settings, "records": records}
-    if path is not None:
-        Path(path).write_text(json.dumps(dataset, ensure_ascii=False, indent=1, default=str))
-    return dataset
+    (path / ".argilla" / "dataset.json").write_text(_dump(dataset), encoding="utf-8")
+    (path / ".argilla" / "settings.json").write_text(_dump(settings), encoding="utf-8")
+    partial = _temporary(path / "records.json")
+    with partial.open("w", encoding="utf-8") as out:
+        _write_list(out, _records(store, task, argilla_record))
+    partial.replace(path / "records.json")
+    return path

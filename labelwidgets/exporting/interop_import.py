@@ -15,24 +15,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from labelwidgets.exporting import interop_argilla as _argilla
 from labelwidgets.exporting import interop_spans as _spans
+from labelwidgets.exporting.interop_ls import LS_TYPES
 from labelwidgets.schema import UNKNOWN, Task
 from labelwidgets.store import StoreError, ids
 
 if TYPE_CHECKING:
     from labelwidgets.store import LabelStore
 
-__all__ = ["LS_TYPES", "ImportRejected", "from_argilla", "from_label_studio"]
+__all__ = ["ImportRejected", "from_argilla", "from_label_studio"]
 
-# question kind -> (Label Studio control type, key of its value)
-LS_TYPES = {
-    "text": ("textarea", "text"),
-    "choice": ("choices", "choices"),
-    "multi_choice": ("choices", "choices"),
-    "rating": ("rating", "rating"),
-    "number": ("number", "number"),
-    "date": ("datetime", "datetime"),
-}
 _SHOWN = 20  # bad records listed in the message (all are in .problems)
 
 
@@ -64,6 +57,8 @@ class _Plan:
 def _load(source: Any, tool: str) -> Any:
     if not isinstance(source, (str, Path)):
         return source
+    if Path(source).is_dir():  # an Argilla dataset as rg.Dataset.to_disk writes it
+        source = Path(source) / "records.json"
     text = Path(source).read_text(encoding="utf-8")
     try:
         return json.loads(text)
@@ -207,6 +202,8 @@ def _from_ls_result(task: Task, result: Mapping[str, Any]) -> tuple[str, Any]:
         return question.name, (value.get("choices") or [None])[0]
     if question.kind == "multi_choice":
         return question.name, value.get("choices") or []
+    if question.kind == "rating" and "rating" not in value:  # a scale below 0: a Number control
+        return question.name, value.get("number")
     return question.name, value.get(LS_TYPES[question.kind][1])
 
 
@@ -229,13 +226,18 @@ def _ls_plan(task: Task, item: Any, stored: Callable[[dict], Mapping[str, Any]])
         model, _, version = str(prediction.get("model_version") or "label-studio").partition("@")
         results = _list(prediction.get("result"), f"prediction {p} result")
         given, evidence = _spans.ls_read(task, results, chunk, _from_ls_result, annotation=False)
+        scores = {  # each result's own score, where the prediction has them
+            _spans.question_of(str(r.get("from_name"))): r["score"]
+            for r in results
+            if r.get("score") is not None
+        }
         plan.suggestions += [
             {
                 "question": q,
                 "answer": value,
                 "model": model,
                 "prompt_version": version or None,
-                "score": prediction.get("score"),
+                "score": scores.get(q, None if scores else prediction.get("score")),
                 "evidence": evidence.get(q),
             }
             for q, value in given.items()
@@ -282,7 +284,12 @@ def from_label_studio(
 
 
 # -- Argilla ----------------------------------------------------------------------------------------
-def _argilla_plan(task: Task, record: Any, stored: Callable[[dict], Mapping[str, Any]]) -> _Plan:
+def _argilla_plan(
+    task: Task,
+    record: Any,
+    stored: Callable[[dict], Mapping[str, Any]],
+    labelers: Mapping[str, str],
+) -> _Plan:
     record = _dict(record, "the record")
     fields = _dict(record.get("fields"), "fields")
     if not isinstance(fields.get("text"), str):
@@ -301,8 +308,17 @@ def _argilla_plan(task: Task, record: Any, stored: Callable[[dict], Mapping[str,
             if response.get("status", "submitted") == "submitted" and user in (None, ""):
                 raise _Bad(f"response {r} to {name!r} has no user_id: who answered it?")
     plan = _Plan(_chunk(record.get("id"), metadata.get("doc_id"), fields["text"], metadata))
-    unknown, chunk = {str(m) for m in marked}, stored(plan.chunk)
+    not_in_text = suggestions.get(_argilla.NOT_IN_TEXT, {}).get("value")
+    if not_in_text is not None and not isinstance(not_in_text, list):
+        raise _Bad(
+            f"the {_argilla.NOT_IN_TEXT!r} suggestion is {_kind(not_in_text)}, expected a list"
+        )
+    record = _argilla.canonical_record(task, record, labelers)
+    unknown, chunk = set(record["metadata"]["lw_unknown"]), stored(plan.chunk)
     plan.suggestions = _spans.argilla_suggestions(task, record, chunk, unknown)
+    for row in plan.suggestions:  # agent: model@prompt_version
+        model, _, version = str(row["model"]).partition("@")
+        row["model"], row["prompt_version"] = model, version or None
     per_user, evidence = _spans.argilla_responses(task, record, chunk, unknown)
     for user, answers in per_user.items():
         _check_answers(task, answers, f"the responses of {user!r}")
@@ -311,10 +327,23 @@ def _argilla_plan(task: Task, record: Any, stored: Callable[[dict], Mapping[str,
 
 
 def from_argilla(
-    store: LabelStore, task: Task | str, dataset: dict[str, Any] | str | Path
+    store: LabelStore,
+    task: Task | str,
+    dataset: dict[str, Any] | list[dict[str, Any]] | str | Path,
+    *,
+    labelers: Mapping[str, str] | None = None,
 ) -> dict[str, int]:
-    """Import an Argilla v2 dataset (as written by :func:`to_argilla`, or records from
-    ``rg.Record.to_dict()``) into ``store``.
+    """Import an Argilla 2.x dataset into ``store``: what :func:`to_argilla` wrote (a dict, a
+    JSON file or an ``rg.Dataset.to_disk`` directory), or records in ``rg.Record.to_dict()``
+    form (e.g. ``[r.to_dict() for r in dataset.records(with_suggestions=True)]``).
+
+    Parameters
+    ----------
+    labelers
+        ``{user_id: name}`` for users the records do not name (Argilla users who labeled
+        there, e.g. ``{str(u.id): u.username for u in client.users}``); ids exported by
+        :func:`to_argilla` are named by the record's ``metadata["lw_labelers"]``. Unnamed
+        users are stored under their id.
 
     All or nothing, like :func:`from_label_studio`: every record is checked first and written
     in one transaction; :class:`ImportRejected` lists every bad record and nothing is stored.
@@ -328,5 +357,8 @@ def from_argilla(
         )
     definition = _task(store, task)
     stored = _as_stored(store)
-    plans = _plan_all(records, lambda r: _argilla_plan(definition, r, stored), "Argilla", "record")
+    names = dict(labelers or {})
+    plans = _plan_all(
+        records, lambda r: _argilla_plan(definition, r, stored, names), "Argilla", "record"
+    )
     return _write_all(store, task, plans, "Argilla", "record")

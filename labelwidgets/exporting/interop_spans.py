@@ -24,6 +24,13 @@ from labelwidgets.schema import UNKNOWN, Question, Task
 
 EVIDENCE_SUFFIX = "__evidence"
 EVIDENCE_LABEL = "Evidence"
+NOT_IN_TEXT_SUFFIX = "__not_in_text"  # Label Studio: the "not in the text" choice of a question
+NOT_IN_TEXT_CHOICE = "Not in the text"
+
+
+def question_of(control: str) -> str:
+    """The question a control belongs to (``<question>__evidence`` / ``__not_in_text``)."""
+    return control.removesuffix(EVIDENCE_SUFFIX).removesuffix(NOT_IN_TEXT_SUFFIX)
 
 
 def evidence_of(value: Any) -> list[list[int]] | None:
@@ -107,12 +114,16 @@ def ls_read(
     evidence: dict[str, list[list[int]]] = {}
     drawn: dict[str, list[list[int]]] = defaultdict(list)
     names = {q.name: q for q in task.questions}
+    unknown: set[str] = set()
     for i, result in enumerate(results):
         name = str(result.get("from_name"))
         value = result.get("value") or {}
         where = f"Label Studio result {i} ({name})"
         base = name.removesuffix(EVIDENCE_SUFFIX)
-        if name != base and base in names:
+        if name.removesuffix(NOT_IN_TEXT_SUFFIX) in names and name.endswith(NOT_IN_TEXT_SUFFIX):
+            if NOT_IN_TEXT_CHOICE in (value.get("choices") or []):
+                unknown.add(name.removesuffix(NOT_IN_TEXT_SUFFIX))
+        elif name != base and base in names:
             drawn[base].append(
                 list(_to_document(value.get("start"), value.get("end"), chunk, where))
             )
@@ -126,6 +137,13 @@ def ls_read(
             exact = (result.get("meta") or {}).get("evidence")
             if exact:
                 evidence[question] = exact
+    for name in sorted(unknown):
+        if answers.get(name, UNKNOWN) is not UNKNOWN:
+            raise ValueError(
+                f"Label Studio {name!r} has both an answer ({answers[name]!r:.40}) and "
+                f"{NOT_IN_TEXT_CHOICE!r} ticked: which one is meant?"
+            )
+        answers[name] = UNKNOWN
     for name, spans in drawn.items():
         if name not in evidence and answers.get(name, UNKNOWN) is not UNKNOWN:
             evidence[name] = spans

@@ -123,13 +123,27 @@ def test_label_studio_shape(tmp_path: Path) -> None:
     assert kinds["kind"]["value"] == {"choices": ["supply"]} and kinds["kind"]["type"] == "choices"
     assert kinds["governing_law"]["value"] == {"text": ["the laws of Texas"]}
     bob = {r["from_name"]: r for r in ann["bob"]}
-    assert bob["governing_law"]["meta"] == {"unknown": True} and bob["governing_law"]["value"] == {}
+    assert "governing_law" not in bob  # UNKNOWN is the question's "Not in the text" choice
+    assert bob["governing_law__not_in_text"]["value"] == {"choices": ["Not in the text"]}
+
+
+def test_label_studio_files_from_before_still_import_unknown(tmp_path: Path) -> None:
+    """Tasks written before the "Not in the text" control said UNKNOWN in the result's meta."""
+    result = {"from_name": "governing_law", "to_name": "text", "type": "textarea", "value": {}}
+    item = {
+        "data": {"text": "Pay in 30 days."},
+        "annotations": [{"completed_by": "ann", "result": [{**result, "meta": {"unknown": True}}]}],
+    }
+    store = LabelStore(tmp_path / "t.db")
+    lw.interop.from_label_studio(store, TASK, [item])
+    assert store.answers(TASK)["is_unknown"].tolist() == [True]
 
 
 def test_argilla_shape(tmp_path: Path) -> None:
     dataset = lw.interop.to_argilla(filled(tmp_path / "s.db"), TASK)
-    types = {q["name"]: q["type"] for q in dataset["settings"]["questions"]}
+    types = {q["name"]: q["settings"]["type"] for q in dataset["settings"]["questions"]}
     assert types["kind"] == "label_selection" and types["topics"] == "multi_label_selection"
+    assert types["months"] == "text" and types["not_in_text"] == "multi_label_selection"
     record = dataset["records"][0]
     assert record["suggestions"]["governing_law"] == {
         "value": "Texas",
@@ -137,8 +151,25 @@ def test_argilla_shape(tmp_path: Path) -> None:
         "score": 0.7,
         "type": "model",
     }
-    assert {r["user_id"] for r in record["responses"]["governing_law"]} == {"ann", "bob"}
-    assert "response:governing_law:bob" in record["metadata"]["lw_unknown"]
+    ann, bob = lw.interop.labeler_id("ann"), lw.interop.labeler_id("bob")
+    assert [r["user_id"] for r in record["responses"]["governing_law"]] == [ann]
+    assert record["responses"]["not_in_text"] == [
+        {"value": ["governing_law"], "user_id": bob, "status": "submitted"}
+    ]
+    assert record["metadata"]["lw_labelers"] == {ann: "ann", bob: "bob"}
+    assert record["responses"]["months"][0]["value"] == "12.5"  # a text question in Argilla
+
+
+def test_argilla_files_from_before_still_import_unknown(tmp_path: Path) -> None:
+    """Records written before the not_in_text question marked UNKNOWN in metadata.lw_unknown."""
+    record = {
+        "fields": {"text": "Pay in 30 days."},
+        "metadata": {"lw_unknown": ["response:governing_law:ann"]},
+        "responses": {"governing_law": [{"value": None, "user_id": "ann"}]},
+    }
+    store = LabelStore(tmp_path / "t.db")
+    lw.interop.from_argilla(store, TASK, [record])
+    assert store.answers(TASK)[["labeler", "is_unknown"]].values.tolist() == [["ann", True]]
 
 
 @pytest.mark.parametrize(

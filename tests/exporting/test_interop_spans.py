@@ -142,13 +142,13 @@ def test_spans_drawn_in_label_studio_come_back_in_document_coordinates(tmp_path:
 def test_argilla_has_span_questions_for_spans_and_evidence(tmp_path: Path) -> None:
     store, _ = filled(tmp_path / "a.db")
     dataset = interop.to_argilla(store, TASK)
-    questions = {q["name"]: q for q in dataset["settings"]["questions"]}
-    assert questions["clauses"]["type"] == "span" and questions["clauses"]["labels"] == [
-        "Party",
-        "Law",
-        "Term",
-    ]
-    assert questions["governing_law" + EVIDENCE_SUFFIX]["labels"] == ["Evidence"]
+    questions = {q["name"]: q["settings"] for q in dataset["settings"]["questions"]}
+
+    def labels(name: str) -> list[str]:
+        return [option["value"] for option in questions[name]["options"]]
+
+    assert questions["clauses"]["type"] == "span" and labels("clauses") == ["Party", "Law", "Term"]
+    assert labels("governing_law" + EVIDENCE_SUFFIX) == ["Evidence"]
     assert questions["term_years" + EVIDENCE_SUFFIX]["type"] == "span"
     record = dataset["records"][0]
     assert record["responses"]["clauses"][0]["value"] == [
