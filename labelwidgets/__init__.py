@@ -20,6 +20,7 @@ _LAZY: dict[str, tuple[str, str | None]] = {
     "validators": ("labelwidgets.schema", "validators"),
     "LabelStore": ("labelwidgets.store", "LabelStore"),
     "answer_values": ("labelwidgets.store", "answer_values"),
+    "Where": ("labelwidgets.store", "Where"),
     "ingest": ("labelwidgets.ingestion", "ingest"),
     "IngestReport": ("labelwidgets.ingestion", "IngestReport"),
     "chunkers": ("labelwidgets.ingestion", "chunkers"),

@@ -16,6 +16,7 @@ from labelwidgets.store.errors import (
 from labelwidgets.store.events import AnswerRejected
 from labelwidgets.store.inputs import InvalidInput, InvalidInputType
 from labelwidgets.store.migrations import SchemaVersionError
+from labelwidgets.store.search import SearchResult, Where
 from labelwidgets.store.store import LabelStore
 from labelwidgets.store.tasks import UnknownTaskError
 
@@ -28,6 +29,7 @@ __all__ = [
     "InvalidInputType",
     "LabelStore",
     "SchemaVersionError",
+    "SearchResult",
     "StoreCorrupt",
     "StoreError",
     "StoreFull",
@@ -36,6 +38,7 @@ __all__ = [
     "StoreUnavailable",
     "UnknownTaskError",
     "ValueArray",
+    "Where",
     "answer_values",
     "mask_url",
     "with_unknown",

@@ -9,6 +9,7 @@ from sqlalchemy import Connection, bindparam, func, literal, select
 
 from labelwidgets.schema import Task
 from labelwidgets.store import tables as t
+from labelwidgets.store.search import SearchMixin
 from labelwidgets.store.upsert import upsert
 
 if TYPE_CHECKING:
@@ -17,8 +18,8 @@ if TYPE_CHECKING:
 DEFAULT_LEASE_S = 30 * 60
 
 
-class AssignmentMixin:
-    """Chunk assignment (mixed into :class:`LabelStore`)."""
+class AssignmentMixin(SearchMixin):
+    """Chunk assignment and search (mixed into :class:`LabelStore`)."""
 
     def next_chunk(
         self: LabelStore,

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, func, insert, select
 
-from labelwidgets.store import ids, input_rows
+from labelwidgets.store import fulltext, ids, input_rows
 from labelwidgets.store import tables as t
 from labelwidgets.store.chunk_rows import chunk_values
 from labelwidgets.store.codec import encode_json
@@ -90,7 +90,10 @@ class DocumentsMixin:
                 value["ord"] = start + offset
             # One executemany; chunks stored already are skipped by it (their ord goes unused:
             # ord only orders chunks)
-            return insert_rows(conn, t.chunks, unique, skip_existing="chunk_id")
+            added = insert_rows(conn, t.chunks, unique, skip_existing="chunk_id")
+            if added:
+                fulltext.index_new_chunks(conn, start)
+            return added
 
         return self._write(write)
 

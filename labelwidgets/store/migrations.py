@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import Connection, insert, inspect, select, text, update
 
+from labelwidgets.store import fulltext
 from labelwidgets.store import tables as t
 
 
@@ -44,7 +45,14 @@ def _add_columns(conn: Connection, columns: dict[str, list[str]]) -> None:
                 )
 
 
-MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _v1_to_v2, 2: _v2_to_v3}
+def _v3_to_v4(conn: Connection) -> None:
+    # v4 added full-text search over chunk text (built here for the chunks already stored),
+    # labeling orders and per-question routes (empty until used).
+    t.metadata.create_all(conn, tables=list(t.V4_TABLES), checkfirst=True)
+    fulltext.create_index(conn, existing_rows=True)
+
+
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _v1_to_v2, 2: _v2_to_v3, 3: _v3_to_v4}
 
 
 def migrate(conn: Connection) -> None:
@@ -58,6 +66,7 @@ def migrate(conn: Connection) -> None:
                 "labelwidgets, or is damaged"
             )
         t.metadata.create_all(conn)
+        fulltext.create_index(conn, existing_rows=False)
         conn.execute(insert(t.schema_info).values(id=1, version=t.SCHEMA_VERSION))
         return
     versions = list(conn.execute(select(t.schema_info.c.version)).scalars())

@@ -22,7 +22,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 metadata = MetaData()
 
@@ -215,3 +215,53 @@ leases = Table(
     Column("labeler", String(200), primary_key=True),
     Column("expires_at", Float, nullable=False),
 )
+
+# v4: labeling orders and per-question routing (see labelwidgets.store.ordering / routing).
+# An order set is the task's chunks in one order (and through the fixed filters of a where=),
+# computed once when first asked for; next_chunk walks it by position.
+order_sets = Table(
+    "order_sets",
+    metadata,
+    Column("set_id", _BigId, primary_key=True, autoincrement=True),
+    Column("task_id", String(100), nullable=False),
+    Column("spec_key", String(64), nullable=False),  # hash of the order and fixed filters
+    Column("spec", Text, nullable=False),  # JSON, for people reading the database
+    Column("max_ord", BigInteger, nullable=False),  # the last chunk when it was built
+    Column("n_chunks", Integer, nullable=False),
+    Column("built_at", Float, nullable=False),
+    UniqueConstraint("task_id", "spec_key", name="uq_order_set"),
+)
+
+chunk_order = Table(
+    "chunk_order",
+    metadata,
+    Column("set_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("pos", Integer, primary_key=True, autoincrement=False),
+    Column("chunk_id", String(40), nullable=False),
+    Column("score", Float),
+    Index("ix_chunk_order_chunk", "set_id", "chunk_id"),
+    sqlite_with_rowid=False,
+)
+
+# The chunks a routed question (Question(keep=...)) applies to; a question's chunks up to
+# route_marks.upto_ord have been through its filter, later ones have not (they are asked).
+routes = Table(
+    "routes",
+    metadata,
+    Column("task_id", String(100), primary_key=True),
+    Column("question", String(100), primary_key=True),
+    Column("chunk_id", String(40), primary_key=True),
+    Index("ix_routes_chunk", "task_id", "chunk_id"),
+    sqlite_with_rowid=False,
+)
+
+route_marks = Table(
+    "route_marks",
+    metadata,
+    Column("task_id", String(100), primary_key=True),
+    Column("question", String(100), primary_key=True),
+    Column("keep", Text, nullable=False),  # the filter's name when the routes were computed
+    Column("upto_ord", BigInteger, nullable=False),
+    Column("updated_at", Float, nullable=False),
+)
+V4_TABLES = (order_sets, chunk_order, routes, route_marks)

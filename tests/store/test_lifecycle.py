@@ -54,7 +54,7 @@ def test_a_version_1_store_is_migrated_and_keeps_its_labels(tmp_path: Path) -> N
             db.execute(f"ALTER TABLE {table} DROP COLUMN evidence")
         db.execute("UPDATE lw_schema SET version = 1")
     migrated = LabelStore(path)
-    assert migrated._schema_version() == 3
+    assert migrated._schema_version() == 4
     assert {"progress", "leases"} <= set(migrated._table_names())
     assert migrated.progress(CONTRACT_TASK, "alice")["done"] == 1
     assert migrated.next_chunk(CONTRACT_TASK, "alice") == ids[1]
