@@ -72,35 +72,61 @@ def bench_alpha(repeat: int) -> None:
     )
 
 
-def bench_report(n_events: int) -> None:
-    law = lw.Question("law", validators=[lw.validators.none_of(["England", "United Kingdom"])])
-    task = lw.Task("bench", [law, lw.Question("kind", kind="choice", choices=["a", "b", "c"])])
-    labelers = [f"labeler-{i}" for i in range(5)]
+LAW = lw.Question("law", validators=[lw.validators.none_of(["England", "United Kingdom"])])
+TASK = lw.Task("bench", [LAW, lw.Question("kind", kind="choice", choices=["a", "b", "c"])])
+LABELERS = [f"labeler-{i}" for i in range(5)]
+
+
+def _answer(i: int, who: str, question: str) -> object:
+    if question == "kind":
+        return "abc"[(i + (who == "labeler-4")) % 3]
+    if who == "labeler-3" and i % 5 == 0:
+        return "England"
+    return lw.UNKNOWN if i % 7 == 0 else f"the laws of State {i % 40}"
+
+
+def build_store(path: Path, n_chunks: int) -> tuple[int, int]:
+    """The benchmark store at ``path``: (answer events, gold items)."""
+    store = lw.LabelStore(path)
+    events = load_answers(store, TASK, n_chunks, LABELERS, _answer)
+    gold_chunks = store.chunk_order()[: max(1, n_chunks // 50)]
+    store.add_gold(
+        TASK,
+        [
+            {"chunk_id": c, "question": q, "answer": _answer(i, "gold", q)}
+            for i, c in enumerate(gold_chunks)
+            for q in ("kind", "law")
+        ],
+    )
+    store.close()
+    return events, len(gold_chunks) * 2
+
+
+def cached_store(folder: Path, n_events: int) -> Path:
+    """The benchmark store for ``n_events`` in ``folder``, built once and reused (the build
+    takes longer than the report)."""
+    n_chunks = n_events // (len(LABELERS) * len(TASK.questions))
+    path = Path(folder) / f"bench_quality_{n_events}.db"
+    if not path.exists():
+        started = time.perf_counter()
+        building = path.with_suffix(".building")
+        for leftover in Path(folder).glob(building.name + "*"):
+            leftover.unlink()
+        events, _ = build_store(building, n_chunks)
+        building.rename(path)
+        print(
+            f"built a store with {events:,} answer events in {time.perf_counter() - started:.1f} s"
+        )
+    return path
+
+
+def bench_report(n_events: int, cache: str | None) -> None:
+    task, labelers = TASK, LABELERS
     n_chunks = n_events // (len(labelers) * len(task.questions))
     with tempfile.TemporaryDirectory() as tmp:
-        store = lw.LabelStore(Path(tmp) / "bench.db")
-
-        def answer(i: int, who: str, question: str) -> object:
-            if question == "kind":
-                return "abc"[(i + (who == "labeler-4")) % 3]
-            if who == "labeler-3" and i % 5 == 0:
-                return "England"
-            return lw.UNKNOWN if i % 7 == 0 else f"the laws of State {i % 40}"
-
-        started = time.perf_counter()
-        events = load_answers(store, task, n_chunks, labelers, answer)
-        gold_chunks = store.chunk_order()[: max(1, n_chunks // 50)]
-        store.add_gold(
-            task,
-            [
-                {"chunk_id": c, "question": q, "answer": answer(i, "gold", q)}
-                for i, c in enumerate(gold_chunks)
-                for q in ("kind", "law")
-            ],
-        )
-        print(
-            f"built a store with {events:,} answer events in {time.perf_counter() - started:.1f} s (bulk insert)"
-        )
+        store = lw.LabelStore(cached_store(Path(cache or tmp), n_events))
+        events = len(labelers) * len(task.questions) * n_chunks
+        gold_chunks = range(max(1, n_chunks // 50))
         reads = {
             name: best_of(1, getattr(store, name), task)[0]
             for name in ("answers", "gold", "suggestions")
@@ -121,11 +147,14 @@ def main() -> None:
     parser.add_argument("--events", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--only", choices=["alpha", "report"], default=None)
+    parser.add_argument(
+        "--cache", help="a folder to keep the built store in and reuse it from (e.g. /tmp)"
+    )
     args = parser.parse_args()
     if args.only != "report":
         bench_alpha(args.repeat)
     if args.only != "alpha":
-        bench_report(args.events)
+        bench_report(args.events, args.cache)
 
 
 if __name__ == "__main__":

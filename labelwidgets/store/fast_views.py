@@ -1,0 +1,365 @@
+"""The big views (answers, events, gold, suggestions, chunks), read a column at a time.
+
+Each view selects only the columns asked for (``columns=``), pushes every filter into SQL (a
+value, or a list of values for ``IN``), and builds its DataFrame from the cursor's tuples with
+:mod:`labelwidgets.store.columnar` (typed columns, no per-value Python work).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import ColumnElement, Connection, Select, func, select
+
+from labelwidgets.schema import Task
+from labelwidgets.store import tables as t
+
+if TYPE_CHECKING:
+    import numpy as np
+    import pandas as pd
+
+    from labelwidgets.store.columnar import Table
+    from labelwidgets.store.store import LabelStore
+
+__all__ = ["ANSWERS", "CHUNKS", "EVENTS", "GOLD", "SUGGESTIONS", "FastViewsMixin"]
+
+Filter = str | Iterable[str] | None
+
+# (column, query column, how it is converted: see columnar.build), in each view's column order
+ANSWERS = (
+    ("task", "task_id", "plain"),
+    ("chunk_id", "chunk_id", "plain"),
+    ("doc_id", "chunk_id", "doc"),
+    ("question", "question", "plain"),
+    ("labeler", "labeler", "plain"),
+    ("answer", "value", "answer"),
+    ("is_unknown", "is_unknown", "bool"),
+    ("forced", "forced", "bool"),
+    ("comment", "comment", "plain"),
+    ("time_spent", "time_spent", "plain"),
+    ("event_id", "event_id", "int64"),
+    ("created_at", "created_at", "time"),
+    ("evidence", "evidence", "json"),
+)
+EVENTS = (
+    ("event_id", "event_id", "plain"),
+    ("task", "task_id", "plain"),
+    ("chunk_id", "chunk_id", "plain"),
+    ("question", "question", "plain"),
+    ("labeler", "labeler", "plain"),
+    ("kind", "kind", "plain"),
+    ("answer", "value", "answer"),
+    ("is_unknown", "is_unknown", "bool"),
+    ("comment", "comment", "plain"),
+    ("time_spent", "time_spent", "plain"),
+    ("forced", "forced", "bool"),
+    ("problems", "problems", "list"),
+    ("subject", "subject", "plain"),
+    ("meta", "meta", "meta"),
+    ("created_at", "created_at", "time"),
+    ("evidence", "evidence", "json"),
+)
+SUGGESTIONS = (
+    ("suggestion_id", "suggestion_id", "plain"),
+    ("task", "task_id", "plain"),
+    ("chunk_id", "chunk_id", "plain"),
+    ("question", "question", "plain"),
+    ("model", "model", "plain"),
+    ("prompt_version", "prompt_version", "empty-null"),
+    ("answer", "value", "answer"),
+    ("is_unknown", "is_unknown", "bool"),
+    ("raw", "raw", "plain"),
+    ("parse_error", "parse_error", "plain"),
+    ("score", "score", "plain"),
+    ("chain_step", "chain_step", "plain"),
+    ("latency_ms", "latency_ms", "plain"),
+    ("meta", "meta", "meta"),
+    ("created_at", "created_at", "time"),
+    ("evidence", "evidence", "json"),
+)
+CHUNKS = (
+    ("chunk_id", "chunk_id", "plain"),
+    ("doc_id", "doc_id", "plain"),
+    ("seq", "seq", "plain"),
+    ("page_start", "page_start", "plain"),
+    ("page_end", "page_end", "plain"),
+    ("char_start", "char_start", "plain"),
+    ("char_end", "char_end", "plain"),
+    ("text", "text", "plain"),
+    ("meta", "meta", "meta"),
+)
+GOLD = (
+    ("chunk_id", "chunk_id", "plain"),
+    ("doc_id", "doc_id", "plain"),
+    ("question", "question", "plain"),
+    ("answer", "value", "answer"),
+    ("is_unknown", "is_unknown", "bool"),
+    ("source", "kind", "plain"),
+    ("by", "labeler", "plain"),
+    ("accepted_from", "subject", "plain"),
+    ("event_id", "event_id", "plain"),
+    ("created_at", "created_at", "time"),
+    ("evidence", "evidence", "json"),
+)
+
+
+def _layout(
+    view: str, layout: Sequence[tuple[str, str, str]], columns: Iterable[str] | None
+) -> list[tuple[str, str, str]]:
+    from labelwidgets.store.columnar import pick
+
+    wanted = pick(view, [name for name, _, _ in layout], columns)
+    by_name = {name: (name, source, how) for name, source, how in layout}
+    return [by_name[name] for name in wanted]
+
+
+def _sources(layout: Sequence[tuple[str, str, str]], table: Any) -> list[Any]:
+    """The table's columns a layout reads, each once, in the table's order."""
+    needed = {source for _, source, _ in layout}
+    # nothing to read (only ``task``, filled in): still one column, to count the rows
+    return [column for column in table.c if column.name in needed] or list(table.primary_key)[:1]
+
+
+def where(query: Select[Any], equal: dict[ColumnElement[Any], Filter]) -> Select[Any]:
+    """``query`` restricted to rows where each column equals its value, or is one of its
+    values when given a list (``None``: no filter)."""
+    for column, value in equal.items():
+        if value is None:
+            continue
+        if isinstance(value, str):
+            query = query.where(column == value)
+        else:
+            values = list(value)
+            bad = [v for v in values if not isinstance(v, str)]
+            if bad:
+                raise TypeError(
+                    f"filter on {column.name!r}: expected a string or a list of strings, "
+                    f"got {bad[0]!r} in the list"
+                )
+            query = query.where(column.in_(values))
+    return query
+
+
+def _chunk_docs(conn: Connection, chunk_ids: np.ndarray) -> np.ndarray:
+    """The document of each chunk id (``None`` for a chunk no longer stored). Rows come grouped
+    by chunk, so each run of one chunk id is looked up once."""
+    import numpy as np
+
+    n = len(chunk_ids)
+    if n == 0:
+        return np.empty(0, dtype=object)
+    change = np.ones(n, dtype=bool)
+    change[1:] = chunk_ids[1:] != chunk_ids[:-1]
+    starts = np.flatnonzero(change)
+    distinct = chunk_ids[starts]
+    c = t.chunks
+    if len(distinct) > 5_000:
+        result = conn.execute(select(c.c.chunk_id, c.c.doc_id))
+        found = dict(result.cursor.fetchall() if result.cursor is not None else [])
+    else:
+        found = {}
+        wanted = sorted(set(distinct.tolist()))
+        for i in range(0, len(wanted), 500):
+            query = select(c.c.chunk_id, c.c.doc_id).where(c.c.chunk_id.in_(wanted[i : i + 500]))
+            found.update(conn.execute(query).all())
+    docs = np.empty(len(distinct), dtype=object)
+    docs[:] = [found.get(chunk) for chunk in distinct.tolist()]
+    return docs[np.cumsum(change) - 1]
+
+
+def _finish(
+    table: Table, layout: list[tuple[str, str, str]], extra: dict[str, Any]
+) -> pd.DataFrame:
+    """The frame of ``layout`` from ``table``; columns in ``extra`` come as given."""
+    from labelwidgets.store.columnar import build, frame
+
+    built = build(table, [(n, s, h) for n, s, h in layout if n not in extra])
+    columns = {name: extra[name] if name in extra else built[name] for name, _, _ in layout}
+    return frame(columns, len(table))
+
+
+class FastViewsMixin:
+    """The big DataFrame views (mixed into :class:`LabelStore` through ``ViewsMixin``)."""
+
+    def chunks(
+        self: LabelStore,
+        *,
+        doc_id: Filter = None,
+        chunk_ids: list[str] | None = None,
+        columns: Iterable[str] | None = None,
+    ) -> pd.DataFrame:
+        """Chunks in labeling order: chunk_id, doc_id, seq, page_start, page_end, char_start,
+        char_end, text, meta. ``doc_id``: one document or a list; ``columns``: only these
+        columns (e.g. without ``text``), in this order."""
+        from labelwidgets.store.columnar import fetch
+
+        c = t.chunks
+        layout = _layout("chunks", CHUNKS, columns)
+        query = where(select(*_sources(layout, c)).order_by(c.c.ord), {c.c.doc_id: doc_id})
+        wanted = None if chunk_ids is None else list(chunk_ids)
+        if wanted is not None and len(wanted) <= 5_000:  # beyond, one scan beats a huge IN (...)
+            query = query.where(c.c.chunk_id.in_(wanted))
+        if wanted is not None and len(wanted) > 5_000:
+            query = query.add_columns(c.c.chunk_id.label("_id"))
+        with self._read() as conn:
+            table = fetch(conn, query)
+        if wanted is not None and len(wanted) > 5_000:
+            import pandas as pd
+
+            table = table.rows(pd.Series(table.column("_id"), dtype=object).isin(set(wanted)))
+        return _finish(table, layout, {})
+
+    def suggestions(
+        self: LabelStore,
+        task: Task | str | None = None,
+        *,
+        question: Filter = None,
+        chunk_id: Filter = None,
+        model: Filter = None,
+        prompt_version: Filter = None,
+        columns: Iterable[str] | None = None,
+    ) -> pd.DataFrame:
+        """Model answers: suggestion_id, task, chunk_id, question, model, prompt_version, answer,
+        is_unknown, raw, parse_error, score, chain_step, latency_ms, meta, created_at, evidence
+        (``[[start, end], ...]`` in document coordinates, or ``None``). Each filter takes one
+        value or a list; ``columns``: only these columns, in this order."""
+        from labelwidgets.store.columnar import fetch
+
+        s = t.suggestions
+        layout = _layout("suggestions", SUGGESTIONS, columns)
+        query = select(*_sources(layout, s)).order_by(s.c.suggestion_id)
+        query = where(
+            query,
+            {
+                s.c.task_id: self._task_name(task),
+                s.c.question: question,
+                s.c.chunk_id: chunk_id,
+                s.c.model: model,
+                s.c.prompt_version: prompt_version,
+            },
+        )
+        with self._read() as conn:
+            table = fetch(conn, query)
+        return _finish(table, layout, {})
+
+    def events(
+        self: LabelStore,
+        task: Task | str | None = None,
+        *,
+        labeler: Filter = None,
+        chunk_id: Filter = None,
+        question: Filter = None,
+        kind: Filter = None,
+        columns: Iterable[str] | None = None,
+    ) -> pd.DataFrame:
+        """Every event ever written, oldest first (append-only): event_id, task, chunk_id,
+        question, labeler, kind, answer, is_unknown, comment, time_spent, forced, problems,
+        subject, meta, created_at, evidence (``[[start, end], ...]`` in document coordinates,
+        or ``None``). Each filter takes one value or a list (``kind=["gold", "review"]``);
+        ``columns``: only these columns, in this order."""
+        from labelwidgets.store.columnar import fetch
+
+        ev = t.events
+        layout = _layout("events", EVENTS, columns)
+        query = select(*_sources(layout, ev)).order_by(ev.c.event_id)
+        query = where(
+            query,
+            {
+                ev.c.task_id: self._task_name(task),
+                ev.c.labeler: labeler,
+                ev.c.chunk_id: chunk_id,
+                ev.c.question: question,
+                ev.c.kind: kind,
+            },
+        )
+        with self._read() as conn:
+            table = fetch(conn, query)
+        return _finish(table, layout, {})
+
+    def answers(
+        self: LabelStore,
+        task: Task | str | None = None,
+        *,
+        question: Filter = None,
+        labeler: Filter = None,
+        doc_id: Filter = None,
+        chunk_id: Filter = None,
+        columns: Iterable[str] | None = None,
+    ) -> pd.DataFrame:
+        """The current answer per (chunk, question, labeler), derived from events: task,
+        chunk_id, doc_id, question, labeler, answer, is_unknown, forced, comment, time_spent,
+        event_id, created_at, evidence (``[[start, end], ...]`` in document coordinates, or
+        ``None``). Rows are grouped by task and chunk (not in time order).
+
+        Each filter takes one value or a list of values and runs in SQL; ``columns`` reads
+        only these columns, in this order (``answer`` comes without ``is_unknown`` unless
+        asked: "not in the text" is a null answer with ``is_unknown=True``).
+        """
+        from labelwidgets.store.columnar import fetch
+
+        ca, c = t.current_answers, t.chunks
+        name = self._task_name(task)
+        layout = _layout("answers", ANSWERS, columns)
+        # with a task given the column is constant: filled in below instead of read a million times
+        read = [x for x in layout if not (x[0] == "task" and name is not None)]
+        query = where(
+            select(*_sources(read, ca)),
+            {ca.c.task_id: name, ca.c.question: question, ca.c.labeler: labeler},
+        )
+        query = where(query, {ca.c.chunk_id: chunk_id})
+        if doc_id is not None:
+            query = query.where(
+                ca.c.chunk_id.in_(where(select(c.c.chunk_id), {c.c.doc_id: doc_id}))
+            )
+        extra: dict[str, Any] = {}
+        with self._read() as conn:
+            table = fetch(conn, query)
+            if "doc_id" in {n for n, _, _ in layout}:
+                # chunk -> document in Python is cheaper than a join per answer row
+                extra["doc_id"] = _chunk_docs(conn, table.column("chunk_id"))
+        if len(read) < len(layout):
+            import numpy as np
+
+            extra["task"] = np.full(len(table), name, dtype=object)
+        return _finish(table, layout, extra)
+
+    def gold(
+        self: LabelStore,
+        task: Task | str,
+        *,
+        question: Filter = None,
+        columns: Iterable[str] | None = None,
+    ) -> pd.DataFrame:
+        """The reference answer per (chunk, question): the latest gold mark or review decision.
+        Columns: chunk_id, doc_id, question, answer, is_unknown, source ('gold'|'review'), by,
+        accepted_from, event_id, created_at, evidence (``[[start, end], ...]`` or ``None``).
+        ``question``: one or a list; ``columns``: only these columns, in this order."""
+        from labelwidgets.store.columnar import fetch
+
+        ev, c = t.events, t.chunks
+        # the gold and review events, found by the (task, kind) index: a window over the task's
+        # events ordered by chunk would read every answer event of the task
+        marks = where(
+            select(ev.c.event_id),
+            {ev.c.task_id: self._task_name(task), ev.c.kind: ["gold", "review"]},
+        )
+        ranked = select(
+            *ev.c,
+            func.row_number()
+            .over(partition_by=(ev.c.chunk_id, ev.c.question), order_by=ev.c.event_id.desc())
+            .label("rank"),
+        ).where(ev.c.event_id.in_(marks))
+        latest = where(ranked, {ev.c.question: question}).subquery()
+        layout = _layout("gold", GOLD, columns)
+        needed = {source for _, source, _ in layout}
+        picked = [c.c.doc_id if n == "doc_id" else latest.c[n] for n in sorted(needed)]
+        query = (
+            select(*picked)
+            .join(c, c.c.chunk_id == latest.c.chunk_id)
+            .where(latest.c.rank == 1)
+            .order_by(c.c.ord, latest.c.question)
+        )
+        with self._read() as conn:
+            table = fetch(conn, query)
+        return _finish(table, layout, {})

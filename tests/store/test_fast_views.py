@@ -1,0 +1,232 @@
+"""Fast views (issue 17): ``columns=`` and filters pushed into SQL give the rows of the full
+frame, on SQLite and PostgreSQL; the values are what was written (checked against the stored
+JSON read back independently); list answers are not shared between rows."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import labelwidgets as lw
+from labelwidgets.store import LabelStore
+from labelwidgets.store.fast_views import ANSWERS, CHUNKS, EVENTS, GOLD
+from tests.conftest import drop_pg_schema
+
+TASK = lw.Task(
+    "fast",
+    questions=[
+        lw.Question("law", kind="text"),
+        lw.Question("fee", kind="number"),
+        lw.Question("tags", kind="multi_choice", choices=["fee", "term", "law"]),
+    ],
+)
+LABELERS = ["ann", "bob", "cy", "dee"]
+DOCS = ["doc-a", "doc-b", "doc-c"]
+LAWS = [
+    "the laws of England",
+    'the "laws" of \\ New York',
+    "droit français — ü 中文",
+    "line\nbreak\ttab",
+    lw.UNKNOWN,
+    "1500",
+    "[1, 2]",
+    "null",
+]
+
+
+def _answers(i: int, j: int) -> dict[str, object]:
+    return {
+        "law": LAWS[(i + 3 * j) % len(LAWS)],
+        "fee": [1500, 12.5, lw.UNKNOWN, 0, -3, 10**15][(i + j) % 6],
+        "tags": [["fee"], ["fee", "term"], ["law"]][(i * j) % 3],
+    }
+
+
+def _fill(store: LabelStore) -> None:
+    store.add_task(TASK)
+    store.add_chunks(
+        [{"doc_id": DOCS[i % 3], "text": f"Clause {i}: the laws of England."} for i in range(12)]
+    )
+    ids = store.chunk_order()
+    for i, chunk_id in enumerate(ids):
+        for j, labeler in enumerate(LABELERS):
+            if (i + j) % 5 == 0:
+                continue
+            extra = {"comment": f"note {i}"} if (i + j) % 3 == 0 else {}
+            store.record_answers(TASK, chunk_id, _answers(i, j), labeler=labeler, **extra)
+    store.add_gold(
+        TASK,
+        [{"chunk_id": ids[k], "question": "law", "answer": LAWS[k % 4]} for k in range(5)]
+        + [{"chunk_id": ids[k], "question": "fee", "answer": lw.UNKNOWN} for k in range(3)],
+    )
+    store.skip(TASK, ids[11], labeler="ann")
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def filled(request: pytest.FixtureRequest, tmp_path_factory) -> Iterator[LabelStore]:
+    if request.param == "sqlite":
+        store = LabelStore(tmp_path_factory.mktemp("fast") / "labels.db")
+        _fill(store)
+        yield store
+        store.close()
+        return
+    url = request.getfixturevalue("pg_url")
+    schema = f"lw_test_{uuid.uuid4().hex[:12]}"
+    store = LabelStore(url, schema=schema)
+    try:
+        _fill(store)
+        yield store
+    finally:
+        store.close()
+        drop_pg_schema(url, schema)
+
+
+def _rows(frame: pd.DataFrame) -> list[str]:
+    """The rows as comparable text, in any order (views group rows, they do not sort them)."""
+    return sorted(repr(tuple(row)) for row in frame.itertuples(index=False))
+
+
+def _same(got: pd.DataFrame, expected: pd.DataFrame) -> None:
+    assert list(got.columns) == list(expected.columns)
+    if len(got):  # an empty view types only some columns (as it always did)
+        assert [str(d) for d in got.dtypes] == [str(d) for d in expected.dtypes]
+    assert _rows(got) == _rows(expected)
+
+
+def _subset(values: list[str]):
+    """No filter, one value, or a list of values (possibly empty, possibly unknown ones)."""
+    return st.one_of(
+        st.none(),
+        st.sampled_from([*values, "nobody"]),
+        st.lists(st.sampled_from([*values, "nobody"]), max_size=3),
+    )
+
+
+def _keep(frame: pd.DataFrame, column: str, wanted) -> pd.DataFrame:
+    if wanted is None:
+        return frame
+    values = [wanted] if isinstance(wanted, str) else list(wanted)
+    return frame[frame[column].isin(values)]
+
+
+def _columns(layout):
+    names = [name for name, _, _ in layout]
+    return st.one_of(st.none(), st.lists(st.sampled_from(names), min_size=1, unique=True))
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    question=_subset(["law", "fee", "tags"]),
+    labeler=_subset(LABELERS),
+    doc_id=_subset(DOCS),
+    columns=_columns(ANSWERS),
+    data=st.data(),
+)
+def test_answers_filters_and_columns_give_the_rows_of_the_full_frame(
+    filled: LabelStore, question, labeler, doc_id, columns, data
+) -> None:
+    full = filled.answers(TASK)
+    chunk_id = data.draw(_subset(sorted(set(full["chunk_id"]))[:6]), label="chunk_id")
+    got = filled.answers(
+        TASK, question=question, labeler=labeler, doc_id=doc_id, chunk_id=chunk_id, columns=columns
+    )
+    expected = full
+    for column, wanted in [
+        ("question", question),
+        ("labeler", labeler),
+        ("doc_id", doc_id),
+        ("chunk_id", chunk_id),
+    ]:
+        expected = _keep(expected, column, wanted)
+    _same(got, expected[columns or list(full.columns)])
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    kind=_subset(["answer", "gold", "skip"]),
+    labeler=_subset(LABELERS),
+    columns=_columns(EVENTS),
+)
+def test_events_filters_and_columns_give_the_rows_of_the_full_frame(
+    filled: LabelStore, kind, labeler, columns
+) -> None:
+    full = filled.events(TASK)
+    got = filled.events(TASK, kind=kind, labeler=labeler, columns=columns)
+    expected = _keep(_keep(full, "kind", kind), "labeler", labeler)
+    _same(got, expected[columns or list(full.columns)])
+    if columns is None or "event_id" in columns:  # events stay oldest first
+        assert got["event_id"].is_monotonic_increasing
+
+
+@settings(
+    max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(doc_id=_subset(DOCS), columns=_columns(CHUNKS), gold_columns=_columns(GOLD))
+def test_chunks_and_gold_columns_and_filters(
+    filled: LabelStore, doc_id, columns, gold_columns
+) -> None:
+    full = filled.chunks()
+    got = filled.chunks(doc_id=doc_id, columns=columns)
+    expected = _keep(full, "doc_id", doc_id)[columns or list(full.columns)]
+    _same(got, expected)
+    assert got.index.tolist() == list(range(len(got)))
+    gold = filled.gold(TASK)
+    _same(
+        filled.gold(TASK, question=["fee"], columns=gold_columns),
+        gold[gold["question"] == "fee"][gold_columns or list(gold.columns)],
+    )
+
+
+def test_answers_hold_what_was_written(tmp_path: Path) -> None:
+    """Each answer equals the stored JSON decoded on its own (read with plain sqlite3), UNKNOWN
+    is a null answer with is_unknown, and list answers are fresh objects per row."""
+    store = LabelStore(tmp_path / "labels.db")
+    _fill(store)
+    frame = store.answers(TASK)
+    with sqlite3.connect(tmp_path / "labels.db") as conn:
+        stored = conn.execute(
+            "SELECT chunk_id, question, labeler, value, is_unknown FROM current_answers"
+        ).fetchall()
+    expected = {
+        (c, q, who): (None if value is None else json.loads(value), bool(unknown))
+        for c, q, who, value, unknown in stored
+    }
+    got = {
+        (r.chunk_id, r.question, r.labeler): (r.answer, r.is_unknown)
+        for r in frame.itertuples(index=False)
+    }
+    assert got == expected
+    assert {type(a) for a, _ in got.values()} == {str, int, float, list, type(None)}
+    tags = frame[frame["question"] == "tags"]["answer"].tolist()
+    tags[0].append("mutated")
+    assert sum("mutated" in t for t in frame[frame["question"] == "tags"]["answer"]) == 1
+    law = frame[frame["question"] == "law"]
+    assert (law["answer"].isna() == law["is_unknown"]).all()
+    store.close()
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (lambda s: s.answers(TASK, columns=["answer", "nope"]), "no column 'nope'"),
+        (lambda s: s.events(columns=["kind", "kind"]), "named twice"),
+        (lambda s: s.chunks(columns=["txt"]), "the columns are"),
+        (lambda s: s.answers(TASK, labeler=["ann", 3]), "expected a string or a list"),
+    ],
+)
+def test_bad_columns_and_filters_are_named(sqlite_store: LabelStore, call, message) -> None:
+    sqlite_store.add_task(TASK)
+    with pytest.raises((ValueError, TypeError), match=message):
+        call(sqlite_store)
