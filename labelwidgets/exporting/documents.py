@@ -303,7 +303,7 @@ def _record(
     context, cut = ctx.fit(shown, room)
     record = DocumentRecord(
         doc_id,
-        name,
+        shown_name,  # the name is written too (jsonl, parquet): redacted like the prompt
         ctx.joined(head, shown_name, context),
         shown_target,
         json.dumps(shown_target, ensure_ascii=False, default=str),
