@@ -4,6 +4,7 @@
 // chunk text, which highlights the focused answer's evidence (or its spans).
 import { answerText, humanName, pagesLabel } from "./lib/answers.js";
 import { commandSender, errorBanner, h, keyOf, markedText, shortcutSheet, slot, unifiedDiff } from "./lib/dom.js";
+import { FindPart } from "./lib/find.js";
 import { reviewerKey } from "./lib/keys.js";
 import { quote } from "./lib/spans.js";
 import { ackStatus, isWrite, statusClass } from "./lib/status.js";
@@ -14,11 +15,16 @@ import { ackStatus, isWrite, statusClass } from "./lib/status.js";
 /** @typedef {"" | "edit" | "unclear" | "feedback"} Mode */
 
 const SHORTCUTS = [
-  ["1–9", "accept that answer as final"], ["e", "edit the final answer (Enter saves)"],
-  ["u", "mark the question unclear (with a note)"], ["f", "feedback to the labeler of the focused answer"],
-  ["↑ / ↓", "focus an answer: its evidence is highlighted in the text"], ["n / p", "next / previous item"],
-  ["?", "these shortcuts"],
+  ["Alt+1–9", "accept that answer as final"], ["Alt+E", "edit the final answer (Enter saves)"],
+  ["Alt+U", "mark the question unclear (with a note)"], ["Alt+F", "feedback to the labeler of the focused answer"],
+  ["↑ / ↓", "focus an answer: its evidence is highlighted in the text"], ["Alt+N / Alt+P", "next / previous item"],
+  ["Alt+K", "find: words, a document, a status (disagreed, failed a validator, model disagrees, flagged); the queue narrows to what is found"],
+  ["?", "these shortcuts"], ["⌥ on a Mac", "Alt is the Option key; plain letters and digits never act"],
 ];
+
+/** @type {[string, string][]} the Reviewer's status filter */
+const STATUSES = [["", "any status"], ["disagreed", "labelers disagree"], ["failed_validator", "failed a validator"],
+                  ["model_disagrees", "model disagrees"], ["flagged", "flagged"]];
 
 /**
  * The chunk's marks for one answer: its evidence (or where it occurs) or its labeled spans.
@@ -114,12 +120,18 @@ class ReviewerView {
     this.sender = commandSender(model);
     /** @type {{focused: number, mode: Mode, status: string, pending: number, help: boolean}} */
     this.state = { focused: 0, mode: "", status: "", pending: 0, help: false };
+    this.finder = new FindPart({ search: (query, page) => this.send("search", { ...query, page }),
+                                 clear: () => this.closeFind(), choose: (chunkId) => this.send("go_to", { chunk_id: chunkId }),
+                                 found: () => this.model.get("found") || {}, current: () => (this.model.get("item") || {}).chunk_id || "" },
+                               STATUSES);
+    this.finding = false;
     this.progressNode = h("span", { class: "lw-progress", testid: "lw-progress" });
     this.statusNode = h("span", { testid: "lw-status" });
     root.appendChild(h("div", { class: "lw-bar" }, [this.progressNode, this.statusNode,
+      h("button", { class: "lw-link", testid: "lw-find-open", text: "Find (Alt+K)", onclick: () => this.openFind() }),
       h("button", { class: "lw-link", text: "? shortcuts", onclick: () => this.toggleHelp() })]));
     const place = () => slot(root, root);
-    this.slots = { error: place(), help: place(), item: place(), mode: place() };
+    this.slots = { error: place(), help: place(), find: place(), item: place(), mode: place() };
     this.showStatus("");
     this.onProgress();
     this.onItem();
@@ -135,7 +147,36 @@ class ReviewerView {
 
   onAck() {
     const ack = this.model.get("ack") || {};
-    if (ack.seq === this.state.pending) this.showStatus(ackStatus(ack).status);
+    if (ack.seq !== this.state.pending) return;
+    this.showStatus(ackStatus(ack).status);
+    if (ack.ok && ack.saved && typeof ack.event_id === "number") {
+      this.model.set("saved", ack.event_id); // from the front end: marimo re-runs dependent cells
+      this.model.save_changes();
+    }
+  }
+
+  openFind() {
+    if (!this.finding) {
+      this.finding = true;
+      this.slots.find.set(this.finder.el);
+      this.finder.show();
+    }
+    this.finder.focus();
+  }
+
+  closeFind() {
+    this.finding = false;
+    this.slots.find.set(null);
+    if (Object.keys(this.model.get("found") || {}).length) this.send("clear_search");
+    this.root.focus({ preventScroll: true });
+  }
+
+  onFound() {
+    if ((this.model.get("found") || {}).results && !this.finding) {
+      this.finding = true;
+      this.slots.find.set(this.finder.el);
+    }
+    this.finder.show();
   }
 
   /** @param {string} status */
@@ -154,6 +195,7 @@ class ReviewerView {
     const item = this.model.get("item") || {};
     this.state.focused = 0;
     this.setMode("");
+    if (this.finding) this.finder.show(); // mark the result on screen
     const shown = !item.done && item.chunk_id;
     this.slots.item.set(item.done ? h("div", { class: "lw-done", testid: "lw-done", text: "Nothing left to review." })
       : shown ? itemView(item, (index) => this.send("accept", { index }), (index) => this.focusAnswer(index)) : null);
@@ -230,6 +272,7 @@ class ReviewerView {
     else if (action.do === "send") this.send(action.command);
     else if (action.do === "accept") this.send("accept", { index: action.index });
     else if (action.do === "mode") this.setMode(action.mode);
+    else if (action.do === "find") this.openFind();
     else this.focusAnswer(action.index);
   }
 }
@@ -247,6 +290,7 @@ export default {
       ["change:progress", () => view.onProgress()],
       ["change:ack", () => view.onAck()],
       ["change:error", () => view.onError()],
+      ["change:found", () => view.onFound()],
     ];
     const onKey = (/** @type {KeyboardEvent} */ event) => view.onKey(event);
     for (const [name, callback] of listeners) model.on(name, callback);

@@ -158,7 +158,8 @@ export function keyOf(event) {
   const target = /** @type {HTMLElement} */ (event.target);
   const typing = keyTarget(event) === "typing";
   const letter = /^Key[A-Z]$/.test(event.code || "") ? event.code.slice(3).toLowerCase() : undefined;
-  return { key: event.key, letter, shift: event.shiftKey, modifier: event.ctrlKey || event.metaKey || event.altKey,
+  const digit = /^Digit[0-9]$/.test(event.code || "") ? Number(event.code.slice(5)) : undefined;
+  return { key: event.key, letter, digit, shift: event.shiftKey, modifier: event.ctrlKey || event.metaKey || event.altKey,
            ctrl: event.ctrlKey || event.metaKey, alt: event.altKey,
            on: typing ? "typing" : target.tagName === "BUTTON" ? "button" : "other",
            field: typing ? target.dataset.key : undefined };

@@ -10,6 +10,7 @@ import { optionsOf } from "./answers.js";
  * @typedef {object} Key
  * @property {string} key KeyboardEvent.key
  * @property {string} [letter] the letter key pressed, whatever Alt makes it type (from KeyboardEvent.code)
+ * @property {number} [digit] the digit key pressed (0–9), whatever Alt makes it type (from KeyboardEvent.code)
  * @property {boolean} [shift]
  * @property {boolean} [modifier] Ctrl, Meta or Alt held
  * @property {boolean} [ctrl] Ctrl or Meta (⌘) held
@@ -172,10 +173,10 @@ function typingKey(key) {
 }
 
 /**
- * What the Reviewer does for a key: `{do: "help"}`, `{do: "send", command}` (next, previous),
- * `{do: "accept", index}`, `{do: "focus", index}`, `{do: "mode", mode}` (edit, unclear,
- * feedback) or null.
- * @typedef {{do: "help"} | {do: "send", command: "next" | "previous"} | {do: "accept", index: number}
+ * What the Reviewer does for a key: `{do: "help"}`, `{do: "find"}` (open the search box),
+ * `{do: "send", command}` (next, previous), `{do: "accept", index}`, `{do: "focus", index}`,
+ * `{do: "mode", mode}` (edit, unclear, feedback) or null.
+ * @typedef {{do: "help"} | {do: "find"} | {do: "send", command: "next" | "previous"} | {do: "accept", index: number}
  *   | {do: "focus", index: number} | {do: "mode", mode: "edit" | "unclear" | "feedback"}} ReviewerAction
  */
 
@@ -183,20 +184,29 @@ function typingKey(key) {
 const MODES = { e: "edit", u: "unclear", f: "feedback" };
 
 /**
+ * Commands take Alt (by physical key, so ⌥ on a Mac works), as in the Labeler: Alt+1–9 accept
+ * an answer, Alt+E/U/F open a box, Alt+N/P move, Alt+K finds; ↑/↓ focus an answer and ? shows
+ * the shortcuts. A plain letter or digit does nothing, so typing in the wrong place stores nothing.
  * @param {Key} key
  * @param {{item: boolean, count: number, focused: number}} screen an item is shown, with `count` answers
  * @returns {ReviewerAction | null}
  */
 export function reviewerKey(key, screen) {
+  if (key.alt && !key.ctrl) {
+    const letter = key.letter || key.key.toLowerCase();
+    if (letter === "k") return { do: "find" };
+    if (letter === "n") return { do: "send", command: "next" };
+    if (letter === "p") return { do: "send", command: "previous" };
+    if (!screen.item) return null;
+    const digit = key.digit ?? (/^[1-9]$/.test(key.key) ? Number(key.key) : undefined);
+    if (digit && digit >= 1 && digit <= screen.count) return { do: "accept", index: digit - 1 };
+    return MODES[letter] ? { do: "mode", mode: MODES[letter] } : null;
+  }
   if (key.on === "typing" || key.modifier) return null;
   if (key.key === "?") return { do: "help" };
-  if (key.key === "n") return { do: "send", command: "next" };
-  if (key.key === "p") return { do: "send", command: "previous" };
-  if (!screen.item) return null;
-  if (/^[1-9]$/.test(key.key) && Number(key.key) <= screen.count) return { do: "accept", index: Number(key.key) - 1 };
-  if (key.key === "ArrowDown" || key.key === "ArrowUp") {
+  if (screen.item && (key.key === "ArrowDown" || key.key === "ArrowUp")) {
     const step = key.key === "ArrowDown" ? 1 : -1;
     return { do: "focus", index: Math.max(0, Math.min(screen.count - 1, screen.focused + step)) };
   }
-  return MODES[key.key] ? { do: "mode", mode: MODES[key.key] } : null;
+  return null;
 }

@@ -108,18 +108,29 @@ test("digits pick an option of the focused question, arrows move between questio
   assert.equal(labelerKey(press("1"), labeling({ shown: [] })), null);
 });
 
-test("the Reviewer: digits accept, letters open a box, arrows focus an answer", () => {
+test("the Reviewer: Alt+digits accept, Alt+letters open a box, arrows focus an answer", () => {
   const item = { item: true, count: 3, focused: 1 };
-  assert.deepEqual(reviewerKey(press("2"), item), { do: "accept", index: 1 });
-  assert.equal(reviewerKey(press("4"), item), null);
-  assert.deepEqual(reviewerKey(press("e"), item), { do: "mode", mode: "edit" });
-  assert.deepEqual(reviewerKey(press("u"), item), { do: "mode", mode: "unclear" });
-  assert.deepEqual(reviewerKey(press("f"), item), { do: "mode", mode: "feedback" });
+  const alt = (/** @type {string} */ k, /** @type {Partial<Key>} */ more = {}) => press(k, { alt: true, modifier: true, ...more });
+  assert.deepEqual(reviewerKey(alt("2"), item), { do: "accept", index: 1 });
+  assert.deepEqual(reviewerKey(alt("™", { digit: 2 }), item), { do: "accept", index: 1 });  // ⌥2 on a Mac
+  assert.equal(reviewerKey(alt("4"), item), null);
+  assert.deepEqual(reviewerKey(alt("e", { letter: "e" }), item), { do: "mode", mode: "edit" });
+  assert.deepEqual(reviewerKey(alt("¨", { letter: "u" }), item), { do: "mode", mode: "unclear" });
+  assert.deepEqual(reviewerKey(alt("f"), item), { do: "mode", mode: "feedback" });
+  assert.deepEqual(reviewerKey(alt("k"), item), { do: "find" });
   assert.deepEqual(reviewerKey(press("ArrowDown"), item), { do: "focus", index: 2 });
   assert.deepEqual(reviewerKey(press("ArrowDown"), { ...item, focused: 2 }), { do: "focus", index: 2 });
-  assert.deepEqual(reviewerKey(press("n"), { item: false, count: 0, focused: 0 }), { do: "send", command: "next" });
-  assert.equal(reviewerKey(press("1"), { item: false, count: 0, focused: 0 }), null);
-  assert.equal(reviewerKey(press("e", { on: "typing" }), item), null);
-  assert.equal(reviewerKey(press("e", { modifier: true }), item), null);
+  assert.deepEqual(reviewerKey(alt("n"), { item: false, count: 0, focused: 0 }), { do: "send", command: "next" });
+  assert.equal(reviewerKey(alt("1"), { item: false, count: 0, focused: 0 }), null);
   assert.deepEqual(reviewerKey(press("?"), item), { do: "help" });
+});
+
+test("the Reviewer: plain letters and digits never act (typing in the wrong place stores nothing)", () => {
+  const item = { item: true, count: 3, focused: 1 };
+  for (const k of ["1", "2", "e", "u", "f", "n", "p", "k"]) assert.equal(reviewerKey(press(k), item), null, k);
+  assert.equal(reviewerKey(press("e", { on: "typing" }), item), null);
+  assert.equal(reviewerKey(press("e", { modifier: true, ctrl: true }), item), null);
+  assert.deepEqual(reviewerKey(press("n", { on: "typing", alt: true, modifier: true }), item), { do: "send", command: "next" });
+  assert.deepEqual(reviewerKey(press("1", { on: "typing", field: "find-text", alt: true, modifier: true }), item),
+                   { do: "accept", index: 0 });  // Alt commands work from the search box too
 });

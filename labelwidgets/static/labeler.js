@@ -283,9 +283,11 @@ function keyOf(event) {
   );
   const typing = keyTarget(event) === "typing";
   const letter = /^Key[A-Z]$/.test(event.code || "") ? event.code.slice(3).toLowerCase() : void 0;
+  const digit = /^Digit[0-9]$/.test(event.code || "") ? Number(event.code.slice(5)) : void 0;
   return {
     key: event.key,
     letter,
+    digit,
     shift: event.shiftKey,
     modifier: event.ctrlKey || event.metaKey || event.altKey,
     ctrl: event.ctrlKey || event.metaKey,

@@ -146,9 +146,11 @@ function keyOf(event) {
   );
   const typing = keyTarget(event) === "typing";
   const letter = /^Key[A-Z]$/.test(event.code || "") ? event.code.slice(3).toLowerCase() : void 0;
+  const digit = /^Digit[0-9]$/.test(event.code || "") ? Number(event.code.slice(5)) : void 0;
   return {
     key: event.key,
     letter,
+    digit,
     shift: event.shiftKey,
     modifier: event.ctrlKey || event.metaKey || event.altKey,
     ctrl: event.ctrlKey || event.metaKey,
@@ -180,20 +182,148 @@ function slot(parent, home) {
   };
 }
 
+// js/lib/find.js
+function resultsLine(found) {
+  const total = found.total ?? 0;
+  if (!total) return "no results";
+  const first = (found.page ?? 0) * (found.page_size ?? 0);
+  const count = (n) => n.toLocaleString("en");
+  const last = first + (found.results || []).length;
+  return `${count(first + 1)}\u2013${count(last)} of ${count(total)} result${total === 1 ? "" : "s"}`;
+}
+function pageSteps(found) {
+  const page = found.page ?? 0;
+  const size = found.page_size || 1;
+  const pages = Math.ceil((found.total ?? 0) / size);
+  return { previous: page > 0 ? page - 1 : null, next: page + 1 < pages ? page + 1 : null };
+}
+var FindPart = class {
+  /**
+   * @param {FindHost} host
+   * @param {[string, string][]} statuses [value, label] of the status filter ("" first: any)
+   */
+  constructor(host, statuses) {
+    this.host = host;
+    this.text = /** @type {HTMLInputElement} */
+    h("input", {
+      class: "lw-input",
+      testid: "lw-find-text",
+      "data-key": "find-text",
+      placeholder: "Find words or a phrase (Enter)",
+      "aria-label": "find text"
+    });
+    this.document = /** @type {HTMLInputElement} */
+    h("input", {
+      class: "lw-input lw-short",
+      testid: "lw-find-document",
+      "data-key": "find-document",
+      placeholder: "document (id or name)",
+      "aria-label": "document"
+    });
+    this.status = /** @type {HTMLSelectElement} */
+    h(
+      "select",
+      {
+        class: "lw-input lw-short",
+        testid: "lw-find-status",
+        "data-key": "find-status",
+        "aria-label": "status"
+      },
+      statuses.map(([value, label]) => h("option", { value, text: label }))
+    );
+    for (const input of [this.text, this.document, this.status]) {
+      input.addEventListener("keydown", (event) => {
+        if (
+          /** @type {KeyboardEvent} */
+          event.key !== "Enter"
+        ) return;
+        event.preventDefault();
+        event.stopPropagation();
+        this.run(0);
+      });
+    }
+    this.status.addEventListener("change", () => this.run(0));
+    this.list = h("div", { class: "lw-found", testid: "lw-found" });
+    this.el = h("div", { class: "lw-find", testid: "lw-find" }, [
+      h("div", { class: "lw-find-form" }, [
+        this.text,
+        this.document,
+        this.status,
+        h("button", { testid: "lw-find-go", text: "Search", onclick: () => this.run(0) }),
+        h("button", { testid: "lw-find-clear", text: "Clear", onclick: () => this.host.clear() })
+      ]),
+      this.list
+    ]);
+  }
+  /** @param {number} page ask for that page of what the fields say */
+  run(page) {
+    this.host.search({ text: this.text.value, document: this.document.value, status: this.status.value }, page);
+  }
+  /** @param {Query} query fill the fields (e.g. "Skipped (n)" asked for the skips) */
+  fill(query) {
+    this.text.value = query.text;
+    this.document.value = query.document;
+    this.status.value = query.status;
+  }
+  focus() {
+    this.text.focus({ preventScroll: true });
+  }
+  /** The page of results Python sent, the chunk on screen marked. */
+  show() {
+    const found = this.host.found() || {};
+    if (!found.results) {
+      this.list.replaceChildren();
+      return;
+    }
+    if (found.query) this.fill(found.query);
+    const current = this.host.current();
+    const rows = found.results.map((row, i) => {
+      const pages = pagesLabel(row.page_start, row.page_end);
+      return h("button", {
+        class: `lw-result${row.chunk_id === current ? " lw-on-screen" : ""}`,
+        testid: `lw-result-${i}`,
+        onclick: () => this.host.choose(row.chunk_id)
+      }, [
+        h("span", { class: "lw-result-source" }, [
+          h("strong", { text: row.doc_name || "" }),
+          pages ? ` \xB7 ${pages}` : "",
+          row.status ? h("span", { class: "lw-badge", text: row.status }) : null
+        ]),
+        h("span", { class: "lw-result-snippet", text: row.snippet })
+      ]);
+    });
+    const { previous, next } = pageSteps(found);
+    this.list.replaceChildren(
+      h("div", { class: "lw-muted", testid: "lw-found-count" }, [
+        resultsLine(found),
+        previous !== null ? h("button", { class: "lw-link", testid: "lw-found-prev", text: "\u25C0 previous page", onclick: () => this.run(previous) }) : null,
+        next !== null ? h("button", { class: "lw-link", testid: "lw-found-next", text: "next page \u25B6", onclick: () => this.run(next) }) : null
+      ]),
+      ...rows
+    );
+  }
+};
+
 // js/lib/keys.js
 var MODES = { e: "edit", u: "unclear", f: "feedback" };
 function reviewerKey(key, screen) {
+  if (key.alt && !key.ctrl) {
+    const letter = key.letter || key.key.toLowerCase();
+    if (letter === "k") return { do: "find" };
+    if (letter === "n") return { do: "send", command: "next" };
+    if (letter === "p") return { do: "send", command: "previous" };
+    if (!screen.item) return null;
+    const digit = key.digit ?? (/^[1-9]$/.test(key.key) ? Number(key.key) : void 0);
+    if (digit && digit >= 1 && digit <= screen.count) return { do: "accept", index: digit - 1 };
+    return MODES[letter] ? { do: "mode", mode: MODES[letter] } : null;
+  }
   if (key.on === "typing" || key.modifier) return null;
   if (key.key === "?") return { do: "help" };
-  if (key.key === "n") return { do: "send", command: "next" };
-  if (key.key === "p") return { do: "send", command: "previous" };
-  if (!screen.item) return null;
-  if (/^[1-9]$/.test(key.key) && Number(key.key) <= screen.count) return { do: "accept", index: Number(key.key) - 1 };
-  if (key.key === "ArrowDown" || key.key === "ArrowUp") {
+  if (screen.item && (key.key === "ArrowDown" || key.key === "ArrowUp")) {
     const step = key.key === "ArrowDown" ? 1 : -1;
     return { do: "focus", index: Math.max(0, Math.min(screen.count - 1, screen.focused + step)) };
   }
-  return MODES[key.key] ? { do: "mode", mode: MODES[key.key] } : null;
+  return null;
 }
 
 // js/lib/status.js
@@ -213,13 +343,22 @@ function isWrite(type) {
 
 // js/reviewer.js
 var SHORTCUTS = [
-  ["1\u20139", "accept that answer as final"],
-  ["e", "edit the final answer (Enter saves)"],
-  ["u", "mark the question unclear (with a note)"],
-  ["f", "feedback to the labeler of the focused answer"],
+  ["Alt+1\u20139", "accept that answer as final"],
+  ["Alt+E", "edit the final answer (Enter saves)"],
+  ["Alt+U", "mark the question unclear (with a note)"],
+  ["Alt+F", "feedback to the labeler of the focused answer"],
   ["\u2191 / \u2193", "focus an answer: its evidence is highlighted in the text"],
-  ["n / p", "next / previous item"],
-  ["?", "these shortcuts"]
+  ["Alt+N / Alt+P", "next / previous item"],
+  ["Alt+K", "find: words, a document, a status (disagreed, failed a validator, model disagrees, flagged); the queue narrows to what is found"],
+  ["?", "these shortcuts"],
+  ["\u2325 on a Mac", "Alt is the Option key; plain letters and digits never act"]
+];
+var STATUSES = [
+  ["", "any status"],
+  ["disagreed", "labelers disagree"],
+  ["failed_validator", "failed a validator"],
+  ["model_disagrees", "model disagrees"],
+  ["flagged", "flagged"]
 ];
 function answerMarks(answer) {
   if (!answer) return [];
@@ -283,15 +422,27 @@ var ReviewerView = class {
     this.root = root;
     this.sender = commandSender(model);
     this.state = { focused: 0, mode: "", status: "", pending: 0, help: false };
+    this.finder = new FindPart(
+      {
+        search: (query, page) => this.send("search", { ...query, page }),
+        clear: () => this.closeFind(),
+        choose: (chunkId) => this.send("go_to", { chunk_id: chunkId }),
+        found: () => this.model.get("found") || {},
+        current: () => (this.model.get("item") || {}).chunk_id || ""
+      },
+      STATUSES
+    );
+    this.finding = false;
     this.progressNode = h("span", { class: "lw-progress", testid: "lw-progress" });
     this.statusNode = h("span", { testid: "lw-status" });
     root.appendChild(h("div", { class: "lw-bar" }, [
       this.progressNode,
       this.statusNode,
+      h("button", { class: "lw-link", testid: "lw-find-open", text: "Find (Alt+K)", onclick: () => this.openFind() }),
       h("button", { class: "lw-link", text: "? shortcuts", onclick: () => this.toggleHelp() })
     ]));
     const place = () => slot(root, root);
-    this.slots = { error: place(), help: place(), item: place(), mode: place() };
+    this.slots = { error: place(), help: place(), find: place(), item: place(), mode: place() };
     this.showStatus("");
     this.onProgress();
     this.onItem();
@@ -305,7 +456,33 @@ var ReviewerView = class {
   }
   onAck() {
     const ack = this.model.get("ack") || {};
-    if (ack.seq === this.state.pending) this.showStatus(ackStatus(ack).status);
+    if (ack.seq !== this.state.pending) return;
+    this.showStatus(ackStatus(ack).status);
+    if (ack.ok && ack.saved && typeof ack.event_id === "number") {
+      this.model.set("saved", ack.event_id);
+      this.model.save_changes();
+    }
+  }
+  openFind() {
+    if (!this.finding) {
+      this.finding = true;
+      this.slots.find.set(this.finder.el);
+      this.finder.show();
+    }
+    this.finder.focus();
+  }
+  closeFind() {
+    this.finding = false;
+    this.slots.find.set(null);
+    if (Object.keys(this.model.get("found") || {}).length) this.send("clear_search");
+    this.root.focus({ preventScroll: true });
+  }
+  onFound() {
+    if ((this.model.get("found") || {}).results && !this.finding) {
+      this.finding = true;
+      this.slots.find.set(this.finder.el);
+    }
+    this.finder.show();
   }
   /** @param {string} status */
   showStatus(status) {
@@ -321,6 +498,7 @@ var ReviewerView = class {
     const item = this.model.get("item") || {};
     this.state.focused = 0;
     this.setMode("");
+    if (this.finding) this.finder.show();
     const shown = !item.done && item.chunk_id;
     this.slots.item.set(item.done ? h("div", { class: "lw-done", testid: "lw-done", text: "Nothing left to review." }) : shown ? itemView(item, (index) => this.send("accept", { index }), (index) => this.focusAnswer(index)) : null);
     this.markFocus();
@@ -397,6 +575,7 @@ var ReviewerView = class {
     else if (action.do === "send") this.send(action.command);
     else if (action.do === "accept") this.send("accept", { index: action.index });
     else if (action.do === "mode") this.setMode(action.mode);
+    else if (action.do === "find") this.openFind();
     else this.focusAnswer(action.index);
   }
 };
@@ -415,7 +594,8 @@ var reviewer_default = {
       ["change:item", () => view.onItem()],
       ["change:progress", () => view.onProgress()],
       ["change:ack", () => view.onAck()],
-      ["change:error", () => view.onError()]
+      ["change:error", () => view.onError()],
+      ["change:found", () => view.onFound()]
     ];
     const onKey = (event) => view.onKey(event);
     for (const [name, callback] of listeners) model.on(name, callback);

@@ -165,3 +165,27 @@ def test_each_answer_shows_its_evidence_or_is_marked_not_found(sqlite_store: Lab
     spans = {a["who"]: a["spans"] for a in w.item["answers"]}
     assert spans["ann"] == [{"start": york, "end": york + 8, "label": "LAW"}]
     assert spans["bob"] == [] and w.item["answers"][0]["supported"] is None
+
+
+def test_reviewer_search_narrows_the_queue_and_clearing_restores_it(store: LabelStore) -> None:
+    a, b, _c = store.chunk_order()
+    r = lw.Reviewer(store, TASK)
+    everything = list(r._all)
+    assert r.send_command("search", 1, text="Texas")["found"] == 1
+    assert r.found["results"][0]["chunk_id"] == b
+    assert r.found["results"][0]["status"] == "2 to review"
+    assert r.current[0] == b and r.progress["total"] == 2
+    # by status: the model differs from a labeler on b only
+    assert r.send_command("search", 2, status="model_disagrees")["found"] == 1
+    assert r.current[0] == b and r.progress["total"] == 2  # the chunk's items, in queue order
+    # failed a validator (bob's 'England' was forced): chunk a
+    assert r.send_command("search", 3, status="failed_validator")["found"] == 1
+    assert r.current[0] == a
+    ack = r.send_command("accept", 4, index=0)
+    assert ack["ok"] and ack["event_id"] == int(store.events(TASK)["event_id"].max())
+    bad = r.send_command("search", 5, status="skipped")
+    assert not bad["ok"] and "status must be one of" in bad["message"]
+    r.send_command("clear_search", 6)
+    assert r.found == {} and r._queue == everything
+    refused = r.send_command("go_to", 7, chunk_id="nope")
+    assert not refused["ok"] and "nothing to review on this chunk" in refused["message"]

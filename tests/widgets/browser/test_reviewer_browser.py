@@ -53,7 +53,7 @@ def test_adjudicate_two_items_by_keyboard(
     reviewer.focus()
     page.keyboard.press("ArrowDown")  # focus bob's answer: the feedback goes to him
     expect(reviewer.get_by_test_id("lw-answer-1")).to_have_class(re.compile("lw-focused"))
-    page.keyboard.press("f")
+    page.keyboard.press("Alt+f")
     page.get_by_test_id("lw-feedback-input").press_sequentially(
         "Write the law as the contract does."
     )
@@ -64,9 +64,19 @@ def test_adjudicate_two_items_by_keyboard(
     expect(feedback.get_by_test_id("lw-feedback-count")).to_have_text(re.compile("^1 item"))
     expect(feedback.get_by_test_id("lw-feedback-decision")).to_have_text("no decision yet")
     reviewer.focus()
-    page.keyboard.press("1")  # accept ann's answer
+    page.keyboard.press("1")  # a plain digit decides nothing (commands take Alt)
+    expect(reviewer.get_by_test_id("lw-progress")).to_have_text("item 1 / 2 · 0 decided")
+    page.keyboard.press("Alt+1")  # accept ann's answer
     expect(reviewer.get_by_test_id("lw-progress")).to_have_text("item 2 / 2 · 1 decided")
-    page.keyboard.press("1")
+    # find the Texas chunk: the queue narrows to its item; Alt+1 from the search box accepts
+    page.keyboard.press("Alt+k")
+    expect(reviewer.get_by_test_id("lw-find-text")).to_be_focused()
+    page.keyboard.type("state of texas")
+    page.keyboard.press("Enter")
+    expect(reviewer.get_by_test_id("lw-found-count")).to_have_text(re.compile("^1–1 of 1 result"))
+    expect(reviewer.get_by_test_id("lw-result-0")).to_contain_text("State of Texas")
+    expect(reviewer.get_by_test_id("lw-progress")).to_have_text("item 1 / 1 · 1 decided")
+    page.keyboard.press("Alt+1")
     expect(reviewer.get_by_test_id("lw-done")).to_be_visible()
     feedback.focus()
     page.keyboard.press("r")
