@@ -21,19 +21,19 @@ const COLUMNS = ["version", "n", "coverage", "accuracy_on_answered", "unknown_pr
  * @param {(version: string) => void} promote
  */
 function scoreTable(versions, current, promote) {
+  /** @param {string} version */
+  const mark = (version) => version === current.version
+    ? h("span", { class: "lw-badge lw-default", testid: "lw-default-badge", text: "default" })
+    : h("button", { class: "lw-promote", testid: "lw-promote", text: "Promote",
+      title: `Make ${version} the prompt prelabel and export use`, onclick: () => promote(version) });
   /** @param {PromptLabTraits["versions"][number]} row @param {string} c */
   const cell = (row, c) => {
     const text = row[c] === undefined || row[c] === null ? "" : String(row[c]);
-    if (c !== "version" || row.version !== current.version) return h("td", { text });
-    return h("td", {}, [text, " ", h("span", { class: "lw-badge lw-default", testid: "lw-default-badge", text: "default" })]);
+    return c === "version" ? h("td", { class: "lw-version" }, [text, " ", mark(row.version)]) : h("td", { text });
   };
-  const action = (/** @type {string} */ version) => version === current.version ? h("td")
-    : h("td", {}, [h("button", { class: "lw-promote", testid: "lw-promote", text: "Promote",
-      title: `Make ${version} the prompt prelabel and export use`, onclick: () => promote(version) })]);
   return h("div", { class: "lw-scroll" }, [h("table", { class: "lw-scores", testid: "lw-scores" }, [
-    h("tr", {}, [...COLUMNS.map((c) => h("th", { text: humanName(c) })), h("th")]),
-    ...versions.map((row) => h("tr", { testid: `lw-version-${row.version}` },
-      [...COLUMNS.map((c) => cell(row, c)), action(row.version)])),
+    h("tr", {}, COLUMNS.map((c) => h("th", { class: c === "version" ? "lw-version" : null, text: humanName(c) }))),
+    ...versions.map((row) => h("tr", { testid: `lw-version-${row.version}` }, COLUMNS.map((c) => cell(row, c)))),
   ])]);
 }
 

@@ -129,25 +129,20 @@ var COLUMNS = [
   "parse_errors"
 ];
 function scoreTable(versions, current, promote) {
-  const cell = (row, c) => {
-    const text = row[c] === void 0 || row[c] === null ? "" : String(row[c]);
-    if (c !== "version" || row.version !== current.version) return h("td", { text });
-    return h("td", {}, [text, " ", h("span", { class: "lw-badge lw-default", testid: "lw-default-badge", text: "default" })]);
-  };
-  const action = (version) => version === current.version ? h("td") : h("td", {}, [h("button", {
+  const mark = (version) => version === current.version ? h("span", { class: "lw-badge lw-default", testid: "lw-default-badge", text: "default" }) : h("button", {
     class: "lw-promote",
     testid: "lw-promote",
     text: "Promote",
     title: `Make ${version} the prompt prelabel and export use`,
     onclick: () => promote(version)
-  })]);
+  });
+  const cell = (row, c) => {
+    const text = row[c] === void 0 || row[c] === null ? "" : String(row[c]);
+    return c === "version" ? h("td", { class: "lw-version" }, [text, " ", mark(row.version)]) : h("td", { text });
+  };
   return h("div", { class: "lw-scroll" }, [h("table", { class: "lw-scores", testid: "lw-scores" }, [
-    h("tr", {}, [...COLUMNS.map((c) => h("th", { text: humanName(c) })), h("th")]),
-    ...versions.map((row) => h(
-      "tr",
-      { testid: `lw-version-${row.version}` },
-      [...COLUMNS.map((c) => cell(row, c)), action(row.version)]
-    ))
+    h("tr", {}, COLUMNS.map((c) => h("th", { class: c === "version" ? "lw-version" : null, text: humanName(c) }))),
+    ...versions.map((row) => h("tr", { testid: `lw-version-${row.version}` }, COLUMNS.map((c) => cell(row, c))))
   ])]);
 }
 function defaultLine(current) {

@@ -88,3 +88,49 @@ def test_a_raising_model_shows_its_error_and_run_works_again(
     expect(lab.get_by_test_id("lw-version-v1").locator("td").nth(1)).to_have_text("6")
     expect(run).to_be_enabled()
     assert unexpected_errors(browser_page.errors) == []
+
+
+@pytest.mark.parametrize("jupyter", ["lab"], indirect=True)
+def test_promote_a_version_and_the_table_stays_in_its_card(
+    jupyter: JupyterServer, browser_page: BrowserPage
+) -> None:
+    page = browser_page.page
+    jupyter.write_notebook("promote.ipynb", [SETUP, "lw.PromptLab(store, task, model)"])
+    open_and_run_all(page, jupyter, "promote.ipynb")
+    lab = page.get_by_test_id("lw-promptlab")
+    expect(lab).to_be_visible(timeout=60_000)
+    page.set_viewport_size({"width": 760, "height": 900})  # a narrow notebook column
+    lab.get_by_test_id("lw-run").click()
+    v1 = lab.get_by_test_id("lw-version-v1")
+    expect(v1.get_by_test_id("lw-default-badge")).to_be_visible(timeout=30_000)
+    expect(lab.get_by_test_id("lw-default")).to_contain_text("the task's own template (v1)")
+    lab.get_by_test_id("lw-template").fill(
+        "Answer as a lawyer writes it. {question}\n{chunk}\nIf it does not say: {not_in_text}"
+    )
+    lab.get_by_test_id("lw-run").click()
+    v2 = lab.get_by_test_id("lw-version-v2")
+    expect(v2).to_be_visible(timeout=30_000)
+    # a run adds a version; it is not the default until promoted
+    expect(v1.get_by_test_id("lw-default-badge")).to_be_visible()
+    expect(v2.get_by_test_id("lw-default-badge")).to_have_count(0)
+    v2.get_by_test_id("lw-promote").click()
+    expect(v2.get_by_test_id("lw-default-badge")).to_be_visible(timeout=30_000)
+    expect(lab.get_by_test_id("lw-default")).to_contain_text(
+        "Prelabel and export use v2 (promoted)"
+    )
+    expect(v1.get_by_test_id("lw-promote")).to_be_visible()
+    expect(v2.get_by_test_id("lw-promote")).to_have_count(0)
+    # the score table is wider than the card here: it scrolls inside it, never past its edge
+    box = page.evaluate(
+        """() => {
+        const root = document.querySelector('[data-testid="lw-promptlab"]');
+        const table = root.querySelector('[data-testid="lw-scores"]');
+        const scroller = table.parentElement;
+        return {root: root.getBoundingClientRect().right,
+                scroller: scroller.getBoundingClientRect().right,
+                tableWidth: table.scrollWidth, scrollerWidth: scroller.clientWidth};
+    }"""
+    )
+    assert box["tableWidth"] > box["scrollerWidth"]  # the narrow column really is too narrow
+    assert box["scroller"] <= box["root"]
+    assert unexpected_errors(browser_page.errors) == []
