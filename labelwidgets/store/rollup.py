@@ -232,16 +232,42 @@ def _labels(conn: Connection, task_name: str, names: list[str]) -> list[Any]:
     return result.cursor.fetchall() if result.cursor is not None else []
 
 
-def _positions(conn: Connection, chunk_ids: set[str]) -> dict[str, int]:
-    """Each chunk's place in labeling order (one scan beyond a few thousand ids)."""
-    c = t.chunks
-    if len(chunk_ids) > 5_000:
-        return {cid: int(o) for cid, o in conn.execute(select(c.c.chunk_id, c.c.ord)).all()}
-    wanted, found = sorted(chunk_ids), {}
-    for i in range(0, len(wanted), 500):
-        query = select(c.c.chunk_id, c.c.ord).where(c.c.chunk_id.in_(wanted[i : i + 500]))
-        found.update({cid: int(o) for cid, o in conn.execute(query).all()})
-    return found
+def _references(conn: Connection, task_name: str, names: list[str]) -> list[tuple[Any, ...]]:
+    """The reference answer per (chunk, question): its latest gold mark or review decision,
+    as (doc_id, ord, chunk_id, question, by, value, is_unknown) with the value decoded (None
+    when unknown). Few rows: the latest is kept in Python instead of a window function."""
+    ev, c = t.events, t.chunks
+    query = (
+        select(
+            c.c.doc_id,
+            c.c.ord,
+            ev.c.chunk_id,
+            ev.c.question,
+            ev.c.labeler,
+            ev.c.value,
+            ev.c.is_unknown,
+        )
+        .join(c, c.c.chunk_id == ev.c.chunk_id)
+        .where(
+            ev.c.task_id == task_name,
+            ev.c.kind.in_(["gold", "review"]),
+            ev.c.question.in_(names),
+        )
+        .order_by(ev.c.event_id)
+    )
+    latest: dict[tuple[str, str], tuple[Any, ...]] = {}
+    for doc_id, position, chunk_id, question, by, value, unknown in conn.execute(query).all():
+        answer = None if unknown else decode_answer(value, False)
+        latest[chunk_id, question] = (
+            doc_id,
+            position,
+            chunk_id,
+            question,
+            by,
+            answer,
+            bool(unknown),
+        )
+    return list(latest.values())
 
 
 def _names(conn: Connection, doc_ids: set[str]) -> dict[str, str]:
@@ -295,23 +321,13 @@ class RollupMixin:
         """
         task = self.task(task)
         names = _question_names(task, questions)
-        gold = self.gold(task)
-        gold = gold[gold["question"].isin(names)]
         with self._read() as conn:
             labels = _labels(conn, task.name, names)
-            positions = _positions(conn, set(gold["chunk_id"]))
-            doc_names = _names(conn, {r[0] for r in labels} | set(gold["doc_id"]))
+            references = _references(conn, task.name, names)
+            doc_names = _names(conn, {r[0] for r in labels} | {r[0] for r in references})
         given: dict[tuple[str, str], list[_Given]] = {}
-        for doc_id, question, chunk_id, by, value, unknown in zip(
-            gold["doc_id"],
-            gold["question"],
-            gold["chunk_id"],
-            gold["by"],
-            gold["answer"],
-            gold["is_unknown"],
-            strict=True,
-        ):
-            item = _Given(chunk_id, positions[chunk_id], by, True, value, bool(unknown))
+        for doc_id, position, chunk_id, question, by, value, unknown in references:
+            item = _Given(chunk_id, position, by, True, value, unknown)
             given.setdefault((doc_id, question), []).append(item)
         for doc_id, position, chunk_id, question, labeler, value, unknown in labels:
             unknown = bool(unknown)
