@@ -15,11 +15,16 @@ The shapes are the Argilla SDK's own: settings as ``rg.Settings.serialize()`` wr
   dataset has one more question, ``not_in_text``: a multi-label question whose labels are the
   questions that allow UNKNOWN. A labeler ticks the questions the text does not answer (and
   leaves those questions empty); a model's UNKNOWN answers are its suggestion there (one score
-  per ticked question).
+  per ticked question). With one such question, a second label ``"(answered)"`` is added
+  (Argilla's label questions need two), which means nothing on import. A choice question with
+  a single choice is a text question there, for the same reason.
 - **Numbers and dates** are text questions (Argilla has no number or date question), written so
   the value reader reads them back exactly ("1.1250", never the ambiguous "1.125"). A rating
   scale inside 0..10 is a rating question (Argilla's range), else a text question.
-- Suggestions name their model and prompt version as ``agent`` (``model@version``).
+- **Suggestions**: Argilla keeps one per question, its ``agent`` in ``[A-Za-z0-9-_:./ ]`` and
+  scores in 0..1 (one per item of a list value): the agent is the model and prompt version with
+  other characters as ``_``, and the exact model, prompt version and score of each question's
+  suggestion are in ``metadata["lw_suggestions"]`` (they win on import).
 """
 
 from __future__ import annotations
@@ -31,14 +36,15 @@ from collections.abc import Mapping
 from typing import Any
 
 from labelwidgets.exporting import interop_spans as _spans
-from labelwidgets.exporting.interop_ls import model_version, offsets
+from labelwidgets.exporting.interop_ls import offsets
 from labelwidgets.schema import UNKNOWN, Question, Task
 
 __all__ = ["NOT_IN_TEXT", "argilla_record", "argilla_settings", "labeler_id"]
 
 NOT_IN_TEXT = "not_in_text"
 LABELER_NAMESPACE = uuid.UUID("6f1d3c1e-4b4f-5f0e-9a59-6c6162656c77")  # fixed: ids stay stable
-_TITLE_MAX, _DESCRIPTION_MAX = 500, 1000  # Argilla's limits
+_TITLE_MAX, _DESCRIPTION_MAX, _OPTION_MAX = 500, 1000, 200  # Argilla's limits
+ANSWERED = "(answered)"  # a second not_in_text option when one question alone can be unknown
 
 
 def labeler_id(name: str) -> str:
@@ -84,7 +90,18 @@ def _options(values: Any, texts: Mapping[str, str] | None = None) -> list[dict[s
     return [{"value": v, "text": (texts or {}).get(v, v), "description": None} for v in values]
 
 
+def _check_labels(question: Question) -> None:
+    long = [c for c in (*question.choices, *question.labels) if len(c) > _OPTION_MAX]
+    if long:
+        raise ValueError(
+            f"question {question.name!r}: Argilla takes labels of at most {_OPTION_MAX} "
+            f"characters, {long[0][:40]!r}... has {len(long[0])}"
+        )
+
+
 def _question_settings(question: Question) -> dict[str, Any]:
+    if question.kind in ("choice", "multi_choice") and len(question.choices) < 2:
+        return {"type": "text", "use_markdown": False}  # Argilla needs two labels or more
     if question.kind == "choice":
         return {"type": "label_selection", "options": _options(question.choices)}
     if question.kind == "multi_choice":
@@ -115,6 +132,8 @@ def argilla_settings(task: Task) -> dict[str, Any]:
     field, one question per task question (spans questions and evidence as span questions),
     ``not_in_text``, and ``doc_id`` / ``char_start`` / ``char_end`` metadata properties."""
     names(task)  # refuses names Argilla cannot hold
+    for q in task.questions:
+        _check_labels(q)
     questions = [
         _question(q.name, q.prompt or q.name, q.instructions, _question_settings(q))
         for q in task.questions
@@ -131,6 +150,8 @@ def argilla_settings(task: Task) -> dict[str, Any]:
     unknowable = unknown_questions(task)
     if unknowable:
         titles = {q.name.lower(): (q.prompt or q.name).splitlines()[0][:200] for q in unknowable}
+        if len(titles) == 1:  # Argilla's label questions need two labels
+            titles[ANSWERED] = "(the text answers it)"
         settings = {
             "type": "multi_label_selection",
             "options": _options(list(titles), titles),
@@ -191,17 +212,54 @@ def _value(question: Question, value: Any, chunk: Mapping[str, Any]) -> Any:
 
 
 # -- records --------------------------------------------------------------------------------------
-def _suggestions(task: Task, rows: list[Any], chunk: Mapping[str, Any]) -> dict[str, Any]:
+_AGENT_UNSAFE = re.compile(r"[^A-Za-z0-9\-_:./\s]")
+
+
+def agent_name(model: Any, version: Any = None) -> str:
+    """An Argilla suggestion ``agent`` (its server allows letters, digits, ``-_:./`` and spaces,
+    at most 200): the model and prompt version; the exact ones are in
+    ``metadata["lw_suggestions"]``."""
+    text = str(model) + (f" {version}" if isinstance(version, str) and version else "")
+    text = _AGENT_UNSAFE.sub("_", text)[:200]
+    return text if re.search(r"[A-Za-z0-9]", text) else "model"
+
+
+def _score(score: Any) -> float | None:
+    return None if score is None or score != score else float(score)
+
+
+def _argilla_score(score: float | None, value: Any) -> Any:
+    """Argilla takes scores in 0..1, one per item of a list value (none for an empty list)."""
+    if score is None or not 0 <= score <= 1:
+        return None
+    if isinstance(value, list):
+        return [score] * len(value) if value else None
+    return score
+
+
+def _suggestions(
+    task: Task, rows: list[Any], chunk: Mapping[str, Any]
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The record's suggestions, and their exact model, prompt version and score per question
+    (``lw_suggestions``: Argilla's agent and score cannot hold every model name or score)."""
     found: dict[str, Any] = {}
+    exact: dict[str, Any] = {}
     unknown: list[tuple[str, Any, str]] = []
     last = {s.question: s for s in rows}  # Argilla holds one suggestion per question
     for s in last.values():
-        agent, score = model_version(s.model, s.prompt_version), _score(s.score)
+        agent, score = agent_name(s.model, s.prompt_version), _score(s.score)
+        version = s.prompt_version if isinstance(s.prompt_version, str) else None
+        exact[s.question] = {"model": s.model, "prompt_version": version, "score": score}
         if s.answer is UNKNOWN:
-            unknown.append((s.question.lower(), score, agent))
+            unknown.append((s.question.lower(), _argilla_score(score, None), agent))
             continue
         value = _value(task.question(s.question), s.answer, chunk)
-        found[s.question] = {"value": value, "score": score, "agent": agent, "type": "model"}
+        found[s.question] = {
+            "value": value,
+            "score": _argilla_score(score, value),
+            "agent": agent,
+            "type": "model",
+        }
     if unknown:
         order = {q.name.lower(): i for i, q in enumerate(task.questions)}
         unknown.sort(key=lambda u: order[u[0]])
@@ -212,18 +270,14 @@ def _suggestions(task: Task, rows: list[Any], chunk: Mapping[str, Any]) -> dict[
             "agent": unknown[0][2],
             "type": "model",
         }
-    return found
-
-
-def _score(score: Any) -> float | None:
-    return None if score is None or score != score else float(score)
+    return found, exact
 
 
 def argilla_record(
     task: Task, chunk: Mapping[str, Any], answers: list[Any], suggestions: list[Any]
 ) -> dict[str, Any]:
     """One Argilla record (``rg.Record.to_dict()`` form, responses with ``status``)."""
-    record_suggestions = _suggestions(task, suggestions, chunk)
+    record_suggestions, exact = _suggestions(task, suggestions, chunk)
     responses: dict[str, list[dict[str, Any]]] = defaultdict(list)
     unknown: dict[str, list[str]] = defaultdict(list)
     labelers = {}
@@ -251,6 +305,10 @@ def argilla_record(
         metadata["lw_labelers"] = labelers
     if evidence:
         metadata["lw_evidence"] = evidence
+    if exact:
+        metadata["lw_suggestions"] = exact
+    for suggestion in record_suggestions.values():  # evidence suggestions name the bare model
+        suggestion["agent"] = agent_name(suggestion["agent"])
     return {
         "id": chunk["chunk_id"],
         "fields": {"text": chunk["text"]},
@@ -294,6 +352,8 @@ def canonical_record(
             continue
         values, scores = suggestion.get("value") or [], suggestion.get("score")
         for i, question in enumerate(values):
+            if question == ANSWERED:
+                continue
             question = _unknowable(task, known, question, "suggestion")
             score = scores[i] if isinstance(scores, list) and i < len(scores) else scores
             suggestions[question] = {
@@ -315,6 +375,7 @@ def canonical_record(
                 ticked += [
                     (_unknowable(task, known, q, "response"), response["user_id"])
                     for q in response.get("value") or []
+                    if q != ANSWERED
                 ]
     for question, user in ticked:
         if any(r.get("user_id") == user for r in responses.get(question, [])):

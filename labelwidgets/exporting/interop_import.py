@@ -316,9 +316,13 @@ def _argilla_plan(
     record = _argilla.canonical_record(task, record, labelers)
     unknown, chunk = set(record["metadata"]["lw_unknown"]), stored(plan.chunk)
     plan.suggestions = _spans.argilla_suggestions(task, record, chunk, unknown)
-    for row in plan.suggestions:  # agent: model@prompt_version
-        model, _, version = str(row["model"]).partition("@")
-        row["model"], row["prompt_version"] = model, version or None
+    exact = record["metadata"].get("lw_suggestions") or {}
+    for row in plan.suggestions:  # the exact model, prompt version and score where exported
+        given = exact.get(row["question"]) if isinstance(exact, Mapping) else None
+        if isinstance(given, Mapping):
+            row.update({k: given.get(k) for k in ("model", "prompt_version", "score")})
+        elif isinstance(row["score"], list):  # one score per item: the suggestion's is the mean
+            row["score"] = sum(row["score"]) / len(row["score"]) if row["score"] else None
     per_user, evidence = _spans.argilla_responses(task, record, chunk, unknown)
     for user, answers in per_user.items():
         _check_answers(task, answers, f"the responses of {user!r}")

@@ -195,7 +195,9 @@ def model_version(model: str, version: Any) -> str:
 
 
 def _mean(values: list[float]) -> float | None:
-    return sum(values) / len(values) if values else None
+    """The prediction's score (Label Studio takes 0..1; each result keeps its own score)."""
+    mean = sum(values) / len(values) if values else None
+    return mean if mean is not None and 0 <= mean <= 1 else None
 
 
 def ls_task(

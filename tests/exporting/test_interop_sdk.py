@@ -7,6 +7,7 @@ Every question kind goes through, with "not in the text" and spans, and comes ba
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from pathlib import Path
 from typing import Any
@@ -75,7 +76,7 @@ def filled(path: Path | str) -> tuple[LabelStore, list[str]]:
     )
     store.add_suggestion(TASK, first, "governing_law", "New York", model="m", evidence=[LAW])
     store.add_suggestion(TASK, first, "clauses", [(*LAW, "Law")], model="m")
-    store.add_suggestion(TASK, first, "fee", 12.5, model="m", score=0.25)
+    store.add_suggestion(TASK, first, "fee", 12.5, model="m", score=0.25, prompt_version="v2")
     store.add_suggestion(TASK, second, "governing_law", lw.UNKNOWN, model="m", score=0.9)
     store.add_suggestion(TASK, second, "signed", lw.UNKNOWN, model="m", score=0.5)
     return store, [first, second]
@@ -89,10 +90,20 @@ def comparable(store: LabelStore, task: lw.Task = TASK) -> tuple[list, list]:
             (r.chunk_id, r.question, r.labeler, repr(r.answer), r.is_unknown, r.evidence)
             for r in answers.itertuples()
         ],
-        [
-            (r.chunk_id, r.question, r.model, repr(r.answer), r.is_unknown, score(r), r.evidence)
-            for r in suggestions.itertuples()
-        ],
+        [suggestion_row(r) for r in suggestions.itertuples()],
+    )
+
+
+def suggestion_row(r: Any) -> tuple:
+    return (
+        r.chunk_id,
+        r.question,
+        r.model,
+        r.prompt_version,
+        repr(r.answer),
+        r.is_unknown,
+        score(r),
+        r.evidence,
     )
 
 
@@ -140,37 +151,91 @@ def argilla_dataset(client: Any, path: Path) -> tuple[Any, list[Any]]:
     return dataset, records
 
 
+# The Argilla server's own checks (argilla-server 2.x validators/response_values.py,
+# validators/suggestions.py, schemas/v1/questions.py), which the SDK leaves to the server: read
+# off the SDK's own question objects, so they fail when a value would be refused on upload.
+_NAME = re.compile(r"^(?=.*[a-z0-9])[a-z0-9_-]+$")
+_AGENT = re.compile(r"^(?=.*[a-zA-Z0-9])[a-zA-Z0-9-_:\.\/\s]+$")
+
+
+def value_problem(question: Any, value: Any, text: str) -> str | None:
+    if isinstance(question, rg.TextQuestion):
+        return None if isinstance(value, str) else "text question expects a text value"
+    if isinstance(question, rg.MultiLabelQuestion):
+        if not isinstance(value, list) or not value or len(set(value)) != len(value):
+            return "multi label selection expects a non-empty list of unique values"
+        return None if set(value) <= set(question.labels) else "not valid labels"
+    if isinstance(question, rg.LabelQuestion):
+        return None if value in question.labels else "not a valid label"
+    if isinstance(question, rg.RatingQuestion):
+        return None if value in question.values else "not a valid rating"
+    assert isinstance(question, rg.SpanQuestion)
+    if not isinstance(value, list):
+        return "span question expects a list of values"
+    for span in value:
+        if span["start"] > len(text) - 1 or span["end"] > len(text) or span["start"] >= span["end"]:
+            return f"span {span} outside the field"
+        if span["label"] not in question.labels:
+            return f"undefined label {span['label']!r}"
+    return None
+
+
+def score_problem(value: Any, score: Any) -> str | None:
+    if score is None:
+        return None
+    if isinstance(value, list) != isinstance(score, list):
+        return "score cardinality differs from the value's"
+    scores = score if isinstance(score, list) else [score]
+    if (isinstance(value, list) and len(value) != len(scores)) or not scores:
+        return "number of items on value and score attributes doesn't match"
+    return None if all(0 <= s <= 1 for s in scores) else "score outside 0..1"
+
+
 def server_rules(dataset: Any, record: Any) -> list[str]:
-    """What the Argilla server checks of each value (not done by the SDK), read off the SDK's
-    own question objects."""
+    """Every value of a record the Argilla server would refuse, and why."""
     problems = []
     text = record.fields["text"]
-    values = [(r.question_name, r.value, "response") for r in record.responses]
-    values += [(s.question_name, s.value, "suggestion") for s in record.suggestions]
-    for name, value, what in values:
-        question = dataset.settings.questions[name]
-        where = f"{what} {name}={value!r}"
-        if isinstance(question, rg.MultiLabelQuestion):
-            ok = isinstance(value, list) and value and set(value) <= set(question.labels)
-        elif isinstance(question, rg.LabelQuestion):
-            ok = value in question.labels
-        elif isinstance(question, rg.RatingQuestion):
-            ok = value in question.values
-        elif isinstance(question, rg.TextQuestion):
-            ok = isinstance(value, str) and value.strip()
-        else:
-            assert isinstance(question, rg.SpanQuestion)
-            ok = all(
-                0 <= s["start"] < s["end"] <= len(text) and s["label"] in question.labels
-                for s in value
-            )
-        if not ok:
-            problems.append(where)
-    for response in record.responses:
-        if response.status != "submitted" or str(uuid.UUID(str(response.user_id))) != str(
-            response.user_id
-        ):
-            problems.append(f"response {response.question_name}: {response.status}")
+    for r in record.responses:
+        problem = value_problem(dataset.settings.questions[r.question_name], r.value, text)
+        if r.status != "submitted" or str(uuid.UUID(str(r.user_id))) != str(r.user_id):
+            problem = f"status {r.status}, user {r.user_id}"
+        if problem:
+            problems.append(f"response {r.question_name}={r.value!r}: {problem}")
+    for s in record.suggestions:
+        problem = value_problem(dataset.settings.questions[s.question_name], s.value, text)
+        problem = problem or score_problem(s.value, s.score)
+        if s.agent is not None and not (_AGENT.match(s.agent) and len(s.agent) <= 200):
+            problem = f"agent {s.agent!r}"
+        if problem:
+            problems.append(f"suggestion {s.question_name}={s.value!r}: {problem}")
+    declared = {m.name: type(m).__name__ for m in dataset.settings.metadata}
+    for name, value in record.metadata.items():
+        kind = declared.get(name)
+        if kind == "IntegerMetadataProperty" and not isinstance(value, int):
+            problems.append(f"metadata {name}={value!r} is not an integer")
+        if kind == "TermsMetadataProperty" and not isinstance(value, str):
+            problems.append(f"metadata {name}={value!r} is not a term")
+    return problems
+
+
+def settings_problems(settings: dict[str, Any]) -> list[str]:
+    """What the Argilla server refuses when it creates the dataset's questions."""
+    problems = []
+    for q in settings["questions"]:
+        kind, options = q["settings"]["type"], q["settings"].get("options") or []
+        if not _NAME.match(q["name"]) or len(q["name"]) > 200:
+            problems.append(f"name {q['name']!r}")
+        if not 1 <= len(q["title"]) <= 500 or len(q.get("description") or "x") > 1000:
+            problems.append(f"{q['name']}: title or description length")
+        if q.get("description") == "":
+            problems.append(f"{q['name']}: empty description")
+        least = {"label_selection": 2, "multi_label_selection": 2, "rating": 2, "span": 1}
+        if len(options) < least.get(kind, 0):
+            problems.append(f"{q['name']}: {len(options)} options")
+        if kind == "rating" and not all(0 <= o["value"] <= 10 for o in options):
+            problems.append(f"{q['name']}: rating values outside 0..10")
+        if any(not 1 <= len(str(o["value"])) <= 200 for o in options):
+            problems.append(f"{q['name']}: option value length")
     return problems
 
 
@@ -198,6 +263,7 @@ def test_argilla_sdk_builds_and_validates_every_kind_with_unknown_and_spans(
     assert types["clauses"] == "SpanQuestion" and types["not_in_text"] == "MultiLabelQuestion"
     assert dataset.settings.questions["not_in_text"].labels == UNKNOWABLE
     assert [r.id for r in records] == [first, second]
+    assert settings_problems(json.loads((written / ".argilla" / "settings.json").read_text())) == []
     for record in records:
         assert server_rules(dataset, record) == []
     bob = interop.labeler_id("bob")
@@ -418,3 +484,83 @@ def test_label_studio_config_escapes_text_and_refuses_clashing_names() -> None:
     clash = lw.Task("clash", [lw.Question("law"), lw.Question("law__not_in_text")])
     with pytest.raises(ValueError, match="clashes with the Label Studio control"):
         interop.label_studio_config(clash)
+
+
+def test_the_argilla_rule_checks_can_fail(argilla_client: Any, tmp_path: Path) -> None:
+    """The server-rule checks above are not vacuous: the shapes written before this change (a
+    None response value, user names as ids, '@' in the agent, one score for a list value) and
+    settings Argilla refuses are caught."""
+    store, _ = filled(tmp_path / "a.db")
+    written = interop.to_argilla(store, TASK, tmp_path / "d")
+    dataset, _ = argilla_dataset(argilla_client, written)
+    record = json.loads((written / "records.json").read_text())[0]
+    assert server_rules(dataset, rg.Record.from_dict(record, dataset=dataset)) == []
+    record["suggestions"]["topics"] = {"value": ["law"], "score": 0.5, "agent": "m@v1"}
+    x = interop.labeler_id("x")
+    record["responses"]["kind"] = [{"value": "lease", "user_id": x, "status": "submitted"}]
+    found = server_rules(dataset, rg.Record.from_dict(record, dataset=dataset))
+    assert [p.split("=")[0] for p in found] == ["response kind", "suggestion topics"]
+    with pytest.raises(ValueError, match="value is required"):  # UNKNOWN as None, as before
+        rg.Record.from_dict(
+            {
+                "fields": {"text": "x"},
+                "responses": {
+                    "kind": [{"value": None, "user_id": str(uuid.uuid4()), "status": "submitted"}]
+                },
+            },
+            dataset=dataset,
+        )
+    named = {
+        "fields": {"text": "x"},
+        "responses": {"kind": [{"value": "supply", "user_id": "ann"}]},
+    }
+    with pytest.raises(Exception, match="valid UUID"):  # a labeler name as the user id
+        dataset.records._ingest_records([rg.Record.from_dict(named)], user_id=uuid.uuid4())
+    bad = {
+        "questions": [
+            {
+                "name": "Law",
+                "title": "t",
+                "settings": {"type": "label_selection", "options": [{"value": "a"}]},
+            }
+        ]
+    }
+    assert settings_problems(bad) == ["name 'Law'", "Law: 1 options"]
+
+
+def test_argilla_settings_for_edge_tasks_pass_the_server_rules(argilla_client: Any) -> None:
+    """One choice, one question that can be 'not in the text', a wide rating scale."""
+    task = lw.Task(
+        "edge",
+        [
+            lw.Question("only", kind="choice", choices=["yes"]),
+            lw.Question("wide", kind="rating", scale=(1, 20), allow_unknown=False),
+            lw.Question("spans", kind="spans", labels=["A"]),
+        ],
+    )
+    settings = interop.argilla_settings(task)
+    assert settings_problems(settings) == []
+    kinds = {q["name"]: q["settings"]["type"] for q in settings["questions"]}
+    assert kinds == {
+        "only": "text",
+        "wide": "text",
+        "spans": "span",
+        "not_in_text": "multi_label_selection",
+    }
+    options = [o["value"] for o in settings["questions"][-1]["settings"]["options"]]
+    assert options == ["only", "(answered)"]
+    store = LabelStore(":memory:")
+    store.add_chunks([{"text": "Yes, twenty."}, {"text": "Nothing."}])
+    store.add_task(task)
+    first, second = store.chunk_order()
+    store.record_answers(
+        task, first, {"only": "yes", "wide": 20, "spans": [(0, 3, "A")]}, labeler="ann"
+    )
+    store.record_answers(task, second, {"only": lw.UNKNOWN, "wide": 1, "spans": []}, labeler="ann")
+    back = LabelStore(":memory:")
+    interop.from_argilla(back, task, interop.to_argilla(store, task))
+    assert comparable(back, task) == comparable(store, task)
+    with pytest.raises(ValueError, match="at most 200 characters"):
+        interop.argilla_settings(
+            lw.Task("long", [lw.Question("q", kind="choice", choices=["a" * 201, "b"])])
+        )
