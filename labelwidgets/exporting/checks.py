@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import warnings
 
-import pandas as pd
-
 from labelwidgets._warnings import LabelwidgetsWarning
 from labelwidgets.exporting.formats import FORMATS
 from labelwidgets.schema import Task
@@ -25,9 +23,9 @@ def check_arguments(fmt: str, answers: str, group_by: str) -> None:
         raise ValueError(f"group_by must be 'doc_id' or 'chunk_id', got {group_by!r}")
 
 
-def require_rows(selected: pd.DataFrame, task: Task, answers: str) -> None:
-    """A clear error when nothing is left to export."""
-    if selected.empty:
+def require_rows(chosen: int, task: Task, answers: str) -> None:
+    """A clear error when nothing is left to export (``chosen`` answers)."""
+    if not chosen:
         raise ValueError(
             f"nothing to export from task {task.name!r} with answers={answers!r}: "
             + (

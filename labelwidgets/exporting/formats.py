@@ -1,9 +1,11 @@
-"""Writers of fine-tuning formats. Each streams rows to a temporary file, renamed on success."""
+"""Writers of fine-tuning formats. Each writes rows, a batch at a time, to a temporary file that
+is renamed over the split's file only when the export succeeds (:class:`SplitSink`)."""
 
 from __future__ import annotations
 
 import contextlib
 import csv
+import functools
 import json
 import os
 import tempfile
@@ -28,13 +30,17 @@ FLAT_COLUMNS = [
     "prompt",
     "completion",
     "rejected",
+    "prompt_version",
+    "prompt_version_id",
 ]
 
 
 @dataclass(slots=True)
 class Row:
     """One training example. ``evidence``: the answer's evidence spans (document coordinates);
-    ``quote``: their text, written as an ``evidence`` field when the export asks for one."""
+    ``quote``: their text, written as an ``evidence`` field when the export asks for one;
+    ``prompt_version`` / ``prompt_version_id``: the label and id of the prompt version that
+    rendered ``prompt``."""
 
     chunk_id: str
     doc_id: str
@@ -47,25 +53,49 @@ class Row:
     rejected: str | None = None
     evidence: list[list[int]] | None = None
     quote: str | None = None
+    prompt_version: str | None = None
+    prompt_version_id: str | None = None
+
+
+class _Temporary:
+    """A temporary file beside ``path``: :meth:`commit` renames it over ``path``,
+    :meth:`discard` removes it."""
+
+    def __init__(self, path: Path, mode: str = "w") -> None:
+        fd, self.name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        self.path = path
+        try:
+            self.file = os.fdopen(
+                fd,
+                mode,
+                encoding=None if "b" in mode else "utf-8",
+                newline="" if "b" not in mode else None,
+            )
+        except BaseException:
+            os.close(fd)
+            os.unlink(self.name)
+            raise
+
+    def commit(self) -> None:
+        self.file.close()
+        os.replace(self.name, self.path)
+
+    def discard(self) -> None:
+        self.file.close()
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(self.name)
 
 
 @contextlib.contextmanager
 def atomic(path: Path, mode: str = "w") -> Iterator[Any]:
     """Write to a temporary file beside ``path``; rename it over ``path`` only on success."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    temporary = _Temporary(path, mode)
     try:
-        with os.fdopen(
-            fd,
-            mode,
-            encoding=None if "b" in mode else "utf-8",
-            newline="" if "b" not in mode else None,
-        ) as f:
-            yield f
-        os.replace(tmp, path)
+        yield temporary.file
     except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
+        temporary.discard()
         raise
+    temporary.commit()
 
 
 def _line(fmt: str, system: str | None, evidence_field: bool = False) -> Callable[[Row], str]:
@@ -78,56 +108,41 @@ def _line(fmt: str, system: str | None, evidence_field: bool = False) -> Callabl
 
 
 def _bare_line(fmt: str, system: str | None) -> Callable[[Row], str]:
-    """A function turning a row into one JSON line of ``fmt``, built from pre-encoded parts."""
+    """A function turning a row into one JSON line of ``fmt``, built from pre-encoded parts.
+
+    Rows of one chunk and question share their prompt, so each prompt is encoded once while
+    its rows pass (a small cache of the latest prompts)."""
     head = '{"messages": ['
     if system:
         head += '{"role": "system", "content": ' + _dumps(system) + "}, "
     if fmt in ("openai-chat", "trl-sft"):
+        user = functools.lru_cache(maxsize=256)(
+            lambda p: head + '{"role": "user", "content": ' + _dumps(p) + "}, "
+        )
         return lambda r: (
-            head
-            + '{"role": "user", "content": '
-            + _dumps(r.prompt)
-            + '}, {"role": "assistant", "content": '
-            + _dumps(r.completion)
-            + "}]}\n"
+            user(r.prompt) + '{"role": "assistant", "content": ' + _dumps(r.completion) + "}]}\n"
         )
     prefix = (system + "\n\n") if system else ""
+    opening = {
+        "prompt-completion": '{"prompt": ',
+        "dpo": '{"prompt": ',
+        "alpaca": '{"instruction": ',
+    }
+    if fmt not in opening:
+        raise ValueError(f"not a JSONL format: {fmt!r}")
+    prompt = functools.lru_cache(maxsize=256)(lambda p: opening[fmt] + _dumps(prefix + p))
     if fmt == "prompt-completion":
-        return lambda r: (
-            '{"prompt": '
-            + _dumps(prefix + r.prompt)
-            + ', "completion": '
-            + _dumps(r.completion)
-            + "}\n"
-        )
+        return lambda r: prompt(r.prompt) + ', "completion": ' + _dumps(r.completion) + "}\n"
     if fmt == "dpo":
         return lambda r: (
-            '{"prompt": '
-            + _dumps(prefix + r.prompt)
+            prompt(r.prompt)
             + ', "chosen": '
             + _dumps(r.completion)
             + ', "rejected": '
             + _dumps(r.rejected)
             + "}\n"
         )
-    if fmt == "alpaca":
-        return lambda r: (
-            '{"instruction": '
-            + _dumps(prefix + r.prompt)
-            + ', "input": "", "output": '
-            + _dumps(r.completion)
-            + "}\n"
-        )
-    raise ValueError(f"not a JSONL format: {fmt!r}")
-
-
-def write_jsonl(
-    path: Path, rows: list[Row], fmt: str, system: str | None, evidence_field: bool = False
-) -> None:
-    line = _line(fmt, system, evidence_field)
-    with atomic(path) as f:
-        for row in rows:
-            f.write(line(row))
+    return lambda r: prompt(r.prompt) + ', "input": "", "output": ' + _dumps(r.completion) + "}\n"
 
 
 def _flat(row: Row, split: str, evidence_field: bool = False) -> list[Any]:
@@ -147,54 +162,129 @@ def _flat(row: Row, split: str, evidence_field: bool = False) -> list[Any]:
         row.prompt,
         row.completion,
         row.rejected,
+        row.prompt_version,
+        row.prompt_version_id,
         *([row.quote] if evidence_field else []),
     ]
 
 
+class SplitSink:
+    """One split's file in a line, CSV or Parquet format, written a batch of rows at a time
+    into a temporary file: :meth:`close` renames it into place, :meth:`discard` removes it."""
+
+    def __init__(
+        self, path: Path, fmt: str, split: str, system: str | None, evidence_field: bool = False
+    ) -> None:
+        self.path, self.fmt, self.split, self.evidence = path, fmt, split, evidence_field
+        self.rows = 0
+        self._parquet: Any = None
+        if fmt in JSONL_FORMATS:
+            self._line = _line(fmt, system, evidence_field)
+            self._file = _Temporary(path)
+        elif fmt == "csv":
+            self._file = _Temporary(path)
+            self._csv = csv.writer(self._file.file)
+            self._csv.writerow(FLAT_COLUMNS + (["evidence"] if evidence_field else []))
+        elif fmt == "parquet":
+            self._parquet = _ParquetTable(evidence_field)
+            self._file = _Temporary(path, "wb")
+            self._parquet.open(self._file.file)
+        else:
+            raise ValueError(f"no row-by-row writer for {fmt!r}")
+
+    def write(self, rows: list[Row]) -> None:
+        self.rows += len(rows)
+        if self.fmt in JSONL_FORMATS:
+            line = self._line
+            self._file.file.write("".join([line(r) for r in rows]))
+        elif self.fmt == "csv":
+            self._csv.writerows([_flat(r, self.split, self.evidence) for r in rows])
+        else:
+            for start in range(0, len(rows), 10_000):
+                self._parquet.write(
+                    [_flat(r, self.split, self.evidence) for r in rows[start : start + 10_000]]
+                )
+
+    def close(self) -> None:
+        if self._parquet is not None:
+            self._parquet.close()
+        self._file.commit()
+
+    def discard(self) -> None:
+        if self._parquet is not None:
+            with contextlib.suppress(Exception):
+                self._parquet.close()
+        self._file.discard()
+
+
+class _ParquetTable:
+    """The flat table as Parquet, a row group per batch."""
+
+    def __init__(self, evidence_field: bool) -> None:
+        try:
+            import pyarrow as pa
+            import pyarrow.parquet as pq
+        except ImportError:
+            raise ImportError(
+                "parquet export needs the 'parquet' extra: pip install 'labelwidgets[parquet]'"
+            ) from None
+        self.pa, self.pq = pa, pq
+        self.names = FLAT_COLUMNS + (["evidence"] if evidence_field else [])
+        self.schema = pa.schema(
+            [(n, pa.bool_() if n == "is_unknown" else pa.string()) for n in self.names]
+        )
+        self.writer: Any = None
+
+    def open(self, file: Any) -> None:
+        self.writer = self.pq.ParquetWriter(file, self.schema)
+
+    def write(self, batch: list[list[Any]]) -> None:
+        columns = list(zip(*batch, strict=True)) if batch else [[] for _ in self.names]
+        arrays = [
+            self.pa.array(
+                [None if v is None else (v if n == "is_unknown" else str(v)) for v in col],
+                type=self.schema.field(n).type,
+            )
+            for n, col in zip(self.names, columns, strict=True)
+        ]
+        self.writer.write_table(self.pa.Table.from_arrays(arrays, schema=self.schema))
+
+    def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+            self.writer = None
+
+
+def write_rows(
+    path: Path,
+    rows: list[Row],
+    fmt: str,
+    split: str,
+    system: str | None = None,
+    evidence_field: bool = False,
+) -> None:
+    """All of a split's rows to ``path`` at once (the whole-list export)."""
+    sink = SplitSink(path, fmt, split, system, evidence_field)
+    try:
+        sink.write(rows)
+    except BaseException:
+        sink.discard()
+        raise
+    sink.close()
+
+
+def write_jsonl(
+    path: Path, rows: list[Row], fmt: str, system: str | None, evidence_field: bool = False
+) -> None:
+    write_rows(path, rows, fmt, "", system, evidence_field)
+
+
 def write_csv(path: Path, rows: list[Row], split: str, evidence_field: bool = False) -> None:
-    with atomic(path) as f:
-        writer = csv.writer(f)
-        writer.writerow(FLAT_COLUMNS + (["evidence"] if evidence_field else []))
-        for row in rows:
-            writer.writerow(_flat(row, split, evidence_field))
+    write_rows(path, rows, "csv", split, None, evidence_field)
 
 
 def write_parquet(path: Path, rows: list[Row], split: str, evidence_field: bool = False) -> None:
-    try:
-        import pyarrow as pa
-        import pyarrow.parquet as pq
-    except ImportError:
-        raise ImportError(
-            "parquet export needs the 'parquet' extra: pip install 'labelwidgets[parquet]'"
-        ) from None
-    schema = pa.schema(
-        [
-            ("split", pa.string()),
-            ("chunk_id", pa.string()),
-            ("doc_id", pa.string()),
-            ("question", pa.string()),
-            ("source", pa.string()),
-            ("answer", pa.string()),
-            ("is_unknown", pa.bool_()),
-            ("prompt", pa.string()),
-            ("completion", pa.string()),
-            ("rejected", pa.string()),
-            *([("evidence", pa.string())] if evidence_field else []),
-        ]
-    )
-    names = FLAT_COLUMNS + (["evidence"] if evidence_field else [])
-    with atomic(path, "wb") as f, pq.ParquetWriter(f, schema) as writer:
-        for start in range(0, len(rows), 10_000):
-            batch = [_flat(r, split, evidence_field) for r in rows[start : start + 10_000]]
-            columns = list(zip(*batch, strict=True)) if batch else [[] for _ in names]
-            arrays = [
-                pa.array(
-                    [None if v is None else (v if n == "is_unknown" else str(v)) for v in col],
-                    type=schema.field(n).type,
-                )
-                for n, col in zip(names, columns, strict=True)
-            ]
-            writer.write_table(pa.Table.from_arrays(arrays, schema=schema))
+    write_rows(path, rows, "parquet", split, None, evidence_field)
 
 
 def write_hf(
@@ -204,7 +294,9 @@ def write_hf(
     dpo: bool,
     evidence_field: bool = False,
 ) -> Any:
-    """A ``datasets.DatasetDict`` in TRL's conversational format, saved with ``save_to_disk``."""
+    """A ``datasets.DatasetDict`` in TRL's conversational format, saved with ``save_to_disk``;
+    ``prompt_version`` / ``prompt_version_id`` columns name each record's prompt (TRL's trainers
+    drop columns they do not use)."""
     try:
         import datasets
     except ImportError:
@@ -215,7 +307,9 @@ def write_hf(
     def conversational(row: Row) -> dict[str, Any]:
         user = [{"role": "system", "content": system}] if system else []
         user.append({"role": "user", "content": row.prompt})
-        extra = {"evidence": row.quote} if evidence_field else {}
+        extra = {"prompt_version": row.prompt_version, "prompt_version_id": row.prompt_version_id}
+        if evidence_field:
+            extra["evidence"] = row.quote
         if dpo:
             return {
                 "prompt": user,
@@ -231,6 +325,7 @@ def write_hf(
         if dpo
         else {"messages": message}
     )
+    columns["prompt_version"] = columns["prompt_version_id"] = datasets.Value("string")
     if evidence_field:
         columns["evidence"] = datasets.Value("string")
     features = datasets.Features(columns)

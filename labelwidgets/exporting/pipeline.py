@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
-from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
-from tqdm.auto import tqdm
 
 from labelwidgets.exporting import spans as _spans
 from labelwidgets.exporting.checks import (  # noqa: F401 - the constants stay importable here
@@ -22,26 +19,26 @@ from labelwidgets.exporting.checks import (  # noqa: F401 - the constants stay i
     report_warnings,
     require_rows,
 )
-from labelwidgets.exporting.formats import (
-    JSONL_FORMATS,
-    Row,
-    write_csv,
-    write_hf,
-    write_jsonl,
-    write_parquet,
-)
+from labelwidgets.exporting.digests import prompt_digest
+from labelwidgets.exporting.formats import JSONL_FORMATS, Row, write_hf, write_rows
 from labelwidgets.exporting.prompt_choice import templates_for
-from labelwidgets.exporting.redact import checked as checked_redactor
-from labelwidgets.exporting.selection import dedup, select, with_rejected
+from labelwidgets.exporting.rows import Redaction, RowMaker, Tally, answer_text
+from labelwidgets.exporting.selection import (
+    Selection,
+    dedup,
+    read_pages,
+    read_whole,
+    with_rejected,
+)
 from labelwidgets.exporting.splitting import fractions_of, split_rows
-from labelwidgets.models.prompts import render
-from labelwidgets.schema import UNKNOWN, Task
+from labelwidgets.exporting.stream import STREAMED, stream_rows
+from labelwidgets.schema import Task
 from labelwidgets.store import mask_url
 
 if TYPE_CHECKING:
     from labelwidgets.store import LabelStore
 
-__all__ = ["ExportReport", "export"]
+__all__ = ["ExportReport", "answer_text", "export"]
 
 
 @dataclass
@@ -52,7 +49,9 @@ class ExportReport:
     out and why; ``unknown`` how many targets are refusals (``unknown_text``); ``redactions``
     how many rows the redactor changed (``rows_changed``) and its replacements per kind
     (``{"PHONE": 3, "EMAIL": 1}``, from a redactor with ``counts``); ``manifest`` the JSON file
-    that makes the export reproducible.
+    that makes the export reproducible; ``prompt_versions`` which prompt version rendered each
+    question's records (``{question: {"version_id", "label", "records"}}``, also in the
+    manifest).
     """
 
     format: str
@@ -64,6 +63,7 @@ class ExportReport:
     manifest: Path
     warnings: list[str] = field(default_factory=list)
     dataset: Any = None
+    prompt_versions: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     @property
     def rows(self) -> int:
@@ -148,8 +148,11 @@ def export(
         Show a progress bar on large exports.
     prompt_version
         Which stored prompt template renders the user turn (label or id, or ``{question: …}``);
-        default: the newest stored version per question, else the default template — the prompt
-        the model is asked with in :func:`labelwidgets.prelabel`.
+        default: each question's default prompt version (see
+        :mod:`labelwidgets.exporting.prompt_choice`) — the prompt the model is asked with in
+        :func:`labelwidgets.prelabel`. The version of every record is named in the manifest's
+        ``prompt_versions`` table and in the ``prompt_version`` / ``prompt_version_id`` columns
+        of CSV, Parquet and HF datasets (the JSONL formats stay exactly their documented shape).
     evidence
         ``True``: targets quote their evidence through ``evidence_template`` (answers without
         evidence keep the bare answer); ``"field"``: the quote goes into a separate ``evidence``
@@ -161,64 +164,136 @@ def export(
         The tokens of ``"token-classification"``: ``"whitespace"`` (default), ``"words"``
         (punctuation split off) or a Hugging Face tokenizer (see
         :func:`labelwidgets.exporting.spans.tokenizer_for`).
+
+    Notes
+    -----
+    JSONL (but DPO), CSV and Parquet exports stream: answers are read from the store a page of
+    chunks at a time and written as they come, so memory does not grow with the number of rows
+    (a 16-byte digest per row for de-duplication). ``"hf"``, ``"hf-dpo"``, ``"dpo"`` and the
+    span formats hold the exported rows in memory.
     """
-    check_arguments(format, answers, group_by)
-    task = store.task(task)
-    target = _prepare(Path(path))
-    fractions = fractions_of(split)
-    selected, dropped, kept_notes = select(
-        store,
-        task,
-        answers,
-        min_agreement,
-        questions,
+    options = dict(
+        answers=answers,
+        min_agreement=min_agreement,
+        split=split,
+        group_by=group_by,
+        seed=seed,
+        unknown_text=unknown_text,
+        redact=redact,
+        system_prompt=system_prompt,
+        prompt_version=prompt_version,
+        questions=questions,
+        progress=progress,
+        evidence=evidence,
+        evidence_template=evidence_template,
+        tokenizer=tokenizer,
         keep_failing=keep_failing,
         keep_conflicting=keep_conflicting,
     )
-    writer, selected = _spans.writer_for(store, task, format, tokenizer, selected)
-    require_rows(selected, task, answers)
-    rows = _rows(store, task, selected, unknown_text, prompt_version, progress)
-    rows = _spans.finish(store, task, rows, writer, dropped, evidence, evidence_template)
-    if format in ("dpo", "hf-dpo"):
-        rows, no_pair = with_rejected(store, task, rows, lambda a: answer_text(a, unknown_text))
-        dropped.append(("no model answer that differs from the label (no DPO pair)", no_pair))
-    redactions = _redact(task, rows, redact)
-    rows, duplicates = dedup(task, rows)
-    dropped.append(("duplicate (prompt, answer)", duplicates))
-    splits = split_rows(rows, fractions, group_by, seed)
-    empty = [name for name, part in splits.items() if not part]
-    splits = {name: part for name, part in splits.items() if part}
-    paths, dataset = _write(target, format, splits, system_prompt, evidence == "field", writer)
-    unknown = sum(r.is_unknown for r in rows)
-    lost = _spans.lost_warnings(writer) + kept_notes
-    notes = report_warnings(format, unknown, len(rows), empty, group_by, lost)
-    drops = pd.DataFrame([d for d in dropped if d[1]], columns=["reason", "rows"])
-    manifest = _manifest(
-        target,
-        store,
+    return _run(store, task, format, Path(path), options, whole=format not in STREAMED)
+
+
+def _run(
+    store: LabelStore,
+    task: Task | str,
+    fmt: str,
+    path: Path,
+    o: dict[str, Any],
+    *,
+    whole: bool,
+    page_rows: int = 20_000,
+) -> ExportReport:
+    """:func:`export` with its keyword arguments in ``o``: streamed page by page, or (``whole``)
+    with every row in memory — the path of the formats that need all rows, and the reference
+    the streamed export is tested against."""
+    check_arguments(fmt, o["answers"], o["group_by"])
+    task = store.task(task)
+    target = _prepare(path)
+    fractions = fractions_of(o["split"])
+    _spans.finish_rows(store, task, [], o["evidence"], o["evidence_template"])  # checks them
+    choices = templates_for(store, task, o["prompt_version"])
+    selection = Selection(
         task,
-        format,
-        answers,
-        min_agreement,
-        fractions,
-        group_by,
-        seed,
-        unknown_text,
-        system_prompt,
-        splits,
-        paths,
+        o["answers"],
+        o["min_agreement"],
+        keep_failing=o["keep_failing"],
+        keep_conflicting=o["keep_conflicting"],
     )
+    maker = RowMaker(task, choices, o["unknown_text"])
+    redaction, tally = Redaction(task, o["redact"]), Tally(choices)
+    out = {**o, "target": target, "format": fmt, "fractions": fractions}
+    if whole:
+        paths, dropped, lost, dataset = _whole(store, task, selection, maker, redaction, tally, out)
+    else:
+        pages = read_pages(store, task, o["answers"], o["questions"], page_rows)
+        paths, chosen, duplicates = stream_rows(
+            store, task, pages, (selection, maker, redaction, tally), out
+        )
+        require_rows(chosen, task, o["answers"])
+        dropped, lost, dataset = selection.dropped(), selection.notes(), None
+        dropped.append(("duplicate (prompt, answer)", duplicates))
+    counts = {name: tally.counts[name] for name in paths}
+    empty = [name for name in fractions if name not in paths]
+    rows = sum(counts.values())
+    notes = report_warnings(fmt, tally.unknown, rows, empty, o["group_by"], lost)
+    manifest = _manifest(store, task, out, tally, paths)
     return ExportReport(
-        format,
+        fmt,
         paths,
-        {k: len(v) for k, v in splits.items()},
-        drops,
-        unknown,
-        redactions,
+        counts,
+        pd.DataFrame([d for d in dropped if d[1]], columns=["reason", "rows"]),
+        tally.unknown,
+        redaction.report(),
         manifest,
         notes,
         dataset,
+        tally.prompt_versions(),
     )
+
+
+def _whole(
+    store: LabelStore,
+    task: Task,
+    selection: Selection,
+    maker: RowMaker,
+    redaction: Redaction,
+    tally: Tally,
+    out: dict[str, Any],
+) -> tuple[dict[str, Path], list[tuple[str, int]], list[str], Any]:
+    """Every row in memory: choose, render, finish, pair (DPO), redact, de-duplicate, split,
+    write. Returns ``(paths, dropped, warnings of what a span format lost, dataset)``."""
+    fmt = out["format"]
+    page = read_whole(store, task, out["answers"], out["questions"])
+    chosen = selection.page(page)
+    writer = None
+    if fmt in _spans.SPAN_FORMATS:
+        writer = _spans.SpanWriter(store, task, fmt, out["tokenizer"])
+        asked = pd.DataFrame({"question": [c.question for c in chosen]})
+        names = set(_spans.select_questions(task, asked, fmt)["question"])
+        chosen = [c for c in chosen if c.question in names]
+    require_rows(len(chosen), task, out["answers"])
+    kept_notes = selection.notes()
+    rows = maker.rows(chosen, page.chunks)
+    dropped = selection.dropped()
+    rows = _spans.finish(
+        store, task, rows, writer, dropped, out["evidence"], out["evidence_template"]
+    )
+    if fmt in ("dpo", "hf-dpo"):
+        unknown_text = out["unknown_text"]
+        rows, no_pair = with_rejected(store, task, rows, lambda a: answer_text(a, unknown_text))
+        dropped.append(("no model answer that differs from the label (no DPO pair)", no_pair))
+    redaction.rows(rows)
+    rows, duplicates = dedup(task, rows)
+    dropped.append(("duplicate (prompt, answer)", duplicates))
+    splits = split_rows(rows, out["fractions"], out["group_by"], out["seed"])
+    splits = {name: part for name, part in splits.items() if part}
+    prompts = {r.prompt: prompt_digest(r.prompt) for r in rows}
+    for name, part in splits.items():
+        tally.add(name, part, prompts)
+    paths, dataset = _write(
+        out["target"], fmt, splits, out["system_prompt"], out["evidence"] == "field", writer
+    )
+    return paths, dropped, _spans.lost_warnings(writer) + kept_notes, dataset
 
 
 def _prepare(target: Path) -> Path:
@@ -232,95 +307,6 @@ def _prepare(target: Path) -> Path:
             f"cannot write the export to {str(target)!r}: {exc.strerror or exc}"
         ) from None
     return target
-
-
-def answer_text(value: Any, unknown_text: str) -> str:
-    """An answer as the assistant's reply."""
-    if value is UNKNOWN:
-        return unknown_text
-    if isinstance(value, list):
-        return ", ".join(str(v) for v in value)
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
-def _rows(
-    store: LabelStore,
-    task: Task,
-    selected: pd.DataFrame,
-    unknown_text: str,
-    prompt_version: Any,
-    progress: bool = False,
-) -> list[Row]:
-    templates = {q: c.template for q, c in templates_for(store, task, prompt_version).items()}
-    chunk_text = dict(
-        store.chunks(chunk_ids=sorted(set(selected["chunk_id"])))[["chunk_id", "text"]].values
-    )
-    prompts: dict[tuple[str, str, str], str] = {}
-    answered: dict[tuple[str, ...], Any] = {}
-    for r in selected.itertuples(index=False):
-        answered[(r.chunk_id, r.question, r.source)] = r.answer
-        answered.setdefault((r.chunk_id, r.question), r.answer)
-    rows = []
-    for r in tqdm(
-        selected.itertuples(index=False),
-        total=len(selected),
-        desc="export",
-        unit="row",
-        disable=not progress or len(selected) < 50_000,
-    ):
-        question = task.question(r.question)
-        previous = None
-        if question.when is not None:  # a chained question is asked with its gate's answer
-            gate = question.when[0]
-            previous = answered.get((r.chunk_id, gate, r.source), answered.get((r.chunk_id, gate)))
-        key = (r.chunk_id, r.question, repr(previous))
-        if key not in prompts:  # many labelers share one prompt
-            prompts[key] = render(
-                question,
-                chunk_text[r.chunk_id],
-                templates[r.question],
-                previous=previous,
-                not_in_text=unknown_text,
-            )
-        rows.append(
-            Row(
-                r.chunk_id,
-                r.doc_id,
-                r.question,
-                r.source,
-                r.answer,
-                r.answer is UNKNOWN,
-                prompts[key],
-                answer_text(r.answer, unknown_text),
-                evidence=_spans.as_evidence(getattr(r, "evidence", None)),
-            )
-        )
-    return rows
-
-
-def _redact(task: Task, rows: list[Row], redact: Callable[[str], str] | None) -> dict[str, int]:
-    """Redact prompts (the document's text) and the quoted evidence everywhere, and answers
-    only for ``pii=True`` questions; how many rows changed and replacements per kind."""
-    if redact is None:
-        return {}
-    changed, apply = 0, checked_redactor(redact)
-    before_counts = Counter(getattr(redact, "counts", {}))
-    personal = {q.name for q in task.questions if q.pii}
-    for row in rows:
-        before = (row.prompt, row.completion, row.rejected, row.quote)
-        row.prompt = apply(row.prompt)
-        if row.quote is not None:
-            row.quote = apply(row.quote)
-        if row.question in personal:
-            row.completion = apply(row.completion)
-            if row.rejected is not None:
-                row.rejected = apply(row.rejected)
-        changed += before != (row.prompt, row.completion, row.rejected, row.quote)
-    counts = Counter(getattr(redact, "counts", {}))
-    counts.subtract(before_counts)  # a redactor used for several exports counts them all
-    return {"rows_changed": changed, **{k: n for k, n in sorted(counts.items()) if n}}
 
 
 def _write(
@@ -337,59 +323,37 @@ def _write(
         return {name: path for name in splits}, dataset
     paths = {}
     for name, rows in splits.items():
+        suffix = ".jsonl" if fmt in JSONL_FORMATS or span_writer is not None else f".{fmt}"
+        paths[name] = target / f"{name}{suffix}"
         if span_writer is not None:
-            paths[name] = target / f"{name}.jsonl"
             span_writer.write(paths[name], rows)
-        elif fmt in JSONL_FORMATS:
-            paths[name] = target / f"{name}.jsonl"
-            write_jsonl(paths[name], rows, fmt, system, evidence_field)
-        elif fmt == "csv":
-            paths[name] = target / f"{name}.csv"
-            write_csv(paths[name], rows, name, evidence_field)
         else:
-            paths[name] = target / f"{name}.parquet"
-            write_parquet(paths[name], rows, name, evidence_field)
+            write_rows(paths[name], rows, fmt, name, system, evidence_field)
     return paths, None
 
 
 def _manifest(
-    target: Path,
-    store: LabelStore,
-    task: Task,
-    fmt: str,
-    answers: str,
-    min_agreement: Any,
-    fractions: dict[str, float],
-    group_by: str,
-    seed: int,
-    unknown_text: str,
-    system: str | None,
-    splits: dict[str, list[Row]],
-    paths: dict[str, Path],
+    store: LabelStore, task: Task, out: dict[str, Any], tally: Tally, paths: dict[str, Path]
 ) -> Path:
-    digest = hashlib.sha256()
-    for name in splits:
-        for r in splits[name]:
-            digest.update(
-                f"{name}\x1f{r.chunk_id}\x1f{r.question}\x1f{r.prompt}\x1f{r.completion}\x1e".encode()
-            )
     manifest = {
-        "format": fmt,
+        "format": out["format"],
         "task": task.name,
         "task_hash": task.content_hash,
         "store": mask_url(str(store.url)),  # never a password, whatever store-like object
-        "answers": answers,
-        "min_agreement": min_agreement,
-        "split": fractions,
-        "group_by": group_by,
-        "seed": seed,
-        "unknown_text": unknown_text,
-        "system_prompt": system,
-        "counts": {k: len(v) for k, v in splits.items()},
-        "rows_sha256": digest.hexdigest(),
-        "documents": sorted({r.doc_id for rows in splits.values() for r in rows}),
+        "answers": out["answers"],
+        "min_agreement": out["min_agreement"],
+        "split": out["fractions"],
+        "group_by": out["group_by"],
+        "split_rule": "blake2b(seed, group key) -> share of [0, 1)",
+        "seed": out["seed"],
+        "unknown_text": out["unknown_text"],
+        "system_prompt": out["system_prompt"],
+        "counts": {name: tally.counts[name] for name in paths},
+        "rows_sha256": tally.rows_sha256(list(paths)),
+        "prompt_versions": tally.prompt_versions(),
+        "documents": sorted(tally.documents),
         "files": {k: str(p.name) for k, p in paths.items()},
     }
-    path = target / "manifest.json"
+    path = out["target"] / "manifest.json"
     path.write_text(json.dumps(manifest, indent=2, ensure_ascii=False))
     return path

@@ -5,15 +5,18 @@ Nothing silently changes meaning: by default a target that fails its question's 
 an item whose labelers' answers conflict (``answers="all"``: two answers that are not the same
 answer under the rule), is left out and counted in the export report; ``keep_failing=True`` /
 ``keep_conflicting=True`` keep them, with a warning.
+
+Answers are read a page of whole chunks at a time (:func:`read_pages`) and chosen item by item
+(:class:`Selection`), so an export never holds every answer; :func:`read_whole` reads them all at
+once from the store's views (the whole-list export).
 """
 
 from __future__ import annotations
 
 import warnings
 from collections import Counter
-from typing import TYPE_CHECKING, Any
-
-import pandas as pd
+from collections.abc import Hashable, Iterator
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from labelwidgets._warnings import LabelwidgetsWarning
 from labelwidgets.exporting import spans as _spans
@@ -21,49 +24,203 @@ from labelwidgets.exporting.formats import Row
 from labelwidgets.schema import UNKNOWN, Task
 from labelwidgets.schema import validators as _validators
 from labelwidgets.schema.matching import cluster
+from labelwidgets.store.batches import AnswerPage, answer_pages
 from labelwidgets.store.frames import with_unknown
 
 if TYPE_CHECKING:
     from labelwidgets.store import LabelStore
 
-__all__ = ["CONFLICTING", "FAILING", "dedup", "select", "with_rejected"]
+__all__ = [
+    "CONFLICTING",
+    "FAILING",
+    "Chosen",
+    "Selection",
+    "dedup",
+    "read_pages",
+    "read_whole",
+    "with_rejected",
+]
 
 FAILING = "fails the question's validators"
 CONFLICTING = "labelers' answers conflict"
+_CACHE = 100_000  # answers whose key / verdict is remembered (rows of one chunk repeat them)
 
 
-def select(
-    store: LabelStore,
-    task: Task,
-    answers: str,
-    min_agreement: float | None,
-    questions: list[str] | None,
-    *,
-    keep_failing: bool = False,
-    keep_conflicting: bool = False,
-) -> tuple[pd.DataFrame, list[tuple[str, int]], list[str]]:
-    """The answers to export: (frame, dropped (reason, rows), warnings)."""
-    dropped: list[tuple[str, int]] = []
+class Chosen(NamedTuple):
+    """One exported answer: where it comes from and its evidence spans (or None)."""
+
+    chunk_id: str
+    doc_id: str
+    question: str
+    source: str
+    answer: Any
+    evidence: Any
+
+
+def read_pages(
+    store: LabelStore, task: Task, answers: str, questions: list[str] | None, page_rows: int
+) -> Iterator[AnswerPage]:
+    """The answers an export chooses from, a page of whole chunks at a time."""
+    return answer_pages(
+        store, task, reference=answers == "adjudicated", questions=questions, page_rows=page_rows
+    )
+
+
+def read_whole(
+    store: LabelStore, task: Task, answers: str, questions: list[str] | None
+) -> AnswerPage:
+    """Every answer an export chooses from, read from the store's views at once, in the order
+    of :func:`read_pages` (labeling order, question, source)."""
     if answers == "adjudicated":
         frame = with_unknown(store.gold(task))
-        frame = frame.assign(source=frame["source"] + ":" + frame["by"].astype(str))
+        sources = (frame["source"] + ":" + frame["by"].astype(str)).tolist()
     else:
-        frame = with_unknown(store.answers(task)).assign(source=lambda f: f["labeler"])
-    if questions is not None:
-        frame = frame[frame["question"].isin(questions)]
-    frame, failing = _valid(task, frame, keep_failing)
-    found = [] if keep_failing or not failing else [(FAILING, failing)]
-    notes = _kept(failing, FAILING, "keep_failing") if keep_failing else []
-    if answers == "agreed":
-        frame, lost = _agreed(task, frame, 1.0 if min_agreement is None else min_agreement)
-        dropped += lost
-    elif answers == "all":
-        frame, conflicts = _consistent(task, frame, keep_conflicting)
-        found += [] if keep_conflicting or not conflicts else [(CONFLICTING, conflicts)]
-        notes += _kept(conflicts, CONFLICTING, "keep_conflicting") if keep_conflicting else []
-    columns = ["chunk_id", "doc_id", "question", "source", "answer"]
-    columns += ["evidence"] if "evidence" in frame else []
-    return frame[columns].reset_index(drop=True), found + dropped, notes
+        frame = with_unknown(store.answers(task))
+        sources = frame["labeler"].tolist()
+    columns = [frame["chunk_id"].tolist(), frame["question"].tolist(), sources]
+    columns += [frame["answer"].tolist(), frame["evidence"].tolist()]
+    rows = [r for r in zip(*columns, strict=True) if questions is None or r[1] in questions]
+    texts = store.chunks(chunk_ids=sorted({r[0] for r in rows}))  # in labeling order
+    order = {c: i for i, c in enumerate(texts["chunk_id"])}
+    chunks = {
+        c: (d, x) for c, d, x in zip(texts["chunk_id"], texts["doc_id"], texts["text"], strict=True)
+    }
+    rows = sorted((r for r in rows if r[0] in chunks), key=lambda r: (order[r[0]], r[1], r[2]))
+    page = AnswerPage(*([list(c) for c in zip(*rows, strict=True)] or [[]] * 5), chunks)
+    page.evidence = [_spans.as_evidence(e) for e in page.evidence]
+    return page
+
+
+class Selection:
+    """Chooses the targets of an export item by item (one item: a chunk and a question) and
+    counts what it leaves out, over as many pages as it is given."""
+
+    def __init__(
+        self,
+        task: Task,
+        answers: str,
+        min_agreement: float | None,
+        *,
+        keep_failing: bool = False,
+        keep_conflicting: bool = False,
+    ) -> None:
+        self.task, self.answers = task, answers
+        self.minimum = 1.0 if min_agreement is None else min_agreement
+        self.keep_failing, self.keep_conflicting = keep_failing, keep_conflicting
+        self.checks = {q.name: q for q in task.questions if q.validators}
+        self.matchers = {q.name: q.matcher for q in task.questions}
+        self.kinds = {q.name: q.kind for q in task.questions}
+        self.counts = Counter({FAILING: 0, CONFLICTING: 0, "single": 0, "disagree": 0})
+        self._verdicts: dict[tuple[str, str], bool] = {}
+        self._keys: dict[tuple[str, Any], Hashable] = {}
+
+    def page(self, page: AnswerPage) -> list[Chosen]:
+        """The targets among one page's answers, in the page's order."""
+        if self.answers == "adjudicated":  # one reference answer per item: no grouping
+            return [
+                Chosen(c, page.chunks[c][0], q, s, a, e)
+                for c, q, s, a, e in zip(
+                    page.chunk_id,
+                    page.question,
+                    page.source,
+                    page.answer,
+                    page.evidence,
+                    strict=True,
+                )
+                if q in self.matchers and (q not in self.checks or self._valid(q, a))
+            ]
+        items: dict[tuple[str, str], list[int]] = {}
+        for index, (chunk_id, question) in enumerate(
+            zip(page.chunk_id, page.question, strict=True)
+        ):
+            if question in self.matchers and self._valid(question, page.answer[index]):
+                items.setdefault((chunk_id, question), []).append(index)
+        chosen: list[Chosen] = []
+        for (chunk_id, question), rows in items.items():
+            doc_id = page.chunks[chunk_id][0]
+            if self.answers == "agreed":
+                found = self._agreed(page, question, rows)
+                if found is not None:
+                    chosen.append(Chosen(chunk_id, doc_id, question, *found))
+                continue
+            if self.answers == "all" and len(rows) > 1 and self._conflict(page, question, rows):
+                self.counts[CONFLICTING] += len(rows)
+                if not self.keep_conflicting:
+                    continue
+            chosen += [
+                Chosen(chunk_id, doc_id, question, page.source[i], page.answer[i], page.evidence[i])
+                for i in rows
+            ]
+        return chosen
+
+    def dropped(self) -> list[tuple[str, int]]:
+        """(reason, rows) left out so far, in the report's order."""
+        found = [] if self.keep_failing else [(FAILING, self.counts[FAILING])]
+        if self.answers == "all" and not self.keep_conflicting:
+            found.append((CONFLICTING, self.counts[CONFLICTING]))
+        if self.answers == "agreed":
+            found += [
+                ("only one labeler answered", self.counts["single"]),
+                ("labelers disagree", self.counts["disagree"]),
+            ]
+        return [(reason, rows) for reason, rows in found if rows]
+
+    def notes(self) -> list[str]:
+        """Warnings for targets kept against the rules (each also warned)."""
+        notes = _kept(self.counts[FAILING], FAILING, "keep_failing") if self.keep_failing else []
+        if self.keep_conflicting and self.answers == "all":
+            notes += _kept(self.counts[CONFLICTING], CONFLICTING, "keep_conflicting")
+        return notes
+
+    def _valid(self, question: str, answer: Any) -> bool:
+        check = self.checks.get(question)
+        if check is None or answer is UNKNOWN:
+            return True
+        token = (question, repr(answer))
+        failing = self._verdicts.get(token)
+        if failing is None:
+            if len(self._verdicts) >= _CACHE:
+                self._verdicts.clear()
+            failing = self._verdicts[token] = bool(_validators.run(check.validators, answer))
+        if failing:
+            self.counts[FAILING] += 1
+        return self.keep_failing or not failing
+
+    def _key(self, question: str, value: Any) -> Hashable:
+        if not isinstance(value, str):  # 1, 1.0 and True are one dict key, not one answer
+            return self.matchers[question].key(value)
+        token = (question, value)
+        key = self._keys.get(token)
+        if key is None:
+            if len(self._keys) >= _CACHE:
+                self._keys.clear()
+            key = self._keys[token] = self.matchers[question].key(value)
+        return key
+
+    def _conflict(self, page: AnswerPage, question: str, rows: list[int]) -> bool:
+        """Whether an item's answers are not all one answer under its question's rule."""
+        values = [page.answer[i] for i in rows]
+        if self.matchers[question].keyed:  # one cluster per key
+            return len({self._key(question, v) for v in values}) > 1
+        return len(set(cluster(values, self.matchers[question]))) > 1
+
+    def _agreed(self, page: AnswerPage, question: str, rows: list[int]) -> tuple | None:
+        if len(rows) < 2:
+            self.counts["single"] += 1
+            return None
+        values = [page.answer[i] for i in rows]
+        groups = cluster(values, self.matchers[question])
+        top, count = Counter(groups).most_common(1)[0]
+        support = count / len(values)
+        if support + 1e-12 < self.minimum:
+            self.counts["disagree"] += 1
+            return None
+        # the wording most of the agreeing labelers used
+        best = Counter(repr(v) for v, g in zip(values, groups, strict=True) if g == top)
+        chosen = next(v for v in values if repr(v) == best.most_common(1)[0][0])
+        group = {"answer": values, "evidence": [page.evidence[i] for i in rows]}
+        evidence = _spans.agreed_evidence(group, chosen, self.kinds[question])
+        return f"agreed:{support:.2f}", chosen, evidence
 
 
 def _kept(rows: int, reason: str, parameter: str) -> list[str]:
@@ -76,70 +233,8 @@ def _kept(rows: int, reason: str, parameter: str) -> list[str]:
     return [message]
 
 
-def _valid(task: Task, frame: pd.DataFrame, keep: bool) -> tuple[pd.DataFrame, int]:
-    """Drop answers failing their question's validators (unless ``keep``); return how many."""
-    checks = {q.name: q for q in task.questions if q.validators}
-    if frame.empty or not checks:
-        return frame, 0
-    verdicts: dict[tuple[str, Any], bool] = {}
-    failing = []
-    for question, answer in zip(frame["question"], frame["answer"], strict=True):
-        q = checks.get(question)
-        if q is None or answer is UNKNOWN:
-            failing.append(False)
-            continue
-        token = (question, repr(answer))
-        if token not in verdicts:
-            verdicts[token] = bool(_validators.run(q.validators, answer))
-        failing.append(verdicts[token])
-    mask = pd.Series(failing, index=frame.index, dtype=bool)
-    return (frame if keep else frame[~mask]), int(mask.sum())
-
-
 def _groups(task: Task, question: str, values: list[Any]) -> list[int]:
     return cluster(values, task.question(question).matcher)
-
-
-def _consistent(task: Task, frame: pd.DataFrame, keep: bool) -> tuple[pd.DataFrame, int]:
-    """Drop items whose answers are not all the same answer (unless ``keep``): rows left out."""
-    conflicting = pd.Series(False, index=frame.index)
-    for (_, question), group in frame.groupby(["chunk_id", "question"], sort=False):
-        if len(group) > 1 and len(set(_groups(task, question, list(group["answer"])))) > 1:
-            conflicting[group.index] = True
-    return (frame if keep else frame[~conflicting]), int(conflicting.sum())
-
-
-def _agreed(
-    task: Task, frame: pd.DataFrame, minimum: float
-) -> tuple[pd.DataFrame, list[tuple[str, int]]]:
-    kept, single, disagree = [], 0, 0
-    for (chunk_id, question), group in frame.groupby(["chunk_id", "question"], sort=False):
-        if len(group) < 2:
-            single += 1
-            continue
-        values = list(group["answer"])
-        groups = _groups(task, question, values)
-        top, count = Counter(groups).most_common(1)[0]
-        support = count / len(values)
-        if support + 1e-12 < minimum:
-            disagree += 1
-            continue
-        # the wording most of the agreeing labelers used
-        best = Counter(repr(v) for v, g in zip(values, groups, strict=True) if g == top)
-        chosen = next(v for v in values if repr(v) == best.most_common(1)[0][0])
-        kept.append(
-            {
-                "chunk_id": chunk_id,
-                "doc_id": group["doc_id"].iloc[0],
-                "question": question,
-                "source": f"agreed:{support:.2f}",
-                "answer": chosen,
-                "evidence": _spans.agreed_evidence(group, chosen, task.question(question).kind),
-            }
-        )
-    columns = ["chunk_id", "doc_id", "question", "source", "answer", "evidence"]
-    frame = pd.DataFrame(kept, columns=columns)
-    return frame, [("only one labeler answered", single), ("labelers disagree", disagree)]
 
 
 def with_rejected(
@@ -168,7 +263,8 @@ def with_rejected(
 
 def dedup(task: Task, rows: list[Row]) -> tuple[list[Row], int]:
     """One row per prompt and answer: rows with the same prompt (and rejected reply) whose
-    answers are the same answer under the question's rule keep the first of them."""
+    answers are the same answer under the question's rule keep the first of them (the
+    whole-list form of :class:`labelwidgets.exporting.digests.Deduplicator`)."""
     by_prompt: dict[tuple[str, str, str | None], list[Row]] = {}
     for row in rows:
         by_prompt.setdefault((row.question, row.prompt, row.rejected), []).append(row)

@@ -1,19 +1,26 @@
-"""Train / validation / test splits of export rows: whole documents go to one split."""
+"""Train / validation / test splits of export rows: whole documents go to one split.
+
+Each group (a document, or a chunk with ``group_by="chunk_id"``) goes to the split that a seeded
+hash of its key points at: the same group, seed and fractions always give the same split,
+whatever else is exported and in whatever order, so a streaming export assigns rows without
+holding any of them. Each split's share of the groups is its fraction on average (exactly only
+for many groups).
+"""
 
 from __future__ import annotations
 
-import random
+import hashlib
 import re
-from collections import Counter
 from collections.abc import Mapping
 from typing import Any
 
 from labelwidgets.exporting.formats import Row
 
-__all__ = ["fractions_of", "split_rows"]
+__all__ = ["GroupSplitter", "fractions_of", "split_rows"]
 
 
 _SPLIT_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}")
+_SCALE = float(2**64)
 
 
 def _file_name(name: str) -> str:
@@ -44,26 +51,48 @@ def fractions_of(split: Any) -> dict[str, float]:
     return fractions
 
 
+class GroupSplitter:
+    """The split of each group key: ``blake2b(seed, key)`` read as a number in [0, 1) falls
+    into one split's share of the interval (splits in the order given).
+
+    Keeps only a bounded cache of recent answers (rows of one group arrive together).
+    """
+
+    def __init__(self, fractions: dict[str, float], seed: int) -> None:
+        self.names = list(fractions)
+        self._seed = f"{int(seed)}\x1f".encode()
+        bounds, total = [], 0.0
+        for name in self.names:
+            total += fractions[name]
+            bounds.append(total)
+        self._bounds = bounds
+        # the last split with a share takes what rounding leaves above its bound
+        self._last = max(i for i, name in enumerate(self.names) if fractions[name] > 0)
+        self._cache: dict[str, str] = {}
+
+    def __call__(self, key: str) -> str:
+        found = self._cache.get(key)
+        if found is None:
+            if len(self._cache) >= 100_000:
+                self._cache.clear()
+            found = self._cache[key] = self._assign(key)
+        return found
+
+    def _assign(self, key: str) -> str:
+        digest = hashlib.blake2b(self._seed + str(key).encode(), digest_size=8).digest()
+        point = int.from_bytes(digest, "big") / _SCALE
+        for index, bound in enumerate(self._bounds):
+            if point < bound and bound > (self._bounds[index - 1] if index else 0.0):
+                return self.names[index]
+        return self.names[self._last]
+
+
 def split_rows(
     rows: list[Row], fractions: dict[str, float], group_by: str, seed: int
 ) -> dict[str, list[Row]]:
-    """Whole groups (documents) go to one split; groups are shuffled deterministically."""
-    sizes = Counter(getattr(r, group_by) for r in rows)
-    groups = sorted(sizes)
-    random.Random(seed).shuffle(groups)
-    names = list(fractions)
-    targets = {name: fractions[name] * len(rows) for name in names}
-    assigned: dict[str, str] = {}
-    filled = dict.fromkeys(names, 0)
-    for group in groups:
-        # the split that is furthest below its target takes the next document
-        name = max(
-            names,
-            key=lambda n: (targets[n] - filled[n]) / max(targets[n], 1e-9) if targets[n] else -1e9,
-        )
-        assigned[group] = name
-        filled[name] += sizes[group]
-    splits: dict[str, list[Row]] = {name: [] for name in names}
+    """Rows by split (each split keeps the rows' order): whole groups go to one split."""
+    split_of = GroupSplitter(fractions, seed)
+    splits: dict[str, list[Row]] = {name: [] for name in fractions}
     for row in rows:
-        splits[assigned[getattr(row, group_by)]].append(row)
+        splits[split_of(getattr(row, group_by))].append(row)
     return splits

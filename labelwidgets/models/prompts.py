@@ -10,6 +10,7 @@ this one depends on, for chained questions; a question's ``prompt`` may use it t
 
 from __future__ import annotations
 
+import functools
 import string
 from typing import Any
 
@@ -85,8 +86,11 @@ def default_template(question: Question) -> str:
 _BRACES = " (write {{ and }} for a literal brace, e.g. in a JSON example)"
 
 
-def _fields(template: str) -> set[str]:
-    return {name for _, name, _, _ in string.Formatter().parse(template) if name is not None}
+@functools.lru_cache(maxsize=512)  # an export renders one template many thousand times
+def _fields(template: str) -> frozenset[str]:
+    return frozenset(
+        name for _, name, _, _ in string.Formatter().parse(template) if name is not None
+    )
 
 
 def check_template(template: str) -> None:

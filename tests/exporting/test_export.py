@@ -149,9 +149,12 @@ def test_hf_features_are_what_trl_expects(store: LabelStore, tmp_path: Path) -> 
 
     sft = run(store, "hf", tmp_path / "hf", split=0.34).dataset
     message = [{"role": datasets.Value("string"), "content": datasets.Value("string")}]
-    assert sft["train"].features == datasets.Features({"messages": message})
+    version = {"prompt_version": datasets.Value("string")}
+    version["prompt_version_id"] = datasets.Value("string")
+    assert sft["train"].features == datasets.Features({"messages": message, **version})
+    assert set(sft["train"]["prompt_version"]) == {"default"}
     dpo = run(store, "hf-dpo", tmp_path / "hf-dpo").dataset
-    assert set(dpo["train"].features) == {"prompt", "chosen", "rejected"}
+    assert set(dpo["train"].features) == {"prompt", "chosen", "rejected", *version}
     assert dpo["train"][0]["chosen"][0]["role"] == "assistant"
     assert (
         datasets.load_from_disk(str(tmp_path / "hf" / "dataset"))["train"].num_rows
