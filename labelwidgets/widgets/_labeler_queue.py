@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from labelwidgets.store import Where
 from labelwidgets.widgets._labeler_state import Chunks, chunk_order
 
 
@@ -31,7 +32,29 @@ class LabelerQueue:
         if self._order is not None:
             self._done &= set(self._order)  # progress counts this selection only
         self._skipped = store.skipped(self.task, labeler) & self._done
-        self._total = len(self._order) if self._order is not None else store.count_chunks()
+        self._total = len(self._order) if self._order is not None else self._count(where)
+        self._done_outside = 0  # finished chunks the content filters leave out (progress)
+        if self._total != store.count_chunks() and self._order is None:
+            self._done_outside = len(self._done) - self._count(where, finished=True)
+
+    def _count(self: Any, where: Any, *, finished: bool = False) -> int:
+        """How many chunks the queue holds: all, or those the content filters of ``where``
+        keep (text, document, metadata; a status filter changes as labels come in); with
+        ``finished``, those of them this labeler answered or skipped."""
+        if where is None:
+            return self.store.count_chunks()
+        fixed = Where.of(where).fixed()
+        if not any(value is not None for value in fixed.values()):
+            return self.store.count_chunks()
+        mine = {"status": ["answered", "skipped"], "labeler": self.labeler} if finished else {}
+        return self.store.search(
+            self.task,
+            fixed["text"],
+            doc_id=fixed["doc_id"],
+            meta=fixed["meta"],
+            page_size=1,
+            **mine,
+        ).total
 
     def _next_open(self: Any, after: str | None) -> str | None:
         found = [row["chunk_id"] for row in self.found.get("results", [])]

@@ -392,7 +392,7 @@ class Labeler(LabelerQueue, LabelerSearch, LabelerCommands, CommandWidget):
             else (self._position.get(self.chunk_id or "", -1) + 1)
         )
         self.progress = {
-            "done": len(self._done),
+            "done": len(self._done) - self._done_outside,
             "total": self._total,
             "position": position,
             "skipped": len(self._skipped),

@@ -160,7 +160,10 @@ def test_go_to_works_when_everything_is_done(store: LabelStore) -> None:
 def test_the_widget_never_holds_more_than_a_page_of_results(tmp_path) -> None:
     big = LabelStore(tmp_path / "big.db")
     big.add_chunks(
-        [{"doc_id": f"d{i // 100}", "text": f"Clause {i}: the laws of Delaware."} for i in range(3000)]
+        [
+            {"doc_id": f"d{i // 100}", "text": f"Clause {i}: the laws of Delaware."}
+            for i in range(3000)
+        ]
     )
     big.add_task(TASK)
     w = lw.Labeler(big, TASK, labeler="ann")
@@ -170,3 +173,34 @@ def test_the_widget_never_holds_more_than_a_page_of_results(tmp_path) -> None:
     assert w.found["page"] == 149 and len(w.found["results"]) == 20
     assert len(json.dumps(w.found)) < 8_000
     big.close()
+
+
+def test_order_and_where_come_from_the_store(store: LabelStore) -> None:
+    ids = store.chunk_order()
+    zed = lw.Labeler(store, TASK, labeler="zed")
+    assert zed.chunk_id == ids[0]  # document order by default
+    zed.close()  # gives back the chunk it leased
+    for order in ("random", "uncertain", "disagreement", "signal"):
+        expected = store.next_chunk(TASK, f"probe-{order}", order=order, seed=3, lease=False)
+        w = lw.Labeler(store, TASK, labeler=f"l-{order}", order=order, seed=3)
+        if order != "random":  # "random" without filters: the widget's own seeded shuffle
+            assert w.chunk_id == expected, order
+        w.close()
+    scores = {cid: i for i, cid in enumerate(ids)}  # the last chunk scores highest
+    by_score = lw.Labeler(
+        store, TASK, labeler="cal", order=lambda chunks: chunks["chunk_id"].map(scores)
+    )
+    assert by_score.chunk_id == ids[-1]  # the highest score first
+    by_score.close()
+    with pytest.raises(ValueError, match="order must be one of"):
+        lw.Labeler(store, TASK, labeler="x", order="newest")
+    # where=: only the chunks its filters keep, and progress counts those
+    w = lw.Labeler(store, TASK, labeler="ann", where={"text": "agreement"})
+    seen = []
+    while w.chunk_id is not None:
+        seen.append(w.chunk_id)
+        submit(w, len(seen), "n/a")
+    assert seen == [ids[0], ids[2]]
+    assert w.progress["done"] == w.progress["total"] == 2
+    with pytest.raises(ValueError, match="unknown filter"):
+        lw.Labeler(store, TASK, labeler="x", where={"words": "agreement"})
