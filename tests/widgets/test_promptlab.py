@@ -175,6 +175,11 @@ def test_a_promptlab_experiment_reaches_exports_only_once_promoted(
     question = TASK.question("governing_law")
     assert sorted(turns) == sorted(render(question, t, default_template(question)) for t in texts)
     assert not any("EXPERIMENTAL LINE" in t for t in turns)
+    v1, v2 = store.prompt_versions(TASK, "governing_law")["version_id"].tolist()
+    manifest = json.loads((tmp_path / "before" / "manifest.json").read_text())
+    assert manifest["prompt_versions"] == {
+        "governing_law": {"version_id": v1, "label": "v1", "records": 8}
+    }
 
     ack = lab.send_command("promote", 3, version="v2")
     assert ack["ok"] and ack["promoted"] == store.promoted_prompt(TASK, "governing_law")[0]
@@ -183,6 +188,11 @@ def test_a_promptlab_experiment_reaches_exports_only_once_promoted(
     turns = _user_turns(after)
     assert sorted(turns) == sorted(render(question, t, EXPERIMENT) for t in texts)
     assert len(turns) == 8 and all(t.startswith("EXPERIMENTAL LINE") for t in turns)
+    manifest = json.loads((tmp_path / "after" / "manifest.json").read_text())
+    assert manifest["prompt_versions"] == {
+        "governing_law": {"version_id": v2, "label": "v2", "records": 8}
+    }
+    assert after.prompt_versions == manifest["prompt_versions"]
     # prelabel without a version now asks the promoted one (its answers are cached from the run)
     summary = lw.prelabel(
         store, TASK, lw.models.Callable(model_reply, name="rules"), progress=False
