@@ -140,7 +140,7 @@ function questionBox(host, q) {
   const field = inputFor(host, q);
   const unknown = q.allow_unknown
     ? h("button", { class: "lw-unknown", testid: `lw-unknown-${q.name}`, "data-key": `unknown-${q.name}`,
-                    text: "Not in the text (u)", onclick: () => host.toggleUnknown(q) })
+                    text: "Not in the text (Alt+U)", onclick: () => host.toggleUnknown(q) })
     : null;
   box.appendChild(h("div", { class: "lw-answer-row" }, [field.el, unknown]));
   const placed = Boolean((host.model.get("item") || {}).offsets);

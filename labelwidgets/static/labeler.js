@@ -855,7 +855,7 @@ function questionBox(host, q) {
     class: "lw-unknown",
     testid: `lw-unknown-${q.name}`,
     "data-key": `unknown-${q.name}`,
-    text: "Not in the text (u)",
+    text: "Not in the text (Alt+U)",
     onclick: () => host.toggleUnknown(q)
   }) : null;
   box.appendChild(h("div", { class: "lw-answer-row" }, [field.el, unknown]));
