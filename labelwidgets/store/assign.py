@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, bindparam, func, literal, select
 
 from labelwidgets.schema import Task
 from labelwidgets.store import tables as t
-from labelwidgets.store.search import SearchMixin
+from labelwidgets.store.ordering import Order, check_order, needs_set, order_set
+from labelwidgets.store.routing import RoutingMixin, routed_clauses
+from labelwidgets.store.search import SearchMixin, Where, where_clauses
 from labelwidgets.store.upsert import upsert
 
 if TYPE_CHECKING:
@@ -18,7 +21,7 @@ if TYPE_CHECKING:
 DEFAULT_LEASE_S = 30 * 60
 
 
-class AssignmentMixin(SearchMixin):
+class AssignmentMixin(SearchMixin, RoutingMixin):
     """Chunk assignment and search (mixed into :class:`LabelStore`)."""
 
     def next_chunk(
@@ -30,45 +33,55 @@ class AssignmentMixin(SearchMixin):
         chunk_ids: list[str] | None = None,
         lease: bool = True,
         lease_seconds: float = DEFAULT_LEASE_S,
+        where: Where | Mapping[str, Any] | None = None,
+        order: Order = "document",
+        seed: int = 0,
+        refresh: bool = False,
     ) -> str | None:
         """The next chunk ``labeler`` should label, or ``None`` when there is nothing left.
 
         A chunk qualifies when this labeler has neither finished nor skipped it, it has fewer
         than ``task.labelers_per_chunk`` finished answers, and it is not leased to that many
-        other labelers. Chunks come in document order, starting after ``after`` (a chunk id)
+        other labelers. Chunks come in ``order``, starting after ``after`` (a chunk id)
         and wrapping around. With ``lease=True`` the chunk is leased to the labeler for
         ``lease_seconds`` (a labeler who walks away blocks it only that long), and the
         labeler's earlier leases in the task are released. Safe under concurrency: SQLite
         serializes writers, PostgreSQL uses ``FOR UPDATE SKIP LOCKED``.
+
+        Parameters
+        ----------
+        where
+            Only chunks these filters keep: a dict or :class:`~labelwidgets.store.Where` with
+            ``text``, ``doc_id``, ``meta``, ``status``, ``labeler`` (see
+            :meth:`search`). Statuses are checked live; the other filters are applied when
+            the order is ranked (see :mod:`labelwidgets.store.ordering`).
+        order
+            ``"document"`` (labeling order), ``"random"`` (by ``seed``), ``"uncertain"``,
+            ``"disagreement"``, ``"signal"`` or a callable ``fn(chunks) -> scores``; see
+            :mod:`labelwidgets.store.ordering`. Ranked once, then walked by position.
+        seed
+            The shuffle of ``order="random"``.
+        refresh
+            Rank again now (new chunks, labels or suggestions since the ranking).
         """
         task = self.task(task)
         if not isinstance(labeler, str) or not labeler.strip():
             raise ValueError(f"labeler must be a non-empty name, got {labeler!r}")
+        filters = Where.of(where)
+        check_order(order)
+        live = Where(status=filters.status, labeler=filters.labeler)  # checked on each call
+        chunk_filter = [*where_clauses(self.dialect, task, live), *routed_clauses(task)]
+        set_id = None
+        if needs_set(order, filters):
+            set_id = order_set(self, task, order, filters, seed, refresh)
 
         def pick(conn: Connection) -> str | None:
             now = time.time()
-            after_ord = _ord_of(conn, after) if after else 0
-            found = _first_open(self, conn, task, labeler, after_ord, chunk_ids, now)
-            if found is None and after_ord:
-                found = _first_open(self, conn, task, labeler, 0, chunk_ids, now)
+            found = _first_open(
+                self, conn, task, labeler, after, chunk_ids, now, set_id, chunk_filter
+            )
             if lease:
-                ls = t.leases
-                conn.execute(ls.delete().where(ls.c.task_id == task.name, ls.c.labeler == labeler))
-                if found is not None:
-                    upsert(
-                        conn,
-                        ls,
-                        [
-                            {
-                                "task_id": task.name,
-                                "chunk_id": found,
-                                "labeler": labeler,
-                                "expires_at": now + lease_seconds,
-                            }
-                        ],
-                        key=["task_id", "chunk_id", "labeler"],
-                        update=["expires_at"],
-                    )
+                _lease(conn, task, labeler, found, now + lease_seconds)
             return found
 
         if lease:
@@ -122,6 +135,20 @@ def _finished_set(
         return set(conn.execute(select(pr.c.chunk_id).where(*where)).scalars())
 
 
+def _lease(conn: Connection, task: Task, labeler: str, chunk_id: str | None, until: float) -> None:
+    """Release the labeler's leases in the task, then lease ``chunk_id`` until ``until``."""
+    ls = t.leases
+    conn.execute(ls.delete().where(ls.c.task_id == task.name, ls.c.labeler == labeler))
+    if chunk_id is not None:
+        upsert(
+            conn,
+            ls,
+            [{"task_id": task.name, "chunk_id": chunk_id, "labeler": labeler, "expires_at": until}],
+            key=["task_id", "chunk_id", "labeler"],
+            update=["expires_at"],
+        )
+
+
 def _ord_of(conn: Connection, chunk_id: str) -> int:
     found = conn.execute(select(t.chunks.c.ord).where(t.chunks.c.chunk_id == chunk_id)).scalar()
     if found is None:
@@ -134,28 +161,59 @@ def _first_open(
     conn: Connection,
     task: Task,
     labeler: str,
-    after_ord: int,
+    after: str | None,
     chunk_ids: list[str] | None,
     now: float,
+    set_id: int | None,
+    filters: list[Any],
 ) -> str | None:
-    """The first chunk after ``after_ord`` with room for ``labeler`` (row-locked on PostgreSQL)."""
-    c = t.chunks
+    """The first chunk after ``after`` (in the order set ``set_id``, else in labeling order) with
+    room for ``labeler``, wrapping around; row-locked on PostgreSQL."""
+    c, co = t.chunks, t.chunk_order
+    if set_id is None:
+        position, source = c.c.ord, c
+        after_pos = _ord_of(conn, after) if after else 0
+    else:
+        position = co.c.pos
+        source = co.join(c, c.c.chunk_id == co.c.chunk_id)
+        filters = [co.c.set_id == set_id, *filters]
+        after_pos = 0
+        if after:
+            at = select(co.c.pos).where(co.c.set_id == set_id, co.c.chunk_id == after)
+            after_pos = conn.execute(at).scalar() or 0  # not in the set: from its start
     query = (
-        select(c.c.chunk_id, c.c.ord)
+        select(c.c.chunk_id, position.label("pos"))
+        .select_from(source)
         .where(
-            c.c.ord > bindparam("after_ord"),
+            position > bindparam("after_pos"),
             ~_finished_by(task, labeler),
             _holders(task, labeler, now) < literal(task.labelers_per_chunk),
+            *filters,
         )
-        .order_by(c.c.ord)
+        .order_by(position)
         .limit(1)
     )
     if chunk_ids is not None:
         query = query.where(c.c.chunk_id.in_(list(chunk_ids)))
     if store.dialect == "postgresql":
         query = query.with_for_update(skip_locked=True, of=c)
+    found = _walk(store, conn, task, labeler, query, after_pos, now)
+    if found is None and after_pos:
+        found = _walk(store, conn, task, labeler, query, 0, now)
+    return found
+
+
+def _walk(
+    store: LabelStore,
+    conn: Connection,
+    task: Task,
+    labeler: str,
+    query: Any,
+    after_pos: int,
+    now: float,
+) -> str | None:
     while True:
-        row = conn.execute(query, {"after_ord": after_ord}).first()
+        row = conn.execute(query, {"after_pos": after_pos}).first()
         if row is None:
             return None
         # Under READ COMMITTED, PostgreSQL re-checks a row it had to wait for against the row
@@ -163,7 +221,7 @@ def _first_open(
         # chunk is locked, count its holders again with a fresh snapshot.
         if store.dialect != "postgresql" or _room_left(conn, task, labeler, row.chunk_id, now):
             return row.chunk_id
-        after_ord = row.ord
+        after_pos = row.pos
 
 
 def _finished_by(task: Task, labeler: str) -> Any:

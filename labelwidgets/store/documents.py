@@ -14,6 +14,7 @@ from labelwidgets.store import tables as t
 from labelwidgets.store.chunk_rows import chunk_values
 from labelwidgets.store.codec import encode_json
 from labelwidgets.store.inputs import chunk_refs
+from labelwidgets.store.ordering import forget_sets
 from labelwidgets.store.rows import as_records, optional_int, require_columns
 from labelwidgets.store.upsert import insert_ignore, insert_rows
 
@@ -95,7 +96,10 @@ class DocumentsMixin:
                 fulltext.index_new_chunks(conn, start)
             return added
 
-        return self._write(write)
+        added = self._write(write)
+        if added:
+            forget_sets(self)  # labeling orders see the new chunks
+        return added
 
     def _chunk_rows(
         self: LabelStore, records: list[dict[str, Any]], now: float

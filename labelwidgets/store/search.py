@@ -300,13 +300,14 @@ def status_clause(task_id: str, status: str, labeler: str | None) -> Any:
     """A clause on ``chunks``: the chunk has ``status`` in the task (for ``labeler``)."""
     c, pr, ev, ca, sg = t.chunks, t.progress, t.events, t.current_answers, t.suggestions
     mine = (lambda col: col == labeler) if labeler is not None else (lambda col: true())
+    # Statuses that few chunks have are read from their own table's index, then the chunks
+    # looked up; the others are checked chunk by chunk.
     if status in ("answered", "skipped"):
         state = "done" if status == "answered" else "skipped"
-        return exists().where(
-            pr.c.task_id == task_id,
-            pr.c.chunk_id == c.c.chunk_id,
-            pr.c.status == state,
-            mine(pr.c.labeler),
+        return c.c.chunk_id.in_(
+            select(pr.c.chunk_id).where(
+                pr.c.task_id == task_id, pr.c.status == state, mine(pr.c.labeler)
+            )
         )
     if status == "unanswered":
         return ~exists().where(
@@ -316,11 +317,10 @@ def status_clause(task_id: str, status: str, labeler: str | None) -> Any:
             pr.c.status == "done" if labeler is None else true(),
         )
     if status == "flagged":
-        return exists().where(
-            ev.c.task_id == task_id,
-            ev.c.chunk_id == c.c.chunk_id,
-            ev.c.kind == "flag",
-            mine(ev.c.labeler),
+        return c.c.chunk_id.in_(
+            select(ev.c.chunk_id).where(
+                ev.c.task_id == task_id, ev.c.kind == "flag", mine(ev.c.labeler)
+            )
         )
     if status == "failed_validator":
         return exists().where(
