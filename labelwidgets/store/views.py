@@ -117,20 +117,6 @@ class ViewsMixin(FastViewsMixin):
         frame = frame.rename(columns={"task_id": "task"}).drop(columns="definition")
         return _timestamps(frame, "created_at", "updated_at")
 
-    def prompt_versions(
-        self: LabelStore, task: Task | str | None = None, question: str | None = None
-    ) -> pd.DataFrame:
-        """Stored prompt templates: version_id, task, question, label, template, note, created_at."""
-        pv = t.prompt_versions
-        query = select(pv).order_by(pv.c.created_at, pv.c.version_id)
-        if task is not None:
-            query = query.where(pv.c.task_id == self._task_name(task))
-        if question is not None:
-            query = query.where(pv.c.question == question)
-        with self._read() as conn:
-            frame = _frame(conn, query)
-        return _timestamps(frame.rename(columns={"task_id": "task"}), "created_at")
-
     def labelers(self: LabelStore, task: Task | str | None = None) -> pd.DataFrame:
         """One row per labeler: events, answers, chunks done, first and last activity, and the
         terms they accepted (hash and time)."""
