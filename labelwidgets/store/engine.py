@@ -18,6 +18,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 from sqlalchemy.pool import StaticPool
 
 from labelwidgets.store.errors import StoreCorrupt, StoreError, translate
+from labelwidgets.store.write_lock import Checkpointer, LockingConnection, WriteLock, begin_write
 
 T = TypeVar("T")
 
@@ -196,13 +197,22 @@ def _sqlite_engine(url: URL, *, in_memory: bool, read_only: bool) -> Engine:
     }
     if in_memory:
         kwargs["poolclass"] = StaticPool
+    # A file we write: writers queue on a side lock and checkpoints leave the commit path
+    # (see labelwidgets.store.write_lock for why).
+    path = None if in_memory or read_only else str(url.database)
+    if path is not None:
+        kwargs["connect_args"]["factory"] = LockingConnection
+        checkpointer = Checkpointer(path)
     engine = create_engine(url, **kwargs)
 
     @event.listens_for(engine, "connect")
     def _pragmas(dbapi_connection: Any, _record: Any) -> None:
         cursor = dbapi_connection.cursor()
-        if not in_memory and not read_only:
+        if path is not None:
             cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA wal_autocheckpoint=0")  # the Checkpointer's job
+            dbapi_connection.lw_lock = WriteLock(f"{path}-lwlock")
+            dbapi_connection.lw_checkpointer = checkpointer
         cursor.execute("PRAGMA synchronous=FULL")
         cursor.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_S * 1000)}")
         cursor.execute("PRAGMA foreign_keys=ON")
@@ -212,8 +222,14 @@ def _sqlite_engine(url: URL, *, in_memory: bool, read_only: bool) -> Engine:
     def _begin(conn: Any) -> None:
         # A writer takes the write lock up front, so it waits on busy_timeout instead of
         # failing with "database is locked" when it upgrades a read lock mid-transaction.
-        immediate = conn.get_execution_options().get("lw_write", False)
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+        if not conn.get_execution_options().get("lw_write", False):
+            conn.exec_driver_sql("BEGIN")
+            return
+        begin_write(
+            conn.connection.dbapi_connection,
+            lambda: conn.exec_driver_sql("BEGIN IMMEDIATE"),
+            BUSY_TIMEOUT_S,
+        )
 
     _translate_errors(engine)
     return engine

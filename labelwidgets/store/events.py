@@ -18,8 +18,14 @@ from sqlalchemy import Connection
 
 from labelwidgets.schema import AnswerRejected, Submission, Task, check_submission
 from labelwidgets.store import inputs, submissions, undo
-from labelwidgets.store.event_log import check_labeler, event_row, insert_events
+from labelwidgets.store.event_log import (
+    check_labeler,
+    event_row,
+    insert_events,
+    insert_events_at_once,
+)
 from labelwidgets.store.evidence import check_in_document, prepare_evidence
+from labelwidgets.store.inputs import chunk_refs
 from labelwidgets.store.projections import (
     current_for,
     current_row,
@@ -27,6 +33,8 @@ from labelwidgets.store.projections import (
     next_status,
     replay_events,
     set_progress,
+    settle_progress,
+    submit_state,
     upsert_current,
 )
 from labelwidgets.store.review_events import ReviewEventsMixin
@@ -42,6 +50,42 @@ __all__ = [
     "next_status",
     "replay_events",
 ]
+
+
+def _submission_rows(
+    task_id: str,
+    chunk_id: str,
+    labeler: str,
+    result: Submission,
+    evidence: Mapping[str, Any],
+    now: float,
+    comment: str | None,
+    spent: float | None,
+) -> list[dict[str, Any]]:
+    """The event rows of one submission: its answers, then retracts of answers whose
+    condition stopped holding."""
+    rows = [
+        event_row(
+            task_id,
+            chunk_id,
+            name,
+            labeler,
+            "answer",
+            now,
+            value=value,
+            comment=comment,
+            time_spent=spent,
+            problems=result.problems.get(name),
+            evidence=evidence.get(name),
+        )
+        for name, value in result.values.items()
+    ]
+    return rows + [
+        event_row(
+            task_id, chunk_id, name, labeler, "retract", now, comment="condition no longer met"
+        )
+        for name in result.retracted
+    ]
 
 
 class EventsMixin(ReviewEventsMixin):
@@ -184,54 +228,34 @@ class EventsMixin(ReviewEventsMixin):
             raise ValueError("record_answers: no answers given")
         given = prepare_evidence(task, answers, evidence, "record_answers")
         key = submissions.submission_id(submission_id, "record_answers")
+        chunk_refs([chunk_id], "record_answers")
         now = time.time()
         spent = None if time_spent is None else float(time_spent)
 
         def write(conn: Connection) -> tuple[list[int], Submission]:
-            self._require_chunks(conn, [chunk_id], "record_answers")
-            prior = current_for(conn, task.name, chunk_id, labeler)
-            stored = submissions.stored_events(conn, key)
-            if stored is not None:  # this submission was stored already: nothing new
-                return stored, check_submission(task, {}, prior)
+            # One read (chunk, earlier answers, a stored twin, progress, lease), then the
+            # events, the current answers, progress and the submission's id: all in this
+            # transaction, each a statement compiled once (labelwidgets.store.prepared).
+            state = submit_state(conn, task.name, chunk_id, labeler, key, "record_answers")
+            if state.stored is not None:  # this submission was stored already: nothing new
+                return submissions.decode_ids(state.stored), check_submission(task, {}, state.prior)
             result = check_submission(
-                task, answers, prior, force=force, require_complete=require_complete
+                task, answers, state.prior, force=force, require_complete=require_complete
             )
             result.raise_for_problems()
             if not result.values:
                 raise ValueError("record_answers: no answers given")
             check_in_document(conn, task, chunk_id, result.values, given, "record_answers")
-            rows = [
-                event_row(
-                    task.name,
-                    chunk_id,
-                    name,
-                    labeler,
-                    "answer",
-                    now,
-                    value=value,
-                    comment=comment,
-                    time_spent=spent,
-                    problems=result.problems.get(name),
-                    evidence=given.get(name),
-                )
-                for name, value in result.values.items()
-            ]
-            rows += [
-                event_row(
-                    task.name,
-                    chunk_id,
-                    name,
-                    labeler,
-                    "retract",
-                    now,
-                    comment="condition no longer met",
-                )
-                for name in result.retracted
-            ]
-            event_ids = insert_events(conn, rows)[: len(result.values)]
+            rows = _submission_rows(
+                task.name, chunk_id, labeler, result, given, now, comment, spent
+            )
+            event_ids = insert_events_at_once(conn, rows)[: len(result.values)]
             upsert_current(conn, [current_row(r, i) for r, i in zip(rows, event_ids, strict=False)])
             delete_current(conn, task.name, chunk_id, labeler, result.retracted)
-            set_progress(conn, task.name, chunk_id, labeler, result.complete, "answer", now)
+            status = next_status(state.status, result.complete, "answer")
+            settle_progress(
+                conn, task.name, chunk_id, labeler, status, now, state.leased, state.status
+            )
             submissions.remember(conn, key, task.name, labeler, event_ids, now)
             return event_ids, result
 

@@ -9,14 +9,15 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, insert, select
+from sqlalchemy import Connection, and_, bindparam, exists, insert, select
 
 from labelwidgets.schema import Task, check_submission
 from labelwidgets.store import tables as t
 from labelwidgets.store.codec import decode_answer
-from labelwidgets.store.upsert import upsert
+from labelwidgets.store.prepared import Scope, run
 
 _Key = tuple[str, str, str]  # (task_id, chunk_id, labeler)
 
@@ -38,27 +39,96 @@ def current_row(event: Mapping[str, Any], event_id: int) -> dict[str, Any]:
     return {"event_id": event_id, **{k: event[k] for k in keys}}
 
 
+_CURRENT_KEY = ("task_id", "chunk_id", "question", "labeler")
+_CURRENT_COLUMNS = (*_CURRENT_KEY, "event_id", *t.CURRENT_COPIED)
+_PROGRESS_KEY = ("task_id", "labeler", "chunk_id")
+
+
+def _mine(table: Any) -> Any:
+    """The rows of ``table`` of one (task, chunk, labeler)."""
+    return and_(
+        table.c.task_id == bindparam("task_id"),
+        table.c.chunk_id == bindparam("chunk_id"),
+        table.c.labeler == bindparam("labeler"),
+    )
+
+
+def _current_for(scope: Scope, _n: int) -> Any:
+    ca = scope.table(t.current_answers)
+    return select(ca.c.question, ca.c.value, ca.c.is_unknown).where(_mine(ca))
+
+
 def current_for(conn: Connection, task_id: str, chunk_id: str, labeler: str) -> dict[str, Any]:
     """The labeler's current answers for one chunk, by question."""
-    ca = t.current_answers
-    rows = conn.execute(
-        select(ca.c.question, ca.c.value, ca.c.is_unknown).where(
-            ca.c.task_id == task_id, ca.c.chunk_id == chunk_id, ca.c.labeler == labeler
-        )
+    rows = run(conn, _current_for, {"task_id": task_id, "chunk_id": chunk_id, "labeler": labeler})
+    return {question: decode_answer(value, unknown) for question, value, unknown in rows}
+
+
+@dataclass(frozen=True)
+class SubmitState:
+    """What a submission needs to know, read in one statement inside its write: the labeler's
+    current answers on the chunk, the event ids a submission with the same id stored (``None``:
+    new), the chunk's progress status for the labeler and whether the labeler holds its lease."""
+
+    prior: dict[str, Any]
+    stored: str | None
+    status: str | None
+    leased: bool
+
+
+def _submit_state(scope: Scope, _n: int) -> Any:
+    c, ca, pr, ls, sm = map(
+        scope.table, (t.chunks, t.current_answers, t.progress, t.leases, t.submissions)
     )
-    return {r.question: decode_answer(r.value, r.is_unknown) for r in rows}
+    stored = select(sm.c.event_ids).where(sm.c.submission_id == bindparam("key"))
+    status = select(pr.c.status).where(_mine(pr))
+    joined = and_(
+        ca.c.task_id == bindparam("task_id"),
+        ca.c.chunk_id == c.c.chunk_id,
+        ca.c.labeler == bindparam("labeler"),
+    )
+    return (
+        select(
+            stored.scalar_subquery().label("stored"),
+            status.scalar_subquery().label("status"),
+            exists().where(_mine(ls)).label("leased"),
+            ca.c.question,
+            ca.c.value,
+            ca.c.is_unknown,
+        )
+        .select_from(c.outerjoin(ca, joined))
+        .where(c.c.chunk_id == bindparam("chunk_id"))
+    )
+
+
+def submit_state(
+    conn: Connection, task_id: str, chunk_id: str, labeler: str, key: str, what: str
+) -> SubmitState:
+    """The :class:`SubmitState` of a submission ``key`` (``ValueError`` for an unknown chunk)."""
+    values = {"task_id": task_id, "chunk_id": chunk_id, "labeler": labeler, "key": key}
+    rows = run(conn, _submit_state, values).all()
+    if not rows:
+        raise ValueError(f"{what}: unknown chunk_id {chunk_id!r}")
+    prior = {r[3]: decode_answer(r[4], r[5]) for r in rows if r[3] is not None}
+    first = rows[0]
+    return SubmitState(prior, first[0], first[1], bool(first[2]))
+
+
+def _upsert_current(scope: Scope, n: int) -> Any:
+    stmt = scope.insert(t.current_answers).values(
+        [{name: bindparam(f"{name}_{i}") for name in _CURRENT_COLUMNS} for i in range(n)]
+    )
+    return stmt.on_conflict_do_update(
+        index_elements=list(_CURRENT_KEY),
+        set_={name: stmt.excluded[name] for name in ("event_id", *t.CURRENT_COPIED)},
+    )
 
 
 def upsert_current(conn: Connection, rows: list[dict[str, Any]]) -> None:
-    """Make these answer rows (from :func:`current_row`) the current ones."""
+    """Make these answer rows (from :func:`current_row`) the current ones (one statement)."""
     if rows:
-        upsert(
-            conn,
-            t.current_answers,
-            rows,
-            key=["task_id", "chunk_id", "question", "labeler"],
-            update=["event_id", *t.CURRENT_COPIED],
-        )
+        values = {f"{k}_{i}": row[k] for i, row in enumerate(rows) for k in _CURRENT_COLUMNS}
+        run(conn, _upsert_current, values, len(rows))
 
 
 def delete_current(
@@ -86,26 +156,52 @@ def set_progress(
     where = (pr.c.task_id == task_id) & (pr.c.labeler == labeler) & (pr.c.chunk_id == chunk_id)
     previous = conn.execute(select(pr.c.status).where(where)).scalar()
     status = next_status(previous, done, kind)
-    if status == previous:
-        return
-    if status is None:
+    if status is None and previous is not None:
         conn.execute(pr.delete().where(where))
         return
-    row = {
+    settle_progress(conn, task_id, chunk_id, labeler, status, now, True, previous)
+
+
+def _upsert_progress(scope: Scope, _n: int) -> Any:
+    stmt = scope.insert(t.progress).values(
+        {name: bindparam(name) for name in (*_PROGRESS_KEY, "status", "updated_at")}
+    )
+    return stmt.on_conflict_do_update(
+        index_elements=list(_PROGRESS_KEY),
+        set_={"status": stmt.excluded.status, "updated_at": stmt.excluded.updated_at},
+    )
+
+
+def _end_lease(scope: Scope, _n: int) -> Any:
+    ls = scope.table(t.leases)
+    return ls.delete().where(_mine(ls))
+
+
+def settle_progress(
+    conn: Connection,
+    task_id: str,
+    chunk_id: str,
+    labeler: str,
+    status: str | None,
+    now: float,
+    leased: bool,
+    previous: str | None = None,
+) -> None:
+    """Store the chunk's new progress ``status`` (a status of ``None`` is left to the caller)
+    when it differs from ``previous``; when it is ``"done"`` and the labeler holds the chunk's
+    lease (``leased``), the lease ends."""
+    if status is None or status == previous:
+        return
+    values = {
         "task_id": task_id,
         "labeler": labeler,
         "chunk_id": chunk_id,
         "status": status,
         "updated_at": now,
     }
-    upsert(conn, pr, [row], key=["task_id", "labeler", "chunk_id"], update=["status", "updated_at"])
-    if status == "done":
-        ls = t.leases
-        conn.execute(
-            ls.delete().where(
-                ls.c.task_id == task_id, ls.c.chunk_id == chunk_id, ls.c.labeler == labeler
-            )
-        )
+    run(conn, _upsert_progress, values)
+    if status == "done" and leased:
+        run(conn, _end_lease, values)
 
 
 class _Replay:

@@ -9,6 +9,11 @@ widget (resume at the first unanswered chunk), on a fresh store and on one where
 already finished half of it. ``--evidence`` also runs every size with an evidence span on each
 submit (as the front end sends it, in chunk coordinates; converted and checked against the chunk).
 
+Each step's SQL is counted as SQLite runs it (its trace hook: every statement, BEGIN and
+COMMIT included, also those run inside SQLAlchemy or by the driver) and the durable commits
+among them. ``--compare DIR`` runs another copy of the package (a folder holding
+``labelwidgets/``) at each size right after this tree's, so both see the same load.
+
 Target: p50 <= 5 ms on a 100k-chunk store, flat in store size; bytes per step O(1).
 """
 
@@ -18,14 +23,18 @@ import argparse
 import json
 import os
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
 
-from sqlalchemy import insert
+from sqlalchemy import event, insert
 
 import labelwidgets as lw
 from labelwidgets.store import tables as t
+
+ROOT = Path(__file__).resolve().parents[2]
 
 TASK = lw.Task(
     "bench",
@@ -92,16 +101,41 @@ def wire(widget: lw.Labeler) -> list[int]:
     return sent
 
 
+class StatementCounter:
+    """Counts the statements SQLite runs on the store's connections (opened after this)."""
+
+    def __init__(self, store: lw.LabelStore) -> None:
+        self.statements = 0
+        self.commits = 0
+        store._engine.dispose()  # connections opened from now on carry the trace hook
+        event.listen(store._engine, "connect", self._connect)
+
+    def _connect(self, dbapi_connection, _record) -> None:
+        dbapi_connection.set_trace_callback(self._trace)
+
+    def _trace(self, statement: str) -> None:
+        self.statements += 1
+        self.commits += statement.lstrip().upper().startswith("COMMIT")
+
+
 def run(
-    n_chunks: int, steps: int, finished: int = 0, *, quiet: bool = False, evidence: bool = False
+    n_chunks: int,
+    steps: int,
+    finished: int = 0,
+    *,
+    quiet: bool = False,
+    evidence: bool = False,
+    tag: str = "",
 ) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         store = make_store(Path(tmp) / "bench.db", n_chunks, finished)
+        counter = StatementCounter(store)
         started = time.perf_counter()
         widget = lw.Labeler(store, TASK, labeler="alice")
         open_ms = (time.perf_counter() - started) * 1000
         state = {k: v for k, v in widget.get_state().items() if k not in ("_esm", "_css")}
         sent = wire(widget)
+        statements, commits = counter.statements, counter.commits
         timings = []
         for seq in range(steps):
             answers = {"has_clause": "yes", "governing_law": f"the laws of New York {seq}"}
@@ -112,16 +146,19 @@ def run(
             timings.append((time.perf_counter() - started) * 1000)
             assert ack["ok"], ack
         ms = sorted(timings)
+        statements = (counter.statements - statements) / steps
+        commits = (counter.commits - commits) / steps
         widget.close()
         store.close()
         if quiet:
             return
         label = f"{n_chunks:,} chunks" + (f", {finished:,} done" if finished else "")
-        label += ", evidence" if evidence else ""
+        label += (", evidence" if evidence else "") + tag
         print(
             f"{label:>24}: open {open_ms:6.1f} ms ({len(json.dumps(state, default=str)):,} B state); "
             f"submit -> next item p50 {statistics.median(ms):5.2f} ms, "
-            f"p99 {ms[int(len(ms) * 0.99) - 1]:5.2f} ms; {sum(sent) / steps:,.0f} B sent per step"
+            f"p99 {ms[int(len(ms) * 0.99) - 1]:5.2f} ms; {statements:.1f} SQL statements, "
+            f"{commits:.1f} commits, {sum(sent) / steps:,.0f} B sent per step"
         )
 
 
@@ -143,11 +180,24 @@ def main() -> None:
     parser.add_argument("--chunks", type=int, default=100_000)
     parser.add_argument("--steps", type=int, default=500)
     parser.add_argument("--evidence", action="store_true", help="also submit with evidence")
+    parser.add_argument("--sizes", help="comma-separated chunk counts (default 1000,10000,N)")
+    parser.add_argument("--compare", type=Path, help="a folder holding another labelwidgets/")
+    parser.add_argument("--one", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    sizes = sorted({1_000, 10_000, args.chunks})
+    if args.sizes:
+        sizes = [int(n) for n in args.sizes.split(",")]
     run(200, 20, quiet=True)  # warm up: imports, the bundle read, SQLAlchemy's statement cache
+    if args.one:
+        run(sizes[0], args.steps, evidence=args.evidence, tag=" (compare)")
+        return
     print(f"fsync on this disk now: p50 {fsync_ms():.2f} ms (busy neighbours make it jump)")
-    for n in sorted({1_000, 10_000, args.chunks}):
+    for n in sizes:
         run(n, args.steps)
+        if args.compare:
+            command = [sys.executable, __file__, "--one", "--sizes", str(n), "--steps"]
+            env = {**os.environ, "PYTHONPATH": f"{args.compare.resolve()}{os.pathsep}{ROOT}"}
+            subprocess.run([*command, str(args.steps)], env=env, check=True, cwd=args.compare)
         if args.evidence:
             run(n, args.steps, evidence=True)
     run(args.chunks, args.steps, finished=args.chunks // 2)

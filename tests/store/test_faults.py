@@ -1,8 +1,12 @@
-"""A PostgreSQL commit whose reply is lost: the retry must not store the submission twice.
+"""Faults in the middle of a write.
 
-A TCP proxy between the store and the server forwards everything, except that once armed it
+A PostgreSQL commit whose reply is lost: the retry must not store the submission twice. A TCP
+proxy between the store and the server forwards everything, except that once armed it
 swallows the server's reply to the next COMMIT and cuts the connection: the commit happened,
 but the client only sees the connection die.
+
+A submission whose write fails after its events are inserted (a trigger of the database makes
+the next statement fail): nothing of it is stored, on SQLite and PostgreSQL.
 """
 
 from __future__ import annotations
@@ -14,8 +18,9 @@ import uuid
 from collections.abc import Iterator
 
 import pytest
+from sqlalchemy import text
 
-from labelwidgets.store import LabelStore, StoreUnavailable
+from labelwidgets.store import LabelStore, StoreError, StoreUnavailable
 from tests.conftest import drop_pg_schema
 from tests.store.helpers import CONTRACT_TASK, fill
 
@@ -147,3 +152,74 @@ def test_a_server_that_cannot_be_reached_is_a_clear_error(proxied) -> None:
     assert "Connection refused" in str(failure.value) and "INSERT" not in str(failure.value)
     proxy.start()
     assert store.record_answer(CONTRACT_TASK, ids[0], "has_clause", "no", labeler="alice") > 0
+
+
+def _fail_on_insert(store: LabelStore, table: str) -> None:
+    """A trigger that makes every INSERT into ``table`` fail, as a disk or server fault would."""
+    prefix = f'"{store.schema}".' if store.schema else ""
+    with store._engine.begin() as conn:
+        if store.dialect == "sqlite":
+            conn.execute(
+                text(
+                    f"CREATE TRIGGER lw_fault BEFORE INSERT ON {table} "
+                    "BEGIN SELECT RAISE(ABORT, 'injected fault'); END"
+                )
+            )
+            return
+        conn.execute(
+            text(
+                f"CREATE FUNCTION {prefix}lw_fault() RETURNS trigger LANGUAGE plpgsql AS "
+                "$$ BEGIN RAISE EXCEPTION 'injected fault'; END $$"
+            )
+        )
+        conn.execute(
+            text(
+                f"CREATE TRIGGER lw_fault BEFORE INSERT ON {prefix}{table} "
+                f"FOR EACH ROW EXECUTE FUNCTION {prefix}lw_fault()"
+            )
+        )
+
+
+@pytest.mark.parametrize("table", ["current_answers", "progress", "submissions"])
+def test_a_submission_that_fails_after_its_events_leaves_nothing(
+    store: LabelStore, table: str
+) -> None:
+    ids = fill(store)
+    assert store.next_chunk(CONTRACT_TASK, "alice") == ids[0]  # leased to alice
+    store.record_answers(
+        CONTRACT_TASK, ids[1], {"has_clause": "no", "renewal_months": 6}, labeler="bob"
+    )
+    before = (store.events(CONTRACT_TASK), store.answers(CONTRACT_TASK))
+    _fail_on_insert(store, table)  # the events go in, then writing `table` fails
+    with pytest.raises(StoreError, match="injected fault"):
+        store.record_submission(
+            CONTRACT_TASK,
+            ids[0],
+            {"has_clause": "yes", "governing_law": "the laws of New York", "renewal_months": 12},
+            labeler="alice",
+            require_complete=True,
+            submission_id="view-1:1",
+        )
+    events, answers = store.events(CONTRACT_TASK), store.answers(CONTRACT_TASK)
+    assert events["event_id"].tolist() == before[0]["event_id"].tolist()  # no event of it
+    assert answers.equals(before[1])  # no current answer of it
+    assert store.finished(CONTRACT_TASK, "alice") == set()  # not done
+    # its lease still holds: bob (one labeler per chunk) is not handed the chunk
+    assert store.next_chunk(CONTRACT_TASK, "bob", lease=False) == ids[2]
+    with store._engine.begin() as conn:
+        on = "" if store.dialect == "sqlite" else f' ON "{store.schema}".{table}'
+        conn.execute(text(f"DROP TRIGGER lw_fault{on}"))
+    # the same submission id again is a new submission: nothing of the failed one was kept
+    event_ids, result = store.record_submission(
+        CONTRACT_TASK,
+        ids[0],
+        {"has_clause": "yes", "governing_law": "the laws of New York", "renewal_months": 12},
+        labeler="alice",
+        require_complete=True,
+        submission_id="view-1:1",
+    )
+    assert result.complete and len(event_ids) == 3
+    assert store.finished(CONTRACT_TASK, "alice") == {ids[0]}
+    assert sorted(store.events(CONTRACT_TASK)["event_id"]) == sorted(
+        [*before[0]["event_id"], *event_ids]
+    )

@@ -192,7 +192,8 @@ def test_a_submit_reads_the_labelers_answers_once(store: LabelStore) -> None:
     reads: list[str] = []
 
     def count(conn, cursor, statement, parameters, context, executemany) -> None:
-        if "FROM current_answers" in statement and ids[0] in str(parameters):
+        reading = statement.lstrip().startswith("SELECT") and "current_answers" in statement
+        if reading and ids[0] in str(parameters):
             reads.append(statement)
 
     sqlalchemy.event.listen(store._engine, "before_cursor_execute", count)
