@@ -2,13 +2,12 @@
 
 The store does the searching (full text, document, status) in SQL and pages the result; the
 widget asks for one page at a time and sends the front end only that page: for each chunk its
-document, pages, status for this labeler and a short snippet around the first hit. Plain
+document, pages, status for this labeler and the store's snippet around the first hit. Plain
 functions, so the Labeler and the Reviewer share them and they are tested without a browser.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -17,7 +16,6 @@ from labelwidgets.schema import Task
 from labelwidgets.store import LabelStore
 
 PAGE_SIZE = 20
-SNIPPET_CHARS = 160
 # What each widget's status filter offers (the store's names); "" is "any status".
 LABELER_STATUSES = ("", "unanswered", "skipped", "flagged", "answered")
 REVIEWER_STATUSES = ("", "disagreed", "failed_validator", "model_disagrees", "flagged")
@@ -92,43 +90,39 @@ def run_search(
     )
 
 
-def snippet(text: str, words: str, width: int = SNIPPET_CHARS) -> str:
-    """About ``width`` characters of ``text`` around the first of ``words`` found in it."""
-    text = " ".join(text.split())
-    found = None
-    terms = [w for w in re.split(r"\W+", words) if w]
-    if words.strip():
-        phrase = r"\s+".join(map(re.escape, words.split()))
-        found = re.search(phrase, text, re.IGNORECASE)
-        if found is None and terms:
-            found = re.search("|".join(map(re.escape, terms)), text, re.IGNORECASE)
-    start = 0 if found is None else max(0, found.start() - width // 3)
-    piece = text[start : start + width]
-    return ("…" if start else "") + piece + ("…" if start + width < len(text) else "")
+class DocumentNames:
+    """Document names by id, read once and again only when an unknown id comes up."""
+
+    def __init__(self, store: LabelStore) -> None:
+        self.store = store
+        self.names: dict[str, str] = {}
+
+    def __call__(self, doc_id: str) -> str:
+        if doc_id not in self.names:
+            docs = self.store.documents()
+            self.names = {str(d): str(n) for d, n in zip(docs["doc_id"], docs["name"], strict=True)}
+        return self.names.get(doc_id, doc_id)
 
 
 def results_view(
-    store: LabelStore,
     result: Any,
     query: Query,
+    names: Callable[[str], str],
     status_of: Callable[[str], str | None] | None = None,
 ) -> dict[str, Any]:
-    """What the front end shows of one page of results (at most ``page_size`` chunks)."""
-    snippets = {row["chunk_id"]: row.get("snippet") for row in getattr(result, "rows", ())}
-    rows = []
-    for chunk_id in result.chunk_ids:
-        chunk = store.chunk(chunk_id)
-        found = snippets.get(chunk_id)  # the store's, cut around the full-text hit
-        rows.append(
-            {
-                "chunk_id": chunk_id,
-                "doc_name": chunk["doc_name"],
-                "page_start": chunk["page_start"],
-                "page_end": chunk["page_end"],
-                "snippet": found if found else snippet(chunk["text"], query.text),
-                "status": None if status_of is None else status_of(chunk_id),
-            }
-        )
+    """What the front end shows of one page of results (at most ``page_size`` chunks): each
+    chunk's document name, pages, snippet (the store's, cut around the hit) and status."""
+    rows = [
+        {
+            "chunk_id": row["chunk_id"],
+            "doc_name": names(row["doc_id"]),
+            "page_start": row["page_start"],
+            "page_end": row["page_end"],
+            "snippet": row["snippet"],
+            "status": None if status_of is None else status_of(row["chunk_id"]),
+        }
+        for row in result.rows
+    ]
     return {
         "query": query.as_dict(),
         "total": int(result.total),
@@ -157,7 +151,9 @@ class LabelerSearch:
             self.clear_search()
             return None
         result = run_search(self.store, self.task, query, labeler=self.labeler, page=page)
-        self.found = results_view(self.store, result, query, self._status_of)
+        if getattr(self, "_names", None) is None:
+            self._names = DocumentNames(self.store)
+        self.found = results_view(result, query, self._names, self._status_of)
         self._set_progress()
         return result
 

@@ -10,7 +10,13 @@ from labelwidgets.quality.review import review_item, review_queue
 from labelwidgets.schema import Task
 from labelwidgets.store import LabelStore
 from labelwidgets.widgets._base import CommandWidget, bundle, decode
-from labelwidgets.widgets._labeler_find import REVIEWER_STATUSES, Query, results_view, run_search
+from labelwidgets.widgets._labeler_find import (
+    REVIEWER_STATUSES,
+    DocumentNames,
+    Query,
+    results_view,
+    run_search,
+)
 
 _ESM, _CSS = bundle("reviewer")
 
@@ -61,6 +67,7 @@ class Reviewer(CommandWidget):
         self._queue = self._all
         self._index = 0
         self._done = 0
+        self._names = DocumentNames(store)
         self._show()
 
     @property
@@ -83,10 +90,7 @@ class Reviewer(CommandWidget):
         self._queue = [item for item in self._all if item[0] in found]
         counts = {cid: sum(1 for c, _ in self._queue if c == cid) for cid in found}
         self.found = results_view(
-            self.store,
-            result,
-            query,
-            lambda cid: f"{counts[cid]} to review" if counts[cid] else None,
+            result, query, self._names, lambda c: f"{counts[c]} to review" if counts[c] else None
         )
         self._index = 0
         self._show()
