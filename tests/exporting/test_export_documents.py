@@ -48,8 +48,8 @@ DOCS = {
 }
 
 
-def build(path: Path) -> tuple[LabelStore, dict[str, list[str]]]:
-    store = LabelStore(path)
+def build(path: Path | LabelStore) -> tuple[LabelStore, dict[str, list[str]]]:
+    store = path if isinstance(path, LabelStore) else LabelStore(path)
     store.add_chunks([{"doc_id": d, "text": t} for d, texts in DOCS.items() for t in texts])
     store.add_task(TASK)
     chunks = store.chunks()
@@ -125,6 +125,18 @@ def test_openai_chat_records_one_per_document(labeled, tmp_path: Path) -> None:
 
     loaded = datasets.load_dataset("json", data_files={"train": str(report.paths["train"])})
     assert len(loaded["train"]) == 3
+
+
+def test_postgresql_writes_the_same_records(pg_store: LabelStore, tmp_path: Path) -> None:
+    sqlite, _ = build(tmp_path / "labels.db")
+    build(pg_store)
+    files = {}
+    for name, store in (("sqlite", sqlite), ("postgresql", pg_store)):
+        report = lw.export_documents(store, TASK, "jsonl", tmp_path / name, split=0.5, seed=1)
+        files[name] = {split: path.read_text() for split, path in report.paths.items()}
+        manifest = json.loads(report.manifest.read_text())
+        files[name]["sha"] = manifest["rows_sha256"]
+    assert files["sqlite"] == files["postgresql"]
 
 
 def test_conflicts_kept_on_request_and_unknown_text(labeled, tmp_path: Path) -> None:
