@@ -85,9 +85,11 @@ class RowMaker:
                     c.answer is UNKNOWN,
                     prompt,
                     reply,
-                    evidence=_spans.as_evidence(c.evidence),
-                    prompt_version=choice.label,
-                    prompt_version_id=choice.version_id,
+                    None,
+                    None if c.evidence is None else _spans.as_evidence(c.evidence),
+                    None,
+                    choice.label,
+                    choice.version_id,
                 )
             )
         return rows

@@ -27,6 +27,7 @@ __all__ = ["AnswerPage", "answer_pages", "chunk_texts"]
 
 _REFERENCE_KINDS = ("gold", "review")
 _IN_BATCH = 900  # ids per IN (...) list, well under any driver's parameter limit
+_COLUMNS = ("chunk_id", "question", "source", "value", "is_unknown", "evidence")
 
 
 @dataclass
@@ -70,12 +71,9 @@ def answer_pages(
             if not found:
                 return
             ids = [chunk_id for _, chunk_id in found]
-            last = found[-1][0]
-            rows = (_reference_rows if reference else _current_rows)(
-                conn, name, after, last, questions
-            )
+            rows = (_reference_rows if reference else _current_rows)(conn, name, ids, questions)
             chunks = _chunk_texts(conn, ids)
-        after = last
+        after = found[-1][0]
         # the next page holds about page_rows rows at this page's answers per chunk
         per_chunk = max(len(rows), 1) / len(ids)
         per_page = int(min(max(page_rows / per_chunk, 1), 5_000))
@@ -110,75 +108,73 @@ def _page_chunks(
         .order_by(c.c.ord)
         .limit(limit)
     )
-    return [(int(o), chunk_id) for o, chunk_id in conn.execute(query)]
-
-
-def _in_page(after: int, last: int) -> Any:
-    c = t.chunks
-    return select(c.c.chunk_id).where(c.c.ord > after, c.c.ord <= last)
+    result = conn.execute(query)
+    found = result.cursor.fetchall() if result.cursor is not None else []
+    return [(int(o), chunk_id) for o, chunk_id in found]
 
 
 def _current_rows(
-    conn: Any, task: str, after: int, last: int, questions: list[str] | None
+    conn: Any, task: str, ids: list[str], questions: list[str] | None
 ) -> list[tuple[Any, ...]]:
-    ca, c = t.current_answers, t.chunks
-    query = (
-        select(
+    ca = t.current_answers
+    found = []
+    for start in range(0, len(ids), _IN_BATCH):  # primary key lookups, in key order
+        query = select(
             ca.c.chunk_id,
             ca.c.question,
             ca.c.labeler,
             ca.c.value,
             ca.c.is_unknown,
             ca.c.evidence,
-        )
-        .join(c, c.c.chunk_id == ca.c.chunk_id)
-        .where(ca.c.task_id == task, c.c.ord > after, c.c.ord <= last)
-    )
-    if questions is not None:
-        query = query.where(ca.c.question.in_(questions))
-    query = query.order_by(c.c.ord, ca.c.question, ca.c.labeler)
-    result = conn.execute(query)
-    return result.cursor.fetchall() if result.cursor is not None else []
+        ).where(ca.c.task_id == task, ca.c.chunk_id.in_(ids[start : start + _IN_BATCH]))
+        if questions is not None:
+            query = query.where(ca.c.question.in_(questions))
+        result = conn.execute(query.order_by(ca.c.chunk_id, ca.c.question, ca.c.labeler))
+        found += result.cursor.fetchall() if result.cursor is not None else []
+    return _in_order(found, ids)
 
 
 def _reference_rows(
-    conn: Any, task: str, after: int, last: int, questions: list[str] | None
+    conn: Any, task: str, ids: list[str], questions: list[str] | None
 ) -> list[tuple[Any, ...]]:
     """The newest gold mark or review decision per (chunk, question) of the page."""
-    ev, c = t.events, t.chunks
-    ranked = select(
-        ev.c.chunk_id,
-        ev.c.question,
-        (ev.c.kind + ":" + ev.c.labeler).label("source"),
-        ev.c.value,
-        ev.c.is_unknown,
-        ev.c.evidence,
-        func.row_number()
-        .over(partition_by=(ev.c.chunk_id, ev.c.question), order_by=ev.c.event_id.desc())
-        .label("rank"),
-    ).where(
-        ev.c.task_id == task,
-        ev.c.kind.in_(_REFERENCE_KINDS),
-        ev.c.chunk_id.in_(_in_page(after, last)),
-    )
-    if questions is not None:
-        ranked = ranked.where(ev.c.question.in_(questions))
-    latest = ranked.subquery()
-    query = (
-        select(
-            latest.c.chunk_id,
-            latest.c.question,
-            latest.c.source,
-            latest.c.value,
-            latest.c.is_unknown,
-            latest.c.evidence,
+    ev = t.events
+    found = []
+    for start in range(0, len(ids), _IN_BATCH):
+        ranked = select(
+            ev.c.chunk_id,
+            ev.c.question,
+            (ev.c.kind + ":" + ev.c.labeler).label("source"),
+            ev.c.value,
+            ev.c.is_unknown,
+            ev.c.evidence,
+            func.row_number()
+            .over(partition_by=(ev.c.chunk_id, ev.c.question), order_by=ev.c.event_id.desc())
+            .label("rank"),
+        ).where(
+            ev.c.task_id == task,
+            ev.c.kind.in_(_REFERENCE_KINDS),
+            ev.c.chunk_id.in_(ids[start : start + _IN_BATCH]),
         )
-        .join(c, c.c.chunk_id == latest.c.chunk_id)
-        .where(latest.c.rank == 1)
-        .order_by(c.c.ord, latest.c.question)
-    )
-    result = conn.execute(query)
-    return result.cursor.fetchall() if result.cursor is not None else []
+        if questions is not None:
+            ranked = ranked.where(ev.c.question.in_(questions))
+        latest = ranked.subquery()
+        query = (
+            select(*(latest.c[name] for name in _COLUMNS))
+            .where(latest.c.rank == 1)
+            .order_by(latest.c.chunk_id, latest.c.question)
+        )
+        result = conn.execute(query)
+        found += result.cursor.fetchall() if result.cursor is not None else []
+    return _in_order(found, ids)
+
+
+def _in_order(rows: list[tuple[Any, ...]], ids: list[str]) -> list[tuple[Any, ...]]:
+    """``rows`` (grouped by chunk) with their chunks in the order of ``ids``."""
+    by_chunk: dict[str, list[tuple[Any, ...]]] = {}
+    for row in rows:
+        by_chunk.setdefault(row[0], []).append(row)
+    return [row for chunk_id in ids for row in by_chunk.get(chunk_id, ())]
 
 
 def _chunk_texts(conn: Any, chunk_ids: list[str]) -> dict[str, tuple[str, str]]:
