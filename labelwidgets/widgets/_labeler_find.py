@@ -76,38 +76,50 @@ def run_search(
     page: int = 0,
     page_size: int = PAGE_SIZE,
 ) -> Any:
-    """One page of the chunks ``query`` finds (``store.search``'s result)."""
+    """One page of the chunks ``query`` finds (``store.search``'s result).
+
+    ``query.document`` is tried as a document id first (one indexed filter); only when that
+    finds nothing is it looked up among the documents' names (reads the document list).
+    """
     if not isinstance(page, int) or isinstance(page, bool) or page < 0:
         raise ValueError(f"search: page must be a whole number from 0, got {page!r}")
-    return store.search(
-        task,
-        query.text or None,
-        doc_id=document_id(store, query.document),
-        status=query.status or None,
-        labeler=labeler,
-        page=page,
-        page_size=page_size,
-    )
+
+    def run(doc_id: str | None) -> Any:
+        return store.search(
+            task,
+            query.text or None,
+            doc_id=doc_id,
+            status=query.status or None,
+            labeler=labeler,
+            page=page,
+            page_size=page_size,
+        )
+
+    result = run(query.document or None)
+    if query.document and result.total == 0:
+        named = document_id(store, query.document)  # ValueError naming an unknown document
+        if named != query.document:
+            result = run(named)
+    return result
 
 
 class DocumentNames:
-    """Document names by id, read once and again only when an unknown id comes up."""
+    """Document names by id, each read once (from the first chunk of it on a results page)."""
 
     def __init__(self, store: LabelStore) -> None:
         self.store = store
         self.names: dict[str, str] = {}
 
-    def __call__(self, doc_id: str) -> str:
+    def __call__(self, doc_id: str, chunk_id: str) -> str:
         if doc_id not in self.names:
-            docs = self.store.documents()
-            self.names = {str(d): str(n) for d, n in zip(docs["doc_id"], docs["name"], strict=True)}
-        return self.names.get(doc_id, doc_id)
+            self.names[doc_id] = str(self.store.chunk(chunk_id)["doc_name"] or doc_id)
+        return self.names[doc_id]
 
 
 def results_view(
     result: Any,
     query: Query,
-    names: Callable[[str], str],
+    names: Callable[[str, str], str],
     status_of: Callable[[str], str | None] | None = None,
 ) -> dict[str, Any]:
     """What the front end shows of one page of results (at most ``page_size`` chunks): each
@@ -115,7 +127,7 @@ def results_view(
     rows = [
         {
             "chunk_id": row["chunk_id"],
-            "doc_name": names(row["doc_id"]),
+            "doc_name": names(row["doc_id"], row["chunk_id"]),
             "page_start": row["page_start"],
             "page_end": row["page_end"],
             "snippet": row["snippet"],
