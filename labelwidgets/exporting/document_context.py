@@ -5,8 +5,9 @@ The excerpts are the chunks holding the answers, in document order. Chunks that 
 touch (by their document offsets) are joined into one excerpt without repeating the overlap;
 excerpts further apart are separated by a ``[…]`` line. When the excerpts do not fit, each gets
 an equal share of the budget (a short excerpt keeps all of its text and leaves the rest to the
-others) and a longer one is cut at the end, marked ``[…]``: every answer's chunk keeps its start
-instead of the last chunks being dropped.
+others), so no answer's chunk is dropped; a longer one is cut, marked ``[…]``, around the first
+answer written in it (found with :func:`labelwidgets.schema.grounding.locate`), else keeping
+its start.
 """
 
 from __future__ import annotations
@@ -18,12 +19,25 @@ from typing import Any
 
 from labelwidgets.schema import Question, Task
 
-__all__ = ["CUT", "GAP", "Excerpt", "fit", "header", "joined", "merge"]
+__all__ = [
+    "CUT",
+    "GAP",
+    "LEAD",
+    "Excerpt",
+    "anchors",
+    "answers_lost",
+    "fit",
+    "header",
+    "joined",
+    "merge",
+]
 
 CUT = " […]"  # the end of an excerpt that was cut to fit
+LEAD = "[…] "  # the start of an excerpt cut to keep an answer written further in
 GAP = "\n\n[…]\n\n"  # between excerpts that are not next to each other in the document
 NEAR = "\n\n"  # between excerpts only a few characters apart (paragraph breaks)
 _NEAR_CHARS = 4
+_SNAP = 40  # how far a cut moves to fall between words
 
 
 @dataclass
@@ -89,8 +103,35 @@ def _shares(lengths: list[int], budget: int) -> list[int]:
     return shares
 
 
-def fit(excerpts: list[Excerpt], budget: int) -> tuple[str, bool]:
-    """The excerpts as one text of at most ``budget`` characters, and whether any was cut."""
+def _window(text: str, share: int, anchor: int | None) -> str:
+    """``text`` cut to ``share`` characters (markers included) around ``anchor`` (where an
+    answer is written: kept, with some text before it), else from its start; cuts fall
+    between words where one is near."""
+    if share >= len(text):
+        return text
+    keep = share - len(CUT)
+    start = 0
+    if anchor is not None and anchor > keep // 3:
+        keep -= len(LEAD)
+        start = max(0, min(anchor - keep // 3, len(text) - keep))
+    end = start + keep
+    if start:
+        space = text.find(" ", start, min(start + _SNAP, anchor if anchor is not None else end))
+        start = space + 1 if space != -1 else start
+    if end < len(text):
+        space = text.rfind(" ", max(end - _SNAP, start, (anchor or 0) + keep // 3), end)
+        end = space if space != -1 else end
+    window = text[start:end].strip()
+    return (LEAD if start else "") + window + (CUT if end < len(text) else "")
+
+
+def fit(
+    excerpts: list[Excerpt], budget: int, anchors: Sequence[int | None] | None = None
+) -> tuple[str, bool]:
+    """The excerpts as one text of at most ``budget`` characters, and whether any was cut.
+
+    ``anchors``: per excerpt, the offset of an answer written in it (kept when the excerpt is
+    cut), or None (the excerpt keeps its start)."""
     separators = _separators(excerpts)
     whole = excerpts[0].text if excerpts else ""
     for separator, excerpt in zip(separators, excerpts[1:], strict=True):
@@ -98,13 +139,14 @@ def fit(excerpts: list[Excerpt], budget: int) -> tuple[str, bool]:
     if len(whole) <= budget:
         return whole, False
     room = budget - sum(len(s) for s in separators)
-    if room < len(excerpts) * (len(CUT) + 1):  # no room for the separators: one excerpt cut
+    if room < len(excerpts) * (len(CUT) + len(LEAD) + 1):  # no room for all: one excerpt cut
         return excerpts[0].text[: max(0, budget - len(CUT))] + CUT, True
+    anchors = list(anchors) if anchors is not None else [None] * len(excerpts)
     shares = _shares([len(e.text) for e in excerpts], room)
-    parts = []
-    for excerpt, share in zip(excerpts, shares, strict=True):
-        text = excerpt.text
-        parts.append(text if share >= len(text) else text[: share - len(CUT)].rstrip() + CUT)
+    parts = [
+        _window(e.text, share, anchor)
+        for e, share, anchor in zip(excerpts, shares, anchors, strict=True)
+    ]
     text = parts[0] + "".join(s + p for s, p in zip(separators, parts[1:], strict=True))
     return text, True
 
@@ -150,6 +192,36 @@ def joined(head: str, name: str, context: str) -> str:
 def frame_chars(head: str, name: str) -> int:
     """Characters of the user turn besides the excerpts."""
     return len(joined(head, name, ""))
+
+
+def anchors(excerpts: Sequence[Excerpt], answers: Sequence[tuple[Any, str]]) -> list[int | None]:
+    """Per excerpt, where the first of ``answers`` ((value, question kind) pairs) is written in
+    it, or None."""
+    from labelwidgets.schema.grounding import locate
+
+    found: list[int | None] = []
+    for excerpt in excerpts:
+        starts = [spans[0][0] for v, k in answers if (spans := locate(v, excerpt.text, k))]
+        found.append(min(starts) if starts else None)
+    return found
+
+
+def answers_lost(
+    answers: Sequence[tuple[Any, str]],
+    excerpts: Sequence[Excerpt],
+    anchors: Sequence[int | None] | None,
+    context: str,
+) -> int:
+    """How many of ``answers`` written in the excerpts are not written in the cut ``context``."""
+    if not anchors or all(a is None for a in anchors):
+        return 0
+    from labelwidgets.schema.grounding import locate
+
+    return sum(
+        1
+        for value, kind in answers
+        if any(locate(value, e.text, kind) for e in excerpts) and not locate(value, context, kind)
+    )
 
 
 def redacted(excerpts: list[Excerpt], apply: Callable[[str], str] | None) -> list[Excerpt]:

@@ -15,6 +15,7 @@ them, with a warning).
 from __future__ import annotations
 
 import json
+import warnings
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -24,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 from tqdm.auto import tqdm
 
+from labelwidgets._warnings import LabelwidgetsWarning
 from labelwidgets.exporting import document_context as ctx
 from labelwidgets.exporting.document_files import manifest, prepare, write
 from labelwidgets.exporting.document_selection import (
@@ -63,6 +65,7 @@ class DocumentExportReport:
     redactions: dict[str, int]
     manifest: Path
     warnings: list[str] = field(default_factory=list)
+    answers_cut: int = 0
 
     @property
     def rows(self) -> int:
@@ -96,6 +99,7 @@ class DocumentRecord:
     chunk_ids: list[str]
     truncated: bool
     status: dict[str, str]
+    answers_cut: int = 0  # answers written in the evidence that the cut context lost
 
 
 def export_documents(
@@ -190,6 +194,7 @@ def export_documents(
     splits = {name: part for name, part in splits.items() if part}
     paths = write(target, fmt, splits, system_prompt)
     truncated = sum(r.truncated for r in records)
+    cut_answers = sum(r.answers_cut for r in records)
     unknown = sum(_is_unknown(r.target[q], unknown_text) for r in records for q in names)
     notes += [f"split {n!r} is empty (too few documents to split); no file written" for n in empty]
     if truncated:
@@ -197,6 +202,12 @@ def export_documents(
             f"{truncated} of {len(records)} prompts had their excerpts cut to fit "
             f"max_chars={budget} (marked '[…]')"
         )
+    if cut_answers:
+        notes.append(
+            f"{cut_answers} answer(s) written in their evidence are no longer in the cut prompt "
+            f"(raise max_chars): those targets are not grounded in their context"
+        )
+        warnings.warn(notes[-1], LabelwidgetsWarning, stacklevel=2)
     settings = {
         "questions": names,
         "max_chars": budget,
@@ -208,12 +219,13 @@ def export_documents(
         "seed": seed,
         "system_prompt": system_prompt,
         "truncated": truncated,
+        "answers_cut": cut_answers,
     }
     manifest_path = manifest(target, store, task, fmt, settings, splits, paths)
     frame = pd.DataFrame([d for d in dropped if d[1]], columns=["reason", "documents"])
     counts = {k: len(v) for k, v in splits.items()}
     return DocumentExportReport(
-        fmt, paths, counts, frame, unknown, truncated, redactions, manifest_path, notes
+        fmt, paths, counts, frame, unknown, truncated, redactions, manifest_path, notes, cut_answers
     )
 
 
@@ -300,7 +312,16 @@ def _record(
             f"instructions{' and system prompt' if shape.system_prompt else ''} alone take "
             f"{shape.budget - room} characters"
         )
-    context, cut = ctx.fit(shown, room)
+    written = [
+        (shown_target[q], shape.task.question(q).kind)
+        for q in shape.names
+        if shape.task.question(q).kind in ("text", "number", "date")
+        and shown_target[q] is not None
+        and shown_target[q] != shape.unknown_text
+    ]
+    anchors = ctx.anchors(shown, written) if sum(len(e.text) for e in shown) > room else None
+    context, cut = ctx.fit(shown, room, anchors)
+    lost = ctx.answers_lost(written, shown, anchors, context) if cut else 0
     record = DocumentRecord(
         doc_id,
         shown_name,  # the name is written too (jsonl, parquet): redacted like the prompt
@@ -310,6 +331,7 @@ def _record(
         [c.chunk_id for c in chunks],
         cut,
         {q: answers[q]["status"] for q in shape.names},
+        lost,
     )
     return record, changed
 

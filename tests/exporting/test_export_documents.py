@@ -301,3 +301,31 @@ def test_nothing_to_export_is_an_error(tmp_path: Path) -> None:
             ValueError, match=r"every document was left out: answers conflict \(1\)"
         ):
             lw.export_documents(store, TASK, "openai-chat", tmp_path / "o")
+
+
+def test_a_cut_keeps_the_answer_written_deep_in_a_long_chunk(tmp_path: Path) -> None:
+    """The clause is at character ~3,300 of a 3,800-character chunk: a 1,500-character prompt
+    is cut around it (marked at both ends) instead of keeping the chunk's start only."""
+    from labelwidgets.exporting import document_context
+
+    clause = "This Agreement is governed by the laws of the State of New York."
+    text = "Definitions. " * 250 + clause + " Notices follow." * 30
+    task = lw.Task("law", [lw.Question("governing_law", match="entity")])
+    store = LabelStore(tmp_path / "deep.db")
+    store.add_chunks([{"doc_id": "deep.txt", "text": text}])
+    store.add_task(task)
+    (chunk_id,) = store.chunks()["chunk_id"]
+    answer = "the laws of the State of New York"
+    store.record_answer(task, chunk_id, "governing_law", answer, labeler="ann")
+    report = lw.export_documents(store, task, "jsonl", tmp_path / "cut", max_chars=1500)
+    (record,) = lines(report.paths["train"])
+    assert len(record["prompt"]) <= 1500 and record["truncated"] and report.truncated == 1
+    assert clause in record["prompt"] and report.answers_cut == 0
+    context = record["prompt"].split('"""\n', 1)[1].removesuffix('\n"""')
+    assert context.startswith("[…] Definitions.") and context.endswith("Notices follow.")
+    # a budget too small for the answer itself: counted and warned about
+    head = document_context.header(task, ["governing_law"], None)
+    tiny = document_context.frame_chars(head, "deep.txt") + 20
+    with pytest.warns(LabelwidgetsWarning, match="1 answer"):
+        report = lw.export_documents(store, task, "jsonl", tmp_path / "tiny", max_chars=tiny)
+    assert report.answers_cut == 1 and report.truncated == 1
