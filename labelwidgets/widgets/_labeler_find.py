@@ -170,7 +170,9 @@ class LabelerSearch:
         return result
 
     def clear_search(self: Any) -> None:
-        """Close the search; the next chunk comes from the queue again."""
+        """Close the search and return to the queue: a search result on screen gives way to
+        the queue's next open chunk."""
+        shown = {row["chunk_id"] for row in self.found.get("results", [])}
         self.found = {}
-        if self.chunk_id is None and not self.terms:
+        if (self.chunk_id is None or self.chunk_id in shown) and not self.terms:
             self._advance(self._next_open(None))

@@ -56,7 +56,11 @@ def test_search_shows_one_page_and_a_result_goes_to_its_chunk(store: LabelStore)
     assert w.chunk_id == ids[1]  # the results are done: back to the queue
     # clearing the search: the queue again, nothing stored by searching
     w.send_command("clear_search", 5)
-    assert w.found == {}
+    assert w.found == {} and w.chunk_id == ids[1]
+    w.send_command("search", 6, text="arbitration")
+    w.send_command("go_to", 7, chunk_id=ids[4])
+    w.send_command("clear_search", 8)  # a result on screen gives way to the queue
+    assert w.chunk_id == ids[1]
     assert store.events(TASK)["kind"].tolist() == ["answer", "answer"]
 
 
