@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 import uuid
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -564,3 +565,67 @@ def test_argilla_settings_for_edge_tasks_pass_the_server_rules(argilla_client: A
         interop.argilla_settings(
             lw.Task("long", [lw.Question("q", kind="choice", choices=["a" * 201, "b"])])
         )
+
+
+# -- any answers, both tools ------------------------------------------------------------------------
+def _maybe_unknown(values: st.SearchStrategy) -> st.SearchStrategy:
+    return st.one_of(st.just(lw.UNKNOWN), values)
+
+
+_words = st.text(
+    st.characters(blacklist_categories=("Cs", "Cc", "Zl", "Zp")), min_size=1, max_size=30
+).filter(lambda t: t.strip())
+_dates = st.dates(date(1900, 1, 1), date(2100, 12, 31)).map(lambda d: d.isoformat())
+ANSWERS = st.fixed_dictionaries(
+    {
+        "governing_law": _maybe_unknown(_words),
+        "kind": _maybe_unknown(st.sampled_from(["supply", "license", "other"])),
+        "topics": _maybe_unknown(
+            st.lists(st.sampled_from(["price", "term", "law"]), min_size=1, unique=True)
+        ),
+        "clarity": _maybe_unknown(st.integers(1, 5)),
+        "risk": _maybe_unknown(st.integers(-2, 2)),
+        "fee": _maybe_unknown(
+            st.one_of(st.integers(-(10**9), 10**9), st.floats(-1e9, 1e9, allow_nan=False))
+        ),
+        "signed": _maybe_unknown(
+            st.one_of(_dates, _dates.map(lambda d: d[:7]), _dates.map(lambda d: d[:4]))
+        ),
+        "clauses": st.lists(
+            st.tuples(
+                st.integers(0, SPLIT - 2),
+                st.integers(1, 20),
+                st.sampled_from(["Party", "Law", "Term"]),
+            ),
+            max_size=4,
+            unique_by=lambda t: (t[0], t[2]),
+        ).map(lambda spans: [(s, min(s + n, SPLIT), label) for s, n, label in spans]),
+    }
+)
+
+
+def argilla_in_memory(client: Any, exported: dict[str, Any]) -> tuple[Any, list[Any]]:
+    dataset = rg.Dataset(
+        name="x", settings=rg.Settings._from_dict(exported["settings"]), client=client
+    )
+    records = [rg.Record.from_dict(r, dataset=dataset) for r in exported["records"]]
+    dataset.records._ingest_records(records, user_id=uuid.uuid4())
+    return dataset, records
+
+
+@settings(max_examples=20, deadline=None)
+@given(answers=ANSWERS, tool=st.sampled_from(["label_studio", "argilla"]))
+def test_any_answers_of_every_kind_pass_the_sdk_and_come_back(
+    argilla_client: Any, answers: dict[str, Any], tool: str
+) -> None:
+    store, (first, _) = filled(":memory:")
+    store.record_answers(TASK, first, answers, labeler="zoe")
+    exported = getattr(interop, f"to_{tool}")(store, TASK)
+    if tool == "argilla":
+        dataset, records = argilla_in_memory(argilla_client, exported)
+        assert [p for r in records for p in server_rules(dataset, r)] == []
+    else:
+        assert validated(interop.label_studio_config(TASK), exported) == []
+    back = fresh_store()
+    getattr(interop, f"from_{tool}")(back, TASK, exported)
+    assert comparable(back) == comparable(store)
