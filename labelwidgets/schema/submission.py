@@ -8,7 +8,7 @@ widget shows what it returned; the front end only mirrors the ``when=`` display 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any, Final
@@ -98,6 +98,7 @@ def check_submission(
     *,
     force: bool = False,
     require_complete: bool = False,
+    asked: Collection[str] | None = None,
 ) -> Submission:
     """Decide what a submission of answers for one chunk means, without storing anything.
 
@@ -115,6 +116,10 @@ def check_submission(
         Accept problems that may be overridden (validator complaints, missing answers).
     require_complete
         Every applicable question needs an answer: each missing one is a (forceable) problem.
+    asked
+        The questions routed to this chunk (``Question(keep=...)``; the store's
+        ``questions_for``); ``None``: all. A question not asked is neither applicable nor
+        missing; an answer given to it anyway is stored.
 
     Returns
     -------
@@ -139,7 +144,7 @@ def check_submission(
         if q.name in merged and q.name not in values and not q.condition_met(merged)
     )
     after = {name: value for name, value in merged.items() if name not in retracted}
-    applicable = tuple(q.name for q in task.applicable(after))
+    applicable = tuple(q.name for q in task.applicable(after) if asked is None or q.name in asked)
     missing = tuple(name for name in applicable if name not in after)
     if require_complete:
         for name in missing:

@@ -7,6 +7,7 @@ labeler, because the two audiences need different words. :data:`UNKNOWN` is the 
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import re
@@ -15,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any, Final
 
 from labelwidgets.schema import matching as _matching
+from labelwidgets.schema import routing as _routing
 from labelwidgets.schema import spans as _spans
 from labelwidgets.schema import validators as _validators
 from labelwidgets.schema import values as _values
@@ -78,6 +80,11 @@ class Question:
         Whether answers are personal data (a name, a phone number): an export's ``redact=``
         redactor is applied to the answers of PII questions; other answers (a date, an
         amount) are exported as labeled. Prompts are always redacted.
+    keep
+        Ask this question only on chunks whose text this filter keeps (a callable
+        ``text -> bool`` such as ``lw.filters.keywords([...])``); the store saves where it
+        applies when the task is added and as chunks are added. Only the filter's name is
+        stored; see :mod:`labelwidgets.store.routing`.
     """
 
     name: str
@@ -94,6 +101,8 @@ class Question:
     match: str = "normalized"
     locale: str | None = None
     pii: bool = False
+    keep: Any = field(default=None, compare=False, repr=False)
+    keep_name: str | None = field(default=None, init=False)
 
     def __post_init__(self) -> None:
         if not isinstance(self.name, str) or not _NAME.match(self.name):
@@ -140,6 +149,14 @@ class Question:
             _values.number_format(self.locale)  # a ValueError naming a locale it does not know
         if not isinstance(self.pii, bool):
             raise TypeError(f"question {self.name!r}: pii must be True or False, got {self.pii!r}")
+        keep, name = _routing.keep_filter(self.name, self.keep)
+        object.__setattr__(self, "keep", keep)
+        object.__setattr__(self, "keep_name", name)
+
+    @property
+    def routed(self) -> bool:
+        """Whether the question is asked only on the chunks its ``keep=`` filter keeps."""
+        return self.keep_name is not None
 
     @property
     def matcher(self) -> _matching.Matcher:
@@ -284,27 +301,13 @@ class Question:
             **({"match": self.match} if self.match != "normalized" else {}),
             **({"locale": self.locale} if self.locale is not None else {}),
             **({"pii": True} if self.pii else {}),
+            **({"keep": self.keep_name} if self.keep_name is not None else {}),
         }
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Question:
         """Rebuild a question from :meth:`to_dict` output."""
-        known = {
-            "name",
-            "kind",
-            "prompt",
-            "instructions",
-            "choices",
-            "allow_unknown",
-            "validators",
-            "when",
-            "scale",
-            "labels",
-            "evidence",
-            "match",
-            "locale",
-            "pii",
-        }
+        known = {f.name for f in dataclasses.fields(cls) if f.init}
         unknown = set(data) - known
         if unknown:
             raise ValueError(f"question: unknown field(s) {sorted(unknown)}")

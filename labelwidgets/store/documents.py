@@ -15,6 +15,7 @@ from labelwidgets.store.chunk_rows import chunk_values
 from labelwidgets.store.codec import encode_json
 from labelwidgets.store.inputs import chunk_refs
 from labelwidgets.store.ordering import forget_sets
+from labelwidgets.store.routing import route_new_chunks
 from labelwidgets.store.rows import as_records, optional_int, require_columns
 from labelwidgets.store.upsert import insert_ignore, insert_rows
 
@@ -94,6 +95,7 @@ class DocumentsMixin:
             added = insert_rows(conn, t.chunks, unique, skip_existing="chunk_id")
             if added:
                 fulltext.index_new_chunks(conn, start)
+                route_new_chunks(self, conn, self._tasks.values())  # Question(keep=...)
             return added
 
         added = self._write(write)

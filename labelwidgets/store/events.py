@@ -38,6 +38,7 @@ from labelwidgets.store.projections import (
     upsert_current,
 )
 from labelwidgets.store.review_events import ReviewEventsMixin
+from labelwidgets.store.routing import asked_on
 
 if TYPE_CHECKING:
     from labelwidgets.store.store import LabelStore
@@ -237,10 +238,17 @@ class EventsMixin(ReviewEventsMixin):
             # events, the current answers, progress and the submission's id: all in this
             # transaction, each a statement compiled once (labelwidgets.store.prepared).
             state = submit_state(conn, task.name, chunk_id, labeler, key, "record_answers")
+            asked = asked_on(conn, task, chunk_id)  # Question(keep=...); None: no routing
             if state.stored is not None:  # this submission was stored already: nothing new
-                return submissions.decode_ids(state.stored), check_submission(task, {}, state.prior)
+                stored = check_submission(task, {}, state.prior, asked=asked)
+                return submissions.decode_ids(state.stored), stored
             result = check_submission(
-                task, answers, state.prior, force=force, require_complete=require_complete
+                task,
+                answers,
+                state.prior,
+                force=force,
+                require_complete=require_complete,
+                asked=asked,
             )
             result.raise_for_problems()
             if not result.values:
@@ -348,7 +356,9 @@ class EventsMixin(ReviewEventsMixin):
                 del answers[question]
                 delete_current(conn, task.name, chunk_id, labeler, [question])
             (event_id,) = insert_events(conn, [row])
-            done = check_submission(task, {}, answers).complete
+            done = check_submission(
+                task, {}, answers, asked=asked_on(conn, task, chunk_id)
+            ).complete
             set_progress(conn, task.name, chunk_id, labeler, done, kind, now)
             return event_id
 

@@ -8,7 +8,7 @@ complete with :func:`labelwidgets.schema.check_submission`, on the same inputs.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,6 +18,7 @@ from labelwidgets.schema import Task, check_submission
 from labelwidgets.store import tables as t
 from labelwidgets.store.codec import decode_answer
 from labelwidgets.store.prepared import Scope, run
+from labelwidgets.store.routing import asked_resolver
 
 _Key = tuple[str, str, str]  # (task_id, chunk_id, labeler)
 
@@ -211,8 +212,11 @@ class _Replay:
     write did, from the labeler's answers before it and the answers it stored.
     """
 
-    def __init__(self, tasks: dict[str, Task]) -> None:
+    def __init__(
+        self, tasks: dict[str, Task], asked: Callable[[Task, str], Any] | None = None
+    ) -> None:
         self.tasks = tasks
+        self.asked = asked or (lambda task, chunk_id: None)  # routing: questions asked
         self.current: dict[tuple[str, ...], dict[str, Any]] = {}
         self.answers: dict[_Key, dict[str, Any]] = {}
         self.status: dict[_Key, str | None] = {}
@@ -239,10 +243,11 @@ class _Replay:
         task = self.tasks.get(key[0])
         if task is None:
             return
+        asked = self.asked(task, key[1])
         if kind == "answer":
-            done = check_submission(task, submitted, before).complete
+            done = check_submission(task, submitted, before, asked=asked).complete
         else:
-            done = check_submission(task, {}, self.answers[key]).complete
+            done = check_submission(task, {}, self.answers[key], asked=asked).complete
         self.status[key] = next_status(self.status.get(key), done, kind)
 
 
@@ -263,7 +268,7 @@ def replay_events(conn: Connection) -> None:
         .where(ev.c.kind.in_(["answer", "retract", "skip", "unskip"]))
         .order_by(ev.c.event_id)
     )
-    replay = _Replay(tasks)
+    replay = _Replay(tasks, asked_resolver(conn, tasks))
     for r in rows:
         replay.apply(r)
     for key in list(replay.open):

@@ -13,6 +13,7 @@ from sqlalchemy import Connection, func, insert, select, update
 from labelwidgets.schema import Task
 from labelwidgets.store import ids, input_rows, inputs
 from labelwidgets.store import tables as t
+from labelwidgets.store.routing import route_task
 from labelwidgets.store.upsert import upsert
 
 if TYPE_CHECKING:
@@ -56,6 +57,7 @@ class TasksMixin:
         now = time.time()
 
         def write(conn: Connection) -> None:
+            route_task(self, conn, task)  # Question(keep=...): the chunks each question is asked on
             row = conn.execute(select(t.tasks).where(t.tasks.c.task_id == task.name)).first()
             if row is not None and row.content_hash == task.content_hash:
                 return

@@ -16,6 +16,7 @@ from labelwidgets.schema import Task, check_submission
 from labelwidgets.store import tables as t
 from labelwidgets.store.event_log import event_row, insert_events
 from labelwidgets.store.projections import current_for, delete_current, set_progress
+from labelwidgets.store.routing import asked_on
 
 __all__ = ["last_chunk", "undo_on_chunk"]
 
@@ -66,6 +67,6 @@ def undo_on_chunk(
     delete_current(conn, task.name, chunk_id, labeler, names)
     for name in names:
         del answers[name]
-    done = check_submission(task, {}, answers).complete
+    done = check_submission(task, {}, answers, asked=asked_on(conn, task, chunk_id)).complete
     set_progress(conn, task.name, chunk_id, labeler, done, "retract", now)
     return {"chunk_id": chunk_id, "undone": "submission", "event_ids": event_ids}
