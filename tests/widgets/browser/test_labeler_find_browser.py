@@ -1,4 +1,4 @@
-"""Issue 16's must-show in real JupyterLab 4: typing cannot skip, skip then undo (twice) brings
+"""Issue 16's must-show in real JupyterLab 4 and Notebook 7: typing cannot skip, skip then undo (twice) brings
 chunks back, the labeler's skips are one click away, and the search box finds a phrase in chunk
 3,000 of a 10,000-chunk store, one page of results at a time (tier 3)."""
 
@@ -32,7 +32,6 @@ lw.Labeler(store, task, labeler="ann")
 TYPED = "supplies, notices, pumps and funds: New York law"  # s, n, p, u, f
 
 
-@pytest.mark.parametrize("jupyter", ["lab"], indirect=True)
 def test_typing_undo_skips_and_search_in_a_10k_chunk_store(
     jupyter: JupyterServer, browser_page: BrowserPage
 ) -> None:
