@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from labelwidgets.models.prompt_versions import PromptVersion, default_prompt, named_version
+from labelwidgets.models.prompt_versions import PromptVersion, default_prompts, named_version
 from labelwidgets.schema import Task
 
 if TYPE_CHECKING:
@@ -33,16 +33,12 @@ def templates_for(store: LabelStore, task: Task, prompt_version: Any) -> dict[st
             raise ValueError(
                 f"prompt_version: task {task.name!r} has no question(s) {sorted(unknown)}"
             )
-    chosen = {}
-    for question in task.questions:
-        wanted = (
-            prompt_version.get(question.name)
-            if isinstance(prompt_version, Mapping)
-            else prompt_version
-        )
-        chosen[question.name] = (
-            default_prompt(store, task, question.name)
-            if wanted is None
-            else named_version(store, task, question.name, wanted)
-        )
-    return chosen
+    wanted_of = {
+        name: prompt_version.get(name) if isinstance(prompt_version, Mapping) else prompt_version
+        for name in task.question_names
+    }
+    chosen = default_prompts(store, task, [n for n, w in wanted_of.items() if w is None])
+    for name, wanted in wanted_of.items():
+        if wanted is not None:
+            chosen[name] = named_version(store, task, name, wanted)
+    return {name: chosen[name] for name in task.question_names}

@@ -20,7 +20,13 @@ from labelwidgets.store.tasks import PromptVersion
 if TYPE_CHECKING:
     from labelwidgets.store import LabelStore
 
-__all__ = ["PromptVersion", "default_prompt", "named_version", "resolve_versions"]
+__all__ = [
+    "PromptVersion",
+    "default_prompt",
+    "default_prompts",
+    "named_version",
+    "resolve_versions",
+]
 
 BUILT_IN = "default"  # the label of the task's own template while it is not stored as a version
 
@@ -36,15 +42,36 @@ def default_prompt(store: LabelStore, task: Task | str, question: str) -> Prompt
     >>> lw.models.default_prompt(store, task, "governing_law").label  # doctest: +SKIP
     'v1'
     """
+    return default_prompts(store, task, [question])[question]
+
+
+def default_prompts(
+    store: LabelStore, task: Task | str, questions: Iterable[str] | None = None
+) -> dict[str, PromptVersion]:
+    """:func:`default_prompt` of each of ``questions`` (default: every question of the task),
+    read in two queries whatever their number."""
     task = store.task(task)
-    promoted = store.promoted_prompt(task, question)
-    if promoted is not None:
-        return promoted
-    template = default_template(task.question(question))
-    version_id = prompt_version_id(task.name, question, template)
-    stored = store.prompt_versions(task, question)
-    labels = stored.loc[stored["version_id"] == version_id, "label"].tolist()
-    return PromptVersion(version_id, labels[0] if labels else BUILT_IN, template)
+    names = task.question_names if questions is None else list(questions)
+    for name in names:
+        task.question(name)  # an unknown question is named before the store is read
+    if not names:
+        return {}
+    one = names[0] if len(names) == 1 else None  # one question: read only its versions
+    rows = store.prompt_versions(task, one)[
+        ["question", "version_id", "label", "template", "promoted"]
+    ]
+    by_id = {(r[0], r[1]): PromptVersion(r[1], r[2], r[3]) for r in rows.itertuples(index=False)}
+    promoted = {r[0]: by_id[(r[0], r[1])] for r in rows.itertuples(index=False) if r[4]}
+    chosen = {}
+    for name in names:
+        if name in promoted:
+            chosen[name] = promoted[name]
+            continue
+        template = default_template(task.question(name))
+        version_id = prompt_version_id(task.name, name, template)
+        stored = by_id.get((name, version_id))
+        chosen[name] = PromptVersion(version_id, stored.label if stored else BUILT_IN, template)
+    return chosen
 
 
 def named_version(store: LabelStore, task: Task, question: str, wanted: str) -> PromptVersion:
@@ -74,16 +101,20 @@ def resolve_versions(
     does not become the default. Every template is checked before any is stored, so a bad one
     stores nothing.
     """
+    questions = list(questions)
+    wanted_of = {
+        q.name: prompt_version.get(q.name)
+        if isinstance(prompt_version, Mapping)
+        else prompt_version
+        for q in questions
+    }
+    defaults = default_prompts(store, task, [n for n, w in wanted_of.items() if w is None])
     chosen: dict[str, PromptVersion] = {}
     new: dict[str, tuple[str, str | None]] = {}
     for question in questions:
-        wanted = (
-            prompt_version.get(question.name)
-            if isinstance(prompt_version, Mapping)
-            else prompt_version
-        )
+        wanted = wanted_of[question.name]
         if wanted is None:
-            default = default_prompt(store, task, question.name)
+            default = defaults[question.name]
             if default.label == BUILT_IN:  # stored, so its answers say which prompt made them
                 new[question.name] = (default.template, "default template")
             else:
