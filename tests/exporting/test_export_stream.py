@@ -115,9 +115,10 @@ def test_a_streamed_export_of_200k_answers_equals_the_whole_list_export(
     assert manifest["prompt_versions"]["kind"]["records"] == 3 + 100_000 - boilerplate
 
 
-def labeled_store(path: Path) -> tuple[LabelStore, lw.Task]:
+def labeled_store(path: Path | LabelStore) -> tuple[LabelStore, lw.Task]:
     """60 chunks in 12 documents, three labelers who agree, differ in wording or conflict, and
-    a chained question asked with its gate's answer."""
+    a chained question asked with its gate's answer (in a new store at ``path``, or in the
+    store given)."""
     task = lw.Task(
         "team",
         [
@@ -131,7 +132,7 @@ def labeled_store(path: Path) -> tuple[LabelStore, lw.Task]:
             lw.Question("note", prompt="Anything else?", match="token_f1>=0.5"),
         ],
     )
-    store = LabelStore(path)
+    store = path if isinstance(path, LabelStore) else LabelStore(path)
     store.add_chunks(
         [
             {"doc_id": f"d{i % 12}", "text": BOILERPLATE if i % 9 == 0 else f"Clause {i} of Texas."}
@@ -188,6 +189,18 @@ def test_labelers_answers_stream_page_by_page_as_whole(
     )
     assert_same_files(streamed, whole)
     assert streamed.redactions["EMAIL"] > 0
+
+
+@pytest.mark.parametrize("answers", ["all", "agreed", "adjudicated"])
+def test_streaming_reads_pages_on_both_backends(
+    store: LabelStore, tmp_path: Path, answers: str
+) -> None:
+    store, task = labeled_store(store)
+    streamed, whole = both_ways(
+        store, task, "openai-chat", tmp_path, 5, answers=answers, keep_conflicting=True
+    )
+    assert_same_files(streamed, whole)
+    assert streamed.rows > 10
 
 
 @settings(
