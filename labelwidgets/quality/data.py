@@ -161,6 +161,16 @@ class QualityData:
             self.cache[("groups", columns)] = grouping(self.answers, list(columns))
         return self.cache[("groups", columns)]
 
+    def same_counts(self) -> tuple[np.ndarray, np.ndarray]:
+        """:func:`labelwidgets.quality.grouping.same_count` of the answers' items and keys,
+        computed once."""
+        from labelwidgets.quality.grouping import same_count
+
+        if "same" not in self.cache:
+            a = self.answers
+            self.cache["same"] = same_count(a["qi"].to_numpy(), a["key"].to_numpy())
+        return self.cache["same"]
+
     def gold_value(self, chunk_id: str, question: str) -> Any:
         return self._gold_values.get((chunk_id, question))
 
@@ -294,8 +304,11 @@ def load(
     """
     task = store.task(task)
     encoder = _Encoder(task)
-    raw = with_unknown(store.answers(task) if answers is None else answers)
-    answers = raw[[c for c in _ANSWER_COLUMNS if c in raw]].copy()
+    if answers is None:  # only the columns used here: the rest is not read
+        answers = store.answers(task, columns=[*_ANSWER_COLUMNS, "is_unknown"])
+    raw = with_unknown(answers)
+    # a new frame over the same column data: only new columns are written below
+    answers = raw[[c for c in _ANSWER_COLUMNS if c in raw]].copy(deep=False)
     if "doc_id" not in answers:
         answers["doc_id"] = answers["chunk_id"]
     gold = encoder.encode(with_unknown(store.gold(task))[["chunk_id", "question", "answer", "by"]])

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from labelwidgets.quality.data import QualityData, load
-from labelwidgets.quality.grouping import Groups, same_count
+from labelwidgets.quality.grouping import Groups
 from labelwidgets.quality.scores import _scored_by
 from labelwidgets.schema import UNKNOWN, Task
 from labelwidgets.schema.compare import normalize
@@ -64,7 +64,7 @@ def questions(
     data = load(store, task) if data is None else data
     flagged = flags(store, data.task, data=data) if flagged is None else flagged
     a, m = data.answers, data.model
-    per_item, same = same_count(a["qi"].to_numpy(), a["key"].to_numpy())
+    per_item, same = data.same_counts()
     rows = []
     for index, question in enumerate(data.task.questions):
         here = a["q"].to_numpy() == index

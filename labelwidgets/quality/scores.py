@@ -150,10 +150,13 @@ def _rank(frame: pd.DataFrame, within: list[str] | None = None) -> pd.Series:
     return score.rank(ascending=False, method="min")
 
 
-def _activity(a: pd.DataFrame, groups: Groups) -> pd.DataFrame:
+def _activity(
+    a: pd.DataFrame, groups: Groups, counts: tuple[np.ndarray, np.ndarray] | None = None
+) -> pd.DataFrame:
     """Per group: chunks, answers, agreement with others, gold items, UNKNOWN and validator
-    failure rates (failures over the answers that are not UNKNOWN) and overrides."""
-    per_item, same = same_count(a["qi"].to_numpy(), a["key"].to_numpy())
+    failure rates (failures over the answers that are not UNKNOWN) and overrides. ``counts``:
+    ``same_count`` of ``a``'s items and keys when already computed."""
+    per_item, same = counts or same_count(a["qi"].to_numpy(), a["key"].to_numpy())
     known = a["key"].to_numpy() >= 0
     unknown = a["unknown"].to_numpy()
     answers = groups.count()
@@ -250,7 +253,9 @@ def labelers(
     if a.empty:
         return pd.DataFrame(columns=columns)
     groups = data.answer_groups(tuple(group))
-    per = _activity(a, groups).join(_scored_by(data, a, reference, groups), how="left")
+    per = _activity(a, groups, data.same_counts()).join(
+        _scored_by(data, a, reference, groups), how="left"
+    )
     per["scored"] = per["scored"].fillna(0).astype(int)
     spent = _time_spent(data)
     per["time_spent_s"] = per.index.get_level_values("labeler").map(spent).fillna(0.0)

@@ -243,9 +243,9 @@ def answer_values(frame: pd.DataFrame) -> pd.Series:
                 f"such as store.answers(); columns given: {list(frame.columns)})"
             )
     unknown = frame["is_unknown"].to_numpy(dtype=bool, na_value=False)
-    answers = frame["answer"].to_numpy(dtype=object)
-    values = [UNKNOWN if u else a for a, u in zip(answers, unknown, strict=True)]
-    return pd.Series(_object_array(values), index=frame.index, dtype=object, name="answer")
+    values = np.array(frame["answer"].to_numpy(dtype=object), dtype=object, copy=True)
+    values[unknown] = UNKNOWN  # one assignment, not a loop over every answer
+    return pd.Series(values, index=frame.index, dtype=object, name="answer")
 
 
 def with_unknown(frame: pd.DataFrame) -> pd.DataFrame:

@@ -1,6 +1,7 @@
 """Agreement and quality-report speed.
 
     .venv/bin/python tests/benchmarks/bench_quality.py [--events 1000000] [--repeat 5] [--only report]
+        [--cache /tmp] [--rounds 3] [--compare DIR]
 
 1. Krippendorff's alpha on 100k items x 5 labelers (20% missing), ours vs the `krippendorff`
    package, all three levels (target: <= 1.0x its time), best of --repeat; and on continuous
@@ -9,11 +10,19 @@
    with a validator; gold on 2% of the chunks), split into the store reads (answers, gold,
    suggestions: the store's own cost) and the quality computation. The answer-support check
    (which reads every answer's chunk) is left out, as report() does above 200k answers.
+   Each run is a fresh interpreter; ``--compare DIR`` times another copy of the package (e.g.
+   ``git archive <commit> labelwidgets | tar -x -C DIR``) in the same rounds, on the same store,
+   and both print a digest of every report table (equal digests: the same figures).
+   First, ``answers()`` against sqlite3's own fetchall of the same values (target <= 1.3x).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import sqlite3
+import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -120,26 +129,111 @@ def cached_store(folder: Path, n_events: int) -> Path:
     return path
 
 
-def bench_report(n_events: int, cache: str | None) -> None:
+MEASURE = """
+import hashlib, json, sys, time
+sys.path.insert(0, {root!r})
+import labelwidgets as lw
+store = lw.LabelStore({path!r})
+out = {{"module": lw.__file__}}
+for name in ("answers", "gold", "suggestions"):
+    started = time.perf_counter()
+    getattr(store, name)("bench")
+    out[name] = time.perf_counter() - started
+started, cpu = time.perf_counter(), time.process_time()
+report = lw.quality.report(store, "bench")
+out["report"] = time.perf_counter() - started
+out["report_cpu"] = time.process_time() - cpu
+tables = [report.flags.drop(columns="examples"), report.labelers, report.labeler_questions,
+          report.questions, report.agreement, report.models, report.overlap,
+          report.labeler_agreement]
+out["digest"] = hashlib.sha1("".join(t.to_csv() for t in tables).encode()).hexdigest()[:12]
+out["flags"] = len(report.flags)
+print(json.dumps(out))
+"""
+
+
+def measure(root: str, path: Path) -> dict[str, float]:
+    """Reads and report of the bench store in a fresh interpreter running ``root``'s package."""
+    code = MEASURE.format(root=str(Path(root).resolve()), path=str(path))
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=root)
+    if done.returncode:
+        raise SystemExit(f"the run of {root} failed:\n{done.stderr[-3000:]}")
+    return json.loads(done.stdout.splitlines()[-1])
+
+
+RAW_COLUMNS = (
+    "chunk_id, question, labeler, value, is_unknown, forced, comment, time_spent, event_id, "
+    "created_at, evidence"
+)
+
+
+def answers_vs_raw(path: Path, task: str, rounds: int) -> str:
+    """``store.answers(task)`` against plain sqlite3 fetching the same rows' values (the
+    columns the view shows, read from the same table), alternating; best and median ratio."""
+    store = lw.LabelStore(path)
+    conn = sqlite3.connect(path)
+    raw, view = [], []
+    for _ in range(rounds):
+        started = time.perf_counter()
+        rows = conn.execute(
+            f"SELECT {RAW_COLUMNS} FROM current_answers WHERE task_id = ?", (task,)
+        ).fetchall()
+        raw.append(time.perf_counter() - started)
+        del rows
+        started = time.perf_counter()
+        frame = store.answers(task)
+        view.append(time.perf_counter() - started)
+    conn.close()
+    store.close()
+    ratios = sorted(v / r for v, r in zip(view, raw, strict=True))
+    return (
+        f"answers() on {len(frame):,} rows: {min(view):.2f} s vs sqlite3 fetchall of the same "
+        f"values {min(raw):.2f} s (best of {rounds}): {min(view) / min(raw):.2f}x; "
+        f"paired ratio median {statistics.median(ratios):.2f}x (target <= 1.3x)"
+    )
+
+
+def bench_report(n_events: int, cache: str | None, rounds: int, compare: str | None) -> None:
+    """quality.report in fresh interpreters, this checkout and ``compare`` alternating."""
     task, labelers = TASK, LABELERS
     n_chunks = n_events // (len(labelers) * len(task.questions))
+    events = len(labelers) * len(task.questions) * n_chunks
     with tempfile.TemporaryDirectory() as tmp:
-        store = lw.LabelStore(cached_store(Path(cache or tmp), n_events))
-        events = len(labelers) * len(task.questions) * n_chunks
-        gold_chunks = range(max(1, n_chunks // 50))
-        reads = {
-            name: best_of(1, getattr(store, name), task)[0]
-            for name in ("answers", "gold", "suggestions")
-        }
-        elapsed, report = best_of(1, lw.quality.report, store, task)
-        read = sum(reads.values())
+        path = cached_store(Path(cache or tmp), n_events)
+        print(answers_vs_raw(path, task.name, max(3, rounds)))
+        roots = {"this checkout": str(Path(__file__).resolve().parents[2])}
+        if compare:
+            roots[f"--compare {compare}"] = compare
+        runs: dict[str, list[dict[str, float]]] = {name: [] for name in roots}
+        for _ in range(rounds):
+            for name, root in roots.items():
+                runs[name].append(measure(root, path))
         print(
-            f"quality.report on {events:,} answer events ({n_chunks:,} chunks x {len(labelers)} labelers x "
-            f"{len(task.questions)} questions, {len(gold_chunks) * 2:,} gold): {elapsed:.1f} s; store reads "
-            f"{read:.1f} s ({', '.join(f'{k} {v:.1f}' for k, v in reads.items())}), quality "
-            f"computation {elapsed - read:.1f} s; flags: {len(report.flags)}"
+            f"quality.report on {events:,} answer events ({n_chunks:,} chunks x {len(labelers)} "
+            f"labelers x {len(task.questions)} questions, {2 * max(1, n_chunks // 50):,} gold), "
+            f"best of {rounds} fresh interpreters:"
         )
-        print(report.flags.drop(columns="examples").to_string(index=False))
+        for name, results in runs.items():
+            best = min(results, key=lambda r: r["report"])
+            read = best["answers"] + best["gold"] + best["suggestions"]
+            print(
+                f"  {name}: report {best['report']:.2f} s (median "
+                f"{statistics.median(r['report'] for r in results):.2f}; CPU "
+                f"{best['report_cpu']:.2f} s); store reads before it {read:.2f} s "
+                f"(answers {best['answers']:.2f}, gold {best['gold']:.2f}, suggestions "
+                f"{best['suggestions']:.2f}); computation ~{best['report'] - read:.2f} s; "
+                f"{best['flags']} flags; results digest {best['digest']}"
+            )
+        if compare:
+            mine, theirs = (min(r["report"] for r in runs[n]) for n in roots)
+            cpu_mine, cpu_theirs = (min(r["report_cpu"] for r in runs[n]) for n in roots)
+            print(
+                f"  speed-up vs --compare: {theirs / mine:.2f}x wall, {cpu_theirs / cpu_mine:.2f}x "
+                "CPU (best vs best; CPU time is the steadier figure on a shared machine)"
+            )
+        print(
+            f"  vs the 27.8 s baseline of issue 13 (quiet machine): {27.8 / min(r['report'] for r in runs['this checkout']):.1f}x"
+        )
 
 
 def main() -> None:
@@ -150,11 +244,15 @@ def main() -> None:
     parser.add_argument(
         "--cache", help="a folder to keep the built store in and reuse it from (e.g. /tmp)"
     )
+    parser.add_argument("--rounds", type=int, default=1, help="report runs per checkout")
+    parser.add_argument(
+        "--compare", help="a folder holding another labelwidgets/ to time in the same rounds"
+    )
     args = parser.parse_args()
     if args.only != "report":
         bench_alpha(args.repeat)
     if args.only != "alpha":
-        bench_report(args.events, args.cache)
+        bench_report(args.events, args.cache, args.rounds, args.compare)
 
 
 if __name__ == "__main__":

@@ -226,10 +226,37 @@ def label_steps(
     return record, fetch
 
 
-def measure_views(store: LabelStore) -> None:
-    started = time.perf_counter()
-    answers = store.answers(TASK)
-    print(f"  answers() -> {len(answers):,} rows in {time.perf_counter() - started:.2f} s")
+RAW_ANSWER_COLUMNS = (
+    "chunk_id, question, labeler, value, is_unknown, forced, comment, time_spent, event_id, "
+    "created_at, evidence"
+)
+
+
+def measure_views(store: LabelStore, sqlite_path: Path | None = None, rounds: int = 3) -> None:
+    """answers() (and, on SQLite, plain sqlite3 fetching the same values, alternating: the
+    ratio is issue 17's figure, target <= 1.3x), then a resuming next_chunk."""
+    view, raw = [], []
+    for _ in range(rounds):
+        if sqlite_path is not None:
+            with sqlite3.connect(sqlite_path) as conn:
+                started = time.perf_counter()
+                rows = conn.execute(
+                    f"SELECT {RAW_ANSWER_COLUMNS} FROM current_answers WHERE task_id = ?",
+                    (TASK.name,),
+                ).fetchall()
+                raw.append(time.perf_counter() - started)
+            del rows
+        started = time.perf_counter()
+        answers = store.answers(TASK)
+        view.append(time.perf_counter() - started)
+    print(f"  answers() -> {len(answers):,} rows in {min(view):.2f} s (best of {rounds})")
+    if raw:
+        ratios = sorted(v / r for v, r in zip(view, raw, strict=True))
+        print(
+            f"  answers() vs sqlite3 fetchall of the same values ({min(raw):.2f} s): "
+            f"{min(view) / min(raw):.2f}x best vs best, paired median "
+            f"{statistics.median(ratios):.2f}x (target <= 1.3x)"
+        )
     started = time.perf_counter()
     store.next_chunk(TASK, "labeler-0", lease=False)
     print(
@@ -247,7 +274,7 @@ def bench_sqlite(n_chunks: int) -> None:
         record, fetch = label_steps(store._url, None, "labeler-0", 500)
         print(f"  record_answers (2 questions, durable): {percentiles(record)}")
         print(f"  next_chunk (with lease):               {percentiles(fetch)}")
-        measure_views(store)
+        measure_views(store, path)
         store.close()
 
 
