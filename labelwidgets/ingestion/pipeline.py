@@ -30,6 +30,7 @@ from labelwidgets.ingestion.workers import DEFAULT_MEMORY_MB
 from labelwidgets.store import ids
 
 if TYPE_CHECKING:
+    from labelwidgets.schema import Task
     from labelwidgets.store import LabelStore
 
 __all__ = ["IngestReport", "ingest"]
@@ -68,10 +69,13 @@ class IngestReport:
     chunks_dropped (by the filters), chunks_added (new in the store), seconds, message.
     ``dropped_by`` maps each filter to the chunks it dropped (with several filters, a chunk is
     counted against the first one it fails). ``df.attrs`` holds the :meth:`summary`.
+    ``questions``: with ``ingest(task=...)``, per question how many chunks it is asked on
+    (``store.coverage(task)``: routing by ``Question(keep=...)``).
     """
 
     df: pd.DataFrame
     dropped_by: dict[str, int] = field(default_factory=dict)
+    questions: pd.DataFrame | None = None
 
     @property
     def kept_fraction(self) -> float:
@@ -92,7 +96,12 @@ class IngestReport:
             **totals,
             "kept_fraction": round(self.kept_fraction, 4),
             "dropped_by": dict(self.dropped_by),
+            **({} if self.questions is None else {"asked_on": self._asked_on()}),
         }
+
+    def _asked_on(self) -> dict[str, int]:
+        frame = self.questions if self.questions is not None else pd.DataFrame()
+        return {str(q): int(n) for q, n in zip(frame["question"], frame["chunks"], strict=True)}
 
     def __repr__(self) -> str:
         return f"IngestReport({self.summary()})\n{self.df.to_string(max_colwidth=60)}"
@@ -117,6 +126,7 @@ def ingest(
     text_column: str = "text",
     memory_mb: int | None = DEFAULT_MEMORY_MB,
     executor: Executor | None = None,
+    task: Task | None = None,
 ) -> IngestReport:
     """Read documents, cut them into chunks and add the chunks worth labeling to ``store``.
 
@@ -155,6 +165,10 @@ def ingest(
         process of the machine that runs it, under the same time budget and memory cap, and
         returns its pages; chunks and statuses are stored here, as without one. The paths must
         be readable there. Text files and strings are read here.
+    task
+        A task to add to the store once the chunks are stored: its questions' ``keep=``
+        filters are run over the chunks, and the report's ``questions`` table shows per
+        question how many chunks it is asked on.
 
     Returns
     -------
@@ -213,7 +227,10 @@ def ingest(
     store_ready(now=True)
     bar.close()
     frame = pd.DataFrame(rows, columns=REPORT_COLUMNS)
-    report = IngestReport(frame, dropped_by)
+    questions = None
+    if task is not None:
+        questions = store.coverage(store.add_task(task))
+    report = IngestReport(frame, dropped_by, questions)
     frame.attrs.update(report.summary())
     return report
 

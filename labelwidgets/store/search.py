@@ -263,6 +263,12 @@ def meta_clauses(dialect: str, meta: Mapping[str, Any]) -> list[Any]:
         if key in _CHUNK_COLUMNS:
             clauses.append(c.c[key].in_(values))
             continue
+        if all(isinstance(v, str) for v in values):
+            # a cheap text search first: a string value is stored as this JSON text (the
+            # store writes meta with json.dumps(ensure_ascii=False)); the JSON check confirms
+            find = func.instr if dialect == "sqlite" else func.strpos
+            needles = [json.dumps(v, ensure_ascii=False) for v in values]
+            clauses.append(or_(*(find(c.c.meta, n) > 0 for n in needles)))
         if dialect == "sqlite":
             stored = func.json_extract(c.c.meta, _json_path(key))
             sqlite_values = [int(v) if isinstance(v, bool) else v for v in values]

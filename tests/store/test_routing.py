@@ -159,3 +159,17 @@ def test_a_bad_filter_is_a_clear_error(store: LabelStore) -> None:
     ):
         store.add_task(task)
     assert store.tasks().empty  # nothing stored
+
+
+def test_the_ingest_report_shows_where_each_question_is_asked(store: LabelStore) -> None:
+    report = lw.ingest(
+        ["\n\n".join(TEXTS)],
+        store,
+        task=TASK,
+        chunker=lw.chunkers.Paragraphs(max_chars=80, overlap=0),
+        progress=False,
+    )
+    texts = store.chunks()["text"].tolist()
+    expected = {name: sum(name in _asked(text) for text in texts) for name in TASK.question_names}
+    assert report.summary()["asked_on"] == expected == {"governing_law": 2, "notice_days": 3}
+    assert report.questions is not None and report.questions["chunks"].tolist() == [2, 3]
