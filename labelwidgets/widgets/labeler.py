@@ -206,11 +206,17 @@ class Labeler(LabelerQueue, LabelerSearch, LabelerCommands, CommandWidget):
     def mark_unknown(self, questions: str | Iterable[str] | None = None) -> list[int]:
         """Answer "Not in the text" (:data:`~labelwidgets.UNKNOWN`) and move on like :meth:`submit`.
 
-        ``questions``: one name or several; by default every question asked regardless of
-        other answers that allows it (the chunk says nothing about any of them).
+        ``questions``: one name or several; by default every question asked on this chunk
+        regardless of other answers that allows it (the chunk says nothing about any of them).
         """
         if questions is None:
-            names = [q.name for q in self.task.questions if q.when is None and q.allow_unknown]
+            asked = self.item.get("questions")
+            asked = self.task.question_names if asked is None else asked
+            names = [
+                q.name
+                for q in self.task.questions
+                if q.when is None and q.allow_unknown and q.name in asked
+            ]
         else:
             names = [questions] if isinstance(questions, str) else list(questions)
         if not names:
@@ -367,9 +373,16 @@ class Labeler(LabelerQueue, LabelerSearch, LabelerCommands, CommandWidget):
             "prefilled": prefilled,
             "done_before": chunk_id in self._done,
             "status": self._status_of(chunk_id),
+            "questions": self._applicable(chunk_id),
             **page_view(shown),
         }
         self._set_progress()
+
+    def _applicable(self, chunk_id: str) -> list[str] | None:
+        """The questions asked on the chunk (``Question(keep=...)`` routing); None: all."""
+        if not any(q.routed for q in self.task.questions):
+            return None
+        return self.store.questions_for(self.task, chunk_id)
 
     def _status_of(self, chunk_id: str) -> str | None:
         """What this labeler did with the chunk: "skipped", "answered" or nothing yet."""

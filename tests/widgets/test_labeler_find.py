@@ -208,3 +208,31 @@ def test_order_and_where_come_from_the_store(store: LabelStore) -> None:
     assert w.progress["done"] == w.progress["total"] == 2
     with pytest.raises(ValueError, match="unknown filter"):
         lw.Labeler(store, TASK, labeler="x", where={"words": "agreement"})
+
+
+def test_only_the_questions_that_apply_to_a_chunk_are_shown(store: LabelStore) -> None:
+    ids = store.chunk_order()
+    routed = lw.Task(
+        "routed",
+        [
+            lw.Question("governing_law", keep=lw.filters.keywords(["laws of", "governing law"])),
+            lw.Question("payment_days", kind="number", keep=lw.filters.keywords(["payment"])),
+            lw.Question("notes"),
+        ],
+    )
+    store.add_task(routed)
+    w = lw.Labeler(store, routed, labeler="ann")
+    asked = {}
+    while w.chunk_id is not None:
+        asked[w.chunk_id] = w.item["questions"]
+        assert w.item["questions"] == store.questions_for(routed, w.chunk_id)
+        assert w.send_command("unknown", len(asked))["ok"]  # Alt+Shift+U: what is asked here
+    assert asked[ids[0]] == ["governing_law", "notes"]
+    assert asked[ids[1]] == ["payment_days", "notes"]
+    assert asked[ids[3]] == ["notes"]
+    answers = store.answers(routed)
+    # never an answer to a question whose filter rejects the chunk
+    for chunk_id, question in zip(answers["chunk_id"], answers["question"], strict=True):
+        assert question in asked[chunk_id]
+    # a task without keep= sends no list: every question is asked
+    assert lw.Labeler(store, TASK, labeler="bob").item["questions"] is None

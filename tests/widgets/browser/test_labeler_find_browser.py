@@ -1,6 +1,7 @@
 """Issue 16's must-show in real JupyterLab 4 and Notebook 7: typing cannot skip, skip then undo (twice) brings
 chunks back, the labeler's skips are one click away, and the search box finds a phrase in chunk
-3,000 of a 10,000-chunk store, one page of results at a time (tier 3)."""
+3,000 of a 10,000-chunk store, one page of results at a time; a question routed by keep= shows
+only on the chunk its filter keeps (tier 3)."""
 
 from __future__ import annotations
 
@@ -26,7 +27,10 @@ rows = [{"doc_id": f"doc-{i // 100:03d}", "text": f"Clause {i}: payment is due w
         for i in range(10_000)]
 rows[3000]["text"] = "Clause 3000: this Agreement is governed by the laws of the Province of Ontario."
 store.add_chunks(rows)
-task = store.add_task(lw.Task("law", [lw.Question("governing_law", instructions="As written.")]))
+task = store.add_task(lw.Task("law", [
+    lw.Question("governing_law", instructions="As written."),
+    lw.Question("province", instructions="Which province?", keep=lw.filters.keywords(["province"])),
+]))
 lw.Labeler(store, task, labeler="ann")
 """
 TYPED = "supplies, notices, pumps and funds: New York law"  # s, n, p, u, f
@@ -49,6 +53,7 @@ def test_typing_undo_skips_and_search_in_a_10k_chunk_store(
     expect(answer).to_have_value(TYPED)
     expect(chunk).to_have_text(re.compile("^Clause 0:"))
     expect(progress).to_have_text("0 / 10000 done")
+    expect(page.get_by_test_id("lw-input-province")).to_have_count(0)  # routed: not asked here
     page.keyboard.press("Enter")
     expect(chunk).to_have_text(re.compile("^Clause 1:"))
 
@@ -85,6 +90,7 @@ def test_typing_undo_skips_and_search_in_a_10k_chunk_store(
     expect(page.get_by_test_id("lw-found-count")).to_have_text(re.compile("^1–1 of 1 result"))
     page.get_by_test_id("lw-result-0").click()
     expect(chunk).to_have_text(re.compile("^Clause 3000: .*Province of Ontario"))
+    expect(page.get_by_test_id("lw-input-province")).to_be_visible()  # asked on this chunk
     # a broad search: one page of 20 reaches the browser, with the total and a next page
     find.fill("payment")
     find.press("Enter")
