@@ -306,9 +306,11 @@ class TasksMixin:
 
         Raises
         ------
+        KeyError
+            ``question`` is not a question of the task.
         ValueError
-            ``question`` is not a question of the task, or it has no such version (the error
-            lists the stored labels).
+            The question has no such version (the error lists its stored labels); nothing is
+            stored.
         """
         by = by if by is not None else _user()
         inputs.arguments(
