@@ -92,7 +92,10 @@ class DigestSet:
         self._runs.append(run)
         while len(self._runs) > 1 and len(self._runs[-2]) <= 2 * len(self._runs[-1]):
             newer, older = self._runs.pop(), self._runs.pop()
-            self._runs.append(np.sort(np.concatenate([older, newer])))
+            merged = np.concatenate([older, newer])
+            del newer, older
+            merged.sort()  # in place: the merge needs no third copy
+            self._runs.append(merged)
 
 
 class Deduplicator:

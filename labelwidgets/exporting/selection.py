@@ -130,11 +130,18 @@ class Selection:
                 if q in self.matchers and (q not in self.checks or self._valid(q, a))
             ]
         items: dict[tuple[str, str], list[int]] = {}
-        for index, (chunk_id, question) in enumerate(
-            zip(page.chunk_id, page.question, strict=True)
-        ):
-            if question in self.matchers and self._valid(question, page.answer[index]):
-                items.setdefault((chunk_id, question), []).append(index)
+        last: tuple[str, str] | None = None
+        rows: list[int] = []
+        for index, item in enumerate(zip(page.chunk_id, page.question, strict=True)):
+            question = item[1]
+            if question not in self.matchers or (
+                question in self.checks and not self._valid(question, page.answer[index])
+            ):
+                continue
+            if item != last:  # a page comes grouped by item; a dict keeps any other order right
+                rows = items.setdefault(item, [])
+                last = item
+            rows.append(index)
         chosen: list[Chosen] = []
         for (chunk_id, question), rows in items.items():
             doc_id = page.chunks[chunk_id][0]
