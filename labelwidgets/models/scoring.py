@@ -125,7 +125,7 @@ class PromptReport:
 
         Scores over different items do not compare (v2 scored on 20 items can look better than
         v1 on 129 by the luck of the sample); :meth:`compare` pairs them on the items both
-        answered.
+        answered, and :meth:`on_common_items` scores them on the items they share.
         """
         if self.df.empty:
             return ""
@@ -138,8 +138,45 @@ class PromptReport:
         sizes = ", ".join(f"{name} on {len(items)}" for name, items in sets.items())
         return (
             f"versions were scored on different gold items ({sizes}; {len(common)} in common): "
-            "their scores do not compare; compare them on the common items"
+            "their scores do not compare"
         )
+
+    def on_common_items(
+        self, versions: list[str] | None = None, *, model: str | None = None
+    ) -> PromptReport:
+        """The same report scored only on the gold items every one of ``versions`` (default:
+        all; labels or ids) was scored on, so their figures compare; ``gold`` is then the
+        number of those items (and ``failed`` 0: an item a request failed on is not common)."""
+        rows = self.df if model is None else self.df[self.df["model"] == model]
+        if versions is not None:
+            rows = rows[rows["prompt_version"].isin(versions) | rows["version_id"].isin(versions)]
+        if rows.empty:
+            return PromptReport(rows.copy(), self.items.iloc[:0].copy(), self.kind)
+        keys = set(zip(rows["version_id"], rows["model"], strict=True))
+        pairs = list(zip(self.items["version_id"], self.items["model"], strict=True))
+        items = self.items[[pair in keys for pair in pairs]]
+        sets = [set(group["chunk_id"]) for _, group in items.groupby(["version_id", "model"])]
+        common = set.intersection(*sets) if len(sets) == len(keys) else set()
+        items = items[items["chunk_id"].isin(common)].reset_index(drop=True)
+        scored = []
+        for row in rows.to_dict("records"):
+            mine = items[
+                (items["version_id"] == row["version_id"]) & (items["model"] == row["model"])
+            ]
+            answers, golds = mine["answer"].tolist(), mine["gold"].tolist()
+            figures = _scores(answers, golds, mine["correct"].tolist(), self.kind)
+            errors = int(mine["parse_error"].notna().sum())
+            scored.append(
+                {
+                    **row,
+                    "gold": len(common),
+                    "n": len(mine),
+                    "parse_errors": errors,
+                    "failed": 0,
+                    **figures,
+                }
+            )
+        return PromptReport(pd.DataFrame(scored, columns=rows.columns), items, self.kind)
 
     @property
     def metric(self) -> str:

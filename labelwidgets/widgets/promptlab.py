@@ -12,7 +12,7 @@ from labelwidgets.models.base import Model
 from labelwidgets.models.prelabeling import FAILED, prelabel
 from labelwidgets.models.prompt_versions import default_prompt
 from labelwidgets.models.prompts import check_template, default_template
-from labelwidgets.models.scoring import prompt_report
+from labelwidgets.models.scoring import PromptReport, prompt_report
 from labelwidgets.schema import Task, answer_to_json
 from labelwidgets.store import LabelStore
 from labelwidgets.widgets._base import CommandWidget, JobFailed, bundle
@@ -174,7 +174,7 @@ class PromptLab(CommandWidget):
             "promoted": promoted is not None,
             "scored": any(r["version_id"] == default.version_id for r in rows),
         }
-        self.warning = report.different_items(model=self.model.name)
+        self.warning = _items_warning(report, self.model.name)
         self.versions = [
             {"version": r["prompt_version"], **{m: _number(r.get(m)) for m in _METRICS if m in r}}
             for r in rows
@@ -207,6 +207,20 @@ class PromptLab(CommandWidget):
 
     def _on_cancel(self) -> None:
         self.cancel()
+
+
+def _items_warning(report: PromptReport, model: str) -> str:
+    """The report's warning when versions were scored on different items, with each version's
+    overall score on the items they share."""
+    warning = report.different_items(model=model)
+    if not warning:
+        return ""
+    common = report.on_common_items(model=model).df
+    scores = ", ".join(
+        f"{r.prompt_version} {'—' if _number(r.overall) is None else f'{r.overall:.3f}'}"
+        for r in common.itertuples()
+    )
+    return f"{warning}. Overall on the common items: {scores}"
 
 
 def _number(value: Any) -> float | None:

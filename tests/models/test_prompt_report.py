@@ -141,6 +141,16 @@ def test_versions_scored_on_different_items_are_flagged(report_store) -> None:
     assert report.different_items(["v2"], model="a") == ""
     assert lw.prompt_report(report_store, TASK, "kind", models=["b"]).different_items() == ""
     assert len(report.compare("v1", "v2", model="a")) == 4  # compared on the common items
+    # scored again on the four items both answered: v2 loses c4, which it got right
+    common = report.on_common_items(model="a").df.set_index("prompt_version")
+    assert common["gold"].tolist() == [4, 4] and common["n"].tolist() == [4, 4]
+    assert common.loc["v1", "overall"] == pytest.approx((1 / 3 + 0) / 2)  # as before
+    assert common.loc["v2", "coverage"] == 1 and common.loc["v2", "accuracy_on_answered"] == 2 / 3
+    assert common.loc["v2", "overall"] == pytest.approx((2 / 3 + 1) / 2)
+    assert common["failed"].tolist() == [0, 0] and common.loc["v1", "parse_errors"] == 1
+    assert report.on_common_items(model="a").different_items() == ""
+    only_v2 = report.on_common_items(["v2"], model="a").df
+    assert only_v2["n"].tolist() == [5] and only_v2["overall"].tolist() == [pytest.approx(7 / 8)]
 
 
 def test_filters_and_plot(report_store) -> None:

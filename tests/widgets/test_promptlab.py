@@ -226,6 +226,7 @@ def test_versions_scored_on_different_items_are_flagged(store: LabelStore) -> No
     assert [(v["version"], v["n"]) for v in lab.versions] == [("v1", 8), ("v2", 4)]
     assert lab.warning.startswith("versions were scored on different gold items (v1 on 8, v2 on 4;")
     assert "4 in common" in lab.warning
+    assert lab.warning.endswith("Overall on the common items: v1 0.500, v2 1.000")
     assert len(lab.changes) <= 4  # compared on the common items only
     lab.sample = 8
     lab.run(EXPERIMENT)  # v2 again on every gold item: the same items now
