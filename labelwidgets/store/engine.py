@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import random
 import re
+import sqlite3
 import time
 from collections.abc import Callable, Iterable
 from contextvars import ContextVar
@@ -222,17 +223,33 @@ def _sqlite_engine(url: URL, *, in_memory: bool, read_only: bool) -> Engine:
     def _begin(conn: Any) -> None:
         # A writer takes the write lock up front, so it waits on busy_timeout instead of
         # failing with "database is locked" when it upgrades a read lock mid-transaction.
+        dbapi_connection = conn.connection.dbapi_connection
         if not conn.get_execution_options().get("lw_write", False):
-            conn.exec_driver_sql("BEGIN")
+            _driver_begin(engine, dbapi_connection, "BEGIN")
             return
         begin_write(
-            conn.connection.dbapi_connection,
-            lambda: conn.exec_driver_sql("BEGIN IMMEDIATE"),
+            dbapi_connection,
+            lambda: _driver_begin(engine, dbapi_connection, "BEGIN IMMEDIATE"),
             BUSY_TIMEOUT_S,
+            durable=conn.get_execution_options().get("lw_durable", True),
         )
 
     _translate_errors(engine)
     return engine
+
+
+def _driver_begin(engine: Engine, dbapi_connection: Any, sql: str) -> None:
+    """Run ``BEGIN`` on the driver's connection itself: SQLAlchemy's statement machinery costs
+    more than SQLite's BEGIN. A driver error is raised as the engine's error handler would:
+    left to :func:`with_retries` when it is contention it retries, translated otherwise."""
+    try:
+        dbapi_connection.execute(sql)
+    except sqlite3.Error as exc:
+        error = DBAPIError.instance(sql, (), exc, sqlite3.Error)
+        if _RETRYING.get() and _is_transient(error):
+            error.lw_shown_url = display_url(engine.url)  # type: ignore[attr-defined]
+            raise error from exc
+        raise translate(error, display_url(engine.url), mask=mask_url, disconnect=False) from None
 
 
 def _check_integrity(engine: Engine, shown: str) -> None:

@@ -29,6 +29,12 @@ from labelwidgets.store.views import ViewsMixin
 
 T = TypeVar("T")
 
+# PostgreSQL settings of a write transaction, in one statement (one round trip)
+_PG_WRITE = "SELECT set_config('lock_timeout', '60s', true)"
+_PG_LENIENT_WRITE = (
+    "SELECT set_config('lock_timeout', '60s', true), set_config('synchronous_commit', 'off', true)"
+)
+
 
 class LabelStore(
     DocumentsMixin,
@@ -73,6 +79,7 @@ class LabelStore(
             engine = engine.execution_options(schema_translate_map={None: schema})
         self._engine = engine
         self._writer = engine.execution_options(lw_write=True)
+        self._lenient_writer = engine.execution_options(lw_write=True, lw_durable=False)
         self._tasks: dict[str, Task] = {}
         self._joined = threading.local()  # the connection of an open store.transaction()
         try:
@@ -99,17 +106,23 @@ class LabelStore(
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def _write(self, fn: Callable[[Connection], T]) -> T:
-        """Run ``fn`` in one write transaction, retried on lock contention; durable on return."""
+    def _write(self, fn: Callable[[Connection], T], *, durable: bool = True) -> T:
+        """Run ``fn`` in one write transaction, retried on lock contention; durable on return.
+
+        ``durable=False`` is for a write a crash may lose without harm (a lease expires by
+        itself): its commit does not wait for the disk (SQLite: the next durable commit
+        flushes it, in order; PostgreSQL: ``synchronous_commit = off``). Inside
+        :meth:`transaction` the transaction decides.
+        """
         joined = getattr(self._joined, "conn", None)
         if joined is not None:  # inside store.transaction(): its commit is the durable point
             with joined.begin_nested():  # a failed write leaves none of its rows behind
                 return fn(joined)
 
         def attempt() -> T:
-            with self._writer.begin() as conn:
+            with (self._writer if durable else self._lenient_writer).begin() as conn:
                 if self.dialect == "postgresql":
-                    conn.execute(text("SET LOCAL lock_timeout = '60s'"))
+                    conn.exec_driver_sql(_PG_WRITE if durable else _PG_LENIENT_WRITE)
                 return fn(conn)
 
         return with_retries(attempt)
@@ -143,7 +156,7 @@ class LabelStore(
             return
         with self._writer.begin() as conn:
             if self.dialect == "postgresql":
-                conn.execute(text("SET LOCAL lock_timeout = '60s'"))
+                conn.exec_driver_sql(_PG_WRITE)
             self._joined.conn = conn
             try:
                 yield self

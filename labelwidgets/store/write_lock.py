@@ -188,18 +188,26 @@ class LockingConnection(sqlite3.Connection):
 
     lw_lock: WriteLock | None = None
     lw_checkpointer: Checkpointer | None = None
+    lw_relaxed = False  # this transaction commits with synchronous=NORMAL (begin_write)
 
     def commit(self) -> None:
         try:
             super().commit()
         finally:
+            self._lw_restore()
             self._lw_release(committed=True)
 
     def rollback(self) -> None:
         try:
             super().rollback()
         finally:
+            self._lw_restore()
             self._lw_release(committed=False)
+
+    def _lw_restore(self) -> None:
+        if self.lw_relaxed:
+            self.lw_relaxed = False
+            self.execute("PRAGMA synchronous=FULL")
 
     def close(self) -> None:
         checkpointer = self.lw_checkpointer
@@ -221,15 +229,26 @@ class LockingConnection(sqlite3.Connection):
                 self.lw_checkpointer.committed()
 
 
-def begin_write(dbapi_connection: Any, begin: Any, timeout: float) -> None:
+def begin_write(dbapi_connection: Any, begin: Any, timeout: float, *, durable: bool = True) -> None:
     """Take the write lock (if this connection has one), then run ``begin()``
-    (``BEGIN IMMEDIATE``); the lock is let go again if BEGIN fails."""
+    (``BEGIN IMMEDIATE``); the lock is let go again if BEGIN fails.
+
+    ``durable=False``: this transaction's COMMIT does not wait for the disk
+    (``synchronous=NORMAL`` until it ends). In WAL mode its frames still precede every later
+    commit's, and the next durable COMMIT's fsync of the WAL makes them durable too, so a crash
+    can only lose such writes (a lease, which expires anyway), never a later acknowledged one.
+    """
     lock = getattr(dbapi_connection, "lw_lock", None)
     if lock is not None and not lock.held:
         lock.acquire(timeout)
     try:
+        if not durable and isinstance(dbapi_connection, LockingConnection):
+            dbapi_connection.execute("PRAGMA synchronous=NORMAL")
+            dbapi_connection.lw_relaxed = True
         begin()
     except BaseException:
+        if isinstance(dbapi_connection, LockingConnection):
+            dbapi_connection._lw_restore()
         if lock is not None:
             lock.release()
         raise

@@ -11,7 +11,8 @@ submit (as the front end sends it, in chunk coordinates; converted and checked a
 
 Each step's SQL is counted as SQLite runs it (its trace hook: every statement, BEGIN and
 COMMIT included, also those run inside SQLAlchemy or by the driver) and the durable commits
-among them. ``--compare DIR`` runs another copy of the package (a folder holding
+among them; "CPU" is this process's CPU time per step (what a busy machine's waits, fsync
+included, do not inflate). ``--compare DIR`` runs another copy of the package (a folder holding
 ``labelwidgets/``) at each size right after this tree's, so both see the same load.
 
 Target: p50 <= 5 ms on a 100k-chunk store, flat in store size; bytes per step O(1).
@@ -27,6 +28,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import uuid
 from pathlib import Path
 
 from sqlalchemy import event, insert
@@ -53,11 +55,14 @@ def clause(i: int) -> str:
     return f"Clause {i}. This Agreement is governed by {LAW}."
 
 
-def make_store(path: Path, n_chunks: int, finished: int = 0) -> lw.LabelStore:
+def make_store(path: Path | str, n_chunks: int, finished: int = 0) -> lw.LabelStore:
     """``n_chunks`` chunks (with their place in their document, so they take evidence); the
     first ``finished`` marked done for alice straight in the progress table (a shortcut for
     loading only; never for real labels)."""
-    store = lw.LabelStore(path)
+    if isinstance(path, str):  # a PostgreSQL URL: a schema of its own
+        store = lw.LabelStore(path, schema=f"lw_bench_{uuid.uuid4().hex[:8]}")
+    else:
+        store = lw.LabelStore(path)
     for start in range(0, n_chunks, 20_000):
         store.add_chunks(
             [
@@ -102,13 +107,27 @@ def wire(widget: lw.Labeler) -> list[int]:
 
 
 class StatementCounter:
-    """Counts the statements SQLite runs on the store's connections (opened after this)."""
+    """Counts the statements SQLite runs on the store's connections (opened after this); on
+    PostgreSQL, the round trips: each statement, BEGIN, COMMIT and ROLLBACK."""
 
     def __init__(self, store: lw.LabelStore) -> None:
         self.statements = 0
         self.commits = 0
+        if store.dialect == "postgresql":
+            event.listen(store._engine, "before_cursor_execute", self._statement)
+            event.listen(store._engine, "begin", self._statement)
+            event.listen(store._engine, "commit", self._commit)
+            event.listen(store._engine, "rollback", self._statement)
+            return
         store._engine.dispose()  # connections opened from now on carry the trace hook
         event.listen(store._engine, "connect", self._connect)
+
+    def _statement(self, *_args) -> None:
+        self.statements += 1
+
+    def _commit(self, *_args) -> None:
+        self.statements += 1
+        self.commits += 1
 
     def _connect(self, dbapi_connection, _record) -> None:
         dbapi_connection.set_trace_callback(self._trace)
@@ -126,9 +145,10 @@ def run(
     quiet: bool = False,
     evidence: bool = False,
     tag: str = "",
+    postgres: str | None = None,
 ) -> None:
     with tempfile.TemporaryDirectory() as tmp:
-        store = make_store(Path(tmp) / "bench.db", n_chunks, finished)
+        store = make_store(postgres or Path(tmp) / "bench.db", n_chunks, finished)
         counter = StatementCounter(store)
         started = time.perf_counter()
         widget = lw.Labeler(store, TASK, labeler="alice")
@@ -136,28 +156,33 @@ def run(
         state = {k: v for k, v in widget.get_state().items() if k not in ("_esm", "_css")}
         sent = wire(widget)
         statements, commits = counter.statements, counter.commits
-        timings = []
+        timings, cpu_ms = [], []
         for seq in range(steps):
             answers = {"has_clause": "yes", "governing_law": f"the laws of New York {seq}"}
             where = widget.item["text"].find(LAW)
             extra = {"evidence": {"governing_law": [[where, where + len(LAW)]]}} if evidence else {}
-            started = time.perf_counter()
+            started, cpu = time.perf_counter(), time.process_time()
             ack = widget.send_command("submit", seq, answers=answers, **extra)
             timings.append((time.perf_counter() - started) * 1000)
+            cpu_ms.append((time.process_time() - cpu) * 1000)
             assert ack["ok"], ack
         ms = sorted(timings)
         statements = (counter.statements - statements) / steps
         commits = (counter.commits - commits) / steps
         widget.close()
+        if store.schema:
+            with store._engine.begin() as conn:
+                conn.exec_driver_sql(f'DROP SCHEMA "{store.schema}" CASCADE')
         store.close()
         if quiet:
             return
         label = f"{n_chunks:,} chunks" + (f", {finished:,} done" if finished else "")
-        label += (", evidence" if evidence else "") + tag
+        label += (", evidence" if evidence else "") + (", PostgreSQL" if postgres else "") + tag
         print(
             f"{label:>24}: open {open_ms:6.1f} ms ({len(json.dumps(state, default=str)):,} B state); "
             f"submit -> next item p50 {statistics.median(ms):5.2f} ms, "
-            f"p99 {ms[int(len(ms) * 0.99) - 1]:5.2f} ms; {statements:.1f} SQL statements, "
+            f"p99 {ms[int(len(ms) * 0.99) - 1]:5.2f} ms (CPU p50 {statistics.median(cpu_ms):4.2f} ms); "
+            f"{statements:.1f} SQL statements, "
             f"{commits:.1f} commits, {sum(sent) / steps:,.0f} B sent per step"
         )
 
@@ -182,6 +207,9 @@ def main() -> None:
     parser.add_argument("--evidence", action="store_true", help="also submit with evidence")
     parser.add_argument("--sizes", help="comma-separated chunk counts (default 1000,10000,N)")
     parser.add_argument("--compare", type=Path, help="a folder holding another labelwidgets/")
+    parser.add_argument(
+        "--postgres", metavar="URL", help="run on PostgreSQL (round trips counted), not SQLite"
+    )
     parser.add_argument("--one", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     sizes = sorted({1_000, 10_000, args.chunks})
@@ -189,18 +217,21 @@ def main() -> None:
         sizes = [int(n) for n in args.sizes.split(",")]
     run(200, 20, quiet=True)  # warm up: imports, the bundle read, SQLAlchemy's statement cache
     if args.one:
-        run(sizes[0], args.steps, evidence=args.evidence, tag=" (compare)")
+        run(sizes[0], args.steps, evidence=args.evidence, tag=" (compare)", postgres=args.postgres)
         return
     print(f"fsync on this disk now: p50 {fsync_ms():.2f} ms (busy neighbours make it jump)")
     for n in sizes:
-        run(n, args.steps)
+        run(n, args.steps, postgres=args.postgres)
         if args.compare:
-            command = [sys.executable, __file__, "--one", "--sizes", str(n), "--steps"]
+            command = [sys.executable, __file__, "--one", "--sizes", str(n)]
+            command += ["--steps", str(args.steps)]
+            command += ["--postgres", args.postgres] if args.postgres else []
             env = {**os.environ, "PYTHONPATH": f"{args.compare.resolve()}{os.pathsep}{ROOT}"}
-            subprocess.run([*command, str(args.steps)], env=env, check=True, cwd=args.compare)
+            subprocess.run(command, env=env, check=True, cwd=args.compare)
         if args.evidence:
             run(n, args.steps, evidence=True)
-    run(args.chunks, args.steps, finished=args.chunks // 2)
+    if not args.postgres:
+        run(args.chunks, args.steps, finished=args.chunks // 2)
 
 
 if __name__ == "__main__":

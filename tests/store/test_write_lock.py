@@ -13,8 +13,9 @@ import time
 from pathlib import Path
 
 import pytest
+from sqlalchemy import event
 
-from labelwidgets.store import LabelStore, engine
+from labelwidgets.store import LabelStore, StoreLocked, engine
 from labelwidgets.store.write_lock import CHECKPOINT_EVERY
 from tests.conftest import ROOT
 from tests.store.helpers import CONTRACT_TASK, fill
@@ -104,3 +105,42 @@ def test_checkpoints_move_labels_into_the_database_file(tmp_path: Path) -> None:
     assert _events_in_main_file(path, tmp_path) == 2 * CHECKPOINT_EVERY + 6
     assert len(reader.events(CONTRACT_TASK)) == 2 * CHECKPOINT_EVERY + 6
     reader.close()
+
+
+def test_a_transaction_that_cannot_begin_says_the_store_is_locked(tmp_path: Path) -> None:
+    path = tmp_path / "labels.db"
+    store = LabelStore(path)
+    ids = fill(store)
+    event.listen(store._engine, "connect", lambda c, _r: c.execute("PRAGMA busy_timeout=50"))
+    store._engine.dispose()
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # another program holds SQLite's write lock
+    try:
+        with pytest.raises(StoreLocked), store.transaction():
+            store.record_answer(CONTRACT_TASK, ids[0], "has_clause", "no", labeler="alice")
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    with store.transaction():  # the lock is free again, and the side lock was let go
+        store.record_answer(CONTRACT_TASK, ids[0], "has_clause", "no", labeler="alice")
+    assert len(store.events(CONTRACT_TASK)) == 1
+    store.close()
+
+
+def _commit_setting(store: LabelStore, durable: bool) -> str:
+    """How the write transaction commits: SQLite's synchronous level, PostgreSQL's
+    synchronous_commit."""
+    sql = "PRAGMA synchronous" if store.dialect == "sqlite" else "SHOW synchronous_commit"
+    return str(store._write(lambda conn: conn.exec_driver_sql(sql).scalar(), durable=durable))
+
+
+def test_only_a_write_marked_lenient_skips_waiting_for_the_disk(store: LabelStore) -> None:
+    full, off = ("2", "1") if store.dialect == "sqlite" else ("on", "off")
+    assert _commit_setting(store, durable=True) == full
+    assert _commit_setting(store, durable=False) == off  # a lease: a crash may lose it
+    # the next writes on the same connections are durable again
+    assert [_commit_setting(store, durable=True) for _ in range(3)] == [full] * 3
+    ids = fill(store)
+    store._write(lambda conn: None, durable=False)
+    assert store.record_answer(CONTRACT_TASK, ids[0], "has_clause", "no", labeler="ann") > 0
+    assert _commit_setting(store, durable=True) == full
