@@ -8,6 +8,7 @@ labeler, because the two audiences need different words. :data:`UNKNOWN` is the 
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import json
 import re
@@ -435,7 +436,7 @@ class Task:
     def from_json(cls, text: str) -> Task:
         return cls.from_dict(json.loads(text))
 
-    @property
+    @functools.cached_property  # a frozen task: computed once (the store compares it per call)
     def content_hash(self) -> str:
         """A hash of the definition: changes whenever anything about the task changes."""
         return hashlib.sha256(self.to_json().encode()).hexdigest()[:16]

@@ -69,17 +69,18 @@ class AssignmentMixin(SearchMixin, RoutingMixin):
             raise ValueError(f"labeler must be a non-empty name, got {labeler!r}")
         filters = Where.of(where)
         check_order(order)
-        live = Where(status=filters.status, labeler=filters.labeler)  # checked on each call
-        chunk_filter = [*where_clauses(self.dialect, task, live), *routed_clauses(task)]
         set_id = None
         if needs_set(order, filters):
             set_id = order_set(self, task, order, filters, seed, refresh)
+        statuses = filters.status
+        if statuses is not None and not isinstance(statuses, str):
+            statuses = tuple(statuses)
+        live = Where(status=statuses, labeler=filters.labeler)  # checked on each call
+        query = _open_query(self, task, labeler, set_id, chunk_ids is not None, live)
 
         def pick(conn: Connection) -> str | None:
             now = time.time()
-            found = _first_open(
-                self, conn, task, labeler, after, chunk_ids, now, set_id, chunk_filter
-            )
+            found = _first_open(self, conn, task, labeler, after, chunk_ids, now, set_id, query)
             if lease:
                 _lease(conn, task, labeler, found, now + lease_seconds)
             return found
@@ -149,11 +150,56 @@ def _lease(conn: Connection, task: Task, labeler: str, chunk_id: str | None, unt
         )
 
 
+_ORD_OF = select(t.chunks.c.ord).where(t.chunks.c.chunk_id == bindparam("after"))
+_POS_OF = select(t.chunk_order.c.pos).where(
+    t.chunk_order.c.set_id == bindparam("set_id"), t.chunk_order.c.chunk_id == bindparam("after")
+)
+
+
 def _ord_of(conn: Connection, chunk_id: str) -> int:
-    found = conn.execute(select(t.chunks.c.ord).where(t.chunks.c.chunk_id == chunk_id)).scalar()
+    found = conn.execute(_ORD_OF, {"after": chunk_id}).scalar()
     if found is None:
         raise ValueError(f"next_chunk: unknown chunk_id {chunk_id!r} given as after=")
     return int(found)
+
+
+def _open_query(
+    store: LabelStore, task: Task, labeler: str, set_id: int | None, with_ids: bool, live: Where
+) -> Any:
+    """The query for the first open chunk after a position, built once per task, labeler, order
+    set and filters and kept by the store object (building it costs more than running it)."""
+    key = (task.name, task.content_hash, labeler, set_id, with_ids, live.status, live.labeler)
+    cache: dict[tuple[Any, ...], Any] = store.__dict__.setdefault("_next_queries", {})
+    if key in cache:
+        return cache[key]
+    c, co = t.chunks, t.chunk_order
+    filters = [*where_clauses(store.dialect, task, live), *routed_clauses(task)]
+    if set_id is None:
+        position, source = c.c.ord, c
+    else:
+        position = co.c.pos
+        source = co.join(c, c.c.chunk_id == co.c.chunk_id)
+        filters.append(co.c.set_id == set_id)
+    query = (
+        select(c.c.chunk_id, position.label("pos"))
+        .select_from(source)
+        .where(
+            position > bindparam("after_pos"),
+            ~_finished_by(task, labeler),
+            _holders(task, labeler, bindparam("now")) < literal(task.labelers_per_chunk),
+            *filters,
+        )
+        .order_by(position)
+        .limit(1)
+    )
+    if with_ids:
+        query = query.where(c.c.chunk_id.in_(bindparam("chunk_ids", expanding=True)))
+    if store.dialect == "postgresql":
+        query = query.with_for_update(skip_locked=True, of=c)
+    if len(cache) > 256:
+        cache.clear()
+    cache[key] = query
+    return query
 
 
 def _first_open(
@@ -165,41 +211,21 @@ def _first_open(
     chunk_ids: list[str] | None,
     now: float,
     set_id: int | None,
-    filters: list[Any],
+    query: Any,
 ) -> str | None:
     """The first chunk after ``after`` (in the order set ``set_id``, else in labeling order) with
     room for ``labeler``, wrapping around; row-locked on PostgreSQL."""
-    c, co = t.chunks, t.chunk_order
     if set_id is None:
-        position, source = c.c.ord, c
         after_pos = _ord_of(conn, after) if after else 0
     else:
-        position = co.c.pos
-        source = co.join(c, c.c.chunk_id == co.c.chunk_id)
-        filters = [co.c.set_id == set_id, *filters]
-        after_pos = 0
-        if after:
-            at = select(co.c.pos).where(co.c.set_id == set_id, co.c.chunk_id == after)
-            after_pos = conn.execute(at).scalar() or 0  # not in the set: from its start
-    query = (
-        select(c.c.chunk_id, position.label("pos"))
-        .select_from(source)
-        .where(
-            position > bindparam("after_pos"),
-            ~_finished_by(task, labeler),
-            _holders(task, labeler, now) < literal(task.labelers_per_chunk),
-            *filters,
-        )
-        .order_by(position)
-        .limit(1)
-    )
+        found = conn.execute(_POS_OF, {"set_id": set_id, "after": after}).scalar() if after else 0
+        after_pos = found or 0  # not in the set: from its start
+    params: dict[str, Any] = {"now": now}
     if chunk_ids is not None:
-        query = query.where(c.c.chunk_id.in_(list(chunk_ids)))
-    if store.dialect == "postgresql":
-        query = query.with_for_update(skip_locked=True, of=c)
-    found = _walk(store, conn, task, labeler, query, after_pos, now)
+        params["chunk_ids"] = list(chunk_ids)
+    found = _walk(store, conn, task, labeler, query, after_pos, params)
     if found is None and after_pos:
-        found = _walk(store, conn, task, labeler, query, 0, now)
+        found = _walk(store, conn, task, labeler, query, 0, params)
     return found
 
 
@@ -210,15 +236,16 @@ def _walk(
     labeler: str,
     query: Any,
     after_pos: int,
-    now: float,
+    params: dict[str, Any],
 ) -> str | None:
     while True:
-        row = conn.execute(query, {"after_pos": after_pos}).first()
+        row = conn.execute(query, {"after_pos": after_pos, **params}).first()
         if row is None:
             return None
         # Under READ COMMITTED, PostgreSQL re-checks a row it had to wait for against the row
         # itself but evaluates the subqueries on the statement's older snapshot. Now that the
         # chunk is locked, count its holders again with a fresh snapshot.
+        now = params["now"]
         if store.dialect != "postgresql" or _room_left(conn, task, labeler, row.chunk_id, now):
             return row.chunk_id
         after_pos = row.pos
