@@ -128,6 +128,16 @@ def matching_ords(dialect: str, query: str) -> Any:
     return literal_column("chunks.text_search").op("@@")(tsquery)
 
 
+def count_matches(dialect: str, query: str) -> Any:
+    """A query counting the chunks whose indexed text matches ``query``."""
+    from labelwidgets.store import tables as t
+
+    if dialect == "sqlite":  # FTS5 counts from its index without reading the chunks
+        hits = _fts.c.text.op("MATCH")(bindparam("fts_query", sqlite_query(query)))
+        return select(func.count()).select_from(_fts).where(hits)
+    return select(func.count()).select_from(t.chunks).where(matching_ords(dialect, query))
+
+
 def terms(query: str) -> list[str]:
     """The words and phrases of ``query`` a snippet should show (exclusions left out)."""
     found = []

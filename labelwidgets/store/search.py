@@ -200,11 +200,13 @@ class SearchMixin:
             rows = conn.execute(listed).all()
             if len(rows) < page_size and page == 0:
                 total = len(rows)
+            elif text is not None and len(clauses) == 1:  # the index alone counts its hits
+                total = conn.execute(fulltext.count_matches(self.dialect, text)).scalar()
             else:
                 total = conn.execute(select(func.count()).select_from(c).where(*clauses)).scalar()
             if total == 0 and where.meta:
                 check_meta_columns(conn, where.meta)
-        found = fulltext.terms(text) if text else []
+        found = terms_pattern(text)
         return SearchResult(
             chunk_ids=[r.chunk_id for r in rows],
             total=int(total),
@@ -360,18 +362,23 @@ def status_clause(task_id: str, status: str, labeler: str | None) -> Any:
     return false()
 
 
-def snippet(text: str | None, terms: list[str]) -> str:
-    """A short excerpt of ``text``: around the first of ``terms`` found, else its start."""
+def snippet(text: str | None, terms: re.Pattern[str] | None) -> str:
+    """A short excerpt of ``text``: around the first match of ``terms`` (see
+    :func:`terms_pattern`), else its start."""
     text = text or ""
-    start = 0
-    for term in terms:
-        pattern = r"\W+".join(map(re.escape, term.split()))
-        found = re.search(rf"(?<!\w){pattern}", text, re.IGNORECASE)
-        if found:
-            start = max(0, found.start() - _SNIPPET_CHARS // 3)
-            break
+    found = terms.search(text) if terms is not None else None
+    start = max(0, found.start() - _SNIPPET_CHARS // 3) if found else 0
     piece = " ".join(text[start : start + _SNIPPET_CHARS].split())
     return ("…" if start else "") + piece + ("…" if start + _SNIPPET_CHARS < len(text) else "")
+
+
+def terms_pattern(query: str | None) -> re.Pattern[str] | None:
+    """One pattern finding any word or phrase of a search query (for snippets)."""
+    terms = fulltext.terms(query) if query else []
+    if not terms:
+        return None
+    parts = [r"\W+".join(map(re.escape, term.split())) for term in terms]
+    return re.compile(rf"(?<!\w)(?:{'|'.join(parts)})", re.IGNORECASE)
 
 
 def _check_meta_key(key: Any) -> None:
