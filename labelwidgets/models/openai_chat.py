@@ -2,29 +2,41 @@
 
 from __future__ import annotations
 
+import dataclasses
 import email.utils
 import logging
 import os
 import random
 import re
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from labelwidgets.models.base import ModelAnswer
+from labelwidgets.models.structured import response_format
+
+if TYPE_CHECKING:
+    from labelwidgets.schema import Question
 
 log = logging.getLogger("labelwidgets.models")
 
 _RETRY_STATUS = {408, 409, 425, 429, 500, 502, 503, 504}
 _MAX_RETRY_AFTER = 60.0
 _MASK = "***"
+# Endpoints (URL, model) that refused response_format: asked in plain text from then on, for the
+# life of this process, by every OpenAIChat pointed at them. Value: the server's reason.
+_REFUSED: dict[tuple[str, str], str] = {}
+_REFUSED_LOCK = threading.Lock()
+_REFUSAL_WORDS = ("response_format", "json_schema", "json schema", "structured output")
 
 
 class OpenAIChat:
     """Chat completions over HTTP with bounded concurrency, timeouts and retries.
 
-    Speaks the ``/chat/completions`` API with ``httpx`` (the ``[openai]`` extra), so it works with
-    OpenAI and with any server that copies its API: vLLM, Ollama, llama.cpp, LM Studio, TGI.
+    Speaks the ``/chat/completions`` API with ``httpx`` — the ``[openai]`` extra installs
+    ``httpx`` only; the ``openai`` SDK is not needed and not used — so it works with OpenAI,
+    Azure OpenAI and any server that copies the API: vLLM, Ollama, llama.cpp, LM Studio, TGI.
 
     Parameters
     ----------
@@ -54,6 +66,17 @@ class OpenAIChat:
         Any other request parameters, sent as given (``{"reasoning_effort": "low", "seed": 7}``).
     backoff
         Base delay in seconds: attempt ``k`` waits ``backoff * 2**k``, times a random 0.5–1.5.
+    structured
+        ``False`` (default): the model replies in text, read by
+        :func:`~labelwidgets.models.prompts.parse_answer`. ``"auto"`` (or ``True``, the same):
+        when the adapter is told the question (``prelabel`` does), it sends
+        ``response_format={"type": "json_schema", ...}`` with the question kind's schema
+        (:func:`labelwidgets.models.structured.response_format`: the answer typed by kind,
+        choices as an enum, and always a ``not_in_text`` flag). A server that refuses it
+        (HTTP 400/422 naming ``response_format`` or ``json_schema``) is asked again in text, and
+        that endpoint is asked in text from then on (:attr:`refused_structured`); nothing fails,
+        and each answer says how it was asked (``ModelAnswer.structured``, saved in the
+        suggestion's ``meta``).
 
     For Azure OpenAI use :meth:`azure` (deployment URL, ``api-version`` and ``api-key`` header).
 
@@ -82,6 +105,7 @@ class OpenAIChat:
         system_prompt: str | None = None,
         params: dict[str, Any] | None = None,
         backoff: float = 0.5,
+        structured: bool | Literal["auto"] = False,
     ) -> None:
         try:
             import httpx  # noqa: F401
@@ -99,6 +123,11 @@ class OpenAIChat:
             raise ValueError(f"OpenAIChat: timeout must be > 0 seconds, got {timeout!r}")
         if not isinstance(retries, int) or retries < 0:
             raise ValueError(f"OpenAIChat: retries must be an int >= 0, got {retries!r}")
+        if structured not in (False, True, "auto"):
+            raise ValueError(
+                f"OpenAIChat: structured must be False, True or 'auto', got {structured!r}"
+            )
+        self.structured = bool(structured)
         self.model = model
         self.base_url = (base_url or "https://api.openai.com/v1").rstrip("/")
         self.api_key_env = api_key_env
@@ -154,8 +183,18 @@ class OpenAIChat:
         model._key_header = "api-key"
         return model
 
-    def _body(self, prompt: str) -> dict[str, Any]:
-        """The request: the messages and only the parameters that were set."""
+    # prelabel passes the question being asked (see labelwidgets.models.base.ask)
+    takes_question = True
+
+    @property
+    def refused_structured(self) -> str | None:
+        """Why this endpoint refused structured output (it is then asked in text), or ``None``."""
+        return _REFUSED.get((self._url, self.model))
+
+    def _body(self, prompt: str, question: Question | None = None) -> dict[str, Any]:
+        """The request: the messages and only the parameters that were set (plus the reply
+        schema when structured output is on, the question known and the endpoint not refusing
+        it)."""
         messages = [{"role": "system", "content": self.system_prompt}] if self.system_prompt else []
         messages.append({"role": "user", "content": prompt})
         body: dict[str, Any] = {"model": self.model, "messages": messages}
@@ -164,6 +203,8 @@ class OpenAIChat:
         for name in ("temperature", "max_tokens", "max_completion_tokens"):
             if getattr(self, name) is not None:
                 body[name] = getattr(self, name)
+        if self.structured and question is not None and self.refused_structured is None:
+            body["response_format"] = response_format(question)
         return {**body, **self.params}
 
     def __repr__(self) -> str:
@@ -172,10 +213,12 @@ class OpenAIChat:
             f"api_key_env={self.api_key_env!r})"
         )
 
-    def answer(self, prompts: list[str]) -> list[ModelAnswer]:
+    def answer(self, prompts: list[str], *, question: Question | None = None) -> list[ModelAnswer]:
         """One :class:`ModelAnswer` per prompt, in order, at most ``max_concurrency`` at a time.
 
         Never raises for a failed request: after its retries the item comes back with ``error``.
+        ``question`` (the :class:`~labelwidgets.Question` every prompt asks) lets a
+        ``structured`` adapter ask for that question's reply schema.
         """
         import httpx
 
@@ -188,12 +231,35 @@ class OpenAIChat:
             httpx.Client(timeout=self.timeout, limits=limits) as client,
             ThreadPoolExecutor(max_workers=min(self.max_concurrency, len(prompts))) as pool,
         ):
-            return list(pool.map(lambda p: self._one(client, p), prompts))
+            return list(pool.map(lambda p: self._asked(client, p, question), prompts))
 
-    def _one(self, client: Any, prompt: str) -> ModelAnswer:
+    def _asked(self, client: Any, prompt: str, question: Question | None) -> ModelAnswer:
+        """One prompt; a refused reply schema is remembered and the prompt asked in text."""
+        body = self._body(prompt, question)
+        if "response_format" not in body:
+            reply = self._one(client, body)
+            refused = self.refused_structured if self.structured and question else None
+            return _noted(reply, False, refused) if refused else reply
+        reply = self._one(client, body)
+        if reply.error is None:
+            return _noted(reply, True, None)
+        if not _refuses_schema(reply.error):
+            return reply
+        with _REFUSED_LOCK:
+            first = (self._url, self.model) not in _REFUSED
+            _REFUSED.setdefault((self._url, self.model), reply.error)
+        if first:
+            log.warning(
+                "%s: the server refused structured output (%s); asking in text from now on",
+                self.name,
+                reply.error,
+            )
+        del body["response_format"]
+        return _noted(self._one(client, body), False, reply.error)
+
+    def _one(self, client: Any, body: dict[str, Any]) -> ModelAnswer:
         import httpx
 
-        body = self._body(prompt)
         key = os.environ.get(self.api_key_env) or None
         if not key:
             headers = {}
@@ -230,6 +296,19 @@ class OpenAIChat:
         error = _masked(f"{error} (after {self.retries + 1} attempts)", key)
         log.warning("%s: %s", self.name, error)
         return ModelAnswer(None, error, None, self.name)
+
+
+def _refuses_schema(error: str) -> bool:
+    """Whether an error is the server refusing ``response_format`` (not a retryable failure)."""
+    status = re.match(r"HTTP (\d+):", error)
+    if status is None or status.group(1) not in {"400", "422", "501"}:
+        return False
+    return any(word in error.lower() for word in _REFUSAL_WORDS)
+
+
+def _noted(reply: ModelAnswer, structured: bool, refused: str | None) -> ModelAnswer:
+    note = f"structured output refused by the server: {refused}" if refused else None
+    return dataclasses.replace(reply, structured=structured, note=note)
 
 
 def _retry_after(value: str | None) -> float:

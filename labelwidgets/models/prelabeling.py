@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from labelwidgets.models.base import Model, ModelAnswer
+from labelwidgets.models.base import Model, ModelAnswer, ask
 from labelwidgets.models.prompt_versions import PromptVersion, resolve_versions
 from labelwidgets.models.prompts import parse_answer, render
 from labelwidgets.schema import UNKNOWN, Question, Task
@@ -137,8 +137,8 @@ def prelabel(
                 render(question, texts[c], template, previous=previous.get(c)) for c in batch
             ]
             rows = [
-                _suggestion(task, question, model, version_id, chunk_id, reply, counts)
-                for chunk_id, reply in zip(batch, _ask(model, prompts), strict=True)
+                _suggestion(task, question, model, version_id, c, reply, counts, texts, starts)
+                for c, reply in zip(batch, _ask(model, prompts, question), strict=True)
             ]
             for row in rows:
                 row |= _evidence(question, row, texts[row["chunk_id"]], starts[row["chunk_id"]])
@@ -177,10 +177,10 @@ def _for_gates(
     return chosen
 
 
-def _ask(model: Model, prompts: list[str]) -> list[ModelAnswer]:
+def _ask(model: Model, prompts: list[str], question: Question) -> list[ModelAnswer]:
     """The model's answers; a model that raises or miscounts fails the batch, not the run."""
     try:
-        answers = list(model.answer(prompts))
+        answers = ask(model, prompts, question)
     except Exception as exc:
         return [ModelAnswer(None, f"{type(exc).__name__}: {exc}") for _ in prompts]
     if len(answers) != len(prompts):
@@ -235,6 +235,8 @@ def _suggestion(
     chunk_id: str,
     reply: Any,
     counts: dict[str, Any],
+    texts: dict[str, str],
+    starts: dict[str, Any],
 ) -> dict[str, Any]:
     row = {
         "task": task.name,
@@ -249,9 +251,15 @@ def _suggestion(
     if reply.error is not None:
         counts["failed"] += 1
         return {**row, "answer": None, "parse_error": FAILED + reply.error}
-    parsed = parse_answer(question, reply.text)
-    if parsed.quote is not None:
-        row["meta"] = {"quote": parsed.quote}
+    start = starts[chunk_id]
+    offset = 0 if start is None or start != start else int(start)  # NaN: no provenance
+    parsed = parse_answer(question, reply.text, chunk_text=texts[chunk_id], chunk_start=offset)
+    # how it was asked (structured output, or text after the server refused it)
+    how = {"structured": reply.structured} if getattr(reply, "structured", None) is not None else {}
+    if getattr(reply, "note", None):
+        how["note"] = reply.note
+    if parsed.quote is not None or how:
+        row["meta"] = {**how, **({"quote": parsed.quote} if parsed.quote is not None else {})}
     if parsed.error:
         counts["parse_errors"] += 1
         return {**row, "answer": None, "parse_error": parsed.error}

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from labelwidgets.models.reply_values import read_date_reply, read_number_reply, read_rating_reply
+from labelwidgets.models.structured import envelope_value, place_spans, read_envelope
 from labelwidgets.schema import UNKNOWN, Question
 from labelwidgets.schema.compare import normalize
 
@@ -108,8 +109,17 @@ def says_unknown(text: str) -> bool:
     return bool(_UNKNOWN_WHOLE.fullmatch(text) or _UNKNOWN_START.match(text))
 
 
-def parse_answer(question: Question, raw: str | None) -> ParsedAnswer:
+def parse_answer(
+    question: Question, raw: str | None, *, chunk_text: str | None = None, chunk_start: int = 0
+) -> ParsedAnswer:
     """Map a model reply onto ``question``'s answer kind.
+
+    A structured reply (``{"not_in_text": ..., "answer": ..., "quote": ...}``, what
+    ``OpenAIChat(structured="auto")`` asks for; see :mod:`labelwidgets.models.structured`) is
+    read by its fields: ``not_in_text`` → UNKNOWN, ``answer`` coerced to the question's kind.
+    A ``spans`` reply quotes the text (structured: ``[{"label", "quote"}]``; text: one
+    ``label: "quote"`` line per span, ``none`` for no span); the quotes are placed in
+    ``chunk_text`` (which starts at document offset ``chunk_start``).
 
     Strips code fences, "Answer:" prefixes, quotes and trailing explanations; maps refusals
     ("NOT_IN_TEXT", "The document does not say", "N/A", "not specified", ...) to
@@ -132,6 +142,11 @@ def parse_answer(question: Question, raw: str | None) -> ParsedAnswer:
     """
     if raw is None or not str(raw).strip():
         return ParsedAnswer(None, "the model replied with nothing", raw or "")
+    envelope = read_envelope(str(raw))
+    if envelope is not None:
+        return _structured(question, raw, envelope, chunk_text, chunk_start)
+    if question.kind == "spans":
+        return _spans_text(question, raw, chunk_text, chunk_start)
     text, quote = _split_quote(str(raw))
     text = _clean(text)
     if says_unknown(text):
@@ -148,6 +163,48 @@ def parse_answer(question: Question, raw: str | None) -> ParsedAnswer:
     except (ValueError, TypeError) as exc:
         return ParsedAnswer(None, str(exc), raw, quote)
     return ParsedAnswer(value, None, raw, quote)
+
+
+def _structured(
+    question: Question, raw: str, envelope: dict[str, Any], chunk_text: str | None, start: int
+) -> ParsedAnswer:
+    quote = envelope.get("quote") if isinstance(envelope.get("quote"), str) else None
+    quote = (quote or "").strip() or None
+    try:
+        value = envelope_value(question, envelope, chunk_text, start)
+        if value is UNKNOWN and not question.allow_unknown:
+            raise ValueError(
+                "the model said the text does not say, but this question needs an answer"
+            )
+        value = question.coerce(value)
+    except (ValueError, TypeError) as exc:
+        return ParsedAnswer(None, f"structured reply: {exc}", raw, quote)
+    return ParsedAnswer(value, None, raw, quote)
+
+
+_SPAN_LINE = re.compile(r"^\s*(?:[-*]\s*)?([^:\n]+?)\s*:\s*(.+?)\s*$")
+
+
+def _spans_text(question: Question, raw: str, chunk_text: str | None, start: int) -> ParsedAnswer:
+    """One ``label: "quote"`` line per span; a reply meaning "none" is no span."""
+    text = _clean(_TRAILER.sub("", raw.strip()))
+    if says_unknown(text) or normalize(text) in {"none", "no spans", "nothing"}:
+        return ParsedAnswer([], None, raw)
+    items = []
+    for line in filter(str.strip, text.splitlines()):
+        found = _SPAN_LINE.match(line)
+        if found is None:
+            return ParsedAnswer(None, f"{line.strip()!r} is not 'label: \"quote\"'", raw)
+        label = next((x for x in question.labels if normalize(x) == normalize(found[1])), None)
+        if label is None:
+            return ParsedAnswer(
+                None, f"{found[1]!r} is not one of the labels {list(question.labels)}", raw
+            )
+        items.append({"label": label, "quote": _clean(found[2])})
+    try:
+        return ParsedAnswer(question.coerce(place_spans(items, chunk_text, start)), None, raw)
+    except (ValueError, TypeError) as exc:
+        return ParsedAnswer(None, str(exc), raw)
 
 
 def _text(question: Question, text: str) -> str:

@@ -4,7 +4,12 @@ It answers deterministically from the prompt (the "law" named in the text, or NO
 can be told, request by request (``server.script``), to fail with a status code (429s carry
 ``Retry-After: server.retry_after``), to stall past the client's timeout, to return garbage, or
 to fail with an error body that echoes the request headers (as some proxies do). It records every
-request body, Authorization header and arrival time, and the most requests ever in flight."""
+request body, Authorization header and arrival time, and the most requests ever in flight.
+
+Structured output (``server.json_schema``): ``"supported"`` (the default) answers a request with
+``response_format`` by a JSON object that follows the schema's envelope (``not_in_text``,
+``answer`` typed by the schema, ``quote``); ``"refused"`` answers it with HTTP 400 naming
+``response_format``, as servers and models without JSON-schema support do."""
 
 from __future__ import annotations
 
@@ -29,6 +34,38 @@ def deterministic_reply(prompt: str) -> str:
     return found.group(1) if found else "NOT_IN_TEXT"
 
 
+def structured_reply(prompt: str, response_format: dict[str, Any]) -> str:
+    """The deterministic reply as a JSON object following the requested schema's envelope."""
+    schema = response_format["json_schema"]["schema"]
+    answer_schema = schema["properties"]["answer"]
+    text = deterministic_reply(prompt)
+    if answer_schema["type"] == "array" and "label" in answer_schema["items"]["properties"]:
+        label = answer_schema["items"]["properties"]["label"]["enum"][0]  # a spans question
+        spans = [] if text == "NOT_IN_TEXT" else [{"label": label, "quote": text}]
+        reply: dict[str, Any] = {"not_in_text": False, "answer": spans}
+    elif "number" in answer_schema["type"]:  # the first number written in the text
+        text_only = prompt.split('"""')[1] if '"""' in prompt else prompt
+        found = re.search(r"\d+(?:\.\d+)?", text_only)
+        reply = {"not_in_text": not found, "answer": float(found[0]) if found else None}
+    elif text == "NOT_IN_TEXT":
+        reply = {"not_in_text": True, "answer": None}
+    elif "enum" in answer_schema:  # a choice: the choice the text reply names
+        options = [c for c in answer_schema["enum"] if c is not None]
+        picked = [c for c in options if str(c).lower() == text.lower().rstrip(".")]
+        reply = {"not_in_text": not picked, "answer": picked[0] if picked else None}
+    else:
+        reply = {"not_in_text": False, "answer": text}
+    if "quote" in schema["properties"]:
+        reply["quote"] = None if reply["not_in_text"] else text
+    return json.dumps(reply)
+
+
+def _content(prompt: str, response_format: dict[str, Any] | None) -> str:
+    if response_format is None:
+        return deterministic_reply(prompt)
+    return structured_reply(prompt, response_format)
+
+
 class FakeOpenAI(ThreadingHTTPServer):
     daemon_threads = True
 
@@ -44,6 +81,7 @@ class FakeOpenAI(ThreadingHTTPServer):
         self.auth_headers: list[str] = []
         self.api_key_headers: list[str] = []  # Azure's "api-key" header
         self.paths: list[str] = []  # path and query of each request
+        self.json_schema = "supported"  # or "refused"
         self.in_flight = 0
         self.max_in_flight = 0
         self.lock = threading.Lock()
@@ -85,6 +123,12 @@ class _Handler(BaseHTTPRequestHandler):
                 self._send(500, {"error": {"message": f"bad gateway; request headers: {headers}"}})
             elif action == "garbage":
                 self._send(200, None, raw=b"<html>oops</html>")
+            elif "response_format" in body and server.json_schema == "refused":
+                message = (
+                    "Invalid parameter: 'response_format' of type 'json_schema' is not "
+                    "supported with this model."
+                )
+                self._send(400, {"error": {"message": message, "param": "response_format"}})
             else:
                 prompt = body["messages"][-1]["content"]
                 reply = {
@@ -97,7 +141,7 @@ class _Handler(BaseHTTPRequestHandler):
                             "finish_reason": "stop",
                             "message": {
                                 "role": "assistant",
-                                "content": deterministic_reply(prompt),
+                                "content": _content(prompt, body.get("response_format")),
                             },
                         }
                     ],

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import json
 import logging
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import pytest
 
 import labelwidgets as lw
 from labelwidgets.models.openai_chat import _retry_after
+from labelwidgets.store.frames import with_unknown
 from tests.models.openai_server import FakeOpenAI
 
 SECRET = "sk-test-5ecr3t-never-show-me"
@@ -247,3 +249,155 @@ def test_azure_deployment_url_api_version_and_key_header(
     assert fake_openai.requests == [{"messages": [{"role": "user", "content": LAW}]}]
     with pytest.raises(ValueError, match="endpoint must be an http"):
         lw.models.OpenAIChat.azure("my-resource", "d")
+
+
+# -- structured output ---------------------------------------------------------------------------
+
+KINDS = [
+    lw.Question("law", prompt="Which law governs?"),
+    lw.Question("has_clause", kind="choice", choices=["yes", "no"]),
+    lw.Question("topics", kind="multi_choice", choices=["law", "payment"]),
+    lw.Question("risk", kind="rating", scale=(1, 3)),
+    lw.Question("fee", kind="number"),
+    lw.Question("signed", kind="date"),
+    lw.Question("clauses", kind="spans", labels=["LAW", "PARTY"]),
+]
+
+
+def _sent_schema(server: FakeOpenAI) -> dict:
+    request = server.requests[-1]
+    assert request["response_format"]["type"] == "json_schema"
+    spec = request["response_format"]["json_schema"]
+    assert spec["strict"] is True and spec["name"] == "labelwidgets_answer"
+    schema = spec["schema"]
+    # strict mode: every property required, nothing else allowed
+    assert schema["required"] == list(schema["properties"])
+    assert schema["additionalProperties"] is False
+    assert schema["properties"]["not_in_text"] == {
+        "type": "boolean",
+        "description": "true when the text does not contain the answer",
+    }
+    return schema
+
+
+def test_structured_requests_carry_a_schema_per_question_kind(fake_openai: FakeOpenAI) -> None:
+    model = lw.models.OpenAIChat("m", base_url=fake_openai.base_url, structured="auto")
+    answers = {}
+    for question in KINDS:
+        (answers[question.name],) = model.answer([LAW], question=question)
+        answers[question.name] = (_sent_schema(fake_openai), answers[question.name])
+    shapes = {name: schema["properties"]["answer"] for name, (schema, _) in answers.items()}
+    assert shapes["law"]["type"] == ["string", "null"]
+    assert shapes["has_clause"] == {"type": ["string", "null"], "enum": ["yes", "no", None]}
+    assert shapes["topics"]["type"] == ["array", "null"]
+    assert shapes["topics"]["items"] == {"type": "string", "enum": ["law", "payment"]}
+    assert shapes["risk"] == {"type": ["integer", "null"], "enum": [1, 2, 3, None]}
+    assert shapes["fee"]["type"] == ["number", "null"]
+    assert shapes["signed"]["type"] == ["string", "null"]
+    assert "YYYY-MM-DD" in shapes["signed"]["description"]
+    span = shapes["clauses"]["items"]
+    assert shapes["clauses"]["type"] == "array"  # "no span here" is [], never null
+    assert span["properties"]["label"] == {"type": "string", "enum": ["LAW", "PARTY"]}
+    assert span["required"] == ["label", "quote"] and span["additionalProperties"] is False
+    # a quote of the evidence is asked for where the question takes evidence (text by default)
+    has_quote = {name for name, (schema, _) in answers.items() if "quote" in schema["properties"]}
+    assert has_quote == {"law"}
+    _, law_answer = answers["law"]
+    assert law_answer.structured is True and law_answer.note is None
+    assert json.loads(law_answer.text) == {
+        "not_in_text": False,
+        "answer": "the laws of Texas",
+        "quote": "the laws of Texas",
+    }
+
+
+def test_structured_output_is_off_unless_asked_for(fake_openai: FakeOpenAI) -> None:
+    plain = lw.models.OpenAIChat("m", base_url=fake_openai.base_url)
+    no_question = lw.models.OpenAIChat("m", base_url=fake_openai.base_url, structured=True)
+    assert plain.answer([LAW], question=KINDS[0])[0].structured is None
+    assert no_question.answer([LAW])[0].text == "the laws of Texas"
+    assert all("response_format" not in r for r in fake_openai.requests)
+    with pytest.raises(ValueError, match="structured must be False, True or 'auto'"):
+        lw.models.OpenAIChat("m", base_url=fake_openai.base_url, structured="yes")
+
+
+STRUCTURED_TASK = lw.Task("structured", [*KINDS[:2], KINDS[4], KINDS[6]])
+CHUNKS = [
+    "This Agreement is governed by the laws of Texas.",
+    "Payment is due in 30 days.",
+    "This Agreement is governed by the laws of England and Wales.",
+]
+
+
+def _prelabeled(sqlite_store, server: FakeOpenAI, model) -> tuple:
+    sqlite_store.add_chunks([{"text": t} for t in CHUNKS])
+    sqlite_store.add_task(STRUCTURED_TASK)
+    summary = lw.prelabel(sqlite_store, STRUCTURED_TASK, model, progress=False)
+    got = with_unknown(sqlite_store.suggestions(STRUCTURED_TASK))
+    texts = dict(zip(sqlite_store.chunks()["chunk_id"], sqlite_store.chunks()["text"], strict=True))
+    got["text"] = got["chunk_id"].map(texts)
+    return summary.set_index("question"), got.set_index(["question", "text"])
+
+
+def test_prelabel_reads_structured_replies(sqlite_store, fake_openai: FakeOpenAI) -> None:
+    model = lw.models.OpenAIChat("m", base_url=fake_openai.base_url, structured="auto")
+    summary, got = _prelabeled(sqlite_store, fake_openai, model)
+    assert all("response_format" in r for r in fake_openai.requests)
+    assert summary["parse_errors"].sum() == 0 and summary["failed"].sum() == 0
+    texas, payment, england = CHUNKS
+    assert got.loc[("law", texas), "answer"] == "the laws of Texas"
+    assert got.loc[("law", payment), "answer"] is lw.UNKNOWN
+    assert got.loc[("has_clause", england), "answer"] == "yes"
+    assert got.loc[("has_clause", payment), "answer"] == "no"
+    assert got.loc[("fee", payment), "answer"] == 30
+    assert got.loc[("fee", texas), "answer"] is lw.UNKNOWN
+    # a spans reply quotes the text; the quote is placed in the chunk (document offsets)
+    spans = got.loc[("clauses", england), "answer"]
+    chunk = sqlite_store.chunks().set_index("text").loc[england]
+    (span,) = spans
+    start = span["start"] - int(chunk["char_start"])
+    assert (
+        england[start : span["end"] - int(chunk["char_start"])] == "the laws of England and Wales"
+    )
+    assert got.loc[("clauses", payment), "answer"] == []
+    assert {m["structured"] for m in got["meta"]} == {True}
+    assert json.loads(got.loc[("law", texas), "raw"])["not_in_text"] is False
+
+
+def test_a_server_refusing_json_schema_is_asked_in_text_from_then_on(
+    sqlite_store, fake_openai: FakeOpenAI, caplog: pytest.LogCaptureFixture
+) -> None:
+    fake_openai.json_schema = "refused"
+    model = lw.models.OpenAIChat(
+        "refuser", base_url=fake_openai.base_url, structured="auto", max_concurrency=1
+    )
+    with caplog.at_level(logging.WARNING, logger="labelwidgets.models"):
+        summary, got = _prelabeled(sqlite_store, fake_openai, model)
+    # one refused request, that prompt asked again in text, every later one in text only
+    with_schema = [i for i, r in enumerate(fake_openai.requests) if "response_format" in r]
+    assert with_schema == [0]
+    assert len(fake_openai.requests) == 1 + len(CHUNKS) * len(STRUCTURED_TASK.questions)
+    assert summary["failed"].sum() == 0  # nothing failed for the user
+    texas, payment, _ = CHUNKS
+    assert got.loc[("law", texas), "answer"] == "the laws of Texas"
+    assert got.loc[("law", payment), "answer"] is lw.UNKNOWN
+    assert {m["structured"] for m in got["meta"]} == {False}
+    assert all("response_format" in m["note"] for m in got["meta"])
+    assert "response_format" in model.refused_structured
+    assert [r.message for r in caplog.records].count(caplog.records[0].message) == 1
+    # the endpoint is remembered: a new adapter for it asks in text straight away
+    again = lw.models.OpenAIChat("refuser", base_url=fake_openai.base_url, structured="auto")
+    (reply,) = again.answer([LAW], question=KINDS[0])
+    assert "response_format" not in fake_openai.requests[-1]
+    assert reply.text == "the laws of Texas" and reply.structured is False
+
+
+def test_other_client_errors_are_not_taken_for_a_refusal(fake_openai: FakeOpenAI) -> None:
+    model = lw.models.OpenAIChat(
+        "picky", base_url=fake_openai.base_url, structured="auto", retries=0
+    )
+    fake_openai.script.append(400)  # "try again": says nothing about response_format
+    (reply,) = model.answer([LAW], question=KINDS[0])
+    assert reply.error == "HTTP 400: try again" and reply.text is None
+    assert model.refused_structured is None
+    assert len(fake_openai.requests) == 1
