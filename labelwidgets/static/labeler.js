@@ -1481,7 +1481,7 @@ var LabelerView = class {
     const item = this.model.get("item") || {};
     const shown = !this.model.get("terms") && !item.done && item.chunk_id;
     const area = !shown ? "" : this.reviewing() ? "review" : "form";
-    if (area === this.area && area !== "review") return;
+    if (area && area === this.area && area !== "review") return;
     this.area = area;
     if (area === "review") this.slots.area.set(reviewView(this.model.get("review"), this.text.shown()));
     else this.slots.area.set(area === "form" ? this.form.build() : null);

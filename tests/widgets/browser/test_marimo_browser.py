@@ -131,6 +131,8 @@ def test_labeler_in_marimo_saves_by_keyboard_and_reruns_the_dependent_cell(
     # a skip is a save too, and the search box finds the first chunk again
     page.keyboard.press("Alt+s")
     expect(page.get_by_test_id("lw-done")).to_be_visible(timeout=30_000)
+    expect(page.get_by_test_id("lw-form")).to_have_count(0)  # the end: no form left behind
+    expect(page.get_by_test_id("lw-submit")).to_have_count(0)
     skip_id = int(lw.LabelStore(db).events()["event_id"].max())
     expect(page.get_by_text(f"stored answers: 1, last event {skip_id}")).to_be_visible(
         timeout=30_000
