@@ -108,19 +108,38 @@ def _chunk(chunk_id: Any, doc_id: Any, text: Any, offsets: Mapping[str, Any]) ->
     }
 
 
-def _as_stored(store: LabelStore) -> Callable[[dict[str, Any]], Mapping[str, Any]]:
-    """The chunk whose coordinates spans are read in: the stored one when the store has it."""
+def _as_stored(store: LabelStore, ids: list[Any]) -> Callable[[dict[str, Any]], Mapping[str, Any]]:
+    """The chunk whose coordinates spans are read in: the stored one when the store has it
+    (the chunks the records name are read in one query; others one at a time)."""
+    wanted = [i for i in ids if isinstance(i, str) and len(i) <= 40 and i.isprintable()]
+    known = {c["chunk_id"]: c for c in store.chunks(chunk_ids=wanted).to_dict("records")}
+    looked = set(wanted)
 
     def find(row: dict[str, Any]) -> Mapping[str, Any]:
         chunk_id = row["chunk_id"]
         if len(chunk_id) > 40 or not chunk_id.isprintable():
             return row  # not an id the store could hold: add_chunks will say why
+        if chunk_id in looked:
+            return known.get(chunk_id, row)
         try:
             return store.chunk(chunk_id)
         except KeyError:
             return row
 
     return find
+
+
+def _named_ids(records: list[Any], where: Callable[[Any], Any]) -> list[str]:
+    """The chunk ids the records name (a malformed record is named later, by its plan)."""
+    found = []
+    for record in records:
+        try:
+            value = where(record)
+        except (KeyError, TypeError, IndexError):
+            continue
+        if isinstance(value, str):
+            found.append(value)
+    return found
 
 
 def _check_answers(task: Task, answers: Mapping[str, Any], who: str) -> None:
@@ -153,11 +172,23 @@ def _plan_all(
 def _write_all(
     store: LabelStore, task: Task, plans: list[tuple[int, _Plan]], tool: str, unit: str
 ) -> dict[str, int]:
-    """Every plan in one transaction; any record the store refuses rolls all of them back."""
+    """Every plan in one transaction; any record the store refuses rolls all of them back.
+
+    Chunks and suggestions go in bulk (one ``add_chunks`` / ``add_suggestions`` call per
+    batch); if the store refuses any of it, that attempt is undone (a savepoint) and the
+    records are written one at a time to name each one it refuses.
+    """
     counts = {"chunks": 0, "suggestions": 0, "answers": 0}
     problems: list[tuple[int, str]] = []
     with store.transaction():
         task = store.add_task(task) if isinstance(task, Task) else store.task(task)
+        try:
+            with store.transaction():
+                return _write_bulk(store, task, [plan for _, plan in plans])
+        except StoreError:
+            raise
+        except (TypeError, ValueError):
+            pass  # named below, record by record
         for index, plan in plans:
             try:
                 _write(store, task, plan, counts)
@@ -167,6 +198,41 @@ def _write_all(
                 problems.append((index, str(exc)))
         if problems:
             raise ImportRejected(tool, unit, problems)
+    return counts
+
+
+_BULK = 5_000
+
+
+def _write_bulk(store: LabelStore, task: Task, plans: list[_Plan]) -> dict[str, int]:
+    counts = {"chunks": 0, "suggestions": 0, "answers": 0}
+    for at in range(0, len(plans), _BULK):
+        counts["chunks"] += store.add_chunks([p.chunk for p in plans[at : at + _BULK]])
+    rows = {  # a later record's suggestion replaces an earlier one, as one at a time would
+        (p.chunk["chunk_id"], row["question"], row.get("prompt_version"), row["model"]): {
+            "task": task.name,
+            "chunk_id": p.chunk["chunk_id"],
+            **row,
+        }
+        for p in plans
+        for row in p.suggestions
+    }
+    given = list(rows.values())
+    for at in range(0, len(given), _BULK):
+        store.add_suggestions(given[at : at + _BULK])
+    counts["suggestions"] = sum(len(p.suggestions) for p in plans)
+    for plan in plans:
+        for labeler, answers, evidence in plan.answers:
+            counts["answers"] += len(
+                store.record_answers(
+                    task,
+                    plan.chunk["chunk_id"],
+                    answers,
+                    labeler=labeler,
+                    force=True,
+                    evidence=evidence or None,
+                )
+            )
     return counts
 
 
@@ -276,7 +342,7 @@ def from_label_studio(
             f"list of tasks, got {_kind(items)}"
         )
     definition = _task(store, task)
-    stored = _as_stored(store)
+    stored = _as_stored(store, _named_ids(items, lambda item: item["data"]["chunk_id"]))
     plans = _plan_all(
         items, lambda item: _ls_plan(definition, item, stored), "Label Studio", "task"
     )
@@ -360,7 +426,7 @@ def from_argilla(
             f"records, got {_kind(records)}"
         )
     definition = _task(store, task)
-    stored = _as_stored(store)
+    stored = _as_stored(store, _named_ids(records, lambda record: record["id"]))
     names = dict(labelers or {})
     plans = _plan_all(
         records, lambda r: _argilla_plan(definition, r, stored, names), "Argilla", "record"
