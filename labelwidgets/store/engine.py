@@ -19,7 +19,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 from sqlalchemy.pool import StaticPool
 
 from labelwidgets.store.errors import StoreCorrupt, StoreError, translate
-from labelwidgets.store.write_lock import Checkpointer, LockingConnection, WriteLock, begin_write
+from labelwidgets.store.write_lock import Checkpointer, LockingConnection, begin_write, open_lock
 
 T = TypeVar("T")
 
@@ -212,7 +212,7 @@ def _sqlite_engine(url: URL, *, in_memory: bool, read_only: bool) -> Engine:
         if path is not None:
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA wal_autocheckpoint=0")  # the Checkpointer's job
-            dbapi_connection.lw_lock = WriteLock(f"{path}-lwlock")
+            dbapi_connection.lw_lock = open_lock(path)
             dbapi_connection.lw_checkpointer = checkpointer
         cursor.execute("PRAGMA synchronous=FULL")
         cursor.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_S * 1000)}")

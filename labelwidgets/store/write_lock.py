@@ -130,6 +130,16 @@ class WriteLock:
             os.close(self.fd)
 
 
+def open_lock(path: str) -> WriteLock | None:
+    """The side lock of the database file ``path``; ``None`` when its lock file cannot be
+    opened (say, a folder shared read-write but a lock file made by another user): writers
+    then rely on SQLite's busy handler alone, as before."""
+    try:
+        return WriteLock(f"{path}-lwlock")
+    except OSError:
+        return None
+
+
 class Checkpointer:
     """Runs a PASSIVE checkpoint of one database file in the background every
     :data:`CHECKPOINT_EVERY` commits of this process (one thread per store, started lazily)."""
@@ -155,7 +165,7 @@ class Checkpointer:
             self.wanted.set()
 
     def _run(self) -> None:
-        lock = WriteLock(f"{self.path}-lwlock")
+        lock = open_lock(self.path)
         while True:
             self.wanted.wait()
             self.wanted.clear()
@@ -163,11 +173,13 @@ class Checkpointer:
             # Under the writers' side lock no writer appends meanwhile, so the checkpoint
             # copies the whole WAL and the next writer starts it over (a PASSIVE checkpoint
             # racing a stream of writers never catches up, and the WAL would only grow).
-            lock.acquire(CHECKPOINT_WAIT_S)
+            if lock is not None:
+                lock.acquire(CHECKPOINT_WAIT_S)
             try:
                 checkpoint(self.path)
             finally:
-                lock.release()
+                if lock is not None:
+                    lock.release()
 
 
 def checkpoint(path: str) -> None:
@@ -254,4 +266,11 @@ def begin_write(dbapi_connection: Any, begin: Any, timeout: float, *, durable: b
         raise
 
 
-__all__ = ["CHECKPOINT_EVERY", "Checkpointer", "LockingConnection", "WriteLock", "begin_write"]
+__all__ = [
+    "CHECKPOINT_EVERY",
+    "Checkpointer",
+    "LockingConnection",
+    "WriteLock",
+    "begin_write",
+    "open_lock",
+]

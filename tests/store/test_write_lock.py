@@ -144,3 +144,13 @@ def test_only_a_write_marked_lenient_skips_waiting_for_the_disk(store: LabelStor
     store._write(lambda conn: None, durable=False)
     assert store.record_answer(CONTRACT_TASK, ids[0], "has_clause", "no", labeler="ann") > 0
     assert _commit_setting(store, durable=True) == full
+
+
+def test_a_lock_file_that_cannot_be_opened_leaves_writes_to_sqlite(tmp_path: Path) -> None:
+    path = tmp_path / "labels.db"
+    Path(f"{path}-lwlock").mkdir()  # not a file we can open (as another user's would be)
+    store = LabelStore(path)
+    ids = fill(store)
+    assert store.record_answer(CONTRACT_TASK, ids[0], "has_clause", "no", labeler="ann") > 0
+    store.close()
+    assert len(LabelStore(path).events(CONTRACT_TASK)) == 1
