@@ -42,21 +42,13 @@ class RoutingMixin:
         """The questions of ``task`` asked on ``chunk_id`` (routing by ``keep=``), in task
         order. ``when=`` conditions are not applied here (they depend on the answers)."""
         task = self.task(task)
-        c, rt = t.chunks, t.routes
         with self._read() as conn:
-            ord_ = conn.execute(select(c.c.ord).where(c.c.chunk_id == chunk_id)).scalar()
+            ord_, routed = _chunk_routes(conn, task, chunk_id)
             if ord_ is None:
                 raise KeyError(f"no chunk {chunk_id!r}")
             if not any(q.routed for q in task.questions):
                 return task.question_names
             marks = _marks(conn, task)
-            routed = set(
-                conn.execute(
-                    select(rt.c.question).where(
-                        rt.c.task_id == task.name, rt.c.chunk_id == chunk_id
-                    )
-                ).scalars()
-            )
         return [q.name for q in task.questions if _applies(q, ord_, marks, routed)]
 
     def coverage(self: LabelStore, task: Task | str) -> pd.DataFrame:
@@ -178,15 +170,9 @@ def asked_on(conn: Connection, task: Task, chunk_id: str) -> set[str] | None:
     question is routed): what :func:`labelwidgets.schema.check_submission` takes as ``asked``."""
     if not any(q.routed for q in task.questions):
         return None
-    ord_ = conn.execute(select(t.chunks.c.ord).where(t.chunks.c.chunk_id == chunk_id)).scalar()
+    ord_, routed = _chunk_routes(conn, task, chunk_id)
     if ord_ is None:
         return None
-    rt = t.routes
-    routed = set(
-        conn.execute(
-            select(rt.c.question).where(rt.c.task_id == task.name, rt.c.chunk_id == chunk_id)
-        ).scalars()
-    )
     marks = _marks(conn, task)
     return {q.name for q in task.questions if _applies(q, ord_, marks, routed)}
 
@@ -224,6 +210,19 @@ def _applies(q: Any, ord_: int, marks: dict[str, tuple[str, int]], routed: set[s
     if keep_name != q.keep_name or ord_ > upto:
         return True  # not routed with this filter yet: asked
     return q.name in routed
+
+
+def _chunk_routes(conn: Connection, task: Task, chunk_id: str) -> tuple[int | None, set[str]]:
+    """The chunk's ord (``None``: no such chunk) and the routed questions it is asked, in one
+    statement."""
+    c, rt = t.chunks, t.routes
+    joined = c.outerjoin(rt, and_(rt.c.task_id == task.name, rt.c.chunk_id == c.c.chunk_id))
+    rows = conn.execute(
+        select(c.c.ord, rt.c.question).select_from(joined).where(c.c.chunk_id == chunk_id)
+    ).all()
+    if not rows:
+        return None, set()
+    return int(rows[0].ord), {r.question for r in rows if r.question is not None}
 
 
 def _marks(conn: Connection, task: Task) -> dict[str, tuple[str, int]]:
