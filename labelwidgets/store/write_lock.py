@@ -170,9 +170,12 @@ class Checkpointer:
             self.wanted.wait()
             self.wanted.clear()
             self.pending = False
-            # Under the writers' side lock no writer appends meanwhile, so the checkpoint
-            # copies the whole WAL and the next writer starts it over (a PASSIVE checkpoint
-            # racing a stream of writers never catches up, and the WAL would only grow).
+            # First alongside the writers (the bulk of the copying and the database file's
+            # fsync), then again under the writers' side lock for the few frames written
+            # meanwhile: with no writer appending, the checkpoint reaches the WAL's end and the
+            # next writer starts it over (a PASSIVE checkpoint racing a stream of writers
+            # never catches up, and the WAL would only grow).
+            checkpoint(self.path)
             if lock is not None:
                 lock.acquire(CHECKPOINT_WAIT_S)
             try:
