@@ -28,6 +28,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
+from tqdm.auto import tqdm
+
 from labelwidgets.exporting.interop_argilla import (
     NOT_IN_TEXT,
     argilla_record,
@@ -57,7 +59,9 @@ __all__ = [
 BATCH = 2_000  # chunks read and written at a time
 
 
-def _records(store: LabelStore, task: Task, make: Any) -> Iterator[dict[str, Any]]:
+def _records(
+    store: LabelStore, task: Task, make: Any, progress: bool = False
+) -> Iterator[dict[str, Any]]:
     """One exported record per chunk (in labeling order), chunks read a batch at a time."""
     answers: dict[str, list[Any]] = defaultdict(list)
     for row in with_unknown(store.answers(task)).itertuples():
@@ -67,12 +71,14 @@ def _records(store: LabelStore, task: Task, make: Any) -> Iterator[dict[str, Any
         if not isinstance(row.parse_error, str):
             suggestions[row.chunk_id].append(row)
     order = store.chunk_order()
-    for at in range(0, len(order), BATCH):
-        batch = order[at : at + BATCH]
-        rows = {c["chunk_id"]: c for c in store.chunks(chunk_ids=batch).to_dict("records")}
-        for chunk_id in batch:
-            chunk = rows[chunk_id]
-            yield make(task, chunk, answers.get(chunk_id, []), suggestions.get(chunk_id, []))
+    with tqdm(total=len(order), desc="export", unit="chunk", disable=not progress) as bar:
+        for at in range(0, len(order), BATCH):
+            batch = order[at : at + BATCH]
+            rows = {c["chunk_id"]: c for c in store.chunks(chunk_ids=batch).to_dict("records")}
+            for chunk_id in batch:
+                chunk = rows[chunk_id]
+                yield make(task, chunk, answers.get(chunk_id, []), suggestions.get(chunk_id, []))
+            bar.update(len(batch))
 
 
 def _dump(value: Any) -> str:
@@ -101,7 +107,7 @@ def config_path(tasks_path: str | Path) -> Path:
 
 
 def to_label_studio(
-    store: LabelStore, task: Task | str, path: str | Path | None = None
+    store: LabelStore, task: Task | str, path: str | Path | None = None, *, progress: bool = True
 ) -> list[dict[str, Any]] | Path:
     """Label Studio tasks: ``data`` (text and ids), ``predictions`` (one per model and prompt
     version: ``model_version`` is ``model@version``, with ``score``) and ``annotations`` (one per
@@ -114,6 +120,8 @@ def to_label_studio(
         file (written under a temporary name, then renamed, so a half-written file never has
         the real name) and the labeling config (:func:`label_studio_config`) is written beside
         it (:func:`config_path`); the tasks file's path is returned.
+    progress
+        A progress bar while a file is written.
     """
     task = store.task(task)
     config = label_studio_config(task)  # refuses names Label Studio cannot hold, before writing
@@ -122,7 +130,7 @@ def to_label_studio(
     path = Path(path)
     partial = _temporary(path)
     with partial.open("w", encoding="utf-8") as out:
-        _write_list(out, _records(store, task, ls_task))
+        _write_list(out, _records(store, task, ls_task, progress))
     config_path(path).write_text(config, encoding="utf-8")
     partial.replace(path)
     return path
@@ -130,7 +138,7 @@ def to_label_studio(
 
 # -- Argilla ----------------------------------------------------------------------------------------
 def to_argilla(
-    store: LabelStore, task: Task | str, path: str | Path | None = None
+    store: LabelStore, task: Task | str, path: str | Path | None = None, *, progress: bool = True
 ) -> dict[str, Any] | Path:
     """An Argilla 2.x dataset: ``settings`` (``rg.Settings.serialize()`` form, made by
     :func:`argilla_settings`) and ``records`` (``rg.Record.to_dict()`` form: fields, metadata,
@@ -144,6 +152,8 @@ def to_argilla(
         ``rg.Dataset.to_disk`` writes one (``.argilla/settings.json``, ``.argilla/dataset.json``,
         ``records.json``), so ``rg.Dataset.from_disk(path, client=client)`` creates the dataset
         on an Argilla server and logs the records. Records are streamed; the path is returned.
+    progress
+        A progress bar while a file is written.
     """
     task = store.task(task)
     settings = argilla_settings(task)
@@ -155,7 +165,7 @@ def to_argilla(
         partial = _temporary(path)
         with partial.open("w", encoding="utf-8") as out:
             out.write(f'{{"name": {_dump(task.name)}, "settings": {_dump(settings)}, "records": ')
-            _write_list(out, _records(store, task, argilla_record))
+            _write_list(out, _records(store, task, argilla_record, progress))
             out.write("}\n")
         partial.replace(path)
         return path
@@ -171,6 +181,6 @@ def to_argilla(
     (path / ".argilla" / "settings.json").write_text(_dump(settings), encoding="utf-8")
     partial = _temporary(path / "records.json")
     with partial.open("w", encoding="utf-8") as out:
-        _write_list(out, _records(store, task, argilla_record))
+        _write_list(out, _records(store, task, argilla_record, progress))
     partial.replace(path / "records.json")
     return path

@@ -9,13 +9,15 @@ is rolled back, so the store is left exactly as it was.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from tqdm.auto import tqdm
+
 from labelwidgets.exporting import interop_argilla as _argilla
+from labelwidgets.exporting import interop_files as _files
 from labelwidgets.exporting import interop_spans as _spans
 from labelwidgets.exporting.interop_ls import LS_TYPES
 from labelwidgets.schema import UNKNOWN, Task
@@ -54,21 +56,6 @@ class _Plan:
 
 
 # -- shared steps ---------------------------------------------------------------------------------------
-def _load(source: Any, tool: str) -> Any:
-    if not isinstance(source, (str, Path)):
-        return source
-    if Path(source).is_dir():  # an Argilla dataset as rg.Dataset.to_disk writes it
-        source = Path(source) / "records.json"
-    text = Path(source).read_text(encoding="utf-8")
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ValueError(
-            f"{tool} import refused, nothing was stored: {str(source)!r} is not valid JSON "
-            f"({exc.msg} at line {exc.lineno}, column {exc.colno}); is the file complete?"
-        ) from None
-
-
 def _dict(value: Any, what: str, *, required: bool = True) -> Mapping[str, Any]:
     if value is None and not required:
         return {}
@@ -108,40 +95,6 @@ def _chunk(chunk_id: Any, doc_id: Any, text: Any, offsets: Mapping[str, Any]) ->
     }
 
 
-def _as_stored(store: LabelStore, ids: list[Any]) -> Callable[[dict[str, Any]], Mapping[str, Any]]:
-    """The chunk whose coordinates spans are read in: the stored one when the store has it
-    (the chunks the records name are read in one query; others one at a time)."""
-    wanted = [i for i in ids if isinstance(i, str) and len(i) <= 40 and i.isprintable()]
-    known = {c["chunk_id"]: c for c in store.chunks(chunk_ids=wanted).to_dict("records")}
-    looked = set(wanted)
-
-    def find(row: dict[str, Any]) -> Mapping[str, Any]:
-        chunk_id = row["chunk_id"]
-        if len(chunk_id) > 40 or not chunk_id.isprintable():
-            return row  # not an id the store could hold: add_chunks will say why
-        if chunk_id in looked:
-            return known.get(chunk_id, row)
-        try:
-            return store.chunk(chunk_id)
-        except KeyError:
-            return row
-
-    return find
-
-
-def _named_ids(records: list[Any], where: Callable[[Any], Any]) -> list[str]:
-    """The chunk ids the records name (a malformed record is named later, by its plan)."""
-    found = []
-    for record in records:
-        try:
-            value = where(record)
-        except (KeyError, TypeError, IndexError):
-            continue
-        if isinstance(value, str):
-            found.append(value)
-    return found
-
-
 def _check_answers(task: Task, answers: Mapping[str, Any], who: str) -> None:
     """Each answer must fit its question's kind (validators do not block an import)."""
     for name, value in answers.items():
@@ -170,7 +123,12 @@ def _plan_all(
 
 
 def _write_all(
-    store: LabelStore, task: Task, plans: list[tuple[int, _Plan]], tool: str, unit: str
+    store: LabelStore,
+    task: Task,
+    plans: list[tuple[int, _Plan]],
+    tool: str,
+    unit: str,
+    progress: bool = False,
 ) -> dict[str, int]:
     """Every plan in one transaction; any record the store refuses rolls all of them back.
 
@@ -184,7 +142,9 @@ def _write_all(
         task = store.add_task(task) if isinstance(task, Task) else store.task(task)
         try:
             with store.transaction():
-                return _write_bulk(store, task, [plan for _, plan in plans])
+                bar = tqdm(total=len(plans), desc=f"{tool} import", unit=unit, disable=not progress)
+                with bar:
+                    return _write_bulk(store, task, [plan for _, plan in plans], bar.update)
         except StoreError:
             raise
         except (TypeError, ValueError):
@@ -204,7 +164,9 @@ def _write_all(
 _BULK = 5_000
 
 
-def _write_bulk(store: LabelStore, task: Task, plans: list[_Plan]) -> dict[str, int]:
+def _write_bulk(
+    store: LabelStore, task: Task, plans: list[_Plan], done: Callable[[int], Any]
+) -> dict[str, int]:
     counts = {"chunks": 0, "suggestions": 0, "answers": 0}
     for at in range(0, len(plans), _BULK):
         counts["chunks"] += store.add_chunks([p.chunk for p in plans[at : at + _BULK]])
@@ -233,6 +195,7 @@ def _write_bulk(store: LabelStore, task: Task, plans: list[_Plan]) -> dict[str, 
                     evidence=evidence or None,
                 )
             )
+        done(1)
     return counts
 
 
@@ -321,32 +284,37 @@ def _ls_plan(task: Task, item: Any, stored: Callable[[dict], Mapping[str, Any]])
 
 
 def from_label_studio(
-    store: LabelStore, task: Task | str, tasks: list[dict[str, Any]] | str | Path
+    store: LabelStore,
+    task: Task | str,
+    tasks: list[dict[str, Any]] | str | Path,
+    *,
+    progress: bool = True,
 ) -> dict[str, int]:
     """Import Label Studio tasks (a list, or a JSON file) into ``store``: chunks, predictions as
     suggestions, annotations as answers of their ``completed_by`` labeler.
 
     All or nothing: every task is checked first and written in one transaction. A
     :class:`Task` given here is stored with ``store.add_task`` (a changed definition becomes a
-    new version); a task name must name a stored task.
+    new version); a task name must name a stored task. ``progress``: a progress bar while the
+    tasks are written.
 
     Raises
     ------
     ImportRejected
         (a ``ValueError``) listing every bad task by index and why; nothing was stored.
     """
-    items = _load(tasks, "Label Studio")
+    items = _files.load(tasks, "Label Studio")
     if not isinstance(items, list):
         raise ValueError(
             f"Label Studio import refused, nothing was stored: a Label Studio export is a JSON "
             f"list of tasks, got {_kind(items)}"
         )
     definition = _task(store, task)
-    stored = _as_stored(store, _named_ids(items, lambda item: item["data"]["chunk_id"]))
+    stored = _files.as_stored(store, _files.named_ids(items, lambda item: item["data"]["chunk_id"]))
     plans = _plan_all(
         items, lambda item: _ls_plan(definition, item, stored), "Label Studio", "task"
     )
-    return _write_all(store, task, plans, "Label Studio", "task")
+    return _write_all(store, task, plans, "Label Studio", "task", progress)
 
 
 # -- Argilla ----------------------------------------------------------------------------------------
@@ -402,6 +370,7 @@ def from_argilla(
     dataset: dict[str, Any] | list[dict[str, Any]] | str | Path,
     *,
     labelers: Mapping[str, str] | None = None,
+    progress: bool = True,
 ) -> dict[str, int]:
     """Import an Argilla 2.x dataset into ``store``: what :func:`to_argilla` wrote (a dict, a
     JSON file or an ``rg.Dataset.to_disk`` directory), or records in ``rg.Record.to_dict()``
@@ -414,11 +383,13 @@ def from_argilla(
         there, e.g. ``{str(u.id): u.username for u in client.users}``); ids exported by
         :func:`to_argilla` are named by the record's ``metadata["lw_labelers"]``. Unnamed
         users are stored under their id.
+    progress
+        A progress bar while the records are written.
 
     All or nothing, like :func:`from_label_studio`: every record is checked first and written
     in one transaction; :class:`ImportRejected` lists every bad record and nothing is stored.
     """
-    dataset = _load(dataset, "Argilla")
+    dataset = _files.load(dataset, "Argilla")
     records = dataset.get("records") if isinstance(dataset, Mapping) else dataset
     if not isinstance(records, list):
         raise ValueError(
@@ -426,9 +397,9 @@ def from_argilla(
             f"records, got {_kind(records)}"
         )
     definition = _task(store, task)
-    stored = _as_stored(store, _named_ids(records, lambda record: record["id"]))
+    stored = _files.as_stored(store, _files.named_ids(records, lambda record: record["id"]))
     names = dict(labelers or {})
     plans = _plan_all(
         records, lambda r: _argilla_plan(definition, r, stored, names), "Argilla", "record"
     )
-    return _write_all(store, task, plans, "Argilla", "record")
+    return _write_all(store, task, plans, "Argilla", "record", progress)
