@@ -115,10 +115,13 @@ def _flag(
 def _wrong_type(
     rows: pd.DataFrame, who: str, qname: str, rules: Thresholds
 ) -> list[dict[str, Any]]:
-    answered = rows[~rows["unknown"]]
-    failing = answered[answered["problem"].notna()]
-    if len(failing) < 2 or len(failing) < rules.wrong_type_rate * len(answered):
+    # counted on arrays first: most (labeler, question) pairs are not flagged
+    said = ~rows["unknown"].to_numpy()
+    fails = said & pd.notna(rows["problem"].to_numpy())
+    if fails.sum() < 2 or fails.sum() < rules.wrong_type_rate * said.sum():
         return []
+    answered = rows[said]
+    failing = answered[answered["problem"].notna()]
     detail = failing["problem"].value_counts().index[0]
     return [
         _flag(
@@ -137,11 +140,15 @@ def _wrong_type(
 def _constant(
     data: QualityData, rows: pd.DataFrame, ref: np.ndarray, who: str, qname: str, rules: Thresholds
 ) -> list[dict[str, Any]]:
-    answered = rows[~rows["unknown"].to_numpy()]
-    if len(answered) < rules.min_items:
+    said = ~rows["unknown"].to_numpy()
+    keys = rows["key"].to_numpy()[said]
+    if len(keys) < rules.min_items:
         return []
-    top = answered["key"].value_counts()
+    top = pd.Series(keys).value_counts()
     key, count = int(top.index[0]), int(top.iloc[0])
+    if count < rules.constant_share * len(keys):  # most pairs stop here, before any copy
+        return []
+    answered = rows[said]
     same = answered[answered["key"] == key]
     refs = ref[~rows["unknown"].to_numpy()][answered["key"].to_numpy() == key]
     varied = len(set(refs[refs >= 0].tolist()))

@@ -172,24 +172,29 @@ def answers_vs_raw(path: Path, task: str, rounds: int) -> str:
     columns the view shows, read from the same table), alternating; best and median ratio."""
     store = lw.LabelStore(path)
     conn = sqlite3.connect(path)
-    raw, view = [], []
+    raw, view, raw_cpu, view_cpu = [], [], [], []
     for _ in range(rounds):
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         rows = conn.execute(
             f"SELECT {RAW_COLUMNS} FROM current_answers WHERE task_id = ?", (task,)
         ).fetchall()
         raw.append(time.perf_counter() - started)
+        raw_cpu.append(time.process_time() - cpu)
         del rows
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         frame = store.answers(task)
         view.append(time.perf_counter() - started)
+        view_cpu.append(time.process_time() - cpu)
+        del frame
     conn.close()
+    n = len(store.answers(task, columns=["event_id"]))
     store.close()
     ratios = sorted(v / r for v, r in zip(view, raw, strict=True))
     return (
-        f"answers() on {len(frame):,} rows: {min(view):.2f} s vs sqlite3 fetchall of the same "
-        f"values {min(raw):.2f} s (best of {rounds}): {min(view) / min(raw):.2f}x; "
-        f"paired ratio median {statistics.median(ratios):.2f}x (target <= 1.3x)"
+        f"answers() on {n:,} rows: {min(view):.2f} s vs sqlite3 fetchall of the same "
+        f"values {min(raw):.2f} s (best of {rounds}): {min(view) / min(raw):.2f}x wall, paired "
+        f"median {statistics.median(ratios):.2f}x; CPU {min(view_cpu):.2f} s vs "
+        f"{min(raw_cpu):.2f} s: {min(view_cpu) / min(raw_cpu):.2f}x (target <= 1.3x)"
     )
 
 
