@@ -80,7 +80,10 @@ def main() -> None:
             "common word 'delaware', page 0": {"text": "delaware"},
             "common word 'delaware', page 400": {"text": "delaware", "page": 400},
             "status 'unanswered' (no text)": {"status": "unanswered"},
-            "document + 'warranty'": {"document": f"doc-{args.chunks // 800:05d}", "text": "warranty"},
+            "document + 'warranty'": {
+                "document": f"doc-{args.chunks // 800:05d}",
+                "text": "warranty",
+            },
         }
         for name, fields in searches.items():
             times = timed(lambda f=fields: w.send_command("search", next(seq), **f), args.searches)
