@@ -629,3 +629,15 @@ def test_any_answers_of_every_kind_pass_the_sdk_and_come_back(
     back = fresh_store()
     getattr(interop, f"from_{tool}")(back, TASK, exported)
     assert comparable(back) == comparable(store)
+
+
+@pytest.mark.parametrize("tool", ["label_studio", "argilla"])
+def test_every_kind_imports_the_same_on_sqlite_and_postgresql(
+    store: LabelStore, tmp_path: Path, tool: str
+) -> None:
+    source, _ = filled(tmp_path / "a.db")
+    exported = getattr(interop, f"to_{tool}")(source, TASK)
+    store.add_documents([{"doc_id": "c1", "name": "c1.pdf", "text": DOC}])
+    counts = getattr(interop, f"from_{tool}")(store, TASK, exported)
+    assert counts["chunks"] == 2
+    assert comparable(store) == comparable(source)
