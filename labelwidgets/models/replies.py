@@ -172,6 +172,8 @@ def _structured(
     quote = (quote or "").strip() or None
     try:
         value = envelope_value(question, envelope, chunk_text, start)
+        if isinstance(value, str) and says_unknown(_clean(value)):  # the refusal as the answer
+            value = UNKNOWN
         if value is UNKNOWN and not question.allow_unknown:
             raise ValueError(
                 "the model said the text does not say, but this question needs an answer"

@@ -401,3 +401,48 @@ def test_other_client_errors_are_not_taken_for_a_refusal(fake_openai: FakeOpenAI
     assert reply.error == "HTTP 400: try again" and reply.text is None
     assert model.refused_structured is None
     assert len(fake_openai.requests) == 1
+
+
+CHUNK = "This Agreement is governed by the laws of Texas. Fee: EUR 2.000,50."
+
+
+@pytest.mark.parametrize(
+    ("question", "reply", "value", "error"),
+    [
+        (KINDS[0], {"not_in_text": True, "answer": None, "quote": None}, lw.UNKNOWN, None),
+        (
+            KINDS[0],
+            {"not_in_text": False, "answer": "The document does not say."},
+            lw.UNKNOWN,
+            None,
+        ),
+        (KINDS[0], {"not_in_text": False, "answer": "Unknown Corp."}, "Unknown Corp.", None),
+        (KINDS[1], {"not_in_text": False, "answer": "yes"}, "yes", None),
+        (KINDS[1], {"not_in_text": False, "answer": "maybe"}, None, "'maybe' is not one of"),
+        (KINDS[2], {"not_in_text": False, "answer": ["payment", "law"]}, ["law", "payment"], None),
+        (KINDS[3], {"not_in_text": False, "answer": 3}, 3, None),
+        (KINDS[3], {"not_in_text": False, "answer": 9}, None, "whole number 1–3"),
+        (KINDS[4], {"not_in_text": False, "answer": 2000.5}, 2000.5, None),
+        (KINDS[4], {"not_in_text": False, "answer": True}, None, "is not a number"),
+        (KINDS[5], {"not_in_text": False, "answer": "2021-03"}, "2021-03", None),
+        (KINDS[6], {"not_in_text": False, "answer": []}, [], None),
+        (
+            KINDS[6],
+            {"not_in_text": False, "answer": [{"label": "LAW", "quote": "Ohio"}]},
+            None,
+            "not in the text",
+        ),
+        (KINDS[0], {"not_in_text": "no", "answer": "x"}, None, "not true or false"),
+        (
+            lw.Question("need", allow_unknown=False),
+            {"not_in_text": True, "answer": None},
+            None,
+            "needs an answer",
+        ),
+    ],
+)
+def test_structured_replies_are_read_by_their_fields(question, reply, value, error) -> None:
+    parsed = lw.prompts.parse_answer(question, json.dumps(reply), chunk_text=CHUNK)
+    assert (parsed.value, parsed.error is None) == (value, error is None)
+    if error:
+        assert parsed.error.startswith("structured reply: ") and error in parsed.error
