@@ -168,6 +168,12 @@ def _store_set(
     ]
     for start in range(0, len(rows), 50_000):
         insert_rows(conn, co, rows[start : start + 50_000])
+    if conn.dialect.name == "postgresql":
+        # fresh statistics: planned as the small table it was, the walk sorted the whole set
+        # on every call (150 ms at 100k chunks instead of an index range scan)
+        schema = conn.get_execution_options().get("schema_translate_map", {}).get(None)
+        quote = conn.dialect.identifier_preparer.quote
+        conn.exec_driver_sql(f"ANALYZE {(quote(schema) + '.') if schema else ''}chunk_order")
     return set_id
 
 
