@@ -183,6 +183,16 @@ class SearchMixin:
         page, page_size = _page(page, page_size)
         clauses = where_clauses(self.dialect, task, where)
         c = t.chunks
+        # the page's chunks first, then their text: PostgreSQL would otherwise read the text of
+        # every hit before keeping a page of them (44 -> 8 ms for 1,923 hits at 100k chunks)
+        on_page = (
+            select(c.c.ord)
+            .where(*clauses)
+            .order_by(c.c.ord)
+            .limit(page_size)
+            .offset(page * page_size)
+            .subquery()
+        )
         listed = (
             select(
                 c.c.chunk_id,
@@ -191,10 +201,8 @@ class SearchMixin:
                 c.c.page_end,
                 func.substr(c.c.text, 1, _SNIPPET_SOURCE).label("text"),
             )
-            .where(*clauses)
+            .join(on_page, on_page.c.ord == c.c.ord)
             .order_by(c.c.ord)
-            .limit(page_size)
-            .offset(page * page_size)
         )
         with self._read() as conn:
             rows = conn.execute(listed).all()
