@@ -155,23 +155,20 @@ def _chunk_docs(conn: Connection, codes: np.ndarray, distinct: np.ndarray) -> np
     """The document of each row, from its chunk's run (``_runs``); ``None`` for a chunk no
     longer stored. Each run is looked up once."""
     import numpy as np
-    import pandas as pd
-
-    from labelwidgets.store.columnar import Table, fetch
 
     if len(codes) == 0:
         return np.empty(0, dtype=object)
     c = t.chunks
     if len(distinct) > 5_000:  # most chunks: one scan beats many IN (...) lookups
-        found = fetch(conn, select(c.c.chunk_id, c.c.doc_id))
+        result = conn.execute(select(c.c.chunk_id, c.c.doc_id))
+        found = dict(result.cursor.fetchall() if result.cursor is not None else [])
     else:
-        wanted, rows = sorted(set(distinct.tolist())), []
+        found, wanted = {}, sorted(set(distinct.tolist()))
         for i in range(0, len(wanted), 500):
             query = select(c.c.chunk_id, c.c.doc_id).where(c.c.chunk_id.in_(wanted[i : i + 500]))
-            rows += conn.execute(query).all()
-        found = Table(["chunk_id", "doc_id"], [tuple(r) for r in rows])
-    where = pd.Index(found.column("chunk_id"), dtype=object).get_indexer(distinct)
-    docs = np.append(found.column("doc_id"), None)[where]  # -1 (not stored) -> None
+            found.update(conn.execute(query).all())
+    docs = np.empty(len(distinct), dtype=object)
+    docs[:] = [found.get(chunk) for chunk in distinct.tolist()]  # None: no longer stored
     return docs[codes]
 
 
