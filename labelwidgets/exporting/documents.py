@@ -102,6 +102,29 @@ class DocumentRecord:
     answers_cut: int = 0  # answers written in the evidence that the cut context lost
 
 
+def export_by_document(
+    store: LabelStore,
+    task: Task | str,
+    format: str,
+    path: str | Path,
+    level: str,
+    chunk_only: Mapping[str, tuple[Any, Any]],
+    **options: Any,
+) -> DocumentExportReport:
+    """``lw.export(..., level="document")``: refuse the options that only apply per chunk."""
+    if level != "document":
+        raise ValueError(f"export: level must be 'chunk' or 'document', got {level!r}")
+    given = [name for name, (value, default) in chunk_only.items() if value != default]
+    if given:
+        raise ValueError(
+            f"export(level='document'): {', '.join(given)} only apply per chunk "
+            "(a document's answer is rolled up from its chunks: see store.document_answers)"
+        )
+    if options.get("max_chars") is None:
+        options.pop("max_chars", None)
+    return export_documents(store, task, format, path, **options)
+
+
 def export_documents(
     store: LabelStore,
     task: Task | str,

@@ -20,6 +20,7 @@ from labelwidgets.exporting.checks import (  # noqa: F401 - the constants stay i
     require_rows,
 )
 from labelwidgets.exporting.digests import prompt_digest
+from labelwidgets.exporting.documents import DocumentExportReport, export_by_document
 from labelwidgets.exporting.formats import JSONL_FORMATS, Row, write_hf, write_rows
 from labelwidgets.exporting.prompt_choice import templates_for
 from labelwidgets.exporting.rows import Redaction, RowMaker, Tally, answer_text
@@ -34,6 +35,8 @@ from labelwidgets.exporting.splitting import fractions_of, split_rows
 from labelwidgets.exporting.stream import STREAMED, stream_rows
 from labelwidgets.schema import Task
 from labelwidgets.store import mask_url
+
+DEFAULT_UNKNOWN_TEXT = "The document does not say."
 
 if TYPE_CHECKING:
     from labelwidgets.store import LabelStore
@@ -96,7 +99,7 @@ def export(
     split: float | tuple[float, ...] | Mapping[str, float] | None = None,
     group_by: str = "doc_id",
     seed: int = 0,
-    unknown_text: str = "The document does not say.",
+    unknown_text: str | None = None,
     redact: Callable[[str], str] | None = None,
     system_prompt: str | None = None,
     prompt_version: str | Mapping[str, str] | None = None,
@@ -107,7 +110,9 @@ def export(
     tokenizer: Any = "whitespace",
     keep_failing: bool = False,
     keep_conflicting: bool = False,
-) -> ExportReport:
+    level: str = "chunk",
+    max_chars: int | None = None,
+) -> ExportReport | DocumentExportReport:
     """Write the labels of ``task`` as training data into the folder ``path``.
 
     Parameters
@@ -136,7 +141,8 @@ def export(
         dict ``{split: fraction}``. Splits are grouped by ``group_by`` (a document is never in two
         splits) and deterministic for a ``seed``.
     unknown_text
-        The target written for "not in the text" answers, so the model learns to say so.
+        The target written for "not in the text" answers, so the model learns to say so
+        (default ``"The document does not say."``; per document: JSON ``null``).
     redact
         A callable ``text -> text`` applied to every prompt (and quoted evidence) and to the
         answers of ``Question(..., pii=True)`` questions only, e.g. ``lw.redact.basic()``.
@@ -164,6 +170,13 @@ def export(
         The tokens of ``"token-classification"``: ``"whitespace"`` (default), ``"words"``
         (punctuation split off) or a Hugging Face tokenizer (see
         :func:`labelwidgets.exporting.spans.tokenizer_for`).
+    level
+        ``"chunk"`` (default): one record per chunk and question. ``"document"``: one record per
+        document with every question in one JSON object, rolled up from its chunks, the
+        evidence chunks as context within ``max_chars`` (default 12,000) — see
+        :func:`labelwidgets.exporting.documents.export_documents`, which takes the options that
+        apply there; an option that only applies per chunk is refused by name. At this level
+        ``unknown_text`` defaults to ``None`` ("not in the text" is JSON ``null``).
 
     Notes
     -----
@@ -172,6 +185,38 @@ def export(
     (a 16-byte digest per row for de-duplication). ``"hf"``, ``"hf-dpo"``, ``"dpo"`` and the
     span formats hold the exported rows in memory.
     """
+    if level != "chunk":
+        chunk_only = dict(
+            answers=(answers, "adjudicated"),
+            min_agreement=(min_agreement, None),
+            group_by=(group_by, "doc_id"),
+            prompt_version=(prompt_version, None),
+            evidence=(evidence, False),
+            evidence_template=(evidence_template, _spans.DEFAULT_EVIDENCE_TEMPLATE),
+            tokenizer=(tokenizer, "whitespace"),
+        )
+        return export_by_document(
+            store,
+            task,
+            format,
+            path,
+            level,
+            chunk_only,
+            max_chars=max_chars,
+            questions=questions,
+            unknown_text=unknown_text,
+            keep_conflicting=keep_conflicting,
+            keep_failing=keep_failing,
+            split=split,
+            seed=seed,
+            redact=redact,
+            system_prompt=system_prompt,
+            progress=progress,
+        )
+    if max_chars is not None:
+        raise ValueError("export: max_chars= applies to level='document' only")
+    if unknown_text is None:
+        unknown_text = DEFAULT_UNKNOWN_TEXT
     options = dict(
         answers=answers,
         min_agreement=min_agreement,

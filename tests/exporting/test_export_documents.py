@@ -4,6 +4,7 @@ evidence chunks as context within max_chars; OpenAI's chat format; conflicts lef
 from __future__ import annotations
 
 import json
+import re
 import warnings
 from pathlib import Path
 
@@ -329,3 +330,31 @@ def test_a_cut_keeps_the_answer_written_deep_in_a_long_chunk(tmp_path: Path) -> 
     with pytest.warns(LabelwidgetsWarning, match="1 answer"):
         report = lw.export_documents(store, task, "jsonl", tmp_path / "tiny", max_chars=tiny)
     assert report.answers_cut == 1 and report.truncated == 1
+
+
+def test_export_level_document_is_the_document_export(labeled, tmp_path: Path) -> None:
+    store, _ = labeled
+    direct = lw.export_documents(store, TASK, "openai-chat", tmp_path / "direct", max_chars=5000)
+    via = lw.export(store, TASK, "openai-chat", tmp_path / "via", level="document", max_chars=5000)
+    assert isinstance(via, lw.DocumentExportReport)
+    assert via.counts == direct.counts and via.counts
+    for name, file in direct.paths.items():
+        assert via.paths[name].read_bytes() == file.read_bytes()
+    # "not in the text" is null per document by default, not the chunk export's sentence
+    assert all("The document does not say." not in p.read_text() for p in via.paths.values())
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"level": "document", "prompt_version": "v1"}, "prompt_version only apply per chunk"),
+        ({"level": "document", "answers": "all"}, "answers only apply per chunk"),
+        ({"level": "page"}, "level must be 'chunk' or 'document'"),
+        ({"max_chars": 100}, "max_chars= applies to level='document' only"),
+    ],
+)
+def test_export_refuses_options_of_the_other_level(labeled, tmp_path: Path, kwargs, message):
+    store, _ = labeled
+    with pytest.raises(ValueError, match=re.escape(message)):
+        lw.export(store, TASK, "openai-chat", tmp_path / "x", **kwargs)
+    assert not (tmp_path / "x").exists() or not any((tmp_path / "x").iterdir())
