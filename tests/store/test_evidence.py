@@ -192,14 +192,14 @@ def test_a_version_2_store_gains_evidence_and_keeps_its_labels(tmp_path: Path) -
             db.execute(f"ALTER TABLE {table} DROP COLUMN evidence")
         db.execute("UPDATE lw_schema SET version = 2")
     migrated = LabelStore(path)
-    assert migrated._schema_version() == 3
+    assert migrated._schema_version() == 4
     answers = migrated.answers(TASK)
     assert answers["answer"].tolist() == ["New York"] and answers["evidence"].tolist() == [None]
     assert migrated.suggestions(TASK)["evidence"].tolist() == [None]
     migrated.record_answer(TASK, first, "governing_law", "NY", labeler="bob", evidence=[LAW])
     assert migrated.answers(TASK, labeler="bob")["evidence"].tolist() == [[list(LAW)]]
     migrated.close()
-    assert LabelStore(path)._schema_version() == 3  # reopening migrates nothing twice
+    assert LabelStore(path)._schema_version() == 4  # reopening migrates nothing twice
 
 
 def test_a_version_2_postgresql_store_is_migrated(pg_store: LabelStore, pg_url: str) -> None:
@@ -216,7 +216,7 @@ def test_a_version_2_postgresql_store_is_migrated(pg_store: LabelStore, pg_url: 
     pg_store.close()
     migrated = LabelStore(pg_url, schema=schema)
     try:
-        assert migrated._schema_version() == 3
+        assert migrated._schema_version() == 4
         assert migrated.answers(TASK)["evidence"].tolist() == [None]
         migrated.record_answer(TASK, first, "governing_law", "NY", labeler="bob", evidence=[LAW])
         assert migrated.answers(TASK, labeler="bob")["evidence"].tolist() == [[list(LAW)]]
