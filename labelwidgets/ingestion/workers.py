@@ -4,6 +4,13 @@ A worker that overruns its document's timeout is killed and replaced, so a PDF t
 blows up the parser costs one timeout, never the batch. Workers are reused between documents
 (and, through :func:`warm_pool`, between calls): spawning one per small PDF would cost more than
 extracting it.
+
+Portable: Linux, macOS and Windows. Results come back through each worker's pipe, read by one
+thread per worker (no POSIX-only waiting on pipes). The memory cap is the worker's address-space
+limit (``resource.setrlimit``) where the OS has it (Linux, macOS); where it does not (Windows),
+the parent watches each worker's resident memory with ``psutil`` (when installed) and stops a
+worker over the cap; without ``psutil`` there the cap is not enforced, and a warning says so
+once.
 """
 
 from __future__ import annotations
@@ -11,19 +18,27 @@ from __future__ import annotations
 import atexit
 import importlib
 import os
-import pickle
-import struct
+import queue
 import subprocess
 import sys
 import threading
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass
-from multiprocessing.connection import wait
-from typing import IO, Any
+from dataclasses import dataclass, field
+from typing import Any
 
 from labelwidgets.ingestion.extract import Extracted, extract
+from labelwidgets.ingestion.worker_os import (
+    EOF,
+    has_rlimit,
+    limit_memory,
+    read_into,
+    receive,
+    rss_reader,
+    send,
+    warn_unenforced,
+)
 
 DEFAULT_MEMORY_MB = 2048
 # How long a new worker may take to start (interpreter + parser imports). Generous, because on a
@@ -31,58 +46,33 @@ DEFAULT_MEMORY_MB = 2048
 STARTUP_TIMEOUT_S = 120.0
 _READY = "ready"
 _PAGES = "pages"
-_HEADER = struct.Struct("!I")
+# How the memory cap is enforced: "rlimit" (the worker limits its own address space) or "watch"
+# (the parent polls the worker's resident memory every WATCH_S seconds).
+WATCH_S = 0.1
 
 
-def _send(stream: IO[bytes], obj: Any) -> None:
-    data = pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
-    view = memoryview(_HEADER.pack(len(data)) + data)
-    while view:  # an unbuffered pipe may take part of it
-        view = view[stream.write(view) or 0 :]
-    stream.flush()
-
-
-def _read_exact(stream: IO[bytes], size: int) -> bytearray:
-    data = bytearray(size)
-    view, got = memoryview(data), 0
-    while got < size:
-        n = stream.readinto(view[got:])  # type: ignore[attr-defined]
-        if not n:
-            raise EOFError
-        got += n
-    return data
-
-
-def _receive(stream: IO[bytes]) -> Any:
-    size = _HEADER.unpack(_read_exact(stream, _HEADER.size))[0]
-    return pickle.loads(_read_exact(stream, size))
-
-
-def _serve(memory_mb: int | None) -> None:
+def _serve(memory_mb: int | None, cap: str = "rlimit") -> None:
     """The worker's loop: read a job from stdin, write its result to stdout."""
-    if memory_mb:
-        import resource
-
-        limit = memory_mb * 1024 * 1024
-        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    if memory_mb and cap == "rlimit":
+        limit_memory(memory_mb)
     jobs, results = sys.stdin.buffer, sys.stdout.buffer
     sys.stdout = sys.stderr  # a chatty parser must not corrupt the result stream
     for parser in ("pypdf", "pypdfium2"):  # before "ready": never on a document's clock
         with suppress(ImportError):
             importlib.import_module(parser)
-    _send(results, _READY)
+    send(results, _READY)
 
     def count(n_pages: int) -> None:
-        _send(results, (_PAGES, n_pages))
+        send(results, (_PAGES, n_pages))
 
     while True:
         try:
-            job = _receive(jobs)
+            job = receive(jobs)
         except EOFError:
             return
         if job is None:
             return
-        _send(results, extract(*job, finish=False, on_pages=count))
+        send(results, extract(*job, finish=False, on_pages=count))
 
 
 @dataclass(frozen=True)
@@ -125,15 +115,11 @@ class _Job:
 @dataclass
 class _Worker:
     process: subprocess.Popen[bytes]
+    inbox: queue.SimpleQueue[Any] = field(default_factory=queue.SimpleQueue)  # from its reader
     job: _Job | None = None
     # The job after this one, already in its input: it starts it without waiting for us.
     queued: tuple[int, tuple[str, str, str | None]] | None = None
     ready: bool = False  # has said it finished starting up
-
-    @property
-    def conn(self) -> IO[bytes]:
-        assert self.process.stdout is not None
-        return self.process.stdout
 
 
 class ExtractionPool:
@@ -141,13 +127,41 @@ class ExtractionPool:
 
     def __init__(self, workers: int = 1, *, memory_mb: int | None = DEFAULT_MEMORY_MB) -> None:
         self._memory_mb = memory_mb
+        self._cap = "rlimit" if has_rlimit() else "watch"
+        self._rss = rss_reader() if memory_mb and self._cap == "watch" else None
+        if memory_mb and self._cap == "watch" and self._rss is None:
+            warn_unenforced(memory_mb)
+        self._bell = threading.Condition()  # rung by reader threads when a message arrives
         self._workers: list[_Worker] = []
         self.resize(workers)
 
     def resize(self, workers: int) -> None:
         """Start workers until there are at least ``workers``."""
         while len(self._workers) < max(1, workers):
-            self._workers.append(_Worker(self._spawn()))
+            self._workers.append(self._started(_Worker(self._spawn())))
+
+    def _started(self, worker: _Worker) -> _Worker:
+        """Give the worker a fresh inbox and a thread reading its pipe into it."""
+        worker.inbox = queue.SimpleQueue()
+        reader = threading.Thread(
+            target=read_into,
+            args=(worker.process.stdout, worker.inbox, self._bell),
+            name=f"labelwidgets-extract-reader-{worker.process.pid}",
+            daemon=True,
+        )
+        reader.start()
+        return worker
+
+    def _wait(self, workers: list[_Worker], timeout: float) -> set[int]:
+        """Ids of the workers with a message waiting, after at most ``timeout`` seconds."""
+        until = time.monotonic() + timeout
+        with self._bell:
+            while True:
+                ready = {id(w) for w in workers if not w.inbox.empty()}
+                left = until - time.monotonic()
+                if ready or left <= 0:
+                    return ready
+                self._bell.wait(left)
 
     def _spawn(self) -> subprocess.Popen[bytes]:
         # A plain subprocess rather than multiprocessing: it works from any script, with or
@@ -157,9 +171,9 @@ class ExtractionPool:
             "-m",
             "labelwidgets.ingestion.workers",
             str(self._memory_mb or 0),
+            self._cap,
         ]
-        # Unbuffered: the parent waits on the pipe itself, so no message may sit unseen in a
-        # Python-side buffer (a page count and the result often arrive in one read).
+        # Unbuffered: each message is written whole and flushed at once.
         return subprocess.Popen(
             command,
             stdin=subprocess.PIPE,
@@ -196,7 +210,7 @@ class ExtractionPool:
             worker.job = _Job(queued[0], queued[1][1], time.monotonic())
             if len(pending) > len(team):  # near the end, nothing waits behind a slow document
                 with suppress(OSError):  # a dead worker: its crash is read next
-                    _send(worker.process.stdin, pending[-1][1])  # type: ignore[arg-type]
+                    send(worker.process.stdin, pending[-1][1])  # type: ignore[arg-type]
                     worker.queued = pending.pop()
 
         try:
@@ -204,11 +218,12 @@ class ExtractionPool:
                 dispatch(worker)
             while busy := [w for w in team if w.job]:
                 next_deadline = min(w.job.deadline(budget) for w in busy)  # type: ignore[union-attr]
-                ready = wait([w.conn for w in busy], max(0.0, next_deadline - time.monotonic()))
+                wait_s = max(0.0, next_deadline - time.monotonic())
+                ready = self._wait(busy, min(wait_s, WATCH_S) if self._rss else wait_s)
                 for worker in busy:
                     job, process = worker.job, worker.process
                     assert job is not None
-                    result = self._collect(worker, worker.conn in ready, budget)
+                    result = self._collect(worker, id(worker) in ready, budget)
                     if result is None:
                         continue
                     seconds = time.monotonic() - job.began
@@ -229,10 +244,9 @@ class ExtractionPool:
         """The busy worker's result, a timeout or a crash; None while it is still working."""
         job = worker.job
         assert job is not None
-        if readable:
-            try:
-                message = _receive(worker.conn)
-            except (EOFError, OSError, pickle.UnpicklingError):
+        if readable or not worker.inbox.empty():  # arrived since the wait: it counts first
+            message = worker.inbox.get_nowait()
+            if message is EOF:
                 result = Extracted("broken", message=self._crash_message(worker))
                 self._replace(worker)
                 return result
@@ -243,6 +257,14 @@ class ExtractionPool:
         if time.monotonic() >= job.deadline(budget):
             self._replace(worker)
             return Extracted("timeout", message=budget.explain(job.n_pages, job.backend))
+        used = self._rss(worker.process.pid) if self._rss else 0
+        if self._memory_mb and used > self._memory_mb * 1024 * 1024:
+            self._replace(worker)
+            message = (
+                f"the extraction process used {used / 2**20:.0f} MB, over the memory cap "
+                f"{self._memory_mb} MB, and was stopped (raise memory_mb=)"
+            )
+            return Extracted("broken", message=message)
         return None
 
     def _send_job(self, worker: _Worker, job: tuple[str, str, str | None]) -> None:
@@ -252,7 +274,7 @@ class ExtractionPool:
             self._await_ready(worker)
             try:
                 assert worker.process.stdin is not None
-                _send(worker.process.stdin, job)
+                send(worker.process.stdin, job)
                 return
             except OSError:
                 if attempt == 2:
@@ -265,10 +287,10 @@ class ExtractionPool:
             if worker.ready:
                 return
             try:
-                if wait([worker.conn], STARTUP_TIMEOUT_S) and _receive(worker.conn) == _READY:
+                if worker.inbox.get(timeout=STARTUP_TIMEOUT_S) == _READY:
                     worker.ready = True
                     return
-            except (EOFError, OSError, pickle.UnpicklingError):
+            except queue.Empty:
                 pass
             self._replace(worker)
         raise RuntimeError(f"an extraction process did not start within {STARTUP_TIMEOUT_S:g} s")
@@ -285,6 +307,7 @@ class ExtractionPool:
         _stop(worker.process, wait_s=0)
         worker.process = self._spawn()
         worker.ready = False
+        self._started(worker)  # the old reader ends at its pipe's end, into the old inbox
 
     def close(self) -> None:
         for worker in self._workers:
@@ -336,7 +359,7 @@ def shutdown() -> None:
 def _stop(process: subprocess.Popen[bytes], wait_s: float) -> None:
     try:
         if wait_s and process.stdin is not None:
-            _send(process.stdin, None)
+            send(process.stdin, None)
             process.wait(wait_s)
     except (OSError, subprocess.TimeoutExpired):
         pass
@@ -353,4 +376,4 @@ def default_workers() -> int:
 
 
 if __name__ == "__main__":
-    _serve(int(sys.argv[1]) or None)
+    _serve(int(sys.argv[1]) or None, *sys.argv[2:3])
