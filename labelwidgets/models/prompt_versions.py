@@ -24,6 +24,7 @@ __all__ = [
     "PromptVersion",
     "default_prompt",
     "default_prompts",
+    "default_version_ids",
     "named_version",
     "resolve_versions",
 ]
@@ -72,6 +73,18 @@ def default_prompts(
         stored = by_id.get((name, version_id))
         chosen[name] = PromptVersion(version_id, stored.label if stored else BUILT_IN, template)
     return chosen
+
+
+def default_version_ids(store: LabelStore, task: Task | str) -> dict[str, str]:
+    """``{question: version id}`` of every question's default prompt, as :func:`default_prompts`
+    chooses it, without reading the templates (one small query; what widgets use to show the
+    default prompt's model answer rather than a newer experiment's)."""
+    task = store.task(task)
+    promoted = store.promoted_prompts(task)
+    return {
+        q.name: promoted.get(q.name) or prompt_version_id(task.name, q.name, default_template(q))
+        for q in task.questions
+    }
 
 
 def named_version(store: LabelStore, task: Task, question: str, wanted: str) -> PromptVersion:

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from labelwidgets.models.prompt_versions import default_version_ids
 from labelwidgets.quality.data import load
 from labelwidgets.schema import UNKNOWN, Task, answer_to_json
 from labelwidgets.schema import validators as _validators
@@ -187,7 +188,9 @@ def review_item(
     q = task.question(question)
     chunk = store.chunk(chunk_id)
     mine = with_unknown(store.answers(task, chunk_id=chunk_id, question=question))
-    model = store.latest_suggestions(task, chunk_id).get(question)
+    model = store.latest_suggestions(task, chunk_id, prefer=default_version_ids(store, task)).get(
+        question
+    )
     reference = model["answer"] if model else (mine["answer"].iloc[0] if len(mine) else None)
     sources = [("labeler", r.labeler, r.answer) for r in mine.itertuples()]
     if model:

@@ -345,6 +345,12 @@ class TasksMixin:
             ).one()
         return PromptVersion(*row)
 
+    def promoted_prompts(self: LabelStore, task: Task | str) -> dict[str, str]:
+        """``{question: promoted version id}`` for the questions of ``task`` that have one."""
+        name = self.task(task).name
+        with self._read() as conn:
+            return {q: version for (_, q), version in _promoted(conn, name, None).items()}
+
     def _version_of(self: LabelStore, task_id: str, question: str, version: str) -> str:
         """The id of ``question``'s stored version labelled or identified by ``version``."""
         pv = t.prompt_versions

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Select, case, func, select
@@ -156,10 +157,18 @@ class ViewsMixin(FastViewsMixin):
         return frame.sort_values("labeler", ignore_index=True)
 
     def latest_suggestions(
-        self: LabelStore, task: Task | str, chunk_id: str
+        self: LabelStore,
+        task: Task | str,
+        chunk_id: str,
+        *,
+        prefer: Mapping[str, str] | None = None,
     ) -> dict[str, dict[str, Any]]:
         """The newest parsed model answer per question for one chunk (a widget's fast path):
-        ``{question: {"answer", "model", "prompt_version", "raw", "evidence"}}``."""
+        ``{question: {"answer", "model", "prompt_version", "raw", "evidence"}}``.
+
+        ``prefer`` maps a question to a prompt version id (e.g. each question's default from
+        ``lw.models.default_prompts``): that version's newest answer is shown when there is one,
+        so an unpromoted experiment run later does not replace it."""
         s = t.suggestions
         query = (
             select(
@@ -180,15 +189,18 @@ class ViewsMixin(FastViewsMixin):
         )
         with self._read() as conn:
             rows = conn.execute(query).all()
+        prefer = prefer or {}
+        newest = {r.question: r for r in rows}
+        newest |= {r.question: r for r in rows if r.prompt_version == prefer.get(r.question)}
         return {
-            r.question: {
+            question: {
                 "answer": decode_answer(r.value, r.is_unknown),
                 "model": r.model,
                 "prompt_version": r.prompt_version or None,
                 "raw": r.raw,
                 "evidence": decode_json(r.evidence),
             }
-            for r in rows
+            for question, r in newest.items()
         }
 
     def labeler_answers(

@@ -32,10 +32,17 @@ Chunks: TypeAlias = "pd.DataFrame | Iterable[str]"
 
 
 def answers_shown(
-    store: LabelStore, task: Task, chunk_id: str, labeler: str, *, prefill: bool
+    store: LabelStore,
+    task: Task,
+    chunk_id: str,
+    labeler: str,
+    *,
+    prefill: bool,
+    prefer: Callable[[], Mapping[str, str]] = dict,
 ) -> tuple[dict[str, Any], dict[str, Any], bool]:
     """The labeler's answers to the chunk and their evidence (or, with ``prefill``, the
-    model's), and whether they are the model's."""
+    model's: the default prompt version's answer, ``prefer()``, before newer ones), and
+    whether they are the model's."""
     answers = store.labeler_answers(task, chunk_id, labeler)
     evidence: dict[str, Any] = {}
     if answers and any(q.evidence for q in task.questions):
@@ -45,7 +52,7 @@ def answers_shown(
         evidence = {question: pairs for question, pairs in found.items() if pairs}
     if answers or not prefill:
         return answers, evidence, False
-    suggestions = store.latest_suggestions(task, chunk_id)
+    suggestions = store.latest_suggestions(task, chunk_id, prefer=prefer())
     answers = {q: s["answer"] for q, s in suggestions.items()}
     evidence = {q: s["evidence"] for q, s in suggestions.items() if s.get("evidence")}
     return answers, evidence, bool(answers)

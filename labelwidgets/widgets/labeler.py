@@ -133,6 +133,7 @@ class Labeler(LabelerQueue, LabelerSearch, LabelerCommands, CommandWidget):
         self._view_id = secrets.token_hex(6)  # with a command's seq: an idempotent submission
         self._submitted: set[str] = set()
         self._doc_cache: tuple[str, str] | None = None
+        self._prefer: Mapping[str, str] | None = None
         self._frame = ChunkFrame("", None)
         self._highlight = highlighter(self.task.highlight)
         self._shown_at = time.monotonic()
@@ -357,6 +358,7 @@ class Labeler(LabelerQueue, LabelerSearch, LabelerCommands, CommandWidget):
             chunk_id,
             self.labeler,
             prefill=self.show_suggestions == "prefill",
+            prefer=self._default_prompts,
         )
         self.item = {
             "chunk_id": chunk_id,
@@ -414,5 +416,16 @@ class Labeler(LabelerQueue, LabelerSearch, LabelerCommands, CommandWidget):
     def _model_diff(self, chunk_id: str, mine: Mapping[str, Any]) -> dict[str, Any]:
         if self.show_suggestions != "after_submit":
             return {}
-        suggestions = self.store.latest_suggestions(self.task, chunk_id)
+        suggestions = self.store.latest_suggestions(
+            self.task, chunk_id, prefer=self._default_prompts()
+        )
         return model_diff(suggestions, mine, self.task, self._frame)
+
+    def _default_prompts(self) -> Mapping[str, str]:
+        """Each question's default prompt version id: the model answers shown are that
+        version's, not a newer unpromoted experiment's (read once per widget)."""
+        if self._prefer is None:
+            from labelwidgets.models.prompt_versions import default_version_ids
+
+            self._prefer = default_version_ids(self.store, self.task)
+        return self._prefer

@@ -153,3 +153,39 @@ def test_export_names_the_version_it_was_asked_for(filled) -> None:
         templates_for(store, TASK, "v3")
     with pytest.raises(ValueError, match=r"no question\(s\) \['nope'\]"):
         templates_for(store, TASK, {"nope": "v1"})
+
+
+def test_widgets_show_the_default_prompts_answer_not_a_newer_experiments(
+    filled: lw.LabelStore,
+) -> None:
+    """An unpromoted experiment run after the default must not replace the model answer a
+    labeler is prefilled with (or a reviewer compares with) — until it is promoted."""
+    store = filled
+    default_model = lw.models.Callable(lambda p: "no", name="rules")
+    experiment_model = lw.models.Callable(lambda p: "yes", name="rules")
+    lw.prelabel(store, TASK, default_model, questions=["has_clause"], progress=False)
+    lw.prelabel(
+        store,
+        TASK,
+        experiment_model,
+        questions=["has_clause"],
+        prompt_version={"has_clause": EXPERIMENT},
+        progress=False,
+    )
+    first = store.chunk_order()[0]
+
+    def prefilled() -> object:
+        widget = lw.Labeler(store, TASK, "ann", show_suggestions="prefill", chunks=[first])
+        try:
+            return widget.item["answers"]["has_clause"]
+        finally:
+            widget.close()
+
+    def reviewed() -> object:
+        item = lw.quality.review.review_item(store, TASK, first, "has_clause")
+        return next(e["answer"] for e in item["answers"] if e["kind"] == "model")
+
+    assert store.latest_suggestions(TASK, first)["has_clause"]["answer"] == "yes"  # newest
+    assert prefilled() == "no" and reviewed() == "no"
+    store.promote_prompt(TASK, "has_clause", "v2")
+    assert prefilled() == "yes" and reviewed() == "yes"
