@@ -86,7 +86,7 @@ class AssignmentMixin(SearchMixin, RoutingMixin):
             return found
 
         if lease:
-            return self._write(pick)
+            return self._write(pick, durable=False)  # a lease lost in a crash only expires early
         with self._read() as conn:
             return pick(conn)
 
