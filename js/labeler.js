@@ -22,6 +22,7 @@ export default {
       ["change:terms", () => view.showBody()],
       ["change:error", () => view.onError()],
       ["change:found", () => view.onFound()],
+      ["change:read_back", () => view.form.showReadings()],
     ];
     const onKey = (/** @type {KeyboardEvent} */ event) => view.onKey(event);
     const onMouseUp = () => view.text.fromMouse(); // a selection in the text ended

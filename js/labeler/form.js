@@ -27,7 +27,7 @@ import { quote, spansOf } from "../lib/spans.js";
  * @property {import("../lib/types.js").LabelerModel} model
  */
 
-/** @typedef {{el: HTMLElement, update: () => void, problems: () => void, evidence: () => void}} QuestionBox */
+/** @typedef {{el: HTMLElement, update: () => void, problems: () => void, evidence: () => void, reading: () => void}} QuestionBox */
 
 export class FormPart {
   /** @param {FormHost} host */
@@ -80,6 +80,11 @@ export class FormPart {
   /** @param {string} name a question whose evidence changed */
   showEvidence(name) {
     this.boxes.get(name)?.evidence();
+  }
+
+  /** Show what Python read in each number field. */
+  showReadings() {
+    for (const box of this.boxes.values()) box.reading();
   }
 
   /** Show the problems of the last submission under each question. */
@@ -143,6 +148,8 @@ function questionBox(host, q) {
                     text: "Not in the text (Alt+U)", onclick: () => host.toggleUnknown(q) })
     : null;
   box.appendChild(h("div", { class: "lw-answer-row" }, [field.el, unknown]));
+  const echo = q.kind === "number" ? h("div", { class: "lw-muted lw-echo", testid: `lw-echo-${q.name}`, role: "status" }) : null;
+  if (echo) box.appendChild(echo);
   const placed = Boolean((host.model.get("item") || {}).offsets);
   const evidenceLine = q.evidence && q.kind !== "spans" && placed ? evidenceNote(host, q) : null;
   if (evidenceLine) box.appendChild(evidenceLine.el);
@@ -159,10 +166,25 @@ function questionBox(host, q) {
     shownProblems = (host.state.problems[q.name] || []).map((text) => h("div", { class: "lw-problem", testid: `lw-problem-${q.name}`, text }));
     box.append(...shownProblems);
   };
+  const reading = () => { if (echo) echo.textContent = readBackText(host, q); };
   update();
   problems();
   evidenceLine?.update();
-  return { el: box, update, problems, evidence: () => evidenceLine?.update() };
+  return { el: box, update, problems, evidence: () => evidenceLine?.update(), reading };
+}
+
+/**
+ * What Python read in the number on screen (the reader the submission uses), so a labeler sees
+ * "1.500,00" become 1500 — or why it will be refused — before saving.
+ * @param {FormHost} host
+ * @param {QuestionView} q
+ */
+function readBackText(host, q) {
+  const back = host.model.get("read_back") || {};
+  const typed = host.state.form[q.name];
+  if (back.question !== q.name || typeof typed !== "string" || back.text !== typed || !typed.trim()) return "";
+  if (back.error) return `⚠ ${back.error}`;
+  return `reads as ${Number(back.value).toLocaleString("en-US", { maximumFractionDigits: 20 })}`;
 }
 
 /**

@@ -141,6 +141,11 @@ export class LabelerView {
    */
   typed(name, value) {
     this.state.form[name] = value;
+    if (this.visible().find((q) => q.name === name)?.kind === "number") {
+      this.model.set("reading", { question: name, text: value }); // Python reads it back
+      this.model.save_changes();
+    }
+    this.form.showReadings();
     this.clearProblems(name);
     this.edited();
     this.form.sync();

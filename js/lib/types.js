@@ -120,7 +120,9 @@ export {};
 
 /**
  * @typedef {CommandTraits & {task_view: TaskView, item: LabelerItem, progress: LabelerProgress,
- *           review: LabelerReview, terms: string, found: Found, saved: number}} LabelerTraits
+ *           review: LabelerReview, terms: string, found: Found, saved: number,
+ *           reading: {question?: string, text?: string},
+ *           read_back: {question?: string, text?: string, value?: number, error?: string}}} LabelerTraits
  * @typedef {Model<LabelerTraits>} LabelerModel
  */
 

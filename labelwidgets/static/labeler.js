@@ -802,6 +802,10 @@ var FormPart = class {
   showEvidence(name) {
     this.boxes.get(name)?.evidence();
   }
+  /** Show what Python read in each number field. */
+  showReadings() {
+    for (const box of this.boxes.values()) box.reading();
+  }
   /** Show the problems of the last submission under each question. */
   showProblems() {
     for (const box of this.boxes.values()) box.problems();
@@ -859,6 +863,8 @@ function questionBox(host, q) {
     onclick: () => host.toggleUnknown(q)
   }) : null;
   box.appendChild(h("div", { class: "lw-answer-row" }, [field.el, unknown]));
+  const echo = q.kind === "number" ? h("div", { class: "lw-muted lw-echo", testid: `lw-echo-${q.name}`, role: "status" }) : null;
+  if (echo) box.appendChild(echo);
   const placed = Boolean((host.model.get("item") || {}).offsets);
   const evidenceLine = q.evidence && q.kind !== "spans" && placed ? evidenceNote(host, q) : null;
   if (evidenceLine) box.appendChild(evidenceLine.el);
@@ -874,10 +880,20 @@ function questionBox(host, q) {
     shownProblems = (host.state.problems[q.name] || []).map((text) => h("div", { class: "lw-problem", testid: `lw-problem-${q.name}`, text }));
     box.append(...shownProblems);
   };
+  const reading = () => {
+    if (echo) echo.textContent = readBackText(host, q);
+  };
   update();
   problems();
   evidenceLine?.update();
-  return { el: box, update, problems, evidence: () => evidenceLine?.update() };
+  return { el: box, update, problems, evidence: () => evidenceLine?.update(), reading };
+}
+function readBackText(host, q) {
+  const back = host.model.get("read_back") || {};
+  const typed = host.state.form[q.name];
+  if (back.question !== q.name || typeof typed !== "string" || back.text !== typed || !typed.trim()) return "";
+  if (back.error) return `\u26A0 ${back.error}`;
+  return `reads as ${Number(back.value).toLocaleString("en-US", { maximumFractionDigits: 20 })}`;
 }
 function evidenceNote(host, q) {
   const el = h("div", { class: "lw-evidence", testid: `lw-evidence-${q.name}` });
@@ -1276,6 +1292,11 @@ var LabelerView = class {
    */
   typed(name, value) {
     this.state.form[name] = value;
+    if (this.visible().find((q) => q.name === name)?.kind === "number") {
+      this.model.set("reading", { question: name, text: value });
+      this.model.save_changes();
+    }
+    this.form.showReadings();
     this.clearProblems(name);
     this.edited();
     this.form.sync();
@@ -1551,7 +1572,8 @@ var labeler_default = {
       ["change:progress", () => view.onProgress()],
       ["change:terms", () => view.showBody()],
       ["change:error", () => view.onError()],
-      ["change:found", () => view.onFound()]
+      ["change:found", () => view.onFound()],
+      ["change:read_back", () => view.form.showReadings()]
     ];
     const onKey = (event) => view.onKey(event);
     const onMouseUp = () => view.text.fromMouse();

@@ -16,6 +16,26 @@ from labelwidgets.widgets.labeler_wire import answers_from_wire, evidence_from_w
 class LabelerCommands:
     """The ``_on_<command>`` handlers, mixed into :class:`~labelwidgets.widgets.labeler.Labeler`."""
 
+    def _read_back(self: Any, change: dict[str, Any]) -> None:
+        """Read a number as it is typed, with the reader the submission uses: the front end
+        shows "reads as 1500" (or why it will be refused) before anything is saved. Observes
+        the ``reading`` trait (not a command: it never waits behind, or holds up, a save)."""
+        reading = change["new"] or {}
+        name, text = reading.get("question"), reading.get("text")
+        if (
+            not isinstance(name, str)
+            or not isinstance(text, str)
+            or name not in self.task.question_names
+        ):
+            return
+        question = self.task.question(name)
+        back: dict[str, Any] = {"question": name, "text": text}
+        try:
+            back["value"] = question.coerce(text)
+        except (ValueError, TypeError) as exc:
+            back["error"] = str(exc).removeprefix(f"question {name!r}: ")
+        self.read_back = back
+
     def _on_submit(
         self: Any,
         answers: dict[str, Any],

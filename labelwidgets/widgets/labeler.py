@@ -92,6 +92,8 @@ class Labeler(LabelerQueue, LabelerSearch, LabelerCommands, CommandWidget):
     terms = traitlets.Unicode("").tag(sync=True)
     found = traitlets.Dict({}).tag(sync=True)  # one page of search results, {} when no search
     saved = traitlets.Int(0).tag(sync=True)  # set by the front end after each confirmed save
+    reading = traitlets.Dict({}).tag(sync=True)  # a number being typed: {question, text}
+    read_back = traitlets.Dict({}).tag(sync=True)  # what the submission would store, or why not
 
     def __init__(
         self,
@@ -134,6 +136,7 @@ class Labeler(LabelerQueue, LabelerSearch, LabelerCommands, CommandWidget):
         self._submitted: set[str] = set()
         self._doc_cache: tuple[str, str] | None = None
         self._prefer: Mapping[str, str] | None = None
+        self.observe(self._read_back, names="reading")
         self._frame = ChunkFrame("", None)
         self._highlight = highlighter(self.task.highlight)
         self._shown_at = time.monotonic()

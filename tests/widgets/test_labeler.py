@@ -381,3 +381,26 @@ def test_state_stays_small_and_navigation_is_constant_size(tmp_path) -> None:
     # 100x more chunks: a few more digits in the progress counts, nothing that grows with the store
     assert abs(big_step - small_step) < 16, (small_step, big_step)
     assert abs(big_state - small_state) < 16
+
+
+NUMBER_FORMS = ["1,500.00", "EUR 2.000,50", "1 500", "10 million", "1.500", "ten", "12 apples"]
+
+
+@pytest.mark.parametrize("written", NUMBER_FORMS)
+def test_the_number_field_reads_back_what_submit_stores(sqlite_store: LabelStore, written) -> None:
+    """The number the front end echoes while it is typed is the number a submit stores, and a
+    number the submit refuses is refused in the echo with the same reason (issue 15)."""
+    task = lw.Task("amounts", [lw.Question("amount", kind="number")])
+    sqlite_store.add_chunks([{"text": "The fee is EUR 2.000,50 per month."}])
+    sqlite_store.add_task(task)
+    w = lw.Labeler(sqlite_store, task, labeler="ann")
+    w.reading = {"question": "amount", "text": written}
+    back = w.read_back
+    assert back["question"] == "amount" and back["text"] == written
+    ack = w.send_command("submit", 1, answers={"amount": written})
+    if "error" in back:
+        assert not ack["ok"] and sqlite_store.answers(task).empty
+        assert back["error"] in json.dumps(ack)
+    else:
+        assert ack["ok"], ack
+        assert sqlite_store.answers(task)["answer"].tolist() == [back["value"]]

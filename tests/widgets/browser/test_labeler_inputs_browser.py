@@ -61,7 +61,15 @@ def test_each_kind_of_input_by_keyboard(jupyter: JupyterServer, browser_page: Br
     page.keyboard.press("ArrowDown")  # clarity
     page.keyboard.press("4")  # picks 4 and moves on to the number
     expect(page.get_by_test_id("lw-input-parties")).to_be_focused()
+    # the number field says what it reads, with the submission's reader, before saving
+    page.keyboard.type("1.500")
+    expect(page.get_by_test_id("lw-echo-parties")).to_contain_text("⚠ '1.500' is ambiguous")
+    page.keyboard.press("Control+a")
+    page.keyboard.type("10 million")
+    expect(page.get_by_test_id("lw-echo-parties")).to_have_text("reads as 10,000,000")
+    page.keyboard.press("Control+a")
     page.keyboard.type("2")
+    expect(page.get_by_test_id("lw-echo-parties")).to_have_text("reads as 2")
     page.keyboard.press("Escape")
     page.keyboard.press("ArrowDown")  # the date
     expect(page.get_by_test_id("lw-input-signed_on")).to_be_focused()
