@@ -11,9 +11,9 @@ from sqlalchemy import Connection, bindparam, func, literal, select
 from labelwidgets.schema import Task
 from labelwidgets.store import tables as t
 from labelwidgets.store.ordering import Order, check_order, needs_set, order_set
+from labelwidgets.store.prepared import Scope, run
 from labelwidgets.store.routing import RoutingMixin, routed_clauses
 from labelwidgets.store.search import SearchMixin, Where, where_clauses
-from labelwidgets.store.upsert import upsert
 
 if TYPE_CHECKING:
     from labelwidgets.store.store import LabelStore
@@ -138,16 +138,30 @@ def _finished_set(
 
 def _lease(conn: Connection, task: Task, labeler: str, chunk_id: str | None, until: float) -> None:
     """Release the labeler's leases in the task, then lease ``chunk_id`` until ``until``."""
-    ls = t.leases
-    conn.execute(ls.delete().where(ls.c.task_id == task.name, ls.c.labeler == labeler))
+    values = {"task_id": task.name, "labeler": labeler}
+    run(conn, _release_leases, values)
     if chunk_id is not None:
-        upsert(
-            conn,
-            ls,
-            [{"task_id": task.name, "chunk_id": chunk_id, "labeler": labeler, "expires_at": until}],
-            key=["task_id", "chunk_id", "labeler"],
-            update=["expires_at"],
-        )
+        run(conn, _take_lease, {**values, "chunk_id": chunk_id, "expires_at": until})
+
+
+def _release_leases(scope: Scope, _n: int) -> Any:
+    ls = scope.table(t.leases)
+    return ls.delete().where(
+        ls.c.task_id == bindparam("task_id"), ls.c.labeler == bindparam("labeler")
+    )
+
+
+def _take_lease(scope: Scope, _n: int) -> Any:
+    stmt = scope.insert(t.leases).values(
+        task_id=bindparam("task_id"),
+        chunk_id=bindparam("chunk_id"),
+        labeler=bindparam("labeler"),
+        expires_at=bindparam("expires_at"),
+    )
+    return stmt.on_conflict_do_update(
+        index_elements=["task_id", "chunk_id", "labeler"],
+        set_={"expires_at": stmt.excluded.expires_at},
+    )
 
 
 _ORD_OF = select(t.chunks.c.ord).where(t.chunks.c.chunk_id == bindparam("after"))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, Select, case, func, select
+from sqlalchemy import Connection, Select, bindparam, case, func, select
 
 from labelwidgets.schema import Task
 from labelwidgets.store import tables as t
@@ -13,6 +13,7 @@ from labelwidgets.store.codec import decode_answer, decode_json
 from labelwidgets.store.events import current_for
 from labelwidgets.store.fast_views import FastViewsMixin
 from labelwidgets.store.lazy import value_series
+from labelwidgets.store.prepared import Scope, run
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -47,6 +48,36 @@ def _timestamps(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
 def _meta_column(frame: pd.DataFrame, column: str = "meta") -> pd.DataFrame:
     frame[column] = value_series([decode_json(m) or {} for m in frame[column]], frame.index)
     return frame
+
+
+def _chunk_query(scope: Scope, _n: int) -> Select[Any]:
+    c, d = scope.table(t.chunks), scope.table(t.documents)
+    return (
+        select(c, d.c.name.label("doc_name"), d.c.n_pages)
+        .join(d, d.c.doc_id == c.c.doc_id)
+        .where(c.c.chunk_id == bindparam("chunk_id"))
+    )
+
+
+def _suggestions_query(scope: Scope, _n: int) -> Select[Any]:
+    s = scope.table(t.suggestions)
+    return (
+        select(
+            s.c.question,
+            s.c.value,
+            s.c.is_unknown,
+            s.c.model,
+            s.c.prompt_version,
+            s.c.raw,
+            s.c.evidence,
+        )
+        .where(
+            s.c.task_id == bindparam("task_id"),
+            s.c.chunk_id == bindparam("chunk_id"),
+            s.c.parse_error.is_(None),
+        )
+        .order_by(s.c.created_at, s.c.suggestion_id)
+    )
 
 
 class ViewsMixin(FastViewsMixin):
@@ -85,14 +116,8 @@ class ViewsMixin(FastViewsMixin):
 
     def chunk(self: LabelStore, chunk_id: str) -> dict[str, Any]:
         """One chunk with its document's name, as a dict (``KeyError`` if unknown)."""
-        c, d = t.chunks, t.documents
-        query = (
-            select(c, d.c.name.label("doc_name"), d.c.n_pages)
-            .join(d, d.c.doc_id == c.c.doc_id)
-            .where(c.c.chunk_id == chunk_id)
-        )
         with self._read() as conn:
-            row = conn.execute(query).mappings().first()
+            row = run(conn, _chunk_query, {"chunk_id": chunk_id}).mappings().first()
         if row is None:
             raise KeyError(f"no chunk {chunk_id!r}")
         record = dict(row)
@@ -169,26 +194,9 @@ class ViewsMixin(FastViewsMixin):
         ``prefer`` maps a question to a prompt version id (e.g. each question's default from
         ``lw.models.default_prompts``): that version's newest answer is shown when there is one,
         so an unpromoted experiment run later does not replace it."""
-        s = t.suggestions
-        query = (
-            select(
-                s.c.question,
-                s.c.value,
-                s.c.is_unknown,
-                s.c.model,
-                s.c.prompt_version,
-                s.c.raw,
-                s.c.evidence,
-            )
-            .where(
-                s.c.task_id == self.task(task).name,
-                s.c.chunk_id == chunk_id,
-                s.c.parse_error.is_(None),
-            )
-            .order_by(s.c.created_at, s.c.suggestion_id)
-        )
+        values = {"task_id": self.task(task).name, "chunk_id": chunk_id}
         with self._read() as conn:
-            rows = conn.execute(query).all()
+            rows = run(conn, _suggestions_query, values).all()
         prefer = prefer or {}
         newest = {r.question: r for r in rows}
         newest |= {r.question: r for r in rows if r.prompt_version == prefer.get(r.question)}
