@@ -10,7 +10,7 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from labelwidgets.exporting.formats import atomic
+from labelwidgets.exporting.formats import atomic, prepare
 from labelwidgets.schema import Task
 from labelwidgets.store import mask_url
 
@@ -21,20 +21,6 @@ if TYPE_CHECKING:
 __all__ = ["manifest", "prepare", "write"]
 
 _dumps = json.JSONEncoder(ensure_ascii=False, default=str).encode
-
-
-def prepare(target: Path) -> Path:
-    """The export folder, created and checked writable (a clear error otherwise)."""
-    try:
-        target.mkdir(parents=True, exist_ok=True)
-        probe = target / ".lw-write-test"
-        probe.write_text("")
-        probe.unlink()
-    except OSError as exc:
-        raise ValueError(
-            f"cannot write the export to {str(target)!r}: {exc.strerror or exc}"
-        ) from None
-    return target
 
 
 def _chat(record: DocumentRecord, system: str | None) -> dict[str, Any]:

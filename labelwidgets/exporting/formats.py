@@ -86,6 +86,20 @@ class _Temporary:
             os.unlink(self.name)
 
 
+def prepare(target: Path) -> Path:
+    """The export folder, created and checked writable (a clear error otherwise)."""
+    try:
+        target.mkdir(parents=True, exist_ok=True)
+        probe = target / ".lw-write-test"
+        probe.write_text("")
+        probe.unlink()
+    except OSError as exc:
+        raise ValueError(
+            f"cannot write the export to {str(target)!r}: {exc.strerror or exc}"
+        ) from None
+    return target
+
+
 @contextlib.contextmanager
 def atomic(path: Path, mode: str = "w") -> Iterator[Any]:
     """Write to a temporary file beside ``path``; rename it over ``path`` only on success."""

@@ -21,7 +21,7 @@ from labelwidgets.exporting.checks import (  # noqa: F401 - the constants stay i
 )
 from labelwidgets.exporting.digests import prompt_digest
 from labelwidgets.exporting.documents import DocumentExportReport, export_by_document
-from labelwidgets.exporting.formats import JSONL_FORMATS, Row, write_hf, write_rows
+from labelwidgets.exporting.formats import JSONL_FORMATS, Row, prepare, write_hf, write_rows
 from labelwidgets.exporting.prompt_choice import templates_for
 from labelwidgets.exporting.rows import Redaction, RowMaker, Tally, answer_text
 from labelwidgets.exporting.selection import (
@@ -253,7 +253,7 @@ def _run(
     the streamed export is tested against."""
     check_arguments(fmt, o["answers"], o["group_by"])
     task = store.task(task)
-    target = _prepare(path)
+    target = prepare(path)
     fractions = fractions_of(o["split"])
     _spans.finish_rows(store, task, [], o["evidence"], o["evidence_template"])  # checks them
     choices = templates_for(store, task, o["prompt_version"])
@@ -339,19 +339,6 @@ def _whole(
         out["target"], fmt, splits, out["system_prompt"], out["evidence"] == "field", writer
     )
     return paths, dropped, _spans.lost_warnings(writer) + kept_notes, dataset
-
-
-def _prepare(target: Path) -> Path:
-    try:
-        target.mkdir(parents=True, exist_ok=True)
-        probe = target / ".lw-write-test"
-        probe.write_text("")
-        probe.unlink()
-    except OSError as exc:
-        raise ValueError(
-            f"cannot write the export to {str(target)!r}: {exc.strerror or exc}"
-        ) from None
-    return target
 
 
 def _write(
