@@ -1,4 +1,4 @@
-"""Store views travel: every view goes to Parquet, ``datasets`` and Polars, UNKNOWN included."""
+"""Store views travel: every view goes to Parquet, ``datasets``, Polars and DuckDB, UNKNOWN included."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import datasets
+import duckdb
 import pandas as pd
 import polars as pl
 import pyarrow.parquet as pq
@@ -71,7 +72,9 @@ def _views(store: LabelStore) -> dict[str, pd.DataFrame]:
     }
 
 
-def test_every_view_goes_to_parquet_datasets_and_polars(store: LabelStore, tmp_path: Path) -> None:
+def test_every_view_goes_to_parquet_datasets_polars_and_duckdb(
+    store: LabelStore, tmp_path: Path
+) -> None:
     _filled(store)
     for name, frame in _views(store).items():
         assert len(frame), name
@@ -83,6 +86,11 @@ def test_every_view_goes_to_parquet_datasets_and_polars(store: LabelStore, tmp_p
         assert datasets.Dataset.from_pandas(frame).num_rows == len(frame), name
         assert pl.from_pandas(frame).height == len(frame), name
         assert pl.read_parquet(path).height == len(frame), name
+        with duckdb.connect() as con:
+            con.register("view", frame)
+            assert con.execute("SELECT count(*) FROM view").fetchall() == [(len(frame),)], name
+            read = con.execute("SELECT count(*) FROM read_parquet(?)", [str(path)]).fetchall()
+            assert read == [(len(frame),)], name
 
 
 def test_unknown_is_a_flag_with_a_null_answer_and_answer_values_puts_it_back(
