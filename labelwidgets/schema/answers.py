@@ -53,5 +53,19 @@ def answer_from_json(value: Any) -> Any:
     return value
 
 
+def accepted_to_json(value: Any) -> Any:
+    """A ``when=`` gate's accepted value(s) as JSON: a tuple becomes a list, UNKNOWN a dict."""
+    if isinstance(value, tuple):
+        return [answer_to_json(v) for v in value]
+    return answer_to_json(value)
+
+
+def accepted_from_json(value: Any) -> Any:
+    """Inverse of :func:`accepted_to_json`."""
+    if isinstance(value, list):
+        return tuple(answer_from_json(v) for v in value)
+    return answer_from_json(value)
+
+
 def is_missing(value: Any) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))

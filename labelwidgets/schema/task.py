@@ -21,7 +21,12 @@ from labelwidgets.schema import routing as _routing
 from labelwidgets.schema import spans as _spans
 from labelwidgets.schema import validators as _validators
 from labelwidgets.schema import values as _values
-from labelwidgets.schema.answers import UNKNOWN, is_missing
+from labelwidgets.schema.answers import (
+    UNKNOWN,
+    accepted_from_json,
+    accepted_to_json,
+    is_missing,
+)
 
 __all__ = ["KINDS", "UNKNOWN", "Question", "Task"]
 
@@ -284,7 +289,7 @@ class Question:
         when = None
         if self.when is not None:
             gate, value = self.when
-            when = [gate, list(value) if isinstance(value, tuple) else value]
+            when = [gate, accepted_to_json(value)]  # UNKNOWN as {"unknown": true}
         return {
             "name": self.name,
             "kind": self.kind,
@@ -316,7 +321,8 @@ class Question:
         fields["validators"] = tuple(_validators.from_dict(v) for v in data.get("validators", ()))
         fields["choices"] = tuple(data.get("choices", ()))
         if data.get("when") is not None:
-            fields["when"] = tuple(data["when"])
+            gate, value = data["when"]
+            fields["when"] = (gate, accepted_from_json(value))
         if "scale" in data:
             fields["scale"] = tuple(data["scale"])
         if "labels" in data:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import json
 import pickle
 import sys
 
@@ -259,3 +260,28 @@ def test_register_refuses_what_cannot_be_a_name() -> None:
         v.register("not_a_number")  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="is malformed"):
         v.from_dict({"type": "regex"})
+
+
+def test_a_gate_on_not_in_the_text_survives_json_and_the_store(sqlite_store) -> None:
+    """``when=(gate, UNKNOWN)`` (ask only when the gate is "not in the text") is stored and read
+    back as UNKNOWN, alone or among accepted values; other gates keep their JSON and hash."""
+    task = lw.Task(
+        "gates",
+        [
+            lw.Question("law"),
+            lw.Question("why_missing", when=("law", lw.UNKNOWN)),
+            lw.Question("kind", kind="choice", choices=["supply", "licence"]),
+            lw.Question("term", when=("kind", ("supply", lw.UNKNOWN))),
+        ],
+    )
+    back = lw.Task.from_json(task.to_json())
+    assert back == task and back.content_hash == task.content_hash
+    assert back.question("why_missing").when == ("law", lw.UNKNOWN)
+    assert back.question("term").when == ("kind", ("supply", lw.UNKNOWN))
+    asked = [q.name for q in back.applicable({"law": lw.UNKNOWN, "kind": "licence"})]
+    assert asked == ["law", "why_missing", "kind"]
+    sqlite_store.add_task(task)
+    stored = sqlite_store.task("gates")
+    assert stored.question("why_missing").when[1] is lw.UNKNOWN
+    plain = lw.Task("plain", [lw.Question("a"), lw.Question("b", when=("a", ("x", "y")))])
+    assert json.loads(plain.to_json())["questions"][1]["when"] == ["a", ["x", "y"]]
