@@ -76,7 +76,15 @@ function spanLabels(given) {
  * @param {Record<string, JsonAnswer | undefined>} form
  */
 export function visibleQuestions(questions, form) {
-  return questions.filter((q) => conditionMet(q.when, form));
+  // Only the answers of asked questions count: a gate that is no longer asked asks nothing
+  // (Task.applicable). Gates come before the questions they gate.
+  /** @type {Record<string, JsonAnswer | undefined>} */
+  const seen = {};
+  return questions.filter((q) => {
+    const asked = conditionMet(q.when, seen);
+    if (asked && Object.prototype.hasOwnProperty.call(form, q.name)) seen[q.name] = form[q.name];
+    return asked;
+  });
 }
 
 /**

@@ -44,6 +44,18 @@ test("a dependent question shows once its gate has the value, and leaves when it
   assert.deepEqual(names({ has_clause: "no", governing_law: "kept, not asked" }), ["has_clause", "topics"]);
 });
 
+test("a chain of gates closes when its first gate changes (Task.applicable)", () => {
+  const chain = [
+    question({ name: "a", kind: "choice", choices: ["yes", "no"] }),
+    question({ name: "b", kind: "choice", choices: ["yes", "no"], when: { question: "a", values: ["yes"] } }),
+    question({ name: "c", when: { question: "b", values: ["yes"] } }),
+  ];
+  const names = (/** @type {Record<string, import("../lib/types.js").JsonAnswer>} */ form) => visibleQuestions(chain, form).map((q) => q.name);
+  assert.deepEqual(names({ a: "yes", b: "yes", c: "Texas" }), ["a", "b", "c"]);
+  assert.deepEqual(names({ a: "no", b: "yes", c: "Texas" }), ["a"]); // b's old "yes" asks nothing
+  assert.deepEqual(submission(chain, { a: "no", b: "yes", c: "Texas" }), { a: "no" });
+});
+
 test("a submit sends the answers of the questions asked, without blanks", () => {
   const form = { has_clause: "no", governing_law: "hidden now", topics: [], other: "x" };
   assert.deepEqual(submission(TASK, form), { has_clause: "no" });

@@ -134,14 +134,16 @@ def check_submission(
     hard: set[str] = set()  # questions whose problems force cannot override
     known, values = _coerce_all(task, answers, problems, hard)
     merged = {**(prior or {}), **values}
+    asked_now = {q.name for q in task.applicable(merged)}
     for question in known:
-        if not question.condition_met(merged):
-            problems.setdefault(question.name, []).append(_unmet_message(question, merged))
+        if question.name not in asked_now:
+            message = _unmet_message(question, merged, asked_now)
+            problems.setdefault(question.name, []).append(message)
             hard.add(question.name)
     retracted = tuple(
         q.name
         for q in task.questions
-        if q.name in merged and q.name not in values and not q.condition_met(merged)
+        if q.name in merged and q.name not in values and q.name not in asked_now
     )
     after = {name: value for name, value in merged.items() if name not in retracted}
     applicable = tuple(q.name for q in task.applicable(after) if asked is None or q.name in asked)
@@ -194,7 +196,9 @@ def _coerce_all(
     return known, values
 
 
-def _unmet_message(question: Question, answers: Mapping[str, Any]) -> str:
+def _unmet_message(question: Question, answers: Mapping[str, Any], asked: set[str]) -> str:
     gate, expected = question.when or ("", None)
+    if gate not in asked:
+        return f"only asked when {gate!r} is {expected!r}, and {gate!r} itself is not asked now"
     given = answers.get(gate, "no answer")
     return f"only asked when {gate!r} is {expected!r} (it is {given!r})"

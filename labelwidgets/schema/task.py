@@ -286,10 +286,8 @@ class Question:
     # -- serialization ------------------------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready description; :meth:`from_dict` is its inverse."""
-        when = None
-        if self.when is not None:
-            gate, value = self.when
-            when = [gate, accepted_to_json(value)]  # UNKNOWN as {"unknown": true}
+        # UNKNOWN as {"unknown": true}
+        when = None if self.when is None else [self.when[0], accepted_to_json(self.when[1])]
         return {
             "name": self.name,
             "kind": self.kind,
@@ -321,8 +319,7 @@ class Question:
         fields["validators"] = tuple(_validators.from_dict(v) for v in data.get("validators", ()))
         fields["choices"] = tuple(data.get("choices", ()))
         if data.get("when") is not None:
-            gate, value = data["when"]
-            fields["when"] = (gate, accepted_from_json(value))
+            fields["when"] = (data["when"][0], accepted_from_json(data["when"][1]))
         if "scale" in data:
             fields["scale"] = tuple(data["scale"])
         if "labels" in data:
@@ -408,8 +405,13 @@ class Task:
         return [q.name for q in self.questions]
 
     def applicable(self, answers: Mapping[str, Any]) -> list[Question]:
-        """Questions asked for a chunk given the answers so far (``when=`` conditions)."""
-        return [q for q in self.questions if q.condition_met(answers)]
+        """Questions asked for a chunk given the answers so far (``when=`` conditions). Only
+        the answers of asked questions count: a gate that is no longer asked asks nothing."""
+        seen: dict[str, Any] = {}
+        for q in self.questions:  # gates come before the questions they gate
+            if q.name in answers and q.condition_met(seen):
+                seen[q.name] = answers[q.name]
+        return [q for q in self.questions if q.condition_met(seen)]
 
     # -- serialization ------------------------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:

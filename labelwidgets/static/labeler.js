@@ -41,7 +41,12 @@ function spanLabels(given) {
   });
 }
 function visibleQuestions(questions, form) {
-  return questions.filter((q) => conditionMet(q.when, form));
+  const seen = {};
+  return questions.filter((q) => {
+    const asked = conditionMet(q.when, seen);
+    if (asked && Object.prototype.hasOwnProperty.call(form, q.name)) seen[q.name] = form[q.name];
+    return asked;
+  });
 }
 function isBlank(value) {
   return value === void 0 || value === "" || Array.isArray(value) && !value.length;

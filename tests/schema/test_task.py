@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import labelwidgets as lw
-from labelwidgets.schema import KINDS
+from labelwidgets.schema import KINDS, check_submission
 from labelwidgets.schema import validators as v
 
 
@@ -285,3 +285,25 @@ def test_a_gate_on_not_in_the_text_survives_json_and_the_store(sqlite_store) -> 
     assert stored.question("why_missing").when[1] is lw.UNKNOWN
     plain = lw.Task("plain", [lw.Question("a"), lw.Question("b", when=("a", ("x", "y")))])
     assert json.loads(plain.to_json())["questions"][1]["when"] == ["a", ["x", "y"]]
+
+
+def test_a_chain_of_gates_closes_when_its_first_gate_changes() -> None:
+    """a -> b -> c: answering a "no" hides b, and c with it, although b's old answer was
+    "yes"; a submission retracts both stale answers."""
+    task = lw.Task(
+        "chain",
+        [
+            lw.Question("a", kind="choice", choices=["yes", "no"]),
+            lw.Question("b", kind="choice", choices=["yes", "no"], when=("a", "yes")),
+            lw.Question("c", when=("b", "yes")),
+        ],
+    )
+    stale = {"a": "no", "b": "yes", "c": "the laws of Texas"}
+    assert [q.name for q in task.applicable(stale)] == ["a"]
+    assert [q.name for q in task.applicable({**stale, "a": "yes"})] == ["a", "b", "c"]
+    prior = {"a": "yes", "b": "yes", "c": "the laws of Texas"}
+    changed = check_submission(task, {"a": "no"}, prior)
+    assert changed.accepted and set(changed.retracted) == {"b", "c"}
+    assert dict(changed.answers) == {"a": "no"}
+    refused = check_submission(task, {"a": "no", "c": "the laws of Texas"}, prior)
+    assert "'b' itself is not asked now" in refused.problems["c"][0]
