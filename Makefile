@@ -11,7 +11,8 @@ ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 quickstart: setup ## set up and open the quickstart notebook in JupyterLab
 	$(BIN)/jupyter lab $(ROOT_FLAG) notebooks/01_quickstart.ipynb
 
-test: setup system-deps ## set up and run the whole test suite (browser and PostgreSQL tests included)
+test: ## set up and run the whole test suite (browser and PostgreSQL tests included)
+	$(MAKE) -j2 setup system-deps  # independent: the Python install beside apt, npm and PostgreSQL
 	$(BIN)/python -m pytest
 
 setup: $(VENV)/.installed
