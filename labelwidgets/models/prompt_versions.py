@@ -58,26 +58,21 @@ def default_prompts(
     if not names:
         return {}
     one = names[0] if len(names) == 1 else None  # one question: read only its versions
-    rows = store.prompt_versions(task, one)[
-        ["question", "version_id", "label", "template", "promoted"]
-    ]
+    rows = store.prompt_versions(task, one)[["question", "version_id", "label", "template"]]
     by_id = {(r[0], r[1]): PromptVersion(r[1], r[2], r[3]) for r in rows.itertuples(index=False)}
-    promoted = {r[0]: by_id[(r[0], r[1])] for r in rows.itertuples(index=False) if r[4]}
     chosen = {}
-    for name in names:
-        if name in promoted:
-            chosen[name] = promoted[name]
+    for name, version_id in default_version_ids(store, task).items():
+        if name not in names:
             continue
-        template = default_template(task.question(name))
-        version_id = prompt_version_id(task.name, name, template)
-        stored = by_id.get((name, version_id))
+        stored = by_id.get((name, version_id))  # a promoted version is always stored
+        template = stored.template if stored else default_template(task.question(name))
         chosen[name] = PromptVersion(version_id, stored.label if stored else BUILT_IN, template)
     return chosen
 
 
 def default_version_ids(store: LabelStore, task: Task | str) -> dict[str, str]:
-    """``{question: version id}`` of every question's default prompt, as :func:`default_prompts`
-    chooses it, without reading the templates (one small query; what widgets use to show the
+    """``{question: version id}`` of every question's default prompt (the one rule
+    :func:`default_prompts` also uses), without reading the templates (one small query; what widgets use to show the
     default prompt's model answer rather than a newer experiment's)."""
     task = store.task(task)
     promoted = store.promoted_prompts(task)
