@@ -11,8 +11,10 @@
    suggestions: the store's own cost) and the quality computation. The answer-support check
    (which reads every answer's chunk) is left out, as report() does above 200k answers.
    Each run is a fresh interpreter; ``--compare DIR`` times another copy of the package (e.g.
-   ``git archive <commit> labelwidgets | tar -x -C DIR``) in the same rounds, on the same store,
-   and both print a digest of every report table (equal digests: the same figures).
+   ``git archive <commit> labelwidgets | tar -x -C DIR``) in the same rounds, each package on a
+   store it built itself with its own code (same generator and seed, so the same answers; an
+   older package cannot read a newer schema), and both print a digest of every report table
+   (equal digests: the same figures).
    First, ``answers()`` against sqlite3's own fetchall of the same values (target <= 1.3x).
 """
 
@@ -35,7 +37,6 @@ sys.path.insert(0, str(Path(__file__).parent))
 from bulk import load_answers
 
 import labelwidgets as lw
-from labelwidgets.quality.reliability import krippendorff_alpha
 
 
 def best_of(repeat: int, fn, *args, **kwargs) -> tuple[float, object]:
@@ -49,6 +50,8 @@ def best_of(repeat: int, fn, *args, **kwargs) -> tuple[float, object]:
 
 def bench_alpha(repeat: int) -> None:
     import krippendorff
+
+    from labelwidgets.quality.reliability import krippendorff_alpha
 
     rng = np.random.default_rng(0)
     data = rng.integers(0, 5, size=(5, 100_000)).astype(float)
@@ -97,6 +100,10 @@ def _answer(i: int, who: str, question: str) -> object:
 def build_store(path: Path, n_chunks: int) -> tuple[int, int]:
     """The benchmark store at ``path``: (answer events, gold items)."""
     store = lw.LabelStore(path)
+    if not hasattr(store, "task"):
+        # the pre-issue-13 snapshot (0a265b0) calls store.task in add_gold while it is still
+        # named _task there (the rename was mid-way in that commit)
+        type(store).task = type(store)._task
     events = load_answers(store, TASK, n_chunks, LABELERS, _answer)
     gold_chunks = store.chunk_order()[: max(1, n_chunks // 50)]
     store.add_gold(
@@ -129,6 +136,31 @@ def cached_store(folder: Path, n_events: int) -> Path:
     return path
 
 
+BUILD = """
+import sys
+sys.path[:0] = [{root!r}, {bench!r}]
+import bench_quality
+bench_quality.cached_store({folder!r}, {n_events!r})
+"""
+
+
+def compared_store(root: str, cache: Path, n_events: int) -> Path:
+    """The benchmark store built by ``root``'s own package (in a fresh interpreter), cached in
+    ``cache/compare/<folder name>/``."""
+    folder = Path(cache) / "compare" / Path(root).resolve().name
+    folder.mkdir(parents=True, exist_ok=True)
+    code = BUILD.format(
+        root=str(Path(root).resolve()),
+        bench=str(Path(__file__).resolve().parent),
+        folder=str(folder),
+        n_events=n_events,
+    )
+    done = subprocess.run([sys.executable, "-c", code], cwd=root)
+    if done.returncode:
+        raise SystemExit(f"building the store with {root}'s package failed")
+    return folder / f"bench_quality_{n_events}.db"
+
+
 MEASURE = """
 import hashlib, json, sys, time
 sys.path.insert(0, {root!r})
@@ -143,9 +175,11 @@ started, cpu = time.perf_counter(), time.process_time()
 report = lw.quality.report(store, "bench")
 out["report"] = time.perf_counter() - started
 out["report_cpu"] = time.process_time() - cpu
-tables = [report.flags.drop(columns="examples"), report.labelers, report.labeler_questions,
-          report.questions, report.agreement, report.models, report.overlap,
-          report.labeler_agreement]
+# an older package's report may lack some tables or the flags' examples column
+names = ("flags", "labelers", "labeler_questions", "questions", "agreement", "models",
+         "overlap", "labeler_agreement")
+tables = [getattr(report, name) for name in names if hasattr(report, name)]
+tables[0] = tables[0].drop(columns="examples", errors="ignore")
 out["digest"] = hashlib.sha1("".join(t.to_csv() for t in tables).encode()).hexdigest()[:12]
 out["flags"] = len(report.flags)
 print(json.dumps(out))
@@ -206,13 +240,16 @@ def bench_report(n_events: int, cache: str | None, rounds: int, compare: str | N
     with tempfile.TemporaryDirectory() as tmp:
         path = cached_store(Path(cache or tmp), n_events)
         print(answers_vs_raw(path, task.name, max(3, rounds)))
-        roots = {"this checkout": str(Path(__file__).resolve().parents[2])}
+        roots = {"this checkout": (str(Path(__file__).resolve().parents[2]), path)}
         if compare:
-            roots[f"--compare {compare}"] = compare
+            roots[f"--compare {compare}"] = (
+                compare,
+                compared_store(compare, Path(cache or tmp), n_events),
+            )
         runs: dict[str, list[dict[str, float]]] = {name: [] for name in roots}
         for _ in range(rounds):
-            for name, root in roots.items():
-                runs[name].append(measure(root, path))
+            for name, (root, store_path) in roots.items():
+                runs[name].append(measure(root, store_path))
         print(
             f"quality.report on {events:,} answer events ({n_chunks:,} chunks x {len(labelers)} "
             f"labelers x {len(task.questions)} questions, {2 * max(1, n_chunks // 50):,} gold), "
