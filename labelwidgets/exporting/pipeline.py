@@ -316,7 +316,7 @@ def _whole(
         asked = pd.DataFrame({"question": [c.question for c in chosen]})
         names = set(_spans.select_questions(task, asked, fmt)["question"])
         chosen = [c for c in chosen if c.question in names]
-    require_rows(len(chosen), task, out["answers"])
+    require_rows(sum(len(c.answers) for c in chosen), task, out["answers"])
     kept_notes = selection.notes()
     rows = maker.rows(chosen, page.chunks)
     dropped = selection.dropped()

@@ -40,58 +40,56 @@ class RowMaker:
         self.has_spans = any(q.kind == "spans" for q in task.questions)
 
     def rows(self, chosen: list[Chosen], chunks: dict[str, tuple[str, str]]) -> list[Row]:
-        """Rows of ``chosen`` (answers of whole chunks: a chained question's gate answer is
+        """Rows of ``chosen`` (items of whole chunks: a chained question's gate answer is
         among them); ``chunks`` maps chunk ids to ``(doc_id, text)``."""
         answered: dict[tuple[str, ...], Any] = {}
         if any(self.questions[c.question].when is not None for c in chosen):
             for c in chosen:
-                answered[(c.chunk_id, c.question, c.source)] = c.answer
-                answered.setdefault((c.chunk_id, c.question), c.answer)
-        prompts: dict[tuple[str, str, str], str] = {}
-        replies: dict[Any, str] = {}
-        rows = []
+                for source, answer in zip(c.sources, c.answers, strict=True):
+                    answered[(c.chunk_id, c.question, source)] = answer
+                    answered.setdefault((c.chunk_id, c.question), answer)
+        unknown_text = self.unknown_text
+        rows: list[Row] = []
+        add = rows.append
         for c in chosen:
             question = self.questions[c.question]
-            previous = None
-            if question.when is not None:  # a chained question is asked with its gate's answer
-                gate = question.when[0]
-                previous = answered.get(
-                    (c.chunk_id, gate, c.source), answered.get((c.chunk_id, gate))
-                )
-            key = (c.chunk_id, c.question, repr(previous))
-            prompt = prompts.get(key)
             choice = self.choices[c.question]
-            if prompt is None:  # many labelers share one prompt
-                prompt = prompts[key] = render(
-                    question,
-                    chunks[c.chunk_id][1],
-                    choice.template,
-                    previous=previous,
-                    not_in_text=self.unknown_text,
+            label, version_id = choice.label, choice.version_id
+            text = chunks[c.chunk_id][1]
+            prompts: dict[str, str] = {}  # by the gate's answer: labelers share a prompt
+            for source, answer, evidence in zip(c.sources, c.answers, c.evidence, strict=True):
+                previous = None
+                if question.when is not None:  # a chained question is asked with its gate's answer
+                    gate = question.when[0]
+                    previous = answered.get(
+                        (c.chunk_id, gate, source), answered.get((c.chunk_id, gate))
+                    )
+                prompt = prompts.get(repr(previous))
+                if prompt is None:
+                    prompt = prompts[repr(previous)] = render(
+                        question,
+                        text,
+                        choice.template,
+                        previous=previous,
+                        not_in_text=unknown_text,
+                    )
+                add(
+                    Row(
+                        c.chunk_id,
+                        c.doc_id,
+                        c.question,
+                        source,
+                        answer,
+                        answer is UNKNOWN,
+                        prompt,
+                        answer if type(answer) is str else answer_text(answer, unknown_text),
+                        None,
+                        None if evidence is None else _spans.as_evidence(evidence),
+                        None,
+                        label,
+                        version_id,
+                    )
                 )
-            if isinstance(c.answer, str):
-                reply = replies.get(c.answer)
-                if reply is None:
-                    reply = replies[c.answer] = answer_text(c.answer, self.unknown_text)
-            else:
-                reply = answer_text(c.answer, self.unknown_text)
-            rows.append(
-                Row(
-                    c.chunk_id,
-                    c.doc_id,
-                    c.question,
-                    c.source,
-                    c.answer,
-                    c.answer is UNKNOWN,
-                    prompt,
-                    reply,
-                    None,
-                    None if c.evidence is None else _spans.as_evidence(c.evidence),
-                    None,
-                    choice.label,
-                    choice.version_id,
-                )
-            )
         return rows
 
 

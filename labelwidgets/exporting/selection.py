@@ -16,6 +16,7 @@ from __future__ import annotations
 import warnings
 from collections import Counter
 from collections.abc import Hashable, Iterator
+from itertools import groupby
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from labelwidgets._warnings import LabelwidgetsWarning
@@ -47,14 +48,15 @@ _CACHE = 100_000  # answers whose key / verdict is remembered (rows of one chunk
 
 
 class Chosen(NamedTuple):
-    """One exported answer: where it comes from and its evidence spans (or None)."""
+    """The exported answers of one item (a chunk and a question), in the page's order: who
+    gave each (``sources``), the answers and their evidence spans (or None)."""
 
     chunk_id: str
     doc_id: str
     question: str
-    source: str
-    answer: Any
-    evidence: Any
+    sources: list[str]
+    answers: list[Any]
+    evidence: list[Any]
 
 
 def read_pages(
@@ -112,52 +114,44 @@ class Selection:
         self.kinds = {q.name: q.kind for q in task.questions}
         self.counts = Counter({FAILING: 0, CONFLICTING: 0, "single": 0, "disagree": 0})
         self._verdicts: dict[tuple[str, str], bool] = {}
-        self._keys: dict[tuple[str, Any], Hashable] = {}
+        self._keys: dict[str, dict[Any, Hashable]] = {}  # per question: answer -> key
 
     def page(self, page: AnswerPage) -> list[Chosen]:
-        """The targets among one page's answers, in the page's order."""
-        if self.answers == "adjudicated":  # one reference answer per item: no grouping
-            return [
-                Chosen(c, page.chunks[c][0], q, s, a, e)
-                for c, q, s, a, e in zip(
-                    page.chunk_id,
-                    page.question,
-                    page.source,
-                    page.answer,
-                    page.evidence,
-                    strict=True,
-                )
-                if q in self.matchers and (q not in self.checks or self._valid(q, a))
-            ]
-        items: dict[tuple[str, str], list[int]] = {}
-        last: tuple[str, str] | None = None
-        rows: list[int] = []
-        for index, item in enumerate(zip(page.chunk_id, page.question, strict=True)):
-            question = item[1]
-            if question not in self.matchers or (
-                question in self.checks and not self._valid(question, page.answer[index])
-            ):
-                continue
-            if item != last:  # a page comes grouped by item; a dict keeps any other order right
-                rows = items.setdefault(item, [])
-                last = item
-            rows.append(index)
+        """The targets among one page's answers, item by item in the page's order."""
+        chunks, answers = page.chunks, page.answer
         chosen: list[Chosen] = []
-        for (chunk_id, question), rows in items.items():
-            doc_id = page.chunks[chunk_id][0]
+        start = 0
+        # a page comes grouped by item: each run of one (chunk, question) is an item
+        for (chunk_id, question), run in groupby(zip(page.chunk_id, page.question, strict=True)):
+            stop = start + len(list(run))
+            rows: range | list[int] = range(start, stop)
+            start = stop
+            if question not in self.matchers:
+                continue
+            if question in self.checks:
+                rows = [i for i in rows if self._valid(question, answers[i])]
+                if not rows:
+                    continue
+            doc_id = chunks[chunk_id][0]
             if self.answers == "agreed":
                 found = self._agreed(page, question, rows)
                 if found is not None:
-                    chosen.append(Chosen(chunk_id, doc_id, question, *found))
+                    source, answer, evidence = found
+                    chosen.append(
+                        Chosen(chunk_id, doc_id, question, [source], [answer], [evidence])
+                    )
                 continue
             if self.answers == "all" and len(rows) > 1 and self._conflict(page, question, rows):
                 self.counts[CONFLICTING] += len(rows)
                 if not self.keep_conflicting:
                     continue
-            chosen += [
-                Chosen(chunk_id, doc_id, question, page.source[i], page.answer[i], page.evidence[i])
-                for i in rows
-            ]
+            if isinstance(rows, range):  # slices: no per-answer work
+                found = page.source[rows.start : stop], answers[rows.start : stop]
+                evidence = page.evidence[rows.start : stop]
+            else:
+                found = [page.source[i] for i in rows], [answers[i] for i in rows]
+                evidence = [page.evidence[i] for i in rows]
+            chosen.append(Chosen(chunk_id, doc_id, question, *found, evidence))
         return chosen
 
     def dropped(self) -> list[tuple[str, int]]:
@@ -193,22 +187,38 @@ class Selection:
             self.counts[FAILING] += 1
         return self.keep_failing or not failing
 
-    def _key(self, question: str, value: Any) -> Hashable:
-        if not isinstance(value, str):  # 1, 1.0 and True are one dict key, not one answer
-            return self.matchers[question].key(value)
-        token = (question, value)
-        key = self._keys.get(token)
-        if key is None:
-            if len(self._keys) >= _CACHE:
-                self._keys.clear()
-            key = self._keys[token] = self.matchers[question].key(value)
-        return key
+    def _keys_of(self, question: str, values: list[Any]) -> set[Hashable]:
+        """The distinct keys of ``values`` under ``question``'s rule."""
+        cache = self._keys.setdefault(question, {})
+        try:
+            found = set(map(cache.get, values))  # the usual case: every answer seen before
+        except TypeError:  # an unhashable answer (a list)
+            found = {None}
+        if None not in found:
+            return found
+        key = self.matchers[question].key
+        found = set()
+        for value in values:
+            # 1, 1.0 and True are one dict key, not one answer: only texts are remembered
+            if type(value) is not str and value is not UNKNOWN:
+                found.add(key(value))
+                continue
+            known = cache.get(value)
+            if known is None:
+                if len(cache) >= _CACHE:
+                    cache.clear()
+                known = cache[value] = key(value)
+            found.add(known)
+        return found
 
-    def _conflict(self, page: AnswerPage, question: str, rows: list[int]) -> bool:
+    def _conflict(self, page: AnswerPage, question: str, rows: range | list[int]) -> bool:
         """Whether an item's answers are not all one answer under its question's rule."""
-        values = [page.answer[i] for i in rows]
+        if isinstance(rows, range):
+            values = page.answer[rows.start : rows.stop]
+        else:
+            values = [page.answer[i] for i in rows]
         if self.matchers[question].keyed:  # one cluster per key
-            return len({self._key(question, v) for v in values}) > 1
+            return len(self._keys_of(question, values)) > 1
         return len(set(cluster(values, self.matchers[question]))) > 1
 
     def _agreed(self, page: AnswerPage, question: str, rows: list[int]) -> tuple | None:

@@ -61,7 +61,8 @@ def stream_rows(
     try:
         for page in pages:
             chosen = selection.page(page)
-            chosen_rows += len(chosen)
+            count = sum(len(c.answers) for c in chosen)
+            chosen_rows += count
             rows = maker.rows(chosen, page.chunks)
             if evidence or maker.has_spans:
                 _spans.finish_rows(store, task, rows, evidence, out["evidence_template"])
@@ -77,7 +78,7 @@ def stream_rows(
             if bar is None and out["progress"] and chosen_rows >= _BAR_FROM:
                 bar = tqdm(desc="export", unit="row", initial=chosen_rows)
             elif bar is not None:
-                bar.update(len(chosen))
+                bar.update(count)
     except BaseException:
         for sink in sinks.values():
             sink.discard()

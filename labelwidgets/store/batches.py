@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import chain, groupby
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
@@ -170,11 +172,9 @@ def _reference_rows(
 
 
 def _in_order(rows: list[tuple[Any, ...]], ids: list[str]) -> list[tuple[Any, ...]]:
-    """``rows`` (grouped by chunk) with their chunks in the order of ``ids``."""
-    by_chunk: dict[str, list[tuple[Any, ...]]] = {}
-    for row in rows:
-        by_chunk.setdefault(row[0], []).append(row)
-    return [row for chunk_id in ids for row in by_chunk.get(chunk_id, ())]
+    """``rows`` (each chunk's rows together) with their chunks in the order of ``ids``."""
+    by_chunk = {chunk_id: list(run) for chunk_id, run in groupby(rows, itemgetter(0))}
+    return list(chain.from_iterable([by_chunk.get(chunk_id, ()) for chunk_id in ids]))
 
 
 def _chunk_texts(conn: Any, chunk_ids: list[str]) -> dict[str, tuple[str, str]]:
@@ -202,6 +202,12 @@ def _page(
         question,
         source,
         decode_answers(value, unknown),
-        [None if e is None else decode_json(e) for e in evidence],
+        _evidence(evidence),
         chunks,
     )
+
+
+def _evidence(texts: list[str | None]) -> list[Any]:
+    if texts.count(None) == len(texts):  # most answers have no evidence
+        return texts
+    return [None if e is None else decode_json(e) for e in texts]
