@@ -36,6 +36,7 @@ _LIGATURES = str.maketrans(
     {"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl"}
     | {"\ufb05": "st", "\ufb06": "st"}
 )
+_HAS_LIGATURE = re.compile("[\ufb00-\ufb06]")
 _INVISIBLE = re.compile(r"\u00ad(?:[ \t]*\n[ \t]*)?|[\u200b\u200c\u200d\u2060\ufeff]")
 
 
@@ -55,14 +56,25 @@ def normalize_page(text: str) -> str:
     ligatures, drop soft hyphens and zero-width characters, and join words hyphenated across
     line breaks. Runs on each page before the document is stored and chunked, so every offset
     (chunks, evidence, search) indexes the normalized text and provenance stays exact."""
-    text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
-    text = _INVISIBLE.sub("", text.translate(_LIGATURES))
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    # The steps below are skipped when they cannot match (each check is one scan in C, the
+    # step a Python-level pass): a mapping translate() alone costs more than reading the page.
+    if not text.isascii():
+        text = unicodedata.normalize("NFC", text)
+        if _HAS_LIGATURE.search(text):
+            text = text.translate(_LIGATURES)
+        text = _INVISIBLE.sub("", text)
     text = _SPACES.sub(" ", text)
-    text = _TRAILING.sub("\n", text)
-    text = _HYPHEN_BREAK.sub("", text)
+    if " \n" in text:
+        text = _TRAILING.sub("\n", text)
+    if "-\n" in text:
+        text = _HYPHEN_BREAK.sub("", text)
     text = _RULES.sub("", text)
     text = "\n".join(line.strip() for line in text.split("\n"))
-    return _MANY_NEWLINES.sub("\n\n", text).strip()
+    if "\n\n\n" in text:
+        text = _MANY_NEWLINES.sub("\n\n", text)
+    return text.strip()
 
 
 def default_backend() -> str:
