@@ -13,7 +13,7 @@ from labelwidgets.store import tables as t
 from labelwidgets.store.ordering import Order, check_order, needs_set, order_set
 from labelwidgets.store.prepared import Scope, run
 from labelwidgets.store.routing import RoutingMixin, routed_clauses
-from labelwidgets.store.search import SearchMixin, Where, where_clauses
+from labelwidgets.store.search import SearchMixin, Where, status_params, where_clauses
 
 if TYPE_CHECKING:
     from labelwidgets.store.store import LabelStore
@@ -80,7 +80,10 @@ class AssignmentMixin(SearchMixin, RoutingMixin):
 
         def pick(conn: Connection) -> str | None:
             now = time.time()
-            found = _first_open(self, conn, task, labeler, after, chunk_ids, now, set_id, query)
+            bound = status_params(self, conn, task, live)  # statuses compared under match=
+            found = _first_open(
+                self, conn, task, labeler, after, chunk_ids, now, set_id, (query, bound)
+            )
             if lease:
                 _lease(conn, task, labeler, found, now + lease_seconds)
             return found
@@ -225,7 +228,7 @@ def _first_open(
     chunk_ids: list[str] | None,
     now: float,
     set_id: int | None,
-    query: Any,
+    prepared: tuple[Any, dict[str, Any]],
 ) -> str | None:
     """The first chunk after ``after`` (in the order set ``set_id``, else in labeling order) with
     room for ``labeler``, wrapping around; row-locked on PostgreSQL."""
@@ -234,7 +237,8 @@ def _first_open(
     else:
         found = conn.execute(_POS_OF, {"set_id": set_id, "after": after}).scalar() if after else 0
         after_pos = found or 0  # not in the set: from its start
-    params: dict[str, Any] = {"now": now}
+    query, bound = prepared  # the query, and the values its status filters read now
+    params: dict[str, Any] = {"now": now, **bound}
     if chunk_ids is not None:
         params["chunk_ids"] = list(chunk_ids)
     found = _walk(store, conn, task, labeler, query, after_pos, params)

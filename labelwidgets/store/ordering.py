@@ -21,7 +21,8 @@ Orders (highest score first, ties in document order):
     task's ``highlight`` keywords matched, plus ``1 - score`` of the least confident suggestion
     when the adapter stored a score in [0, 1].
 ``"disagreement"``
-    per question, how many different current answers the labelers gave, minus one.
+    per question, how many different current answers the labelers gave (under the question's
+    ``match=`` rule: "New York" and "the laws of New York" are one under ``"entity"``), minus one.
 ``"signal"``
     how likely the chunk holds an answer: questions whose ``keep=`` filter keeps it, 1 if the
     task's ``highlight`` keywords occur, and questions with a real (not "not in the text")
@@ -44,6 +45,7 @@ from sqlalchemy import Connection, case, delete, func, insert, select, update
 from labelwidgets.schema import Task
 from labelwidgets.store import fulltext
 from labelwidgets.store import tables as t
+from labelwidgets.store.agreement import distinct_answers
 from labelwidgets.store.search import Where, where_clauses
 from labelwidgets.store.upsert import insert_rows
 
@@ -215,16 +217,10 @@ def _uncertain(conn: Connection, task: Task) -> dict[str, float]:
 
 
 def _disagreement(conn: Connection, task: Task) -> dict[str, float]:
-    ca = t.current_answers
-    grouped = conn.execute(
-        select(ca.c.chunk_id, func.count(func.distinct(_answer_key(ca))).label("answers"))
-        .where(ca.c.task_id == task.name)
-        .group_by(ca.c.chunk_id, ca.c.question)
-    ).all()
     scores: dict[str, float] = {}
-    for r in grouped:
-        if r.answers > 1:
-            scores[r.chunk_id] = scores.get(r.chunk_id, 0.0) + r.answers - 1
+    for (chunk_id, _), answers in distinct_answers(conn, task).items():
+        if answers > 1:
+            scores[chunk_id] = scores.get(chunk_id, 0.0) + answers - 1
     return scores
 
 

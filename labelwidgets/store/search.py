@@ -22,9 +22,10 @@ Per labeler (``labeler=``), or over all labelers when none is given:
 ``"disagreed"`` (task-wide)
     two labelers' current answers to a question differ.
 
-Answers are compared as stored: in each question's canonical form (trimmed text, numbers,
-ISO dates, "not in the text"), without the question's ``match=`` rule, so "New York" and
-"the laws of New York" count as different here (``lw.quality`` applies ``match=``).
+Both compare answers under each question's ``match=`` rule, as the review queue does: under
+``match="entity"``, "New York" and "the laws of New York" are one answer, not a disagreement
+(see :mod:`labelwidgets.store.agreement`). Their chunks are computed when the query runs and
+bound to it as a list of ids (:func:`status_params`).
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Connection, cast, exists, false, func, literal, or_, select, true
 
 from labelwidgets.schema import Task
-from labelwidgets.store import fulltext
+from labelwidgets.store import agreement, fulltext
 from labelwidgets.store import tables as t
 
 if TYPE_CHECKING:
@@ -205,13 +206,15 @@ class SearchMixin:
             .order_by(c.c.ord)
         )
         with self._read() as conn:
-            rows = conn.execute(listed).all()
+            bound = status_params(self, conn, task, where)
+            rows = conn.execute(listed, bound).all()
             if len(rows) < page_size and page == 0:
                 total = len(rows)
             elif text is not None and len(clauses) == 1:  # the index alone counts its hits
                 total = conn.execute(fulltext.count_matches(self.dialect, text)).scalar()
             else:
-                total = conn.execute(select(func.count()).select_from(c).where(*clauses)).scalar()
+                counted = select(func.count()).select_from(c).where(*clauses)
+                total = conn.execute(counted, bound).scalar()
             if total == 0 and where.meta:
                 check_meta_columns(conn, where.meta)
         found = terms_pattern(text)
@@ -255,8 +258,19 @@ def where_clauses(dialect: str, task: Task, where: Where, *, dynamic: bool = Tru
         if unknown or not statuses:
             raise ValueError(f"unknown status {unknown or statuses!r}; known: {list(STATUSES)}")
         if dynamic:
-            clauses.append(or_(*(status_clause(task.name, s, where.labeler) for s in statuses)))
+            clauses.append(
+                or_(*(status_clause(task.name, s, where.labeler, dialect) for s in statuses))
+            )
     return clauses
+
+
+def status_params(store: LabelStore, conn: Connection, task: Task, where: Where) -> dict[str, str]:
+    """The values to run :func:`where_clauses`' clauses with: the chunks of the statuses
+    compared under ``match=`` (``"disagreed"``, ``"model_disagrees"``), read again once
+    answers or suggestions were written since this store object last read them."""
+    statuses = _as_list(where.status) or []
+    memo = store.__dict__.setdefault("_matched_statuses", {})
+    return agreement.status_ids(conn, task, statuses, where.labeler, memo)
 
 
 def meta_clauses(dialect: str, meta: Mapping[str, Any]) -> list[Any]:
@@ -312,9 +326,10 @@ def check_meta_columns(conn: Connection, meta: Mapping[str, Any]) -> None:
         raise ValueError(f"meta: no chunk has a column {key!r}; columns: {known}")
 
 
-def status_clause(task_id: str, status: str, labeler: str | None) -> Any:
-    """A clause on ``chunks``: the chunk has ``status`` in the task (for ``labeler``)."""
-    c, pr, ev, ca, sg = t.chunks, t.progress, t.events, t.current_answers, t.suggestions
+def status_clause(task_id: str, status: str, labeler: str | None, dialect: str) -> Any:
+    """A clause on ``chunks``: the chunk has ``status`` in the task (for ``labeler``); those
+    of :data:`~labelwidgets.store.agreement.MATCHED` need :func:`status_params` to run."""
+    c, pr, ev, ca = t.chunks, t.progress, t.events, t.current_answers
     mine = (lambda col: col == labeler) if labeler is not None else (lambda col: true())
     # Statuses that few chunks have are read from their own table's index, then the chunks
     # looked up; the others are checked chunk by chunk.
@@ -345,28 +360,8 @@ def status_clause(task_id: str, status: str, labeler: str | None) -> Any:
             ca.c.forced == true(),
             mine(ca.c.labeler),
         )
-    if status == "model_disagrees":
-        return exists().where(
-            ca.c.task_id == task_id,
-            ca.c.chunk_id == c.c.chunk_id,
-            mine(ca.c.labeler),
-            sg.c.task_id == task_id,
-            sg.c.chunk_id == ca.c.chunk_id,
-            sg.c.question == ca.c.question,
-            sg.c.parse_error.is_(None),
-            or_(sg.c.is_unknown != ca.c.is_unknown, sg.c.value.is_distinct_from(ca.c.value)),
-        )
-    if status == "disagreed":
-        other = ca.alias("other_answers")
-        return exists().where(
-            ca.c.task_id == task_id,
-            ca.c.chunk_id == c.c.chunk_id,
-            other.c.task_id == task_id,
-            other.c.chunk_id == ca.c.chunk_id,
-            other.c.question == ca.c.question,
-            other.c.labeler > ca.c.labeler,
-            or_(other.c.is_unknown != ca.c.is_unknown, other.c.value.is_distinct_from(ca.c.value)),
-        )
+    if status in agreement.MATCHED:
+        return agreement.chunk_in_list(dialect, c.c.chunk_id, status)
     return false()
 
 

@@ -103,6 +103,7 @@ def test_disagreement_order(seeded: tuple[LabelStore, list[str]]) -> None:
         4: {"ann": ("X", 1), "bob": ("Y", 1)},  # one question disagrees
         9: {"ann": ("X", 1), "bob": ("Y", 2)},  # two do
         1: {"ann": ("X", 1), "bob": ("X", 1)},  # agreement
+        0: {"ann": ("Delaware", 1), "bob": ("delaware", 1)},  # one answer under match=
     }
     for i, by in given.items():
         for labeler, (law, n) in by.items():

@@ -188,3 +188,45 @@ def test_a_version_3_store_gets_its_search_index_on_open(tmp_path: Path) -> None
     assert migrated.search(TASK, "thirty days").total == 50
     migrated.add_chunks([{"text": "Thirty days notice."}])
     assert migrated.search(TASK, '"thirty days"').total == 51
+
+
+def test_statuses_compare_answers_under_the_questions_match_rule(store: LabelStore) -> None:
+    task = lw.Task(
+        "laws",
+        [lw.Question("governing_law", match="entity", allow_unknown=True)],
+        labelers_per_chunk=3,
+    )
+    store.add_chunks(_corpus(4))
+    store.add_task(task)
+    ids = store.chunk_order()
+    given = {
+        ids[0]: ("the laws of New York", "New York"),  # one answer under match="entity"
+        ids[1]: ("the laws of New York", "Delaware"),
+        ids[2]: ("New York", lw.UNKNOWN),
+    }
+    for chunk_id, (ann, bob) in given.items():
+        store.record_answers(task, chunk_id, {"governing_law": ann}, labeler="ann")
+        store.record_answers(task, chunk_id, {"governing_law": bob}, labeler="bob")
+    store.add_suggestions(
+        [
+            {
+                "task": "laws",
+                "chunk_id": cid,
+                "question": "governing_law",
+                "model": "m",
+                "answer": a,
+            }
+            for cid, a in ((ids[0], "New York law"), (ids[1], "Delaware"))
+        ]
+    )
+
+    def find(status: str, labeler: str | None = None) -> list[str]:
+        return store.search(task, status=status, labeler=labeler).chunk_ids
+
+    assert find("disagreed") == [ids[1], ids[2]]
+    assert find("model_disagrees") == [ids[1]]  # ann's New York; bob's Delaware agrees
+    assert find("model_disagrees", "bob") == []
+    assert store.next_chunk(task, "cy", where={"status": "disagreed"}, lease=False) == ids[1]
+    store.record_answers(task, ids[1], {"governing_law": "Delaware"}, labeler="ann")
+    assert find("disagreed") == [ids[2]]  # settled: read again on each query
+    assert store.next_chunk(task, "cy", where={"status": "disagreed"}, lease=False) == ids[2]

@@ -189,3 +189,22 @@ def test_reviewer_search_narrows_the_queue_and_clearing_restores_it(store: Label
     assert r.found == {} and r._queue == everything
     refused = r.send_command("go_to", 7, chunk_id="nope")
     assert not refused["ok"] and "nothing to review on this chunk" in refused["message"]
+
+
+def test_answers_equal_under_match_are_not_a_disagreement_anywhere(
+    sqlite_store: LabelStore,
+) -> None:
+    store = sqlite_store
+    task = lw.Task("laws", [lw.Question("governing_law", match="entity")])
+    store.add_chunks([{"doc_id": "d", "text": t} for t in ("Laws of New York.", "Delaware.")])
+    store.add_task(task)
+    same, apart = store.chunk_order()
+    store.record_answers(task, same, {"governing_law": "the laws of New York"}, labeler="ann")
+    store.record_answers(task, same, {"governing_law": "New York"}, labeler="bob")
+    store.record_answers(task, apart, {"governing_law": "the laws of New York"}, labeler="ann")
+    store.record_answers(task, apart, {"governing_law": "Delaware"}, labeler="bob")
+    r = lw.Reviewer(store, task)
+    assert r._all == [(apart, "governing_law")]
+    assert r.send_command("search", 1, status="disagreed")["found"] == 1
+    assert [row["chunk_id"] for row in r.found["results"]] == [apart]
+    assert r.found["results"][0]["status"] == "1 to review"
