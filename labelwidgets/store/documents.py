@@ -7,12 +7,12 @@ import time
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, func, insert, select
+from sqlalchemy import Connection, func, insert, select, update
 
 from labelwidgets.store import fulltext, ids, input_rows
 from labelwidgets.store import tables as t
 from labelwidgets.store.chunk_rows import chunk_values
-from labelwidgets.store.codec import encode_json
+from labelwidgets.store.codec import decode_json, encode_json
 from labelwidgets.store.inputs import chunk_refs
 from labelwidgets.store.ordering import forget_sets
 from labelwidgets.store.routing import route_new_chunks
@@ -197,3 +197,30 @@ class DocumentsMixin:
                     f"{what}: unknown chunk_id {missing[0]!r}"
                     + (f" (and {len(missing) - 1} more)" if len(missing) > 1 else "")
                 )
+
+    def _finish_document(
+        self: LabelStore,
+        doc_id: str,
+        text: str,
+        page_offsets: list[int],
+        n_pages: int,
+        ingest: dict[str, Any] | None,
+    ) -> None:
+        """For ingest, which stores a long document's chunks while its pages are still read:
+        the document's text read and, in ``meta["ingest"]``, why it is incomplete (``None``:
+        it is complete, the key goes). Name, source and other meta keys are left as they are."""
+        d = t.documents
+
+        def write(conn: Connection) -> None:
+            stored = conn.execute(select(d.c.meta).where(d.c.doc_id == doc_id)).scalar()
+            meta = {k: v for k, v in (decode_json(stored) or {}).items() if k != "ingest"}
+            values = {
+                "text": text,
+                "page_offsets": json.dumps(page_offsets),
+                "n_pages": n_pages,
+                "n_chars": len(text),
+                "meta": encode_json(meta | ({"ingest": ingest} if ingest else {})),
+            }
+            conn.execute(update(d).where(d.c.doc_id == doc_id).values(**values))
+
+        self._write(write)
