@@ -117,7 +117,7 @@ export class FormPart {
   typeInto(index, text) {
     this.host.focusQuestion(index);
     const input = this.el.querySelector(`.lw-question[data-index="${index}"] .lw-input`);
-    if (!(input instanceof HTMLInputElement || input instanceof HTMLTextAreaElement) || input.type === "date") return;
+    if (!(input instanceof HTMLInputElement || input instanceof HTMLTextAreaElement)) return;
     const at = input.selectionStart ?? input.value.length;
     input.setRangeText(text, at, input.selectionEnd ?? at, "end");
     input.dispatchEvent(new Event("input", { bubbles: true }));

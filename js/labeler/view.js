@@ -5,7 +5,7 @@
 import { isUnknown, optionsOf, pickedChoices, submission, toggled, visibleQuestions } from "../lib/answers.js";
 import { commandSender, errorBanner, h, keyOf, slot } from "../lib/dom.js";
 import { FindPart } from "../lib/find.js";
-import { labelerKey } from "../lib/keys.js";
+import { labelerKey, letsKeyThrough } from "../lib/keys.js";
 import { shifted, submittedEvidence } from "../lib/spans.js";
 import { ackStatus, isWrite, statusClass } from "../lib/status.js";
 import { ChunkText } from "./chunk.js";
@@ -390,14 +390,14 @@ export class LabelerView {
     const action = labelerKey(key, { terms: Boolean(this.model.get("terms")), reviewing: this.reviewing(),
                                      forceable: this.state.forceable, focused: this.state.focused, shown: this.visible() });
     if (!action) return;
-    if (action.do !== "leave" && action.do !== "cancel_flag") event.preventDefault();
+    if (!letsKeyThrough(action)) event.preventDefault();
     if (action.do === "help") this.toggleHelp();
     else if (action.do === "accept_terms") this.send("accept_terms");
     else if (action.do === "submit") this.submit(action.force);
     else if (action.do === "send") this.send(action.command);
     else if (action.do === "context") this.toggleContext();
     else if (action.do === "flag") this.setFlagging(true);
-    else if (action.do === "focus") this.focusQuestion(action.index);
+    else if (action.do === "focus" || action.do === "enter") this.focusQuestion(action.index);
     else if (action.do === "type") this.form.typeInto(action.index, action.text);
     else if (action.do === "more") this.more();
     else if (action.do === "find") this.openFind();

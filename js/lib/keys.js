@@ -24,13 +24,16 @@ import { optionsOf } from "./answers.js";
  * `{do: "help" | "accept_terms" | "context" | "flag" | "leave" | "cancel_flag" | "toggle_unknown" | "more" | "find"}`,
  * `{do: "submit", force}`, `{do: "send", command}` (next, previous, skip, unknown, undo),
  * `{do: "focus", index}` (a question), `{do: "pick", index}` (an option of the focused question),
- * `{do: "type", index, text}` (the text goes into that question's field), `{do: "copy"}` (the
+ * `{do: "type", index, text}` (the text goes into that question's field), `{do: "enter", index}`
+ * (focus that question's date field and let the key through: the browser types it there, as a
+ * page cannot type into a date field), `{do: "copy"}` (the
  * selection into the focused answer), `{do: "select", how}` (move or resize the selection by a
  * word), `{do: "label", index}` (the selection becomes a span with that label), `{do: "unspan"}`
  * (remove the last span), or null (the key is not the widget's; the browser's default happens).
  * @typedef {{do: "help" | "accept_terms" | "context" | "flag" | "leave" | "cancel_flag" | "toggle_unknown" | "more" | "find"}
  *   | {do: "submit", force: boolean} | {do: "send", command: "next" | "previous" | "skip" | "unknown" | "undo"}
  *   | {do: "focus", index: number} | {do: "pick", index: number} | {do: "type", index: number, text: string}
+ *   | {do: "enter", index: number}
  *   | {do: "copy"} | {do: "unspan"} | {do: "select", how: "next" | "prev" | "extend" | "shrink"}
  *   | {do: "label", index: number}} LabelerAction
  */
@@ -144,7 +147,17 @@ function printable(key, screen) {
   if ([...key.key].length !== 1 || (key.key === " " && key.on === "button")) return null;
   const focused = Math.min(screen.focused, screen.shown.length - 1);
   const index = hasField(screen.shown[focused]) ? focused : screen.shown.findIndex(hasField);
-  return index < 0 ? null : { do: "type", index, text: key.key };
+  if (index < 0) return null;
+  return screen.shown[index].kind === "date" ? { do: "enter", index } : { do: "type", index, text: key.key };
+}
+
+/**
+ * Whether the key's own default must still happen after the action (else it is stopped): Esc
+ * leaving a field, and a key that the browser types into the date field it focused.
+ * @param {LabelerAction} action
+ */
+export function letsKeyThrough(action) {
+  return action.do === "leave" || action.do === "cancel_flag" || action.do === "enter";
 }
 
 /**

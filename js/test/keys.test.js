@@ -1,7 +1,7 @@
 // @ts-check
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { labelerKey, reviewerKey } from "../lib/keys.js";
+import { labelerKey, letsKeyThrough, reviewerKey } from "../lib/keys.js";
 
 /** @typedef {import("../lib/types.js").QuestionView} QuestionView */
 /** @typedef {import("../lib/keys.js").Key} Key */
@@ -133,4 +133,23 @@ test("the Reviewer: plain letters and digits never act (typing in the wrong plac
   assert.deepEqual(reviewerKey(press("n", { on: "typing", alt: true, modifier: true }), item), { do: "send", command: "next" });
   assert.deepEqual(reviewerKey(press("1", { on: "typing", field: "find-text", alt: true, modifier: true }), item),
                    { do: "accept", index: 0 });  // Alt commands work from the search box too
+});
+
+test("a key typed outside a date field reaches the field itself (the browser types it there)", () => {
+  const DATE = question({ name: "signed_on", kind: "date" });
+  const screen = labeling({ shown: [CHOICE, DATE, TEXT], focused: 1 });
+  for (const key of [..."12/25/2024"]) {
+    const action = labelerKey(press(key), screen);
+    // a date field cannot be typed into by the page: focus it and let the key through
+    assert.deepEqual(action, { do: "enter", index: 1 }, key);
+    assert.equal(letsKeyThrough(/** @type {any} */ (action)), true, key);
+  }
+  // a text field is typed into by the page: the key itself is stopped, never typed twice
+  const text = labelerKey(press("1"), labeling({ focused: 3 }));
+  assert.deepEqual(text, { do: "type", index: 3, text: "1" });
+  assert.equal(letsKeyThrough(/** @type {any} */ (text)), false);
+  assert.equal(letsKeyThrough({ do: "leave" }), true);
+  assert.equal(letsKeyThrough({ do: "submit", force: false }), false);
+  // the first field shown takes a key typed on a choice question: a date field too
+  assert.deepEqual(labelerKey(press("0"), labeling({ shown: [CHOICE, DATE], focused: 0 })), { do: "enter", index: 1 });
 });

@@ -510,7 +510,11 @@ function printable(key, screen) {
   if ([...key.key].length !== 1 || key.key === " " && key.on === "button") return null;
   const focused = Math.min(screen.focused, screen.shown.length - 1);
   const index = hasField(screen.shown[focused]) ? focused : screen.shown.findIndex(hasField);
-  return index < 0 ? null : { do: "type", index, text: key.key };
+  if (index < 0) return null;
+  return screen.shown[index].kind === "date" ? { do: "enter", index } : { do: "type", index, text: key.key };
+}
+function letsKeyThrough(action) {
+  return action.do === "leave" || action.do === "cancel_flag" || action.do === "enter";
 }
 function spansKey(key, q) {
   if (key.key === "Backspace") return { do: "unspan" };
@@ -838,7 +842,7 @@ var FormPart = class {
   typeInto(index, text) {
     this.host.focusQuestion(index);
     const input = this.el.querySelector(`.lw-question[data-index="${index}"] .lw-input`);
-    if (!(input instanceof HTMLInputElement || input instanceof HTMLTextAreaElement) || input.type === "date") return;
+    if (!(input instanceof HTMLInputElement || input instanceof HTMLTextAreaElement)) return;
     const at = input.selectionStart ?? input.value.length;
     input.setRangeText(text, at, input.selectionEnd ?? at, "end");
     input.dispatchEvent(new Event("input", { bubbles: true }));
@@ -1530,14 +1534,14 @@ var LabelerView = class {
       shown: this.visible()
     });
     if (!action) return;
-    if (action.do !== "leave" && action.do !== "cancel_flag") event.preventDefault();
+    if (!letsKeyThrough(action)) event.preventDefault();
     if (action.do === "help") this.toggleHelp();
     else if (action.do === "accept_terms") this.send("accept_terms");
     else if (action.do === "submit") this.submit(action.force);
     else if (action.do === "send") this.send(action.command);
     else if (action.do === "context") this.toggleContext();
     else if (action.do === "flag") this.setFlagging(true);
-    else if (action.do === "focus") this.focusQuestion(action.index);
+    else if (action.do === "focus" || action.do === "enter") this.focusQuestion(action.index);
     else if (action.do === "type") this.form.typeInto(action.index, action.text);
     else if (action.do === "more") this.more();
     else if (action.do === "find") this.openFind();

@@ -72,8 +72,12 @@ def test_each_kind_of_input_by_keyboard(jupyter: JupyterServer, browser_page: Br
     expect(page.get_by_test_id("lw-echo-parties")).to_have_text("reads as 2")
     page.keyboard.press("Escape")
     page.keyboard.press("ArrowDown")  # the date
-    expect(page.get_by_test_id("lw-input-signed_on")).to_be_focused()
-    page.keyboard.type("03012024")  # mm dd yyyy segments of Chromium's date field
+    date = page.get_by_test_id("lw-input-signed_on")
+    expect(date).to_be_focused()
+    page.keyboard.press("Escape")  # out of the field: the keys go to the focused question's field
+    expect(date).not_to_be_focused()
+    page.keyboard.type("12252024")  # mm dd yyyy segments; its first key used to be dropped
+    expect(date).to_have_value("2024-12-25")
     ARTIFACTS.mkdir(exist_ok=True)
     widget.screenshot(path=str(ARTIFACTS / "labeler-lab-kinds.png"))
     page.keyboard.press("Enter")
@@ -93,7 +97,7 @@ def test_each_kind_of_input_by_keyboard(jupyter: JupyterServer, browser_page: Br
         "topics": ["payment", "law"],
         "clarity": 4,
         "parties": 2,
-        "signed_on": "2024-03-01",
+        "signed_on": "2024-12-25",
     }
     # "not in the text" is the is_unknown column, with no answer value
     assert table["is_unknown"][second].all() and answers[second].isna().all()
