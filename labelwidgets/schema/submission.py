@@ -17,9 +17,27 @@ from labelwidgets.schema import validators as _validators
 from labelwidgets.schema.answers import UNKNOWN
 from labelwidgets.schema.task import Question, Task
 
-__all__ = ["MISSING", "AnswerRejected", "Submission", "check_submission"]
+__all__ = ["MISSING", "AnswerRejected", "Submission", "check_submission", "missing_message"]
 
 MISSING: Final = "needs an answer (or “Not in the text”)"
+# what a labeler can do about a missing answer to a question that does not take "not in the text"
+_WAY_IN = {
+    "text": "type the answer",
+    "number": "type the number",
+    "date": "enter the date",
+    "choice": "pick one of the choices",
+    "multi_choice": "pick one or more of the choices",
+    "rating": "pick a rating",
+    "spans": "mark the passages, or submit none marked ([]) if there are none",
+}
+
+
+def missing_message(question: Question) -> str:
+    """The problem of a missing answer, naming what the labeler can do for this question:
+    "Not in the text" only where the question takes it."""
+    if question.allow_unknown:
+        return MISSING
+    return f"needs an answer: {_WAY_IN.get(question.kind, 'answer it')}"
 
 
 class AnswerRejected(ValueError):
@@ -150,7 +168,7 @@ def check_submission(
     missing = tuple(name for name in applicable if name not in after)
     if require_complete:
         for name in missing:
-            problems.setdefault(name, [MISSING])
+            problems.setdefault(name, [missing_message(task.question(name))])
     forceable = bool(problems) and not hard
     return Submission(
         values=MappingProxyType(values),

@@ -256,7 +256,7 @@ CASES: list[tuple[str, dict[str, Any], dict[str, Any] | None, dict[str, bool], d
         {
             "problems": {
                 "has_clause": ["question 'has_clause': 'perhaps' is not one of ['yes', 'no']"],
-                "topics": [MISSING],
+                "topics": ["needs an answer: pick one or more of the choices"],  # no UNKNOWN
             },
             "missing": ("has_clause", "topics"),
         },

@@ -404,3 +404,30 @@ def test_the_number_field_reads_back_what_submit_stores(sqlite_store: LabelStore
     else:
         assert ack["ok"], ack
         assert sqlite_store.answers(task)["answer"].tolist() == [back["value"]]
+
+
+def test_needs_an_answer_names_the_way_out_each_question_has(store: LabelStore) -> None:
+    task = lw.Task(
+        "ways_out",
+        [
+            lw.Question("has_clause", kind="choice", choices=["yes", "no"]),
+            lw.Question("kind", kind="choice", choices=["supply", "license"], allow_unknown=False),
+            lw.Question("parties", kind="number", allow_unknown=False),
+            lw.Question("clauses", kind="spans", labels=["Law", "Term"]),
+        ],
+    )
+    store.add_task(task)
+    w = lw.Labeler(store, task, labeler="alice")
+    problems = w.send_command("submit", 1, answers={})["problems"]
+    assert problems["has_clause"] == [MISSING] and "Not in the text" in MISSING
+    assert problems["kind"] == ["needs an answer: pick one of the choices"]
+    assert problems["parties"] == ["needs an answer: type the number"]
+    # a spans question says "none here" with no spans marked, never "Not in the text"
+    assert problems["clauses"] == [
+        "needs an answer: mark the passages, or submit none marked ([]) if there are none"
+    ]
+    # the front end always sends a spans answer: none marked is accepted
+    ack = w.send_command(
+        "submit", 2, answers={"has_clause": "no", "kind": "supply", "parties": 2, "clauses": []}
+    )
+    assert ack["ok"] and ack["saved"]
