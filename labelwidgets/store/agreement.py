@@ -16,7 +16,6 @@ from itertools import groupby
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, cast, func, or_, select
-from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.sql import ColumnElement
 
 from labelwidgets.schema import Task
@@ -42,6 +41,8 @@ def chunk_in_list(dialect: str, column: Any, status: str) -> ColumnElement[bool]
     if dialect == "sqlite":
         listed = select(func.json_each(ids).table_valued("value").c.value)
     else:
+        from sqlalchemy.dialects.postgresql import JSONB  # loaded only for PostgreSQL
+
         listed = select(
             func.jsonb_array_elements_text(cast(ids, JSONB)).table_valued("value").c.value
         )

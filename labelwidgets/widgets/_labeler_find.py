@@ -2,8 +2,9 @@
 
 The store does the searching (full text, document, status) in SQL and pages the result; the
 widget asks for one page at a time and sends the front end only that page: for each chunk its
-document, pages, status for this labeler and the store's snippet around the first hit. Plain
-functions, so the Labeler and the Reviewer share them and they are tested without a browser.
+document, pages, status for this labeler (answered or skipped, and flagged) and the store's
+snippet around the first hit. Plain functions, so the Labeler and the Reviewer share them and
+they are tested without a browser.
 """
 
 from __future__ import annotations
@@ -103,6 +104,16 @@ def run_search(
     return result
 
 
+def flagged_among(store: LabelStore, task: Task, labeler: str, chunk_ids: list[str]) -> set[str]:
+    """Which of ``chunk_ids`` (one page of results) ``labeler`` flagged in ``task``."""
+    if not chunk_ids:
+        return set()
+    flags = store.events(
+        task, labeler=labeler, chunk_id=chunk_ids, kind="flag", columns=["chunk_id"]
+    )
+    return set(flags["chunk_id"])
+
+
 class DocumentNames:
     """Document names by id, each read once (from the first chunk of it on a results page)."""
 
@@ -165,7 +176,13 @@ class LabelerSearch:
         result = run_search(self.store, self.task, query, labeler=self.labeler, page=page)
         if getattr(self, "_names", None) is None:
             self._names = DocumentNames(self.store)
-        self.found = results_view(result, query, self._names, self._status_of)
+        flagged = flagged_among(self.store, self.task, self.labeler, result.chunk_ids)
+
+        def status_of(chunk_id: str) -> str | None:
+            parts = [self._status_of(chunk_id), "flagged" if chunk_id in flagged else None]
+            return " · ".join(p for p in parts if p) or None
+
+        self.found = results_view(result, query, self._names, status_of)
         self._set_progress()
         return result
 

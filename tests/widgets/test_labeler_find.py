@@ -236,3 +236,22 @@ def test_only_the_questions_that_apply_to_a_chunk_are_shown(store: LabelStore) -
         assert question in asked[chunk_id]
     # a task without keep= sends no list: every question is asked
     assert lw.Labeler(store, TASK, labeler="bob").item["questions"] is None
+
+
+def test_search_results_show_the_chunks_the_labeler_flagged(store: LabelStore) -> None:
+    ids = store.chunk_order()
+    w = lw.Labeler(store, TASK, labeler="ann")
+    submit(w, 1, "the laws of New York")  # ids[0]
+    w.send_command("go_to", 2, chunk_id=ids[0])
+    w.send_command("flag", 3, comment="two laws named", chunk_id=ids[0])
+    w.send_command("go_to", 4, chunk_id=ids[2])
+    w.send_command("flag", 5, comment="garbled", chunk_id=ids[2])
+    store.flag(TASK, ids[1], labeler="bob", comment="bob's, not ann's")
+    assert w.send_command("search", 6, text="governed or governing")["found"] == 2
+    assert [(r["chunk_id"], r["status"]) for r in w.found["results"]] == [
+        (ids[0], "answered · flagged"),
+        (ids[2], "flagged"),
+    ]
+    assert w.send_command("search", 7, text="payment")["found"] == 1
+    assert w.found["results"][0]["status"] is None  # flagged by bob only
+    assert w.send_command("search", 8, status="flagged")["found"] == 2
