@@ -11,6 +11,7 @@ import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import ClassVar
 
 __all__ = ["Chunker", "Pages", "Paragraphs", "Window"]
 
@@ -28,7 +29,15 @@ _PARAGRAPH_BREAK = re.compile(
 
 
 class Chunker:
-    """Base class: ``spans(text, page_offsets)`` yields ``(start, end)`` character offsets."""
+    """Base class: ``spans(text, page_offsets)`` yields ``(start, end)`` character offsets.
+
+    ``prefix_stable``: the chunks before the one that reaches into a text's last page are the
+    same in every longer text that starts with those pages. Then ingest stores a long PDF's
+    chunks while its later pages are still being read; otherwise only once it is read (a
+    subclass that changes how a built-in chunker cuts must set it to False unless that holds).
+    """
+
+    prefix_stable: ClassVar[bool] = False
 
     def spans(self, text: str, page_offsets: list[int]) -> list[Span]:
         raise NotImplementedError
@@ -50,6 +59,8 @@ def _trim(text: str, start: int, end: int) -> Span:
 class Pages(Chunker):
     """One chunk per page."""
 
+    prefix_stable: ClassVar[bool] = True
+
     def spans(self, text: str, page_offsets: list[int]) -> list[Span]:
         bounds = [*page_offsets, len(text)]
         return [_trim(text, a, b) for a, b in itertools.pairwise(bounds)]
@@ -61,6 +72,7 @@ class Window(Chunker):
 
     size: int = 1500
     overlap: int = 150
+    prefix_stable: ClassVar[bool] = True
 
     def __post_init__(self) -> None:
         _check_sizes(self.size, self.overlap, "Window", "size")
@@ -80,6 +92,7 @@ class Paragraphs(Chunker):
 
     max_chars: int = 1500
     overlap: int = 150
+    prefix_stable: ClassVar[bool] = True
 
     def __post_init__(self) -> None:
         _check_sizes(self.max_chars, self.overlap, "Paragraphs", "max_chars")

@@ -16,6 +16,7 @@ from contextlib import closing
 from typing import Any
 
 from labelwidgets.ingestion.extract import Extracted, finish_pages
+from labelwidgets.ingestion.serve import PageBatch
 from labelwidgets.ingestion.workers import default_workers, warm_pool
 
 __all__ = ["DEFAULT_IN_FLIGHT", "check_executor", "extract_isolated", "extractions", "run_on"]
@@ -90,9 +91,11 @@ def extractions(
     executor: Executor | None,
     workers: int | None,
     limits: tuple[float, float, int | None],
-) -> Iterator[tuple[int, Extracted, float]]:
-    """``(job index, finished Extracted, seconds)`` as documents are read: by the executor's
-    tasks, or by this machine's warm worker processes."""
+) -> Iterator[tuple[int, Extracted | PageBatch, float]]:
+    """``(job index, event, seconds)`` as documents are read. On this machine's warm worker
+    processes a PDF's pages come as they are read (:class:`PageBatch` events, then its
+    :class:`Extracted` with the rest), not normalized yet; an executor's tasks give each
+    document whole and finished."""
     timeout, page_timeout, memory_mb = limits
     if executor is not None:
         yield from run_on(
@@ -107,7 +110,6 @@ def extractions(
     n_workers = workers or min(default_workers(), len(jobs))
     with (
         warm_pool(n_workers, memory_mb) as pool,
-        closing(pool.run(jobs, timeout, n_workers, page_timeout=page_timeout)) as run,
+        closing(pool.stream(jobs, timeout, n_workers, page_timeout=page_timeout)) as events,
     ):
-        for index, result, seconds in run:
-            yield index, finish_pages(result), seconds
+        yield from events

@@ -6,10 +6,10 @@ hostile PDF may raise anything, loop forever or eat memory, and must never take 
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import re
 import unicodedata
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,8 +17,11 @@ from typing import Any
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
 PDF_SUFFIXES = {".pdf"}
 BACKENDS = ("pypdf", "pypdfium2")
-# Told the page count of a PDF as soon as it is known (before any page is read).
-PageCounter = Callable[[int], None]
+# Bump when normalize_page or the page loops change the text they give: a long PDF's document
+# id includes it, so a store never mixes chunks of two readings of one file under one id.
+TEXT_VERSION = 1
+# A PDF of more pages is identified by its file, not its text (see file_doc_id).
+STREAM_MIN_PAGES = 20
 
 _BLANK = r"[ \t\f\v\u00a0\u2000-\u200a\u202f\u205f\u3000]"
 # Runs of blanks other than a lone space (leaving those alone is much faster on long texts).
@@ -49,6 +52,51 @@ class Extracted:
     message: str = ""
     n_pages: int = 0
     image_pages: list[bool] = field(default_factory=list)  # per page: does it draw an image?
+    doc_id: str = ""  # a long PDF's document id (see file_doc_id); else "": from its text
+    normalized: bool = False  # pages already through normalize_page
+
+
+class PageSink:
+    """Told what :func:`extract` reads as it reads it: a PDF's page count once it is open
+    (before any page), then each page. The base class ignores both."""
+
+    def opened(self, n_pages: int, doc_id: str) -> None:
+        """The PDF is open: it has ``n_pages`` pages and will be stored as ``doc_id``."""
+
+    def page(self, text: str, draws_image: bool) -> None:
+        """One more page was read (in order)."""
+
+
+def file_doc_id(path: str, backend: str) -> str:
+    """The id of the document a PDF of more than :data:`STREAM_MIN_PAGES` pages becomes: a hash
+    of its bytes, the backend and its version, and :data:`TEXT_VERSION` (shorter ones, and
+    text, are identified by their text). Known before any page is read, so the chunks of a long
+    document can be stored while its later pages are still being read; the same file read
+    again the same way is the same document, and read another way (another backend, another
+    version of it or of the normalization) another one, as its text may differ."""
+    digest = hashlib.blake2b(digest_size=12)
+    digest.update(f"pdf\x1f{backend}\x1f{_backend_version(backend)}\x1f{TEXT_VERSION}\x1f".encode())
+    with open(path, "rb") as file:
+        while block := file.read(1 << 20):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _opened(sink: PageSink, path: str, backend: str, n_pages: int) -> str:
+    """Tell the sink the PDF is open; its document id if it is identified by its file."""
+    doc_id = file_doc_id(path, backend) if n_pages > STREAM_MIN_PAGES else ""
+    sink.opened(n_pages, doc_id)
+    return doc_id
+
+
+def _backend_version(backend: str) -> str:
+    if backend == "pypdf":
+        import pypdf
+
+        return str(pypdf.__version__)
+    import pypdfium2
+
+    return f"{pypdfium2.version.PYPDFIUM_INFO}/{pypdfium2.version.PDFIUM_INFO}"
 
 
 def normalize_page(text: str) -> str:
@@ -91,20 +139,20 @@ def extract(
     password: str | None = None,
     *,
     finish: bool = True,
-    on_pages: PageCounter | None = None,
+    sink: PageSink | None = None,
 ) -> Extracted:
-    """Extract the pages of ``path`` and (``finish=True``) :func:`finish` them; never raises for a
-    bad file. Worker processes pass ``finish=False``: the parent finishes a document while the
-    worker already reads the next one. ``on_pages`` is told a PDF's page count once it is open,
-    before its pages are read (a worker's time budget grows with it)."""
+    """Extract the pages of ``path`` and (``finish=True``) :func:`finish_pages` them; never raises
+    for a bad file. Worker processes pass ``finish=False``: the parent finishes pages while the
+    worker reads on. ``sink`` is told a PDF's page count once it is open (a worker's time
+    budget grows with it), then each page as it is read (a worker sends them on in batches)."""
     suffix = Path(path).suffix.lower()
-    count = on_pages or _ignore
+    sink = sink or PageSink()
     try:
         if suffix in TEXT_SUFFIXES:
             result = _text_file(path)
         elif suffix in PDF_SUFFIXES:
             read = _pypdf if backend == "pypdf" else _pdfium
-            result = read(path, password, count)
+            result = read(path, password, sink)
         else:
             return Extracted(
                 "unsupported",
@@ -112,20 +160,18 @@ def extract(
                 "ingest reads .pdf, .txt and .md",
             )
     except MemoryError:
-        return Extracted("broken", message="ran out of memory while reading this file")
+        result = Extracted("broken", message="ran out of memory while reading this file")
     except Exception as exc:  # a broken PDF raises anything: TypeError, AssertionError, ...
-        return Extracted("broken", message=f"cannot read this file: {type(exc).__name__}: {exc}")
+        result = Extracted("broken", message=f"cannot read this file: {type(exc).__name__}: {exc}")
     return finish_pages(result) if finish else result
-
-
-def _ignore(n_pages: int) -> None:
-    pass
 
 
 def finish_pages(result: Extracted) -> Extracted:
     """Normalize the pages of a readable document and judge its text (no text, junk text)."""
     if result.status == "ok":
-        result.pages = [normalize_page(p) for p in result.pages]
+        if not result.normalized:
+            result.pages = [normalize_page(p) for p in result.pages]
+            result.normalized = True
         judge_text(result)
     return result
 
@@ -140,7 +186,7 @@ def _text_file(path: str) -> Extracted:
     return Extracted(pages=pages, n_pages=len(pages))
 
 
-def _pypdf(path: str, password: str | None, on_pages: PageCounter) -> Extracted:
+def _pypdf(path: str, password: str | None, sink: PageSink) -> Extracted:
     from pypdf import PdfReader
     from pypdf.errors import DependencyError, FileNotDecryptedError
 
@@ -148,16 +194,17 @@ def _pypdf(path: str, password: str | None, on_pages: PageCounter) -> Extracted:
         reader = PdfReader(path)
         if reader.is_encrypted and not reader.decrypt(password or ""):
             return _locked(password)
-        on_pages(len(reader.pages))
+        doc_id = _opened(sink, path, "pypdf", len(reader.pages))
         pages, images = [], []
         for page in reader.pages:
             pages.append(page.extract_text() or "")
             images.append(_few_words(pages[-1]) and _pypdf_draws_image(page))
+            sink.page(pages[-1], images[-1])
     except FileNotDecryptedError:
         return _locked(password)
     except DependencyError as exc:
         return Extracted("encrypted", message=f"{exc} (install pypdf[crypto])")
-    return Extracted(pages=pages, n_pages=len(pages), image_pages=images)
+    return Extracted(pages=pages, n_pages=len(pages), image_pages=images, doc_id=doc_id)
 
 
 def _pypdf_draws_image(page: Any) -> bool:
@@ -168,7 +215,7 @@ def _pypdf_draws_image(page: Any) -> bool:
         return False
 
 
-def _pdfium(path: str, password: str | None, on_pages: PageCounter) -> Extracted:
+def _pdfium(path: str, password: str | None, sink: PageSink) -> Extracted:
     try:
         import pypdfium2 as pdfium
     except ImportError:
@@ -184,7 +231,7 @@ def _pdfium(path: str, password: str | None, on_pages: PageCounter) -> Extracted
     from pypdfium2 import raw
 
     try:
-        on_pages(len(document))
+        doc_id = _opened(sink, path, "pypdfium2", len(document))
         pages, images = [], []
         for index in range(len(document)):
             page = document[index]
@@ -197,9 +244,10 @@ def _pdfium(path: str, password: str | None, on_pages: PageCounter) -> Extracted
             else:
                 images.append(False)
             page.close()
+            sink.page(pages[-1], images[-1])
     finally:
         document.close()
-    return Extracted(pages=pages, n_pages=len(pages), image_pages=images)
+    return Extracted(pages=pages, n_pages=len(pages), image_pages=images, doc_id=doc_id)
 
 
 def _locked(password: str | None) -> Extracted:

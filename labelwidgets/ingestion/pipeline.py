@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import bisect
 import os
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -26,8 +25,9 @@ from labelwidgets.ingestion.extract import (
     finish_pages,
 )
 from labelwidgets.ingestion.filters import Filter, as_filter
+from labelwidgets.ingestion.serve import PageBatch
+from labelwidgets.ingestion.storing import Reading, store_document, store_read_so_far
 from labelwidgets.ingestion.workers import DEFAULT_MEMORY_MB
-from labelwidgets.store import ids
 
 if TYPE_CHECKING:
     from labelwidgets.schema import Task
@@ -191,6 +191,7 @@ def ingest(
 
     bar = tqdm(total=len(inputs), desc="ingest", unit="doc", disable=not progress)
     written, stored_at, wait_s = 0, time.monotonic(), 0.0
+    readings: dict[int, Reading] = {}  # PDFs whose pages are arriving
 
     def store_ready(now: bool) -> None:
         """Store the documents read so far, in input order, in one transaction. A durable commit
@@ -204,13 +205,28 @@ def ingest(
             return
         with store.transaction():
             for i in range(written, end):
-                rows[i] = _store_document(store, inputs[i], rows[i], chunker, filters, dropped_by)
+                rows[i] = store_document(store, inputs[i], rows[i], chunker, filters, dropped_by)
             committing = time.monotonic()
         written, stored_at = end, time.monotonic()
         wait_s = min(_MAX_STORE_WAIT_S, 10 * (stored_at - committing))
 
+    def read_on(index: int, batch: PageBatch) -> None:
+        """More pages of a PDF: what can no longer change is stored now, if every document
+        before it is stored (chunks are stored in input order)."""
+        reading = readings.setdefault(index, Reading())
+        reading.add(batch)
+        if all(rows[i] is not None for i in range(written, index)):
+            store_ready(now=True)
+        if written == index:
+            store_read_so_far(store, inputs[index], reading, chunker, filters, dropped_by)
+
     def finish(index: int, result: Extracted, seconds: float) -> None:
-        rows[index] = {"seconds": round(seconds, 3), "_result": result}
+        reading = readings.pop(index, None)
+        if reading is not None:
+            result = reading.finish(result)
+        elif not result.normalized:  # normalized here while the worker reads the next one
+            result = finish_pages(result)
+        rows[index] = {"seconds": round(seconds, 3), "_result": result, "_reading": reading}
         bar.update(1)
         store_ready(now=False)
 
@@ -222,8 +238,11 @@ def ingest(
         jobs = [(str(inputs[i].path), backend, _password_for(password, inputs[i])) for i in pdfs]
         limits = (timeout, page_timeout, memory_mb)
         with closing(extractions(jobs, executor, workers, limits)) as extracted:
-            for job_index, result, seconds in extracted:
-                finish(pdfs[job_index], result, seconds)
+            for job_index, event, seconds in extracted:
+                if isinstance(event, PageBatch):
+                    read_on(pdfs[job_index], event)
+                else:
+                    finish(pdfs[job_index], event, seconds)
     store_ready(now=True)
     bar.close()
     frame = pd.DataFrame(rows, columns=REPORT_COLUMNS)
@@ -336,94 +355,3 @@ def _password_for(password: str | Mapping[str, str] | None, item: _Input) -> str
         return password
     assert item.path is not None
     return password.get(item.path.name, password.get(str(item.path)))
-
-
-def _store_document(
-    store: LabelStore,
-    item: _Input,
-    row: dict[str, Any],
-    chunker: Chunker,
-    filters: list[Filter],
-    dropped_by: dict[str, int],
-) -> dict[str, Any]:
-    result: Extracted = row.pop("_result")
-    row.update(
-        source=item.source,
-        name=item.name,
-        status=result.status,
-        pages=result.n_pages,
-        chars=sum(len(p) for p in result.pages),
-        chunks_total=0,
-        chunks_kept=0,
-        chunks_dropped=0,
-        chunks_added=0,
-        message=result.message,
-        doc_id=None,
-    )
-    if result.status != "ok":
-        return row
-    text, offsets = _join_pages(result.pages)
-    # The id is a hash of the extracted text, not of the file: the same file read by another
-    # backend (or by a later version with other normalization) gives other text, and its chunk
-    # offsets must point into that text, so it is another document. Same text: same document.
-    doc_id = ids.doc_id_for_text(text)
-    row["name"] = row["name"] or f"text-{doc_id[:8]}"
-    spans = chunker(text, offsets)
-    kept, dropped = [], []
-    for seq, (start, end) in enumerate(spans):
-        chunk_text = text[start:end]
-        failed = next((f for f in filters if not f(chunk_text)), None)
-        if failed is not None:
-            dropped.append(failed.name)
-            continue
-        kept.append(
-            {
-                "doc_id": doc_id,
-                "seq": seq,
-                "text": chunk_text,
-                "char_start": start,
-                "char_end": end,
-                "page_start": _page_of(offsets, start),
-                "page_end": _page_of(offsets, end - 1),
-            }
-        )
-    document = {
-        "doc_id": doc_id,
-        "name": row["name"],
-        "source": item.source,
-        "text": text,
-        "page_offsets": offsets,
-        "n_pages": result.n_pages,
-    }
-    try:
-        with store.transaction():  # the document and its chunks, or nothing of it
-            store.add_documents([document])
-            added = store.add_chunks(kept) if kept else 0
-    except (ValueError, TypeError) as error:  # the store's InvalidInput / InvalidInputType
-        # one refused file is its status row, never an error that stops the batch
-        row.update(status="not_stored", message=str(error))
-        return row
-    for name in dropped:
-        dropped_by[name] += 1
-    row.update(
-        doc_id=doc_id,
-        chunks_total=len(spans),
-        chunks_kept=len(kept),
-        chunks_dropped=len(spans) - len(kept),
-        chunks_added=added,
-    )
-    return row
-
-
-def _join_pages(pages: list[str]) -> tuple[str, list[int]]:
-    offsets, parts, position = [], [], 0
-    for page in pages:
-        offsets.append(position)
-        parts.append(page)
-        position += len(page) + 2
-    return "\n\n".join(parts), offsets
-
-
-def _page_of(offsets: list[int], position: int) -> int:
-    """1-based page number of a character offset."""
-    return bisect.bisect_right(offsets, position)

@@ -16,7 +16,6 @@ once.
 from __future__ import annotations
 
 import atexit
-import importlib
 import os
 import queue
 import subprocess
@@ -24,17 +23,16 @@ import sys
 import threading
 import time
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager, suppress
+from contextlib import closing, contextmanager, suppress
 from dataclasses import dataclass, field
 from typing import Any
 
-from labelwidgets.ingestion.extract import Extracted, extract
+from labelwidgets.ingestion.extract import Extracted
+from labelwidgets.ingestion.serve import BATCH, READY, PageBatch, serve
 from labelwidgets.ingestion.worker_os import (
     EOF,
     has_rlimit,
-    limit_memory,
     read_into,
-    receive,
     rss_reader,
     send,
     warn_unenforced,
@@ -44,35 +42,9 @@ DEFAULT_MEMORY_MB = 2048
 # How long a new worker may take to start (interpreter + parser imports). Generous, because on a
 # loaded machine start-up can take seconds, and it must never count against a document's timeout.
 STARTUP_TIMEOUT_S = 120.0
-_READY = "ready"
-_PAGES = "pages"
 # How the memory cap is enforced: "rlimit" (the worker limits its own address space) or "watch"
 # (the parent polls the worker's resident memory every WATCH_S seconds).
 WATCH_S = 0.1
-
-
-def _serve(memory_mb: int | None, cap: str = "rlimit") -> None:
-    """The worker's loop: read a job from stdin, write its result to stdout."""
-    if memory_mb and cap == "rlimit":
-        limit_memory(memory_mb)
-    jobs, results = sys.stdin.buffer, sys.stdout.buffer
-    sys.stdout = sys.stderr  # a chatty parser must not corrupt the result stream
-    for parser in ("pypdf", "pypdfium2"):  # before "ready": never on a document's clock
-        with suppress(ImportError):
-            importlib.import_module(parser)
-    send(results, _READY)
-
-    def count(n_pages: int) -> None:
-        send(results, (_PAGES, n_pages))
-
-    while True:
-        try:
-            job = receive(jobs)
-        except EOFError:
-            return
-        if job is None:
-            return
-        send(results, extract(*job, finish=False, on_pages=count))
 
 
 @dataclass(frozen=True)
@@ -107,6 +79,7 @@ class _Job:
     backend: str
     began: float  # monotonic time the worker was handed the job
     n_pages: int | None = None  # once the worker has said
+    doc_id: str = ""  # once the worker has said
 
     def deadline(self, budget: Budget) -> float:
         return self.began + budget.seconds(self.n_pages)
@@ -190,7 +163,33 @@ class ExtractionPool:
         *,
         page_timeout: float = 0.0,
     ) -> Iterator[tuple[int, Extracted, float]]:
-        """Yield ``(index, Extracted, seconds)`` for each ``(path, backend, password)`` job.
+        """Yield ``(index, Extracted, seconds)`` for each ``(path, backend, password)`` job: whole
+        documents (a document that fails midway gives its status, no pages); see
+        :meth:`stream` for the arguments."""
+        partial: dict[int, list[PageBatch]] = {}
+        with closing(self.stream(jobs, timeout, workers, page_timeout=page_timeout)) as events:
+            for index, event, seconds in events:
+                if isinstance(event, PageBatch):
+                    partial.setdefault(index, []).append(event)
+                    continue
+                batches = partial.pop(index, [])
+                if batches and event.status == "ok":
+                    event.pages = [p for b in batches for p in b.pages] + event.pages
+                    images = [i for b in batches for i in b.image_pages]
+                    event.image_pages = images + event.image_pages
+                yield index, event, seconds
+
+    def stream(
+        self,
+        jobs: Iterable[tuple[str, str, str | None]],
+        timeout: float,
+        workers: int | None = None,
+        *,
+        page_timeout: float = 0.0,
+    ) -> Iterator[tuple[int, Extracted | PageBatch, float]]:
+        """Yield ``(index, event, seconds)`` for each ``(path, backend, password)`` job as it is
+        read: a :class:`PageBatch` of a PDF's pages as they come (the pages of a long document,
+        in order), then one :class:`Extracted` with its status and the pages not sent yet.
 
         A document may take ``timeout`` seconds plus ``page_timeout`` per page (see
         :class:`Budget`). ``workers`` limits how many of the pool's processes take part
@@ -227,6 +226,9 @@ class ExtractionPool:
                     if result is None:
                         continue
                     seconds = time.monotonic() - job.began
+                    if isinstance(result, PageBatch):
+                        yield job.index, result, seconds
+                        continue
                     if worker.process is not process and worker.queued:  # lost with the process
                         pending.append(worker.queued)
                         worker.queued = None
@@ -240,8 +242,11 @@ class ExtractionPool:
                     worker.job = worker.queued = None
                     self._replace(worker)
 
-    def _collect(self, worker: _Worker, readable: bool, budget: Budget) -> Extracted | None:
-        """The busy worker's result, a timeout or a crash; None while it is still working."""
+    def _collect(
+        self, worker: _Worker, readable: bool, budget: Budget
+    ) -> Extracted | PageBatch | None:
+        """The busy worker's pages or result, a timeout or a crash; None while it is still
+        working."""
         job = worker.job
         assert job is not None
         if readable or not worker.inbox.empty():  # arrived since the wait: it counts first
@@ -252,7 +257,9 @@ class ExtractionPool:
                 return result
             if isinstance(message, Extracted):
                 return message
-            job.n_pages = message[1]  # ("pages", n): the budget grows with the document
+            if message[0] == BATCH:
+                return PageBatch(job.doc_id, job.n_pages or 0, message[1], message[2])
+            job.n_pages, job.doc_id = message[1:]  # the budget grows with the document
             return None
         if time.monotonic() >= job.deadline(budget):
             self._replace(worker)
@@ -287,7 +294,7 @@ class ExtractionPool:
             if worker.ready:
                 return
             try:
-                if worker.inbox.get(timeout=STARTUP_TIMEOUT_S) == _READY:
+                if worker.inbox.get(timeout=STARTUP_TIMEOUT_S) == READY:
                     worker.ready = True
                     return
             except queue.Empty:
@@ -376,4 +383,4 @@ def default_workers() -> int:
 
 
 if __name__ == "__main__":
-    _serve(int(sys.argv[1]) or None, *sys.argv[2:3])
+    serve(int(sys.argv[1]) or None, *sys.argv[2:3])

@@ -139,13 +139,19 @@ def test_a_long_document_gets_a_budget_per_page(tmp_path: Path) -> None:
     )
     assert fixed.df["status"].tolist() == ["timeout"]
     assert "longer than 1 s and was stopped (raise timeout=" in fixed.df["message"][0]
-    assert store.count_chunks() == 0
+    # the chunks of the pages read before the timeout stay, and the document says it is partial
+    assert "were stored and stay" in fixed.df["message"][0]
+    assert store.count_chunks() == fixed.df["chunks_added"][0]
+    (meta,) = store.documents()["meta"]
+    assert meta["ingest"]["status"] == "timeout" and meta["ingest"]["pages_read"] < 600
     # The same 1 s floor with the default page budget (1 s per page): the document is read.
     scaled = lw.ingest(path, store, backend="pypdf", timeout=1, workers=1, progress=False)
     row = scaled.df.iloc[0]
     assert (row["status"], row["message"]) == ("ok", "")
     assert row["pages"] >= 600 and 1 < row["seconds"] < 1 + row["pages"]
-    assert row["chunks_added"] > 0
+    assert row["chunks_added"] > 0 and row["doc_id"] == fixed.df["doc_id"][0]
+    assert store.count_chunks() == row["chunks_kept"]  # completed: nothing twice
+    assert store.documents()["meta"].tolist() == [{}]
 
 
 def test_the_default_backend_reads_ceres_in_time(corpus_dir: Path) -> None:

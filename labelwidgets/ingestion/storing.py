@@ -1,0 +1,259 @@
+"""Storing what was read: a document's chunks go into the store, those of a long PDF while its
+later pages are still being read.
+
+A PDF's pages come from its worker in batches (:class:`~labelwidgets.ingestion.serve.PageBatch`).
+With a chunker whose chunks do not depend on text after them (the built-in ones,
+``Chunker.prefix_stable``), the chunks that end before the last page read so far cannot change
+any more: they are stored, with the document's row, as soon as they are known, under the ids
+the whole document gives them (a PDF's id is known before its text: see
+:func:`~labelwidgets.ingestion.extract.file_doc_id`).
+
+Until the document is read to the end, its row says so in ``meta["ingest"]``
+(``{"status": "reading"}``; ``store.documents()`` shows it). Once read, its text is stored and
+the key removed. A document that fails midway (a timeout, a crash, the memory cap) keeps the
+chunks already stored (labelers may have answered them): its row keeps the text read so far
+and says ``{"status": "timeout", "pages_read": 12, "message": ...}``, and the report row says
+so too. Ingesting it again with a larger budget completes it (same ids).
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from labelwidgets.ingestion.chunkers import Chunker
+from labelwidgets.ingestion.extract import Extracted, judge_text, normalize_page
+from labelwidgets.ingestion.filters import Filter
+from labelwidgets.ingestion.serve import PageBatch
+from labelwidgets.store import ids
+
+if TYPE_CHECKING:
+    from labelwidgets.store import LabelStore
+
+__all__ = ["Reading", "store_document", "store_read_so_far"]
+
+
+@dataclass
+class Reading:
+    """A document whose pages are arriving (normalized as they come), and what of it is
+    stored."""
+
+    doc_id: str = ""
+    n_pages: int = 0
+    pages: list[str] = field(default_factory=list)
+    image_pages: list[bool] = field(default_factory=list)
+    streams: bool | None = None  # None: not decided yet (see store_read_so_far)
+    written: bool = False  # its row is in the store (this run added it, or it was there)
+    new: bool = False  # this run added its row
+    spans_done: int = 0  # chunks (kept or dropped) already handled, in order
+    kept: int = 0
+    added: int = 0
+    dropped: int = 0
+
+    def add(self, batch: PageBatch) -> None:
+        self.doc_id, self.n_pages = batch.doc_id, batch.n_pages
+        self.pages += [normalize_page(p) for p in batch.pages]
+        self.image_pages += batch.image_pages
+
+    def finish(self, result: Extracted) -> Extracted:
+        """The whole document: the pages read before and the result's (not normalized yet)."""
+        result.doc_id = result.doc_id or self.doc_id
+        if result.status == "ok":
+            result.pages = self.pages + [normalize_page(p) for p in result.pages]
+            result.image_pages = self.image_pages + result.image_pages
+            result.normalized = True
+            judge_text(result)
+        return result
+
+
+def store_read_so_far(
+    store: LabelStore,
+    item: Any,
+    reading: Reading,
+    chunker: Chunker,
+    filters: list[Filter],
+    dropped_by: dict[str, int],
+) -> None:
+    """Store the chunks of a document being read that can no longer change (in one durable
+    transaction, so other connections see them), with its row marked as being read."""
+    if reading.streams is None:  # judged on its first pages: never stream junk or no text
+        first = Extracted(pages=reading.pages, image_pages=reading.image_pages)
+        first.n_pages = len(reading.pages)
+        judge_text(first)
+        reading.streams = bool(
+            reading.doc_id and getattr(chunker, "prefix_stable", False) and first.status == "ok"
+        )
+    if not reading.streams or len(reading.pages) < 2:
+        return
+    text, offsets = join_pages(reading.pages)
+    spans = chunker(text, offsets)
+    # A chunk is final once the chunk after it ends before the last page read: nothing it
+    # depends on can change (the last page's paragraphs may, when the next page comes).
+    final = reading.spans_done
+    while final + 1 < len(spans) and spans[final + 1][1] < offsets[-1]:
+        final += 1
+    if final == reading.spans_done:
+        return
+    rows = chunk_rows(reading.doc_id, text, offsets, spans, reading.spans_done, final)
+    rows, dropped = _filtered(rows, filters)
+    document = {"doc_id": reading.doc_id, "name": item.name, "source": item.source}
+    document |= {"n_pages": reading.n_pages, "meta": {"ingest": {"status": "reading"}}}
+    try:
+        with store.transaction():
+            if not reading.written:
+                reading.new = store.add_documents([document]) == 1
+            added = store.add_chunks(rows) if rows else 0
+    except (ValueError, TypeError):  # refused: the whole document is tried again at its end
+        reading.streams = False
+        return
+    reading.written = True
+    for name in dropped:
+        dropped_by[name] += 1
+    reading.spans_done, reading.kept = final, reading.kept + len(rows)
+    reading.added, reading.dropped = reading.added + added, reading.dropped + len(dropped)
+
+
+def chunk_rows(
+    doc_id: str, text: str, offsets: list[int], spans: list[tuple[int, int]], first: int, end: int
+) -> list[dict[str, Any]]:
+    """The rows of chunks ``spans[first:end]`` (before filtering)."""
+    return [
+        {
+            "doc_id": doc_id,
+            "seq": seq,
+            "text": text[start:stop],
+            "char_start": start,
+            "char_end": stop,
+            "page_start": _page_of(offsets, start),
+            "page_end": _page_of(offsets, stop - 1),
+        }
+        for seq, (start, stop) in enumerate(spans[first:end], start=first)
+    ]
+
+
+def _filtered(
+    rows: list[dict[str, Any]], filters: list[Filter]
+) -> tuple[list[dict[str, Any]], list[str]]:
+    """The rows every filter keeps, and the name of the first filter each other row failed."""
+    if not filters:
+        return rows, []
+    kept, dropped = [], []
+    for row in rows:
+        failed = next((f for f in filters if not f(row["text"])), None)
+        if failed is None:
+            kept.append(row)
+        else:
+            dropped.append(failed.name)
+    return kept, dropped
+
+
+def store_document(
+    store: LabelStore,
+    item: Any,
+    row: dict[str, Any],
+    chunker: Chunker,
+    filters: list[Filter],
+    dropped_by: dict[str, int],
+) -> dict[str, Any]:
+    """Store a document read to its end (the rest of it, if it was stored while read) and fill
+    in its report row."""
+    result: Extracted = row.pop("_result")
+    reading: Reading | None = row.pop("_reading", None)
+    row.update(
+        source=item.source,
+        name=item.name,
+        status=result.status,
+        pages=result.n_pages,
+        chars=sum(len(p) for p in result.pages),
+        chunks_total=0,
+        chunks_kept=0,
+        chunks_dropped=0,
+        chunks_added=0,
+        message=result.message,
+        doc_id=None,
+    )
+    if reading is not None and reading.written and result.status != "ok":
+        return _store_incomplete(store, row, reading, result)
+    if result.status != "ok":
+        return row
+    text, offsets = join_pages(result.pages)
+    # A PDF's id comes from its file (see file_doc_id); text without a file is identified by
+    # its text. Either way the same input read the same way is the same document, and the
+    # chunk offsets always point into the text stored with that id.
+    doc_id = result.doc_id or ids.doc_id_for_text(text)
+    row["name"] = row["name"] or f"text-{doc_id[:8]}"
+    spans = chunker(text, offsets)
+    done = reading.spans_done if reading is not None and reading.written else 0
+    rows, dropped = _filtered(chunk_rows(doc_id, text, offsets, spans, done, len(spans)), filters)
+    document = {
+        "doc_id": doc_id,
+        "name": row["name"],
+        "source": item.source,
+        "text": text,
+        "page_offsets": offsets,
+        "n_pages": result.n_pages,
+    }
+    try:
+        with store.transaction():  # the document and its chunks, or nothing of it
+            if store.add_documents([document]) == 0:  # stored while read, or by an earlier run
+                store._finish_document(doc_id, text, offsets, result.n_pages, None)
+            added = store.add_chunks(rows) if rows else 0
+    except (ValueError, TypeError) as error:  # the store's InvalidInput / InvalidInputType
+        # one refused file is its status row, never an error that stops the batch
+        row.update(status="not_stored", message=str(error))
+        return row
+    for name in dropped:
+        dropped_by[name] += 1
+    before = reading if reading is not None and reading.written else Reading()
+    row.update(
+        doc_id=doc_id,
+        chunks_total=len(spans),
+        chunks_kept=before.kept + len(rows),
+        chunks_dropped=before.dropped + len(dropped),
+        chunks_added=before.added + added,
+    )
+    return row
+
+
+def _store_incomplete(
+    store: LabelStore, row: dict[str, Any], reading: Reading, result: Extracted
+) -> dict[str, Any]:
+    """A document that failed after some of its chunks were stored: they stay, and its row
+    (when this run added it) says how far it was read."""
+    pages = result.pages or reading.pages  # all of them when judged at the end, else those read
+    text, offsets = join_pages(pages)
+    if reading.new:
+        ingest = {"status": result.status, "pages_read": len(pages), "message": result.message}
+        store._finish_document(reading.doc_id, text, offsets, reading.n_pages, ingest)
+    kept = f"{reading.kept} chunk(s) of its first {len(pages)} page(s) were stored and stay"
+    where = (
+        "its document is marked incomplete (meta 'ingest' in store.documents())"
+        if reading.new
+        else "the document as stored before is unchanged"
+    )
+    row.update(
+        doc_id=reading.doc_id,
+        pages=reading.n_pages,
+        chars=len(text),
+        chunks_total=reading.spans_done,
+        chunks_kept=reading.kept,
+        chunks_dropped=reading.dropped,
+        chunks_added=reading.added,
+        message=f"{result.message}; {kept}, {where}",
+    )
+    return row
+
+
+def join_pages(pages: list[str]) -> tuple[str, list[int]]:
+    """The document text (pages joined by a blank line) and the offset where each page starts."""
+    offsets, position = [], 0
+    for page in pages:
+        offsets.append(position)
+        position += len(page) + 2
+    return "\n\n".join(pages), offsets
+
+
+def _page_of(offsets: list[int], position: int) -> int:
+    """1-based page number of a character offset."""
+    return bisect.bisect_right(offsets, position)
