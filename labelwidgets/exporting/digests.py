@@ -14,6 +14,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Hashable
+from itertools import compress
+from operator import attrgetter
 from typing import Any
 
 import numpy as np
@@ -135,6 +137,15 @@ def _members(run: tuple[np.ndarray, np.ndarray], high: np.ndarray, low: np.ndarr
     return found
 
 
+_PROMPT, _QUESTION, _ANSWER = attrgetter("prompt"), attrgetter("question"), attrgetter("answer")
+_REJECTED = attrgetter("rejected")
+
+
+def _digest_into(prompts: dict[str, bytes], prompt: str) -> bytes:
+    found = prompts[prompt] = prompt_digest(prompt)
+    return found
+
+
 class Deduplicator:
     """Drops rows that repeat an earlier row's prompt and answer, batch after batch."""
 
@@ -149,13 +160,22 @@ class Deduplicator:
     def keep(self, rows: list[Row], prompts: dict[str, bytes]) -> list[Row]:
         """The rows of ``rows`` not seen before (in order); ``prompts`` maps each row's prompt
         to its :func:`prompt_digest` (filled in where missing)."""
-        digests: list[bytes] = []
+        prompt_of = [prompts.get(p) or _digest_into(prompts, p) for p in map(_PROMPT, rows)]
+        texts = self._known_texts(rows)
+        if texts is not None:  # the usual batch: every answer has a known key text, no pairs
+            blake2b = hashlib.blake2b
+            digests = [
+                blake2b(p + t, digest_size=DIGEST).digest()
+                for p, t in zip(prompt_of, texts, strict=True)
+            ]
+            kept = list(compress(rows, self.seen.first_seen(digests)))
+            self.dropped += len(rows) - len(kept)
+            return kept
+        digests = []
         keyed: list[int] = []
         verdict: list[bool] = [False] * len(rows)
         for index, row in enumerate(rows):
-            prompt = prompts.get(row.prompt)
-            if prompt is None:
-                prompt = prompts[row.prompt] = prompt_digest(row.prompt)
+            prompt = prompt_of[index]
             text = self._key_text(row.question, row.answer)
             if row.rejected is not None or text is None:
                 rejected = "" if row.rejected is None else f"r{len(row.rejected)}:{row.rejected}"
@@ -175,10 +195,29 @@ class Deduplicator:
         self.dropped += len(rows) - len(kept)
         return kept
 
+    def _known_texts(self, rows: list[Row]) -> list[bytes] | None:
+        """Each row's :meth:`_key_text` when all of them are remembered and no row has a
+        rejected reply, else ``None``."""
+        if list(map(_REJECTED, rows)).count(None) != len(rows):
+            return None
+        items = zip(map(_QUESTION, rows), map(_ANSWER, rows), strict=True)
+        try:
+            texts: list[bytes | None] = list(map(self._texts.get, items))
+        except TypeError:  # an unhashable answer (a list)
+            return None
+        if None in texts:  # answers not seen yet (or not kept: numbers)
+            for index in [i for i, text in enumerate(texts) if text is None]:
+                row = rows[index]
+                texts[index] = self._key_text(row.question, row.answer)
+                if texts[index] is None:
+                    return None
+        return texts  # type: ignore[return-value]
+
     def _key_text(self, question: str, answer: Any) -> bytes | None:
         """``question \x1f \x1f key_text`` of an answer under its question's rule (a text of
         the answer's key), or ``None`` to compare the answer in pairs."""
-        cacheable = isinstance(answer, str)  # 1, 1.0 and True are one dict key, not one answer
+        # 1, 1.0 and True are one dict key, not one answer: only texts (and UNKNOWN) are kept
+        cacheable = isinstance(answer, str) or answer is UNKNOWN
         if cacheable and (question, answer) in self._texts:
             return self._texts[(question, answer)]
         matcher = self.matchers[question]

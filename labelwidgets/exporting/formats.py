@@ -11,10 +11,14 @@ import os
 import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from itertools import groupby
+from json.encoder import encode_basestring
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
 dumps = _dumps = json.JSONEncoder(ensure_ascii=False).encode
+_string = encode_basestring  # what _dumps does with a str, without the method call
 
 JSONL_FORMATS = ("openai-chat", "trl-sft", "prompt-completion", "dpo", "alpaca")
 SPAN_FORMATS = ("spans", "token-classification", "squad")  # written by exporting.spans
@@ -112,51 +116,68 @@ def atomic(path: Path, mode: str = "w") -> Iterator[Any]:
     temporary.commit()
 
 
-def _line(fmt: str, system: str | None, evidence_field: bool = False) -> Callable[[Row], str]:
-    """A function turning a row into one JSON line of ``fmt`` (with the row's evidence quote as
-    an ``evidence`` field when asked)."""
-    line = _bare_line(fmt, system)
-    if not evidence_field:
-        return line
-    return lambda r: line(r)[:-2] + ', "evidence": ' + _dumps(r.quote) + "}\n"
+def _lines(
+    fmt: str, system: str | None, evidence_field: bool = False
+) -> Callable[[list[Row]], str]:
+    """A function turning rows into JSON lines of ``fmt`` (with each row's evidence quote as
+    an ``evidence`` field when asked), built from pre-encoded parts.
 
-
-def _bare_line(fmt: str, system: str | None) -> Callable[[Row], str]:
-    """A function turning a row into one JSON line of ``fmt``, built from pre-encoded parts.
-
-    Rows of one chunk and question share their prompt, so each prompt is encoded once while
-    its rows pass (a small cache of the latest prompts)."""
+    Rows of one chunk and question come together and share their prompt: its part of the line
+    is encoded once per run of them (and kept for the latest prompts)."""
     head = '{"messages": ['
     if system:
         head += '{"role": "system", "content": ' + _dumps(system) + "}, "
-    if fmt in ("openai-chat", "trl-sft"):
-        user = functools.lru_cache(maxsize=256)(
-            lambda p: head + '{"role": "user", "content": ' + _dumps(p) + "}, "
-        )
-        return lambda r: (
-            user(r.prompt) + '{"role": "assistant", "content": ' + _dumps(r.completion) + "}]}\n"
-        )
     prefix = (system + "\n\n") if system else ""
-    opening = {
-        "prompt-completion": '{"prompt": ',
-        "dpo": '{"prompt": ',
-        "alpaca": '{"instruction": ',
-    }
-    if fmt not in opening:
-        raise ValueError(f"not a JSONL format: {fmt!r}")
-    prompt = functools.lru_cache(maxsize=256)(lambda p: opening[fmt] + _dumps(prefix + p))
-    if fmt == "prompt-completion":
-        return lambda r: prompt(r.prompt) + ', "completion": ' + _dumps(r.completion) + "}\n"
-    if fmt == "dpo":
-        return lambda r: (
-            prompt(r.prompt)
-            + ', "chosen": '
-            + _dumps(r.completion)
-            + ', "rejected": '
-            + _dumps(r.rejected)
-            + "}\n"
+    if fmt in ("openai-chat", "trl-sft"):
+        opening = functools.lru_cache(maxsize=256)(
+            lambda p: (
+                head
+                + '{"role": "user", "content": '
+                + _dumps(p)
+                + '}, {"role": "assistant", "content": '
+            )
         )
-    return lambda r: prompt(r.prompt) + ', "input": "", "output": ' + _dumps(r.completion) + "}\n"
+        middle = "}]"
+    else:
+        key, after = _PROMPT_FIELDS.get(fmt, (None, None))
+        if key is None:
+            raise ValueError(f"not a JSONL format: {fmt!r}")
+        opening = functools.lru_cache(maxsize=256)(lambda p: "{" + key + _dumps(prefix + p) + after)
+        middle = ""
+    extras = []
+    if fmt == "dpo":
+        extras.append(lambda r: ', "rejected": ' + _dumps(r.rejected))
+    if evidence_field:
+        extras.append(lambda r: ', "evidence": ' + _dumps(r.quote))
+    end = middle + "}\n"
+
+    def lines(rows: list[Row]) -> str:
+        parts: list[str] = []
+        for prompt, group in groupby(rows, _PROMPT):
+            start, run = opening(prompt), list(group)
+            texts = [
+                _string(c) if type(c) is str else _dumps(c)  # None: unknown_text=None
+                for c in map(_COMPLETION, run)
+            ]
+            if extras:
+                parts += [
+                    start + text + middle + "".join([e(r) for e in extras]) + "}\n"
+                    for text, r in zip(texts, run, strict=True)
+                ]
+            else:
+                parts += [start + text + end for text in texts]
+        return "".join(parts)
+
+    return lines
+
+
+# the field before the prompt and the one after it, up to the completion's value
+_PROMPT_FIELDS = {
+    "prompt-completion": ('"prompt": ', ', "completion": '),
+    "dpo": ('"prompt": ', ', "chosen": '),
+    "alpaca": ('"instruction": ', ', "input": "", "output": '),
+}
+_PROMPT, _COMPLETION = attrgetter("prompt"), attrgetter("completion")
 
 
 def _flat(row: Row, split: str, evidence_field: bool = False) -> list[Any]:
@@ -193,7 +214,7 @@ class SplitSink:
         self.rows = 0
         self._parquet: Any = None
         if fmt in JSONL_FORMATS:
-            self._line = _line(fmt, system, evidence_field)
+            self._lines = _lines(fmt, system, evidence_field)
             self._file = _Temporary(path)
         elif fmt == "csv":
             self._file = _Temporary(path)
@@ -209,8 +230,7 @@ class SplitSink:
     def write(self, rows: list[Row]) -> None:
         self.rows += len(rows)
         if self.fmt in JSONL_FORMATS:
-            line = self._line
-            self._file.file.write("".join([line(r) for r in rows]))
+            self._file.file.write(self._lines(rows))
         elif self.fmt == "csv":
             self._csv.writerows([_flat(r, self.split, self.evidence) for r in rows])
         else:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 from collections import Counter
 from collections.abc import Callable
+from operator import attrgetter
 from typing import Any
 
 from labelwidgets.exporting import spans as _spans
@@ -50,46 +51,50 @@ class RowMaker:
                     answered.setdefault((c.chunk_id, c.question), answer)
         unknown_text = self.unknown_text
         rows: list[Row] = []
-        add = rows.append
         for c in chosen:
             question = self.questions[c.question]
             choice = self.choices[c.question]
-            label, version_id = choice.label, choice.version_id
             text = chunks[c.chunk_id][1]
-            prompts: dict[str, str] = {}  # by the gate's answer: labelers share a prompt
-            for source, answer, evidence in zip(c.sources, c.answers, c.evidence, strict=True):
-                previous = None
-                if question.when is not None:  # a chained question is asked with its gate's answer
-                    gate = question.when[0]
+            if question.when is None:  # one prompt for every labeler
+                prompt = render(question, text, choice.template, not_in_text=unknown_text)
+                prompts = [prompt] * len(c.answers)
+            else:  # a chained question is asked with its gate's answer
+                gate, rendered = question.when[0], {}
+                prompts = []
+                for source in c.sources:
                     previous = answered.get(
                         (c.chunk_id, gate, source), answered.get((c.chunk_id, gate))
                     )
-                prompt = prompts.get(repr(previous))
-                if prompt is None:
-                    prompt = prompts[repr(previous)] = render(
-                        question,
-                        text,
-                        choice.template,
-                        previous=previous,
-                        not_in_text=unknown_text,
-                    )
-                add(
-                    Row(
-                        c.chunk_id,
-                        c.doc_id,
-                        c.question,
-                        source,
-                        answer,
-                        answer is UNKNOWN,
-                        prompt,
-                        answer if type(answer) is str else answer_text(answer, unknown_text),
-                        None,
-                        None if evidence is None else _spans.as_evidence(evidence),
-                        None,
-                        label,
-                        version_id,
-                    )
+                    prompt = rendered.get(repr(previous))
+                    if prompt is None:
+                        prompt = rendered[repr(previous)] = render(
+                            question,
+                            text,
+                            choice.template,
+                            previous=previous,
+                            not_in_text=unknown_text,
+                        )
+                    prompts.append(prompt)
+            rows += [
+                Row(
+                    c.chunk_id,
+                    c.doc_id,
+                    c.question,
+                    source,
+                    answer,
+                    answer is UNKNOWN,
+                    prompt,
+                    answer if type(answer) is str else answer_text(answer, unknown_text),
+                    None,
+                    None if evidence is None else _spans.as_evidence(evidence),
+                    None,
+                    choice.label,
+                    choice.version_id,
                 )
+                for source, answer, evidence, prompt in zip(
+                    c.sources, c.answers, c.evidence, prompts, strict=True
+                )
+            ]
         return rows
 
 
@@ -145,18 +150,18 @@ class Tally:
         digest = self.digests.get(split)
         if digest is None:
             digest = self.digests[split] = hashlib.sha256()
-        digest.update(
-            "".join(
-                [
-                    f"{r.chunk_id}\x1f{r.question}\x1f{prompts[r.prompt].hex()}\x1f{r.completion}\x1e"
-                    for r in rows
-                ]
-            ).encode("utf-8", "surrogatepass")
+        hexes = {prompt: value.hex() for prompt, value in prompts.items()}
+        text = "".join(
+            [
+                f"{r.chunk_id}\x1f{r.question}\x1f{hexes[r.prompt]}\x1f{r.completion}\x1e"
+                for r in rows
+            ]
         )
+        digest.update(text.encode("utf-8", "surrogatepass"))
         self.counts[split] += len(rows)
-        self.per_question.update(r.question for r in rows)
-        self.documents.update(r.doc_id for r in rows)
-        self.unknown += sum(r.is_unknown for r in rows)
+        self.per_question.update(map(attrgetter("question"), rows))
+        self.documents.update(map(attrgetter("doc_id"), rows))
+        self.unknown += sum(map(attrgetter("is_unknown"), rows))
 
     def rows_sha256(self, splits: list[str]) -> str:
         """One digest of every split's rows (splits in ``splits`` order)."""

@@ -12,6 +12,8 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Mapping
+from itertools import groupby
+from operator import attrgetter
 from typing import Any
 
 from labelwidgets.exporting.formats import Row
@@ -93,6 +95,6 @@ def split_rows(
     """Rows by split (each split keeps the rows' order): whole groups go to one split."""
     split_of = GroupSplitter(fractions, seed)
     splits: dict[str, list[Row]] = {name: [] for name in fractions}
-    for row in rows:
-        splits[split_of(getattr(row, group_by))].append(row)
+    for key, run in groupby(rows, attrgetter(group_by)):  # a group's rows come together
+        splits[split_of(key)].extend(run)
     return splits

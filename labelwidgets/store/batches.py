@@ -183,8 +183,9 @@ def _chunk_texts(conn: Any, chunk_ids: list[str]) -> dict[str, tuple[str, str]]:
     for start in range(0, len(chunk_ids), _IN_BATCH):
         wanted = list(chunk_ids[start : start + _IN_BATCH])
         query = select(c.c.chunk_id, c.c.doc_id, c.c.text).where(c.c.chunk_id.in_(wanted))
-        for chunk_id, doc_id, text in conn.execute(query):
-            found[chunk_id] = (doc_id, text)
+        result = conn.execute(query)
+        rows = result.cursor.fetchall() if result.cursor is not None else []
+        found.update({chunk_id: (doc_id, text) for chunk_id, doc_id, text in rows})
     return found
 
 
