@@ -12,7 +12,7 @@ from labelwidgets.schema import Task
 from labelwidgets.store import tables as t
 from labelwidgets.store.ordering import Order, check_order, needs_set, order_set
 from labelwidgets.store.prepared import Scope, run
-from labelwidgets.store.routing import RoutingMixin, routed_clauses
+from labelwidgets.store.routing import RoutingMixin, catch_up, routed_clauses
 from labelwidgets.store.search import SearchMixin, Where, status_params, where_clauses
 
 if TYPE_CHECKING:
@@ -79,6 +79,8 @@ class AssignmentMixin(SearchMixin, RoutingMixin):
         query = _open_query(self, task, labeler, set_id, chunk_ids is not None, live)
 
         def pick(conn: Connection) -> str | None:
+            if lease:  # Question(keep=): route chunks another process added, in this write
+                catch_up(self, task, conn)
             now = time.time()
             bound = status_params(self, conn, task, live)  # statuses compared under match=
             found = _first_open(
@@ -90,6 +92,7 @@ class AssignmentMixin(SearchMixin, RoutingMixin):
 
         if lease:
             return self._write(pick, durable=False)  # a lease lost in a crash only expires early
+        catch_up(self, task)
         with self._read() as conn:
             return pick(conn)
 

@@ -8,9 +8,11 @@ the filter's name and the last chunk it has seen (``upto_ord``).
 
 A task read back from the store in another process has the filter's name, not the filter: it
 keeps the routes already computed, and a chunk added after them counts as applicable to the
-question (it is asked rather than silently dropped) until the task with its filter is given
-to ``store.add_task`` again, which routes the chunks it has not seen. Changing a question's
-filter (another name) computes its routes again from scratch.
+question (it is asked rather than silently dropped) until a store object holding the task with
+its filter (given to ``store.add_task``) next hands out or shows chunks: ``next_chunk``,
+``questions_for`` and ``coverage`` first route the chunks the filters have not seen, whichever
+process added them (:func:`catch_up`, one small read when nothing is new). Changing a
+question's filter (another name) computes its routes again from scratch.
 """
 
 from __future__ import annotations
@@ -19,10 +21,11 @@ import time
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, and_, case, delete, exists, func, or_, select
+from sqlalchemy import Connection, and_, bindparam, case, delete, exists, func, or_, select
 
 from labelwidgets.schema import Task
 from labelwidgets.store import tables as t
+from labelwidgets.store.prepared import Scope, run
 from labelwidgets.store.upsert import insert_rows, upsert
 
 if TYPE_CHECKING:
@@ -42,6 +45,7 @@ class RoutingMixin:
         """The questions of ``task`` asked on ``chunk_id`` (routing by ``keep=``), in task
         order. ``when=`` conditions are not applied here (they depend on the answers)."""
         task = self.task(task)
+        catch_up(self, task)
         with self._read() as conn:
             ord_, routed = _chunk_routes(conn, task, chunk_id)
             if ord_ is None:
@@ -60,6 +64,7 @@ class RoutingMixin:
         answer yet). Chunks added after the routes were computed count as asked.
         """
         task = self.task(task)
+        catch_up(self, task)
         c, rt, ca = t.chunks, t.routes, t.current_answers
         with self._read() as conn:
             total = conn.execute(select(func.count()).select_from(c)).scalar_one()
@@ -137,6 +142,46 @@ def route_task(store: LabelStore, conn: Connection, task: Task) -> None:
             key=["task_id", "question"],
             update=["keep", "upto_ord", "updated_at"],
         )
+
+
+def catch_up(store: LabelStore, task: Task, conn: Connection | None = None) -> None:
+    """Route the chunks the task's filters have not seen (added by another process, or before
+    this store object held the filters), when this store object holds them; otherwise nothing
+    (a stored task has only its filters' names). ``conn``: a write transaction to do it in
+    (checking costs a query there, instead of a transaction of its own)."""
+    held = [q for q in task.questions if q.keep is not None]
+    if not held:
+        return
+    if conn is not None:
+        if _behind(conn, task, held):
+            route_task(store, conn, task)
+        return
+    with store._read() as reading:
+        behind = _behind(reading, task, held)
+    if behind:
+        store._write(lambda writing: route_task(store, writing, task))
+
+
+def _behind(conn: Connection, task: Task, held: list[Any]) -> bool:
+    rows = run(conn, _marks_and_last, {"task_id": task.name}).fetchall()
+    marks = {question: (keep, upto) for question, keep, upto, _ in rows}
+    last = (rows[0][3] or 0) if rows else 0
+
+    def seen_all(q: Any) -> bool:  # upto_ord: the last chunk routed with this filter
+        name, upto = marks.get(q.name, (None, -1))
+        return name == q.keep_name and upto >= last
+
+    return not all(seen_all(q) for q in held)
+
+
+def _marks_and_last(scope: Scope, _n: int) -> Any:
+    """The task's route marks, each with the last chunk's ord: one statement, compiled once
+    (next_chunk runs it on every call for a routed task)."""
+    rm, c = scope.table(t.route_marks), scope.table(t.chunks)
+    last = select(func.max(c.c.ord)).scalar_subquery()
+    return select(rm.c.question, rm.c.keep, rm.c.upto_ord, last).where(
+        rm.c.task_id == bindparam("task_id")
+    )
 
 
 def route_new_chunks(store: LabelStore, conn: Connection, tasks: Iterable[Task]) -> None:
@@ -272,6 +317,7 @@ __all__ = [
     "RoutingMixin",
     "asked_on",
     "asked_resolver",
+    "catch_up",
     "route_new_chunks",
     "route_task",
     "routed_clauses",

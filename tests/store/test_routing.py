@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -173,3 +176,32 @@ def test_the_ingest_report_shows_where_each_question_is_asked(store: LabelStore)
     expected = {name: sum(name in _asked(text) for text in texts) for name in TASK.question_names}
     assert report.summary()["asked_on"] == expected == {"governing_law": 2, "notice_days": 3}
     assert report.questions is not None and report.questions["chunks"].tolist() == [2, 3]
+
+
+def test_chunks_another_process_adds_are_routed_where_the_filters_are(tmp_path: Path) -> None:
+    path = tmp_path / "shared.db"
+    store = LabelStore(path)
+    store.add_chunks([{"doc_id": "contract", "text": text} for text in TEXTS])
+    store.add_task(TASK)  # this process holds the filters
+    late = ["Schedule B lists the prices.", "This is governed by the laws of Texas."]
+    # another process (an ingestion job) knows the task from the store's JSON only
+    script = (
+        "import sys, labelwidgets as lw\n"
+        "store = lw.LabelStore(sys.argv[1])\n"
+        "assert store.task('routed').question('governing_law').keep is None\n"
+        f"store.add_chunks([{{'doc_id': 'late', 'text': t}} for t in {late!r}])\n"
+    )
+    subprocess.run([sys.executable, "-c", script, str(path)], check=True, timeout=120)
+    nothing, law = store.chunk_order()[-2:]
+    # the queue skips the late chunk no question applies to
+    walked: list[str | None] = []
+    while (
+        after := store.next_chunk(TASK, "ann", after=walked[-1] if walked else None, lease=False)
+    ) not in walked:
+        walked.append(after)
+    assert nothing not in walked and law in walked
+    assert store.questions_for(TASK, nothing) == []
+    assert store.questions_for(TASK, law) == ["governing_law"]
+    table = store.coverage(TASK).set_index("question")
+    asked = [x for x in [*TEXTS, *late] if "governing_law" in _asked(x)]
+    assert table.loc["governing_law", "chunks"] == len(asked)
