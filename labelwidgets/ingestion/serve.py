@@ -17,9 +17,10 @@ from labelwidgets.ingestion.worker_os import limit_memory, receive, send
 READY = "ready"
 PAGES = "pages"
 BATCH = "batch"
-# Pages go to the parent in batches: the first after BATCH_S seconds, then each after as long as
-# the document has taken so far (at most MAX_BATCH_S): a long document's first chunks arrive
-# early, and the parent re-chunks the text read so far only a few times per document.
+# Pages go to the parent in batches: the first after BATCH_S seconds, then each after half as
+# long as the document has taken so far (at most MAX_BATCH_S): a long document's first chunks
+# arrive early, and the parent re-chunks the text read so far only a few times per document
+# (the texts it chunks add up to about three times the document's).
 BATCH_S = 0.2
 MAX_BATCH_S = 5.0
 
@@ -67,7 +68,8 @@ class _Sender(PageSink):
         self._pages.append(text)
         self._images.append(draws_image)
         now = time.monotonic()
-        if now - self._sent_at >= min(MAX_BATCH_S, max(BATCH_S, self._sent_at - self._started)):
+        wait_s = min(MAX_BATCH_S, max(BATCH_S, (self._sent_at - self._started) / 2))
+        if now - self._sent_at >= wait_s:
             send(self._results, (BATCH, self._pages, self._images))
             self._sent += len(self._pages)
             self._pages, self._images, self._sent_at = [], [], now
