@@ -10,7 +10,7 @@ from sqlalchemy import Connection, bindparam, func, literal, select
 
 from labelwidgets.schema import Task
 from labelwidgets.store import tables as t
-from labelwidgets.store.ordering import Order, check_order, needs_set, order_set
+from labelwidgets.store.ordering import Order, check_order, needs_set, order_set, pruned
 from labelwidgets.store.prepared import Scope, run
 from labelwidgets.store.routing import RoutingMixin, catch_up, routed_clauses
 from labelwidgets.store.search import SearchMixin, Where, status_params, where_clauses
@@ -90,11 +90,20 @@ class AssignmentMixin(SearchMixin, RoutingMixin):
                 _lease(conn, task, labeler, found, now + lease_seconds)
             return found
 
-        if lease:
-            return self._write(pick, durable=False)  # a lease lost in a crash only expires early
-        catch_up(self, task)
-        with self._read() as conn:
-            return pick(conn)
+        def walk() -> str | None:
+            if lease:  # a lease lost in a crash only expires early
+                return self._write(pick, durable=False)
+            catch_up(self, task)
+            with self._read() as conn:
+                return pick(conn)
+
+        found = walk()
+        if found is None and set_id is not None and pruned(self, set_id):
+            # another session pruned the set this one walked: rank it again, go on
+            set_id = order_set(self, task, order, filters, seed, refresh=True)
+            query = _open_query(self, task, labeler, set_id, chunk_ids is not None, live)
+            found = walk()
+        return found
 
     def release(self: LabelStore, task: Task | str, labeler: str) -> None:
         """Give back the chunk leased to ``labeler`` (e.g. when the widget closes)."""

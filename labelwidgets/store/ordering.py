@@ -30,6 +30,12 @@ Orders (highest score first, ties in document order):
 a callable
     ``fn(chunks) -> scores``: ``chunks`` is the DataFrame of ``store.chunks()`` (the chunks the
     filters keep), the result a sequence aligned with its rows or a Series indexed by chunk_id.
+
+Sets are pruned when one is built: per task the :data:`KEEP_SETS` most recently built stay,
+and the newest set of each order (a user re-shuffling with seed after seed keeps a few sets,
+not one per seed, and their ``"uncertain"`` ranking survives the shuffles). A session still
+walking a pruned set (it remembers the set, so it finds nothing) ranks the same order again
+and goes on from where it was (``next_chunk``), the same order for ``"random"``.
 """
 
 from __future__ import annotations
@@ -53,6 +59,7 @@ if TYPE_CHECKING:
     from labelwidgets.store.store import LabelStore
 
 ORDERS = ("document", "random", "uncertain", "disagreement", "signal")
+KEEP_SETS = 8  # order sets kept per task when one is built (besides the newest of each order)
 Order = str | Callable[[Any], Any]
 
 
@@ -110,7 +117,37 @@ def _build(
     if row is not None and row.max_ord == max_ord and not refresh and not callable(order):
         return int(row.set_id)
     ranked = rank(store, conn, task, order, where, seed)
-    return _store_set(conn, task, key, spec, row, ranked, max_ord)
+    set_id = _store_set(conn, task, key, spec, row, ranked, max_ord)
+    _prune(conn, task, set_id)
+    return set_id
+
+
+def _prune(conn: Connection, task: Task, built: int) -> None:
+    """Drop the task's order sets beyond the :data:`KEEP_SETS` newest, keeping ``built`` and
+    the newest set of each order."""
+    os_, co = t.order_sets, t.chunk_order
+    sets = conn.execute(
+        select(os_.c.set_id, os_.c.spec)
+        .where(os_.c.task_id == task.name)
+        .order_by(os_.c.built_at.desc(), os_.c.set_id.desc())
+    ).all()
+    orders: set[str] = set()
+    drop = []
+    for i, (set_id, spec) in enumerate(sets):
+        order = json.loads(spec).get("order")
+        if i >= KEEP_SETS and set_id != built and order in orders:
+            drop.append(set_id)
+        orders.add(order)
+    if drop:
+        conn.execute(delete(co).where(co.c.set_id.in_(drop)))
+        conn.execute(delete(os_).where(os_.c.set_id.in_(drop)))
+
+
+def pruned(store: LabelStore, set_id: int) -> bool:
+    """Whether the order set ``set_id`` is gone (pruned since this store object ranked it)."""
+    os_ = t.order_sets
+    with store._read() as conn:
+        return conn.execute(select(os_.c.set_id).where(os_.c.set_id == set_id)).first() is None
 
 
 def forget_sets(store: LabelStore) -> None:

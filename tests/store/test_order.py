@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
+from sqlalchemy import func, select
 
 import labelwidgets as lw
 from labelwidgets.store import LabelStore
+from labelwidgets.store import tables as t
+from labelwidgets.store.ordering import KEEP_SETS
 
 TASK = lw.Task(
     "order",
@@ -200,3 +205,24 @@ def test_bad_orders_and_filters_are_clear_errors(seeded: tuple[LabelStore, list[
         store.next_chunk(TASK, "ann", where={"status": "finished"})
     with pytest.raises(TypeError, match="where must be a dict of filters"):
         store.next_chunk(TASK, "ann", where="law")  # type: ignore[arg-type]
+
+
+def test_reshuffling_keeps_few_order_sets_and_a_pruned_set_is_ranked_again(
+    seeded: tuple[LabelStore, list[str]],
+) -> None:
+    store, _ = seeded
+    other = LabelStore(store._url, schema=store.schema)  # another session on the same store
+    first = _walk(other, "bob", 3, order="random", seed=1)  # remembered by this store object
+    signal = _walk(store, "ann", 2, order="signal")
+    for seed in range(2, 40):  # a user re-shuffling
+        store.next_chunk(TASK, "ann", order="random", seed=seed, lease=False)
+    with store._read() as conn:
+        sets = conn.execute(select(t.order_sets.c.spec)).scalars().all()
+        rows = conn.execute(select(func.count()).select_from(t.chunk_order)).scalar_one()
+    kept = [json.loads(spec) for spec in sets]
+    assert len(kept) == KEEP_SETS + 1 and rows == len(kept) * N
+    assert any(s["order"] == "signal" for s in kept)  # the newest set of each order stays
+    assert not any(s["order"] == "random" and s["seed"] == 1 for s in kept)  # pruned
+    # the store object that walked seed 1 ranks it again, the same order, and goes on
+    assert _walk(other, "bob", 5, order="random", seed=1)[:3] == first
+    assert _walk(store, "ann", 2, order="signal") == signal
