@@ -32,7 +32,7 @@ from labelwidgets.exporting.selection import (
     with_rejected,
 )
 from labelwidgets.exporting.splitting import fractions_of, split_rows
-from labelwidgets.exporting.stream import STREAMED, stream_rows
+from labelwidgets.exporting.stream import DUPLICATE, NO_PAIR, STREAMED, stream_rows
 from labelwidgets.schema import Task
 from labelwidgets.store import mask_url
 
@@ -180,10 +180,11 @@ def export(
 
     Notes
     -----
-    JSONL (but DPO), CSV and Parquet exports stream: answers are read from the store a page of
-    chunks at a time and written as they come, so memory does not grow with the number of rows
-    (a 16-byte digest per row for de-duplication). ``"hf"``, ``"hf-dpo"``, ``"dpo"`` and the
-    span formats hold the exported rows in memory.
+    JSONL (DPO pairs too), CSV and Parquet exports stream: answers (and, for DPO, model
+    answers) are read from the store a page of chunks at a time and written as they come, so
+    memory does not grow with the number of rows (a 16-byte digest per row for
+    de-duplication). ``"hf"``, ``"hf-dpo"`` and the span formats hold the exported rows in
+    memory.
     """
     if level != "chunk":
         chunk_only = dict(
@@ -271,12 +272,11 @@ def _run(
         paths, dropped, lost, dataset = _whole(store, task, selection, maker, redaction, tally, out)
     else:
         pages = read_pages(store, task, o["answers"], o["questions"], page_rows)
-        paths, chosen, duplicates = stream_rows(
+        paths, chosen, after_choice = stream_rows(
             store, task, pages, (selection, maker, redaction, tally), out
         )
         require_rows(chosen, task, o["answers"])
-        dropped, lost, dataset = selection.dropped(), selection.notes(), None
-        dropped.append(("duplicate (prompt, answer)", duplicates))
+        dropped, lost, dataset = selection.dropped() + after_choice, selection.notes(), None
     counts = {name: tally.counts[name] for name in paths}
     empty = [name for name in fractions if name not in paths]
     rows = sum(counts.values())
@@ -326,10 +326,10 @@ def _whole(
     if fmt in ("dpo", "hf-dpo"):
         unknown_text = out["unknown_text"]
         rows, no_pair = with_rejected(store, task, rows, lambda a: answer_text(a, unknown_text))
-        dropped.append(("no model answer that differs from the label (no DPO pair)", no_pair))
+        dropped.append((NO_PAIR, no_pair))
     redaction.rows(rows)
     rows, duplicates = dedup(task, rows)
-    dropped.append(("duplicate (prompt, answer)", duplicates))
+    dropped.append((DUPLICATE, duplicates))
     splits = split_rows(rows, out["fractions"], out["group_by"], out["seed"])
     splits = {name: part for name, part in splits.items() if part}
     prompts = {r.prompt: prompt_digest(r.prompt) for r in rows}

@@ -255,11 +255,16 @@ def _groups(task: Task, question: str, values: list[Any]) -> list[int]:
 
 
 def with_rejected(
-    store: LabelStore, task: Task, rows: list[Row], text: Any
+    store: LabelStore,
+    task: Task,
+    rows: list[Row],
+    text: Any,
+    chunk_ids: list[str] | None = None,
 ) -> tuple[list[Row], int]:
     """DPO pairs: each row gets the newest model answer that is not the same answer as its label
-    (``text(answer)`` is the reply); rows without one are left out."""
-    suggestions = with_unknown(store.suggestions(task))
+    (``text(answer)`` is the reply); rows without one are left out. ``chunk_ids``: the chunks
+    of ``rows`` (a page), whose model answers alone are read."""
+    suggestions = with_unknown(store.suggestions(task, chunk_id=chunk_ids))
     suggestions = suggestions[suggestions["parse_error"].isna()]
     by_item: dict[tuple[str, str], list[Any]] = {}
     for s in suggestions.itertuples():

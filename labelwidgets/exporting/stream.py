@@ -9,8 +9,11 @@ split's file. What stays in memory is the digests, one entry per document and th
 
 from __future__ import annotations
 
+import functools
 import gc
 from collections.abc import Iterable
+from itertools import groupby
+from operator import attrgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -19,8 +22,8 @@ from tqdm.auto import tqdm
 from labelwidgets.exporting import spans as _spans
 from labelwidgets.exporting.digests import Deduplicator
 from labelwidgets.exporting.formats import JSONL_FORMATS, Row, SplitSink
-from labelwidgets.exporting.rows import Redaction, RowMaker, Tally
-from labelwidgets.exporting.selection import Selection
+from labelwidgets.exporting.rows import Redaction, RowMaker, Tally, answer_text
+from labelwidgets.exporting.selection import Selection, with_rejected
 from labelwidgets.exporting.splitting import GroupSplitter
 from labelwidgets.schema import Task
 from labelwidgets.store.batches import AnswerPage
@@ -30,9 +33,12 @@ if TYPE_CHECKING:
 
 __all__ = ["STREAMED", "stream_rows"]
 
-# Formats written row by row. The others keep every row: "hf"/"hf-dpo" build one Dataset,
-# the span formats read their chunks for the whole export, DPO pairs read all suggestions.
-STREAMED = (*(f for f in JSONL_FORMATS if f != "dpo"), "csv", "parquet")
+# Formats written row by row (DPO pairs read the model answers of each page). The others keep
+# every row: "hf"/"hf-dpo" build one Dataset, the span formats read their chunks for the whole
+# export.
+STREAMED = (*JSONL_FORMATS, "csv", "parquet")
+NO_PAIR = "no model answer that differs from the label (no DPO pair)"
+DUPLICATE = "duplicate (prompt, answer)"
 _BAR_FROM = 50_000  # rows before a progress bar is worth showing
 
 
@@ -43,7 +49,8 @@ def stream_rows(
     steps: tuple[Selection, RowMaker, Redaction, Tally],
     out: dict[str, Any],
 ) -> tuple[dict[str, Path], int, int]:
-    """Write the rows of ``pages`` into split files; returns ``(paths, chosen, duplicates)``.
+    """Write the rows of ``pages`` into split files; returns ``(paths, chosen, dropped)``:
+    the rows chosen, and ``(reason, rows)`` left out after the choice (no DPO pair, duplicates).
 
     ``out`` holds ``target``, ``format``, ``fractions``, ``group_by``, ``seed``,
     ``system_prompt``, ``evidence``, ``evidence_template`` and ``progress``. Nothing is left
@@ -55,7 +62,8 @@ def stream_rows(
     split_of = GroupSplitter(out["fractions"], out["seed"])
     group_by, evidence = out["group_by"], out["evidence"]
     sinks: dict[str, SplitSink] = {}
-    chosen_rows, bar = 0, None
+    chosen_rows, no_pair, bar = 0, 0, None
+    reply = functools.partial(answer_text, unknown_text=out["unknown_text"])
     collecting = gc.isenabled()
     gc.disable()  # a page makes ~10 objects per row and no cycles: collections only cost time
     try:
@@ -66,11 +74,15 @@ def stream_rows(
             rows = maker.rows(chosen, page.chunks)
             if evidence or maker.has_spans:
                 _spans.finish_rows(store, task, rows, evidence, out["evidence_template"])
+            if out["format"] == "dpo":
+                rows, unpaired = with_rejected(store, task, rows, reply, list(page.chunks))
+                no_pair += unpaired
             redaction.rows(rows)
             prompts: dict[str, bytes] = {}
             by_split: dict[str, list[Row]] = {}
-            for row in dedup.keep(rows, prompts):
-                by_split.setdefault(split_of(getattr(row, group_by)), []).append(row)
+            # rows of one group come together: one lookup per run of them
+            for key, run in groupby(dedup.keep(rows, prompts), attrgetter(group_by)):
+                by_split.setdefault(split_of(key), []).extend(run)
             for name, part in by_split.items():
                 sink = sinks.get(name) or sinks.setdefault(name, _sink(out, name))
                 sink.write(part)
@@ -91,7 +103,8 @@ def stream_rows(
     for sink in sinks.values():
         sink.close()
     paths = {name: sinks[name].path for name in out["fractions"] if name in sinks}
-    return paths, chosen_rows, dedup.dropped
+    dropped = [(NO_PAIR, no_pair)] if out["format"] == "dpo" else []
+    return paths, chosen_rows, [*dropped, (DUPLICATE, dedup.dropped)]
 
 
 def _sink(out: dict[str, Any], name: str) -> SplitSink:

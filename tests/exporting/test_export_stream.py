@@ -191,6 +191,28 @@ def test_labelers_answers_stream_page_by_page_as_whole(
     assert streamed.redactions["EMAIL"] > 0
 
 
+@pytest.mark.parametrize("answers", ["all", "adjudicated"])
+def test_dpo_pairs_stream_page_by_page_as_whole(tmp_path: Path, answers: str) -> None:
+    store, task = labeled_store(tmp_path / "team.db")
+    ids = store.chunk_order()
+    # two models on some chunks: the newest answer that differs from the label is rejected
+    suggestions = [
+        {"task": task.name, "chunk_id": ids[i], "question": "law", "answer": answer, "model": m}
+        for i in range(0, len(ids), 2)
+        for m, answer in (("old", "the laws of Ohio"), ("new", "Texas" if i % 4 else "Utah"))
+    ]
+    store.add_suggestions(suggestions)
+    streamed, whole = both_ways(
+        store, task, "dpo", tmp_path, 7, answers=answers, keep_conflicting=True, split=0.3
+    )
+    assert_same_files(streamed, whole)
+    reasons = dict(zip(streamed.dropped["reason"], streamed.dropped["rows"], strict=True))
+    assert reasons["no model answer that differs from the label (no DPO pair)"] > 0
+    lines = [json.loads(x) for p in streamed.paths.values() for x in p.read_text().splitlines()]
+    assert lines and {x["rejected"] for x in lines} <= {"the laws of Ohio", "Utah", "Texas"}
+    assert any(x["rejected"] == "Utah" for x in lines)
+
+
 @pytest.mark.parametrize("answers", ["all", "agreed", "adjudicated"])
 def test_streaming_reads_pages_on_both_backends(
     store: LabelStore, tmp_path: Path, answers: str
