@@ -16,8 +16,9 @@ tests with the tools' own SDKs (``argilla`` 2.x and ``label-studio-sdk``, offlin
   :mod:`labelwidgets.exporting.interop_spans`); chunk offsets ride along (``data.char_start`` /
   ``metadata.char_start``) so spans keep their document coordinates.
 
-Exports stream: chunks are read and written a batch at a time, so a file of any size is written
-without holding every task in memory (the answers and suggestions of the task are read once).
+Exports stream: chunks, their answers and their model answers are read and written a batch of
+chunks at a time, so a file of any size is written without holding every task or answer in
+memory.
 """
 
 from __future__ import annotations
@@ -62,23 +63,29 @@ BATCH = 2_000  # chunks read and written at a time
 def _records(
     store: LabelStore, task: Task, make: Any, progress: bool = False
 ) -> Iterator[dict[str, Any]]:
-    """One exported record per chunk (in labeling order), chunks read a batch at a time."""
-    answers: dict[str, list[Any]] = defaultdict(list)
-    for row in with_unknown(store.answers(task)).itertuples():
-        answers[row.chunk_id].append(row)
-    suggestions: dict[str, list[Any]] = defaultdict(list)
-    for row in with_unknown(store.suggestions(task)).itertuples():
-        if not isinstance(row.parse_error, str):
-            suggestions[row.chunk_id].append(row)
+    """One exported record per chunk (in labeling order): chunks, their answers and their
+    model answers read a batch of chunks at a time."""
     order = store.chunk_order()
     with tqdm(total=len(order), desc="export", unit="chunk", disable=not progress) as bar:
         for at in range(0, len(order), BATCH):
             batch = order[at : at + BATCH]
+            answers = _by_chunk(store.answers(task, chunk_id=batch))
+            suggestions = _by_chunk(store.suggestions(task, chunk_id=batch), parsed=True)
             rows = {c["chunk_id"]: c for c in store.chunks(chunk_ids=batch).to_dict("records")}
             for chunk_id in batch:
                 chunk = rows[chunk_id]
                 yield make(task, chunk, answers.get(chunk_id, []), suggestions.get(chunk_id, []))
             bar.update(len(batch))
+
+
+def _by_chunk(frame: Any, parsed: bool = False) -> dict[str, list[Any]]:
+    """The rows of a store view by chunk, in the view's order (``parsed``: only model answers
+    that parsed)."""
+    found: dict[str, list[Any]] = defaultdict(list)
+    for row in with_unknown(frame).itertuples():
+        if not parsed or not isinstance(row.parse_error, str):
+            found[row.chunk_id].append(row)
+    return found
 
 
 def _dump(value: Any) -> str:

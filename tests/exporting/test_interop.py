@@ -110,6 +110,23 @@ def test_round_trip_keeps_answers_suggestions_labelers_and_unknown(
     assert exported  # the in-memory form is returned too
 
 
+@pytest.mark.parametrize(
+    ("to", "name"),
+    [(lw.interop.to_label_studio, "tasks.json"), (lw.interop.to_argilla, "records.json")],
+)
+def test_files_written_a_chunk_at_a_time_equal_one_batch(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, to, name: str
+) -> None:
+    store = filled(tmp_path / "s.db")
+    to(store, TASK, tmp_path / f"whole-{name}", progress=False)
+    # answers and model answers are read per batch of chunks: one chunk a batch here
+    monkeypatch.setattr(lw.interop, "BATCH", 1)
+    to(store, TASK, tmp_path / f"batched-{name}", progress=False)
+    whole = (tmp_path / f"whole-{name}").read_text()
+    assert (tmp_path / f"batched-{name}").read_text() == whole
+    assert whole.count("the laws of Texas") >= 2
+
+
 def test_label_studio_shape(tmp_path: Path) -> None:
     tasks = lw.interop.to_label_studio(filled(tmp_path / "s.db"), TASK)
     first = tasks[0]
