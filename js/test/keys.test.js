@@ -5,6 +5,7 @@ import { labelerKey, letsKeyThrough, reviewerKey } from "../lib/keys.js";
 
 /** @typedef {import("../lib/types.js").QuestionView} QuestionView */
 /** @typedef {import("../lib/keys.js").Key} Key */
+/** @typedef {import("../lib/keys.js").LabelerAction} LabelerAction */
 
 /** @param {Partial<QuestionView> & {name: string}} fields @returns {QuestionView} */
 const question = (fields) => ({ kind: "text", instructions: "", choices: [], allow_unknown: true, when: null,
@@ -142,12 +143,12 @@ test("a key typed outside a date field reaches the field itself (the browser typ
     const action = labelerKey(press(key), screen);
     // a date field cannot be typed into by the page: focus it and let the key through
     assert.deepEqual(action, { do: "enter", index: 1 }, key);
-    assert.equal(letsKeyThrough(/** @type {any} */ (action)), true, key);
+    assert.equal(letsKeyThrough(/** @type {LabelerAction} */ (action)), true, key);
   }
   // a text field is typed into by the page: the key itself is stopped, never typed twice
   const text = labelerKey(press("1"), labeling({ focused: 3 }));
   assert.deepEqual(text, { do: "type", index: 3, text: "1" });
-  assert.equal(letsKeyThrough(/** @type {any} */ (text)), false);
+  assert.equal(letsKeyThrough(/** @type {LabelerAction} */ (text)), false);
   assert.equal(letsKeyThrough({ do: "leave" }), true);
   assert.equal(letsKeyThrough({ do: "submit", force: false }), false);
   // the first field shown takes a key typed on a choice question: a date field too
