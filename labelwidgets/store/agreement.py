@@ -68,14 +68,16 @@ def status_ids(
     version = tuple(conn.execute(select(last, last_suggestion)).one())
     found: dict[str, str] = {}
     for status in wanted:
-        key = (task.name, task.content_hash, status, labeler, version)
+        mine = labeler if status == "model_disagrees" else None  # "disagreed" is task-wide
+        key = (task.name, task.content_hash, status, mine, version)
         if key not in memo:
             if len(memo) > 64:
                 memo.clear()
-            ids = disagreed(conn, task) if status == "disagreed" else None
-            memo[key] = json.dumps(
-                sorted(model_disagrees(conn, task, labeler) if ids is None else ids)
-            )
+            if status == "disagreed":
+                ids = disagreed(conn, task)
+            else:
+                ids = model_disagrees(conn, task, mine)
+            memo[key] = json.dumps(sorted(ids))
         found[param_name(status)] = memo[key]
     return found
 
