@@ -79,7 +79,9 @@ class Reviewer(CommandWidget):
         """Review only the items of the chunks found: ``text`` (full-text search),
         ``document`` (id or name), ``status`` (``"disagreed"``, ``"failed_validator"``,
         ``"model_disagrees"``, ``"flagged"``), one page of chunks at a time, in the queue's
-        order. Returns ``store.search``'s result (``None``: all fields empty, search cleared).
+        order. ``"disagreed"`` and ``"model_disagrees"`` compare answers under each question's
+        ``match=`` rule, as the queue does. Returns ``store.search``'s result (``None``: all
+        fields empty, search cleared).
         """
         query = Query.checked(text, document, status, REVIEWER_STATUSES)
         if query.empty:
