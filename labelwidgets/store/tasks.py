@@ -144,9 +144,14 @@ class TasksMixin:
                 f"task must be a Task or a task name, got {type(name_or_task).__name__}"
             )
         given = name_or_task
+        # the stored definition with its keep= filters (JSON keeps only their names): this store
+        # object then routes chunks added elsewhere (labelwidgets.store.routing.catch_up)
+        filters = any(q.keep is not None for q in given.questions)
         cached = self._tasks.get(given.name)
         if cached is not None and cached.content_hash == given.content_hash:
-            return cached
+            if filters:
+                self._tasks[given.name] = given
+            return self._tasks[given.name]
         self._tasks.pop(given.name, None)  # another session may have added a version meanwhile
         stored = self._stored_task(given.name)
         if stored.content_hash != given.content_hash:
@@ -155,6 +160,9 @@ class TasksMixin:
                 f"({_difference(stored, given)}); store.task() only reads: call "
                 f"store.add_task(task) to store this definition as a new version"
             )
+        if filters:
+            self._tasks[given.name] = given
+            return given
         return stored
 
     def get_task(self: LabelStore, name: str | Task) -> Task:

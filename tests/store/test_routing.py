@@ -193,6 +193,12 @@ def test_chunks_another_process_adds_are_routed_where_the_filters_are(tmp_path: 
     )
     subprocess.run([sys.executable, "-c", script, str(path)], check=True, timeout=120)
     nothing, law = store.chunk_order()[-2:]
+    # a labeler's session given the task (with its filters) routes them too, without add_task
+    labeling = LabelStore(path)
+    assert labeling.task("routed").question("governing_law").keep is None  # read from JSON
+    assert labeling.questions_for(TASK, nothing) == []
+    assert labeling.task(TASK).question("governing_law").keep is LAW
+    store.add_chunks([{"doc_id": "late", "text": "Schedule C."}])  # routed as it is added
     # the queue skips the late chunk no question applies to
     walked: list[str | None] = []
     while (
