@@ -7,23 +7,26 @@ import time
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy import Connection, func, select, update
 
-from labelwidgets.store import fulltext, ids, input_rows
+from labelwidgets.store import fulltext, input_rows
 from labelwidgets.store import tables as t
-from labelwidgets.store.chunk_rows import chunk_values
+from labelwidgets.store.chunk_rows import TABLE_COLUMNS, chunk_values, gc_paused, row_by_row
 from labelwidgets.store.codec import decode_json, encode_json
 from labelwidgets.store.inputs import chunk_refs
 from labelwidgets.store.ordering import forget_sets
 from labelwidgets.store.routing import route_new_chunks
-from labelwidgets.store.rows import as_records, optional_int, require_columns
-from labelwidgets.store.upsert import insert_ignore, insert_rows
+from labelwidgets.store.rows import as_records, require_columns
+from labelwidgets.store.upsert import insert_ignore, insert_tuples
 
 if TYPE_CHECKING:
     from labelwidgets.store.store import LabelStore
 
-_CHUNK_FIELDS = input_rows.CHUNK_FIELDS
 _DOC_FIELDS = input_rows.DOCUMENT_FIELDS
+
+
+def _plain_dicts(rows: Any) -> bool:
+    return type(rows) is list and set(map(type, rows)) <= {dict}
 
 
 class DocumentsMixin:
@@ -73,111 +76,51 @@ class DocumentsMixin:
         ``meta``. A chunk without ``doc_id`` becomes its own document. Chunks are labeled in
         the order they were added. Returns how many chunks were new.
         """
-        records = as_records(rows, "add_chunks")
-        require_columns(records, ["text"], "add_chunks")
-        now = time.time()
-        if not records:
-            return 0
+        with gc_paused():
+            # A list of dicts is read as it is (nothing below changes a row); else copied
+            records = rows if _plain_dicts(rows) else as_records(rows, "add_chunks")
+            require_columns(records, ["text"], "add_chunks")
+            if not records:
+                return 0
+            added = self._add_chunk_batch(records, time.time())
+        if added:
+            forget_sets(self)  # labeling orders see the new chunks
+        return added
+
+    def _add_chunk_batch(self: LabelStore, records: list[dict[str, Any]], now: float) -> int:
         # A batch of common rows is checked a column at a time; any other goes row by row.
-        values, new_docs = chunk_values(records, now) or self._chunk_rows(records, now)
-        doc_values = [self._document_values(d, i, now) for i, d in enumerate(new_docs.values())]
+        batch = (chunk_values(records) or row_by_row(records)).unique()
+        doc_values = [
+            self._document_values(d, i, now) for i, d in enumerate(batch.new_docs.values())
+        ]
 
         def write(conn: Connection) -> int:
             self._lock(conn, "lw-chunks")
             insert_ignore(conn, t.documents, doc_values, key="doc_id")
-            self._add_placeholder_documents(conn, {v["doc_id"] for v in values}, now)
-            unique = list({v["chunk_id"]: v for v in values}.values())
+            self._add_placeholder_documents(conn, set(batch.doc_ids), now)
             start = conn.execute(select(func.coalesce(func.max(t.chunks.c.ord), 0))).scalar_one()
-            for offset, value in enumerate(unique, start=1):
-                value["ord"] = start + offset
             # One executemany; chunks stored already are skipped by it (their ord goes unused:
             # ord only orders chunks)
-            added = insert_rows(conn, t.chunks, unique, skip_existing="chunk_id")
+            added = insert_tuples(
+                conn,
+                t.chunks,
+                TABLE_COLUMNS,
+                batch.table_rows(start + 1, now),
+                skip_existing="chunk_id",
+            )
             if added:
                 fulltext.index_new_chunks(conn, start)
                 route_new_chunks(self, conn, self._tasks.values())  # Question(keep=...)
             return added
 
-        added = self._write(write)
-        if added:
-            forget_sets(self)  # labeling orders see the new chunks
-        return added
-
-    def _chunk_rows(
-        self: LabelStore, records: list[dict[str, Any]], now: float
-    ) -> tuple[list[dict[str, Any]], dict[str, dict[str, Any]]]:
-        """Row by row: each row checked by the input contract, which words any error."""
-        values, new_docs, per_doc = [], {}, {}
-        for i, record in enumerate(records):
-            value = self._chunk_values(record, i, per_doc, now)
-            if record.get("doc_id") is None:
-                new_docs[value["doc_id"]] = {
-                    "doc_id": value["doc_id"],
-                    "text": value["text"],
-                    "name": f"text-{value['doc_id'][:8]}",
-                }
-            values.append(value)
-        return values, new_docs
-
-    def _chunk_values(
-        self: LabelStore, record: dict[str, Any], index: int, per_doc: dict[str, int], now: float
-    ) -> dict[str, Any]:
-        record = input_rows.chunk(record, index)
-        chunk_text = record["text"]
-        if not isinstance(chunk_text, str):
-            raise TypeError(
-                f"add_chunks: row {index}: 'text' must be a string, got {type(chunk_text).__name__}"
-            )
-        if not chunk_text.strip():
-            raise ValueError(f"add_chunks: row {index}: 'text' is empty")
-        numbers = {
-            name: optional_int(record, name, index, "add_chunks")
-            for name in ("seq", "page_start", "page_end", "char_start", "char_end")
-        }
-        start, end = numbers["char_start"], numbers["char_end"]
-        if start is not None and end is not None and end - start != len(chunk_text):
-            raise ValueError(
-                f"add_chunks: row {index}: char_end - char_start = {end - start} but the text has "
-                f"{len(chunk_text)} characters"
-            )
-        doc_id = record.get("doc_id")
-        if doc_id is None:
-            doc_id = ids.doc_id_for_text(chunk_text)
-            start, end = 0, len(chunk_text)
-        doc_id = str(doc_id)
-        seq = numbers["seq"]
-        if seq is None:
-            seq = per_doc.get(doc_id, 0)
-        per_doc[doc_id] = seq + 1
-        extra = {k: v for k, v in record.items() if k not in _CHUNK_FIELDS}
-        return {
-            "chunk_id": str(record.get("chunk_id") or ids.chunk_id(doc_id, start, end, chunk_text)),
-            "doc_id": doc_id,
-            "seq": seq,
-            "page_start": numbers["page_start"],
-            "page_end": numbers["page_end"],
-            "char_start": start,
-            "char_end": end,
-            "text": chunk_text,
-            "meta": encode_json({**(record.get("meta") or {}), **extra}),
-            "created_at": now,
-        }
+        return self._write(write)
 
     @staticmethod
     def _add_placeholder_documents(conn: Connection, doc_ids: set[str], now: float) -> None:
         """Chunks may name documents the store has no text for (a DataFrame of snippets)."""
-        known = set()
-        id_list = sorted(doc_ids)
-        for i in range(0, len(id_list), 500):
-            batch = id_list[i : i + 500]
-            known.update(
-                conn.execute(
-                    select(t.documents.c.doc_id).where(t.documents.c.doc_id.in_(batch))
-                ).scalars()
-            )
-        missing = [{"doc_id": d, "name": d, "created_at": now} for d in id_list if d not in known]
-        if missing:
-            conn.execute(insert(t.documents), missing)
+        rows = [(doc_id, doc_id, now) for doc_id in sorted(doc_ids)]
+        columns = ("doc_id", "name", "created_at")
+        insert_tuples(conn, t.documents, columns, rows, skip_existing="doc_id")
 
     @staticmethod
     def _require_chunks(conn: Connection, chunk_ids: Iterable[str], what: str) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Iterable
 
@@ -37,13 +38,14 @@ def chunk_ids(
 ) -> list[str]:
     """:func:`chunk_id` of many chunks (the same ids, hashed in one pass: one string and one
     hash call per chunk)."""
-    blake2b = hashlib.blake2b
+    blake2b = functools.partial(hashlib.blake2b, digest_size=10)
     return [
-        blake2b(
-            f"{d}\x1f{s}\x1f{e}\x1f{t}\x1f".encode("utf-8", "surrogatepass"), digest_size=10
-        ).hexdigest()
-        for d, s, e, t in zip(doc_ids, char_starts, char_ends, texts, strict=True)
+        blake2b(key.encode("utf-8", "surrogatepass")).hexdigest()
+        for key in map(_CHUNK_KEY.format, doc_ids, char_starts, char_ends, texts)
     ]
+
+
+_CHUNK_KEY = "{}\x1f{}\x1f{}\x1f{}\x1f"
 
 
 def prompt_version_id(task: str, question: str, template: str) -> str:

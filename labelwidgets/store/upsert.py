@@ -30,9 +30,8 @@ def insert_rows(
     whose ``skip_existing`` key is stored already are left out. Returns how many were inserted."""
     if not rows:
         return 0
-    # Driver SQL bypasses the engine's schema_translate_map: name the schema in the statement.
-    schema = conn.get_execution_options().get("schema_translate_map", {}).get(None)
-    sql, order = _insert_sql(conn.dialect, table, schema, tuple(rows[0]), skip_existing)
+    columns = tuple(rows[0])
+    sql, order = _insert_sql(conn.dialect, table, _schema(conn), columns, skip_existing)
     if order is None:
         params: list[Any] = rows
     elif len(order) == 1:
@@ -40,6 +39,33 @@ def insert_rows(
     else:
         params = list(map(operator.itemgetter(*order), rows))
     return conn.exec_driver_sql(sql, params).rowcount
+
+
+def insert_tuples(
+    conn: Connection,
+    table: Table,
+    columns: tuple[str, ...],
+    rows: list[tuple[Any, ...]],
+    *,
+    skip_existing: str | None = None,
+) -> int:
+    """:func:`insert_rows` of tuples of the ``columns``' values: with the columns in the
+    table's order they go to a positional driver (sqlite3) as they are, no dict per row."""
+    if not rows:
+        return 0
+    sql, order = _insert_sql(conn.dialect, table, _schema(conn), columns, skip_existing)
+    if order is None:  # a driver with named parameters (psycopg)
+        params: list[Any] = [dict(zip(columns, row, strict=True)) for row in rows]
+    elif order == columns:
+        params = rows
+    else:
+        params = list(map(operator.itemgetter(*map(columns.index, order)), rows))
+    return conn.exec_driver_sql(sql, params).rowcount
+
+
+def _schema(conn: Connection) -> str | None:
+    # Driver SQL bypasses the engine's schema_translate_map: name the schema in the statement.
+    return conn.get_execution_options().get("schema_translate_map", {}).get(None)
 
 
 @functools.lru_cache(maxsize=64)
