@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from labelwidgets.quality.answer_frame import answer_frame, time_per_labeler
 from labelwidgets.quality.consensus import labelers_consensus, others_consensus
 from labelwidgets.schema import UNKNOWN, Question, Task
 from labelwidgets.schema import validators as _validators
@@ -34,8 +35,6 @@ if TYPE_CHECKING:
 __all__ = ["REFERENCES", "QualityData", "load"]
 
 REFERENCES = ("auto", "gold", "consensus")
-_ANSWER_COLUMNS = ["chunk_id", "doc_id", "question", "labeler", "answer", "forced"]
-_ANSWER_COLUMNS += ["time_spent", "created_at"]
 
 
 def _hashable(value: Any) -> Any:
@@ -80,13 +79,11 @@ class _Encoder:
         return found
 
     def encode(self, frame: pd.DataFrame) -> pd.DataFrame:
-        """Add key, unknown, number and problem columns to a frame with question and answer."""
-        q_codes, q_names = pd.factorize(frame["question"])
-        position = pd.Index(self.task.question_names).get_indexer(q_names)
+        """Add key, unknown, number, problem and q columns to a frame with question and
+        answer (rows of questions the task no longer asks are left out)."""
+        position = pd.Index(self.task.question_names).get_indexer(frame["question"])
         if (position < 0).any():  # answers to questions the task no longer asks
-            frame = frame[position[q_codes] >= 0]
-            q_codes, q_names = pd.factorize(frame["question"])
-            position = pd.Index(self.task.question_names).get_indexer(q_names)
+            frame, position = frame[position >= 0], position[position >= 0]
         frame = frame.reset_index(drop=True)
         try:
             a_codes, a_values = pd.factorize(frame["answer"])
@@ -94,26 +91,35 @@ class _Encoder:
         except TypeError:  # list answers (multi-choice, spans) are not hashable
             a_codes, a_values = pd.factorize(pd.Series([_hashable(a) for a in frame["answer"]]))
             a_values = [_unhashable(v) for v in a_values]
-        width = len(a_values) + 1
-        codes, uniques = pd.factorize(q_codes.astype(np.int64) * width + a_codes)
+        a_codes = np.where(a_codes < 0, len(a_values), a_codes)  # null: the slot after
+        return self.encode_codes(frame, position, a_codes, [*a_values, None])
+
+    def encode_codes(
+        self, frame: pd.DataFrame, position: np.ndarray, a_codes: np.ndarray, a_values: list[Any]
+    ) -> pd.DataFrame:
+        """:meth:`encode` for answers given as codes: ``position`` of each row's question in
+        the task, ``a_codes`` into ``a_values``. Keys, numbers and problems are computed once
+        per distinct (question, answer), in the order the rows first give them."""
+        width = len(a_values)
+        codes, uniques = pd.factorize(position.astype(np.int64) * width + a_codes)
         keys, numbers, problems = [], [], []
         for combined in uniques:
-            question = self.task.question(q_names[combined // width])
-            code = combined % width
-            value = a_values[code] if code < len(a_values) else None
+            question = self.task.questions[combined // width]
+            value = a_values[combined % width]
             keys.append(self.key_id(question, value))
             numbers.append(_number(value) if question.kind in ("number", "rating") else math.nan)
             problems.append(_problem(question, value))
         take = np.asarray(codes, dtype=np.int64)
-        frame["key"] = np.asarray(keys, dtype=np.int64)[take] if len(take) else take
-        frame["unknown"] = np.isin(frame["key"].to_numpy(), list(self.unknown_ids))
+        key = np.asarray(keys, dtype=np.int64)[take] if len(take) else take
+        frame["key"] = key
+        frame["unknown"] = np.isin(key, list(self.unknown_ids))
         frame["number"] = np.asarray(numbers, dtype=float)[take] if len(take) else np.array([])
         frame["problem"] = pd.Series(
             np.asarray(problems, dtype=object)[take] if len(take) else [],
             index=frame.index,
             dtype=object,
         )
-        frame["q"] = position[q_codes] if len(q_codes) else np.zeros(0, dtype=np.int64)
+        frame["q"] = np.asarray(position, dtype=np.int64)
         return frame
 
 
@@ -135,14 +141,15 @@ def _problem(question: Question, value: Any) -> str | None:
 class QualityData:
     """Labeler answers, gold and the models' current answers of one task, encoded.
 
-    ``answers``: store.answers columns + key, unknown, number, problem, integer codes item
-    (chunk), q (question) and qi (chunk × question), gold_key (-1: no valid gold), correct
+    ``answers``: chunk_id, doc_id, question, labeler, answer, forced + key, unknown, number,
+    problem, integer codes item (chunk), q (question), qi (chunk × question), who (labeler)
+    and doc (document), gold_key (-1: no valid gold), correct
     (against gold), consensus_key (the other labelers' consensus, -1: none; see
     :mod:`labelwidgets.quality.consensus`). ``gold``: chunk_id, question, answer, by, key,
     unknown, problem, valid. ``model`` (each model's newest parsed suggestion per chunk and
     question): chunk_id, doc_id, question, model, answer, key, unknown, number, problem,
     gold_key, correct, consensus_key (all labelers). ``representative[key]`` is an answer with
-    that key.
+    that key. ``time_spent``: seconds per labeler (one submission counted once).
     """
 
     task: Task
@@ -152,6 +159,7 @@ class QualityData:
     representative: list[Any]
     unknown_ids: set[int] = field(default_factory=set)
     cache: dict[Any, Any] = field(default_factory=dict, repr=False)
+    time_spent: pd.Series = field(default_factory=lambda: pd.Series(dtype=float), repr=False)
 
     def answer_groups(self, columns: tuple[str, ...]) -> Any:
         """:func:`labelwidgets.quality.grouping.grouping` of the answers, computed once."""
@@ -251,32 +259,34 @@ def _with_gold(frame: pd.DataFrame, gold: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def _code(frames: list[pd.DataFrame], task: Task) -> int:
-    """Integer codes (in place): item (chunk), q (question), qi (chunk × question); returns the
-    number of chunks. Integers group and look up much faster than strings."""
-    codes, chunks = pd.factorize(frames[0]["chunk_id"])
-    chunks = pd.Index(chunks)
+def _code(frames: list[pd.DataFrame], chunks: pd.Index) -> pd.Index:
+    """Integer codes (in place): item (chunk), qi (chunk × question). The first frame (the
+    answers) has its ``item`` codes into ``chunks`` already; chunks only the others name are
+    appended. Returns all the chunks. Integers group and look up much faster than strings."""
     rest = [f["chunk_id"].to_numpy() for f in frames[1:]]
     new = pd.unique(np.concatenate(rest)) if rest and sum(map(len, rest)) else []
     new = [c for c, i in zip(new, chunks.get_indexer(new), strict=True) if i < 0]
     chunks = chunks.append(pd.Index(new, dtype=object)) if len(new) else chunks
     items = None
     for i, frame in enumerate(frames):
-        frame["item"] = codes if i == 0 else chunks.get_indexer(frame["chunk_id"].to_numpy())
+        if i:
+            frame["item"] = chunks.get_indexer(frame["chunk_id"].to_numpy())
         pair = frame["q"].to_numpy().astype(np.int64) * len(chunks) + frame["item"].to_numpy()
         if items is None:  # the answered items, numbered densely; -1 elsewhere
             frame["qi"], items = pd.factorize(pair)
             items = pd.Index(items)
         else:
             frame["qi"] = items.get_indexer(pair)
-    return len(chunks)
+    return chunks
 
 
 def _documents(answers: pd.DataFrame, other: pd.DataFrame) -> np.ndarray:
     """The document of each row of ``other``, from the answers' chunks (else its chunk id)."""
-    items, first = np.unique(answers["item"].to_numpy(), return_index=True)
-    docs = pd.Series(answers["doc_id"].to_numpy()[first], index=items)
-    found = docs.reindex(other["item"].to_numpy()).to_numpy()
+    item = other["item"].to_numpy()
+    size = int(answers["item"].max()) + 1 if len(answers) else 0
+    per_chunk = np.full(size + 1, None, dtype=object)  # the last slot: not an answered chunk
+    per_chunk[answers["item"].to_numpy()] = answers["doc_id"].to_numpy()
+    found = per_chunk[np.where((item >= 0) & (item < size), item, size)]
     return np.where(pd.isna(found), other["chunk_id"].to_numpy(), found)
 
 
@@ -290,13 +300,7 @@ def _latest_model(store: LabelStore, task: Task) -> pd.DataFrame:
     return latest[["chunk_id", "question", "model", "answer"]]
 
 
-def load(
-    store: LabelStore,
-    task: Task | str,
-    *,
-    answers: pd.DataFrame | None = None,
-    min_consensus: int = 2,
-) -> QualityData:
+def load(store: LabelStore, task: Task | str, *, min_consensus: int = 2) -> QualityData:
     """Read a task's answers, gold and model answers from ``store`` and encode them.
 
     ``min_consensus``: how many other labelers must give the same answer (and more than give
@@ -304,33 +308,21 @@ def load(
     """
     task = store.task(task)
     encoder = _Encoder(task)
-    if answers is None:  # only the columns used here: the rest is not read
-        answers = store.answers(task, columns=[*_ANSWER_COLUMNS, "is_unknown"])
-    raw = with_unknown(answers)
-    # a new frame over the same column data: only new columns are written below
-    answers = raw[[c for c in _ANSWER_COLUMNS if c in raw]].copy(deep=False)
-    if "doc_id" not in answers:
-        answers["doc_id"] = answers["chunk_id"]
     gold = encoder.encode(with_unknown(store.gold(task))[["chunk_id", "question", "answer", "by"]])
     gold["valid"] = gold["problem"].isna() & (gold["key"] >= 0)
     model = encoder.encode(_latest_model(store, task))
-    answers = encoder.encode(answers)
-    _code([answers, gold, model], task)
+    answers, chunks, spent, created = answer_frame(store.answer_columns(task), encoder)
+    _code([answers, gold, model], chunks)
     _cluster_pairwise(task, [gold, answers, model], encoder.representative)
     answers = _with_gold(answers, gold)
     model = _with_gold(model, gold)
-    answers["who"] = pd.factorize(answers["labeler"])[0]
-    # documents numbered per chunk, then spread to the answers (chunks are far fewer)
-    items, first = np.unique(answers["item"].to_numpy(), return_index=True)
-    per_chunk = np.zeros(len(items) and int(items.max()) + 1, dtype=np.int64)
-    per_chunk[items] = pd.factorize(answers["doc_id"].to_numpy()[first])[0]
-    answers["doc"] = per_chunk[answers["item"].to_numpy()]
     answers["consensus_key"] = others_consensus(
         answers["qi"].to_numpy(), answers["key"].to_numpy(), min_consensus
     )
     model["consensus_key"] = labelers_consensus(answers, model, min_consensus)
     model["doc_id"] = _documents(answers, model)
     data = QualityData(task, answers, gold, model, encoder.representative, encoder.unknown_ids)
+    data.time_spent = time_per_labeler(answers, spent, created)
     for frame in (answers, model):
         frame["correct"] = data.correct(frame, frame["gold_key"].to_numpy())
     return data

@@ -184,27 +184,6 @@ def _activity(
     return per
 
 
-def _time_spent(data: QualityData) -> pd.Series:
-    """Per labeler: seconds spent, one submission (same labeler, chunk and time) counted once."""
-    if "time_spent" in data.cache:
-        return data.cache["time_spent"]
-    a = data.answers
-    stamps = a["created_at"]
-    moments = stamps.astype("int64") if hasattr(stamps, "dt") else pd.Series(0, index=a.index)
-    once = (
-        ~pd.DataFrame(
-            {"who": a["who"].to_numpy(), "item": a["item"].to_numpy(), "t": moments.to_numpy()}
-        )
-        .duplicated()
-        .to_numpy()
-    )
-    spent = np.nan_to_num(a["time_spent"].to_numpy(dtype=float))
-    groups = data.answer_groups(("labeler",))
-    found = pd.Series(groups.sum(np.where(once, spent, 0.0)), index=groups.index)
-    data.cache["time_spent"] = found
-    return found
-
-
 def labelers(
     store: LabelStore,
     task: Task | str,
@@ -257,7 +236,7 @@ def labelers(
         _scored_by(data, a, reference, groups), how="left"
     )
     per["scored"] = per["scored"].fillna(0).astype(int)
-    spent = _time_spent(data)
+    spent = data.time_spent
     per["time_spent_s"] = per.index.get_level_values("labeler").map(spent).fillna(0.0)
     per = per.reset_index()
     per["rank"] = _rank(per, ["question"] if by_question else None).astype("Int64")

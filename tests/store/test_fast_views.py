@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 import labelwidgets as lw
 from labelwidgets.store import LabelStore
 from labelwidgets.store.fast_views import ANSWERS, CHUNKS, EVENTS, GOLD
+from labelwidgets.store.frames import with_unknown
 from tests.conftest import drop_pg_schema
 
 TASK = lw.Task(
@@ -230,3 +231,63 @@ def test_bad_columns_and_filters_are_named(sqlite_store: LabelStore, call, messa
     sqlite_store.add_task(TASK)
     with pytest.raises((ValueError, TypeError), match=message):
         call(sqlite_store)
+
+
+def _coded_rows(store: LabelStore) -> list[str]:
+    """``answer_columns`` decoded back to view rows: chunk, document, question, labeler,
+    answer (UNKNOWN put back), forced."""
+    coded = store.answer_columns(TASK)
+    names = TASK.question_names
+    rows = zip(
+        coded.chunk_ids[coded.chunk],
+        coded.doc_ids[coded.chunk],
+        [names[q] for q in coded.question],
+        coded.labelers[coded.labeler],
+        [coded.answers[a] for a in coded.answer],
+        coded.forced.tolist(),
+        strict=True,
+    )
+    return sorted(repr(row) for row in rows)
+
+
+def test_answer_columns_hold_the_rows_of_the_answers_view(filled: LabelStore) -> None:
+    """The integer-coded read the quality figures use decodes to exactly the rows of
+    ``answers()`` (UNKNOWN, null-looking texts, lists, numbers, several documents), on SQLite
+    and PostgreSQL; with no time spent recorded, no time columns are read."""
+    frame = with_unknown(filled.answers(TASK))
+    columns = ["chunk_id", "doc_id", "question", "labeler", "answer", "forced"]
+    assert _coded_rows(filled) == _rows(frame[columns])
+    coded = filled.answer_columns(TASK)
+    assert coded.time_spent is None and coded.created_at is None
+    assert len(coded) == len(frame)
+
+
+def test_answer_columns_read_time_spent_and_skip_dropped_questions(tmp_path: Path) -> None:
+    """Time spent and creation times come per row as stored once one answer has a time; an
+    answer to a question the task no longer asks is coded -1."""
+    store = LabelStore(tmp_path / "labels.db")
+    _fill(store)
+    ids = store.chunk_order()
+    store.record_answers(TASK, ids[0], {"law": "Mars"}, labeler="eve", time_spent=12.5)
+    frame = store.answers(TASK)
+    coded = store.answer_columns(TASK)
+    key = list(zip(coded.chunk_ids[coded.chunk], coded.labelers[coded.labeler], strict=True))
+    expected = frame.set_index(["chunk_id", "labeler", "question"])
+    names = TASK.question_names
+    for i, (chunk, labeler) in enumerate(key):
+        row = expected.loc[(chunk, labeler, names[coded.question[i]])]
+        assert coded.time_spent[i] == (0.0 if pd.isna(row["time_spent"]) else row["time_spent"])
+        assert pd.Timestamp(coded.created_at[i], unit="s", tz="UTC") == row["created_at"]
+        assert coded.forced[i] == row["forced"]
+    assert (coded.time_spent == 12.5).sum() == 1 and (coded.time_spent == 0).sum() == len(key) - 1
+    store.close()
+    narrower = lw.Task("fast", questions=[TASK.questions[0]])
+    with sqlite3.connect(tmp_path / "labels.db") as conn:
+        conn.execute(
+            "UPDATE tasks SET definition = ? WHERE task_id = 'fast'", (narrower.to_json(),)
+        )
+    store = LabelStore(tmp_path / "labels.db")
+    coded = store.answer_columns("fast")
+    assert set(coded.question.tolist()) == {0, -1}
+    assert (coded.question == 0).sum() == (frame["question"] == "law").sum()
+    store.close()

@@ -1,0 +1,149 @@
+"""A task's current answers as integer-coded columns, for code that groups a million answers.
+
+:meth:`LabelStore.answers` gives a DataFrame of Python values, one object per cell; the quality
+figures (:mod:`labelwidgets.quality`) only group answers by chunk, question, labeler and answer
+and then count. This read gives each of those as integer codes into small tables of distinct
+values, read with one narrow query: only the columns grouping needs, the question already as
+its position in the task (computed by the database), each distinct answer text decoded once.
+Rows come in chunk order (on SQLite the order :meth:`LabelStore.answers` gives them), each
+chunk's run of rows counted by a grouped query instead of a chunk id read per row, and each
+distinct chunk's document looked up once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import case, func, select
+
+from labelwidgets.schema import UNKNOWN, Task
+from labelwidgets.store import tables as t
+from labelwidgets.store.codec import decode_json
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
+
+__all__ = ["AnswerColumns", "read_answer_columns"]
+
+
+@dataclass
+class AnswerColumns:
+    """A task's current answers, one entry per row in each per-row array.
+
+    ``chunk`` indexes ``chunk_ids`` / ``doc_ids`` (each distinct chunk's id and its document;
+    ``None`` for a chunk no longer stored); ``question`` is the question's position in
+    ``task.questions`` (-1: a question the task no longer asks); ``labeler`` indexes
+    ``labelers``; ``answer`` indexes ``answers`` (decoded values, :data:`UNKNOWN` for "not in
+    the text", ``None`` for a null answer). ``forced``: stored past a failing validator.
+    ``time_spent`` (seconds, 0 where none was given) and ``created_at`` (epoch seconds, NaN
+    where none), as floats, or both ``None`` when no answer of the task has a time spent.
+    """
+
+    chunk: np.ndarray
+    chunk_ids: np.ndarray
+    doc_ids: np.ndarray
+    question: np.ndarray
+    labeler: np.ndarray
+    labelers: np.ndarray
+    answer: np.ndarray
+    answers: list[Any]
+    forced: np.ndarray
+    time_spent: np.ndarray | None
+    created_at: np.ndarray | None
+
+    def __len__(self) -> int:
+        return len(self.chunk)
+
+
+def _floats(values: np.ndarray) -> np.ndarray:
+    """An ``object`` column of floats (``None`` where NULL) as float64, NaN for NULL."""
+    try:
+        return values.astype(np.float64)
+    except TypeError:  # NULLs: None is not a float
+        return np.array(values.tolist(), dtype=np.float64)
+
+
+def _decoded_answers(texts: np.ndarray, unknown: np.ndarray) -> tuple[np.ndarray, list[Any]]:
+    """Codes and values of the answers: each distinct stored text decoded once (one JSON parse
+    for all of them); the last value is :data:`UNKNOWN`, for the rows that say so."""
+    codes, distinct = pd.factorize(texts, use_na_sentinel=True)
+    distinct = [text if isinstance(text, str) else "null" for text in distinct]
+    values = decode_json("[" + ",".join(distinct) + "]") if distinct else []
+    codes = codes.astype(np.int64)
+    codes[codes < 0] = len(values)  # NULL
+    codes[unknown] = len(values) + 1
+    return codes, [*values, None, UNKNOWN]
+
+
+def _documents(conn: Connection, chunk_ids: np.ndarray) -> np.ndarray:
+    """Each chunk's document id (``None`` for a chunk no longer stored), looked up in one scan
+    of the chunks (or in batches when there are few)."""
+    from labelwidgets.store.columnar import fetch
+
+    c = t.chunks
+    if len(chunk_ids) > 5_000:  # most chunks: one scan beats many IN (...) lookups
+        batches = [select(c.c.chunk_id, c.c.doc_id)]
+    else:
+        wanted = sorted(set(chunk_ids.tolist()))
+        batches = [
+            select(c.c.chunk_id, c.c.doc_id).where(c.c.chunk_id.in_(wanted[i : i + 500]))
+            for i in range(0, len(wanted), 500)
+        ]
+    tables = [fetch(conn, query) for query in batches]
+    stored = np.concatenate([table.array for table in tables]) if tables else np.empty((0, 2))
+    where = pd.Index(stored[:, 0]).get_indexer(chunk_ids)
+    docs = np.append(stored[:, 1].astype(object), None)  # position -1: not stored
+    return docs[where]
+
+
+def read_answer_columns(conn: Connection, task: Task) -> AnswerColumns:
+    """Read ``task``'s current answers as :class:`AnswerColumns` over ``conn``."""
+    from labelwidgets.store.columnar import fetch
+
+    ca = t.current_answers
+    mine = ca.c.task_id == task.name
+    # the two float columns are a fifth of the read: only read when some answer has a time
+    timed = conn.execute(select(ca.c.chunk_id).where(mine, ca.c.time_spent != 0).limit(1))
+    timed = timed.first() is not None
+    positions = {name: i for i, name in enumerate(task.question_names)}
+    query = select(
+        case(positions, value=ca.c.question, else_=-1).label("q"),
+        ca.c.labeler,
+        ca.c.value,
+        (case((ca.c.is_unknown, 1), else_=0) + case((ca.c.forced, 2), else_=0)).label("flags"),
+        *([func.coalesce(ca.c.time_spent, 0.0).label("spent"), ca.c.created_at] if timed else []),
+    ).where(mine)
+    # rows in chunk order: each chunk's run of rows is counted by one grouped query instead of
+    # reading a chunk id per row (both statements read one snapshot: one transaction)
+    runs = fetch(
+        conn,
+        select(ca.c.chunk_id, func.count())
+        .where(mine)
+        .group_by(ca.c.chunk_id)
+        .order_by(ca.c.chunk_id),
+    )
+    table = fetch(conn, query.order_by(ca.c.chunk_id))
+    chunk_ids = runs.column("chunk_id").astype(object)
+    counts = runs.array[:, 1].astype(np.int64) if len(runs) else np.zeros(0, np.int64)
+    if counts.sum() != len(table):
+        raise RuntimeError("answer_columns: the answers changed between two reads of one snapshot")
+    chunk = np.repeat(np.arange(len(chunk_ids), dtype=np.int64), counts)
+    flags = table.column("flags").astype(np.int64) if len(table) else np.zeros(0, np.int64)
+    labeler, labelers = pd.factorize(table.column("labeler"))
+    answer, answers = _decoded_answers(table.column("value"), (flags & 1).astype(bool))
+    return AnswerColumns(
+        chunk=chunk,
+        chunk_ids=chunk_ids,
+        doc_ids=_documents(conn, chunk_ids),
+        question=table.column("q").astype(np.int64),
+        labeler=labeler.astype(np.int64),
+        labelers=np.asarray(labelers, dtype=object),
+        answer=answer,
+        answers=answers,
+        forced=(flags & 2).astype(bool),
+        time_spent=table.column("spent").astype(np.float64) if timed else None,
+        created_at=_floats(table.column("created_at")) if timed else None,
+    )
