@@ -71,6 +71,9 @@ class IngestReport:
     counted against the first one it fails). ``df.attrs`` holds the :meth:`summary`.
     ``questions``: with ``ingest(task=...)``, per question how many chunks it is asked on
     (``store.coverage(task)``: routing by ``Question(keep=...)``).
+
+    A long PDF whose chunks were stored while it was read and that then failed (status
+    ``timeout`` or ``broken``) keeps those chunks: its row counts them, and its message says so.
     """
 
     df: pd.DataFrame
@@ -174,6 +177,18 @@ def ingest(
     -------
     IngestReport
         One row per input with its status, page/char/chunk counts and a plain-English message.
+
+    Notes
+    -----
+    A long PDF's pages stream from its extraction process: with a built-in chunker, its first
+    chunks are stored (and can be labeled) while its later pages are still being read. Until it
+    is read to the end, ``store.documents()`` shows ``meta["ingest"] == {"status": "reading"}``
+    for it; then its text is stored and the key removed. If it fails midway (timeout, crash,
+    memory cap), the chunks already stored stay (labelers may have answered them), and its
+    ``meta["ingest"]`` says ``status``, ``pages_read`` and ``message``; ingesting it again
+    with a larger budget completes it. So that chunk ids are known before the whole text is,
+    a PDF of more than 20 pages is identified by its file (bytes, backend and its version);
+    shorter ones and texts by their text, as before.
     """
     backend = default_backend() if backend is None else backend
     _check_settings(backend, (timeout, page_timeout), workers, password, chunker)

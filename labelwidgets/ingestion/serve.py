@@ -21,7 +21,7 @@ BATCH = "batch"
 # long as the document has taken so far (at most MAX_BATCH_S): a long document's first chunks
 # arrive early, and the parent re-chunks the text read so far only a few times per document
 # (the texts it chunks add up to about three times the document's).
-BATCH_S = 0.2
+BATCH_S = 0.5
 MAX_BATCH_S = 5.0
 
 
