@@ -127,3 +127,29 @@ def test_a_bad_row_in_a_big_batch_is_named_and_nothing_is_stored(store: lw.Label
     with pytest.raises(ValueError, match="row 700"):
         store.add_chunks(rows)
     assert store.count_chunks() == 0
+
+
+def test_chunks_of_unknown_documents_get_one_placeholder_each(store: lw.LabelStore) -> None:
+    store.add_documents([{"doc_id": "d1", "name": "Contract A.pdf", "text": "Governing law."}])
+    rows = [
+        {"doc_id": "d1", "text": "Governing law.", "char_start": 0, "char_end": 14},
+        {"doc_id": "d2", "text": "Notices."},
+        {"doc_id": "d2", "text": "Term."},
+        {"text": "A loose snippet."},
+    ]
+    assert store.add_chunks(rows) == 4
+    assert store.add_chunks(rows) == 0
+    names = dict(zip(store.documents()["doc_id"], store.documents()["name"], strict=True))
+    snippet = ids.doc_id_for_text("A loose snippet.")
+    assert names == {"d1": "Contract A.pdf", "d2": "d2", snippet: f"text-{snippet[:8]}"}
+    assert store.document_text(snippet) == "A loose snippet."
+
+
+def test_add_chunks_leaves_the_callers_rows_as_they_were(store: lw.LabelStore) -> None:
+    common = [{"doc_id": "d", "seq": i, "text": f"Clause {i}."} for i in range(300)]
+    odd = [{"doc_id": "e", "text": "Clause\x00 one.", "meta": {"page": 1}, "source": "a.pdf"}]
+    for rows in (common, odd):
+        before = copy.deepcopy(rows)
+        assert store.add_chunks(rows) == len(rows)
+        assert rows == before
+    assert store.chunks(doc_id="e")["text"].tolist() == ["Clause\ufffd one."]
