@@ -113,11 +113,10 @@ def first_chunks(path: Path, started: float, stop: threading.Event, seen: list) 
     of a document still marked as being read are visible."""
     watcher = lw.LabelStore(path)
     while not stop.is_set() and not seen:
+        n = watcher.count_chunks()  # before the mark: counted while the document was read
         documents = watcher.documents()
-        if len(documents) and documents["meta"][0].get("ingest", {}).get("status") == "reading":
-            n = watcher.count_chunks()
-            if n:
-                seen.append((time.perf_counter() - started, n))
+        if n and documents["meta"][0].get("ingest", {}).get("status") == "reading":
+            seen.append((time.perf_counter() - started, n))
         time.sleep(0.01)
     watcher.close()
 
