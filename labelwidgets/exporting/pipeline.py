@@ -21,7 +21,8 @@ from labelwidgets.exporting.checks import (  # noqa: F401 - the constants stay i
 )
 from labelwidgets.exporting.digests import prompt_digest
 from labelwidgets.exporting.documents import DocumentExportReport, export_by_document
-from labelwidgets.exporting.formats import JSONL_FORMATS, Row, prepare, write_hf, write_rows
+from labelwidgets.exporting.formats import JSONL_FORMATS, Row, prepare, write_rows
+from labelwidgets.exporting.hf import write_hf
 from labelwidgets.exporting.prompt_choice import templates_for
 from labelwidgets.exporting.rows import Redaction, RowMaker, Tally, answer_text
 from labelwidgets.exporting.selection import (
@@ -180,11 +181,11 @@ def export(
 
     Notes
     -----
-    JSONL (DPO pairs too), CSV and Parquet exports stream: answers (and, for DPO, model
-    answers) are read from the store a page of chunks at a time and written as they come, so
-    memory does not grow with the number of rows (a 16-byte digest per row for
-    de-duplication). ``"hf"``, ``"hf-dpo"`` and the span formats hold the exported rows in
-    memory.
+    JSONL (DPO pairs too), CSV, Parquet and the Hugging Face exports stream: answers (and,
+    for DPO, model answers) are read from the store a page of chunks at a time and written as
+    they come, so memory does not grow with the number of rows (a 16-byte digest per row for
+    de-duplication); the returned ``dataset`` is memory-mapped from the saved folder. The span
+    formats hold the exported rows in memory.
     """
     if level != "chunk":
         chunk_only = dict(
@@ -272,11 +273,11 @@ def _run(
         paths, dropped, lost, dataset = _whole(store, task, selection, maker, redaction, tally, out)
     else:
         pages = read_pages(store, task, o["answers"], o["questions"], page_rows)
-        paths, chosen, after_choice = stream_rows(
+        paths, chosen, after_choice, dataset = stream_rows(
             store, task, pages, (selection, maker, redaction, tally), out
         )
         require_rows(chosen, task, o["answers"])
-        dropped, lost, dataset = selection.dropped() + after_choice, selection.notes(), None
+        dropped, lost = selection.dropped() + after_choice, selection.notes()
     counts = {name: tally.counts[name] for name in paths}
     empty = [name for name in fractions if name not in paths]
     rows = sum(counts.values())

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import functools
 import gc
+import shutil
+import tempfile
 from collections.abc import Iterable
 from itertools import groupby
 from operator import attrgetter
@@ -22,6 +24,7 @@ from tqdm.auto import tqdm
 from labelwidgets.exporting import spans as _spans
 from labelwidgets.exporting.digests import Deduplicator
 from labelwidgets.exporting.formats import JSONL_FORMATS, Row, SplitSink
+from labelwidgets.exporting.hf import HFSplitSink, finish_dataset
 from labelwidgets.exporting.rows import Redaction, RowMaker, Tally, answer_text
 from labelwidgets.exporting.selection import Selection, with_rejected
 from labelwidgets.exporting.splitting import GroupSplitter
@@ -33,10 +36,11 @@ if TYPE_CHECKING:
 
 __all__ = ["STREAMED", "stream_rows"]
 
-# Formats written row by row (DPO pairs read the model answers of each page). The others keep
-# every row: "hf"/"hf-dpo" build one Dataset, the span formats read their chunks for the whole
-# export.
-STREAMED = (*JSONL_FORMATS, "csv", "parquet")
+# Formats written row by row (DPO pairs read the model answers of each page). The span formats
+# keep every row: they read their chunks for the whole export.
+HF = ("hf", "hf-dpo")
+DPO = ("dpo", "hf-dpo")
+STREAMED = (*JSONL_FORMATS, "csv", "parquet", *HF)
 NO_PAIR = "no model answer that differs from the label (no DPO pair)"
 DUPLICATE = "duplicate (prompt, answer)"
 _BAR_FROM = 50_000  # rows before a progress bar is worth showing
@@ -48,9 +52,10 @@ def stream_rows(
     pages: Iterable[AnswerPage],
     steps: tuple[Selection, RowMaker, Redaction, Tally],
     out: dict[str, Any],
-) -> tuple[dict[str, Path], int, int]:
-    """Write the rows of ``pages`` into split files; returns ``(paths, chosen, dropped)``:
-    the rows chosen, and ``(reason, rows)`` left out after the choice (no DPO pair, duplicates).
+) -> tuple[dict[str, Path], int, list[tuple[str, int]], Any]:
+    """Write the rows of ``pages`` into split files; returns ``(paths, chosen, dropped,
+    dataset)``: the rows chosen, ``(reason, rows)`` left out after the choice (no DPO pair,
+    duplicates) and, for ``"hf"`` / ``"hf-dpo"``, the saved ``DatasetDict``.
 
     ``out`` holds ``target``, ``format``, ``fractions``, ``group_by``, ``seed``,
     ``system_prompt``, ``evidence``, ``evidence_template`` and ``progress``. Nothing is left
@@ -61,7 +66,7 @@ def stream_rows(
     dedup = Deduplicator(task)
     split_of = GroupSplitter(out["fractions"], out["seed"])
     group_by, evidence = out["group_by"], out["evidence"]
-    sinks: dict[str, SplitSink] = {}
+    sinks: dict[str, SplitSink | HFSplitSink] = {}
     chosen_rows, no_pair, bar = 0, 0, None
     reply = functools.partial(answer_text, unknown_text=out["unknown_text"])
     collecting = gc.isenabled()
@@ -74,7 +79,7 @@ def stream_rows(
             rows = maker.rows(chosen, page.chunks)
             if evidence or maker.has_spans:
                 _spans.finish_rows(store, task, rows, evidence, out["evidence_template"])
-            if out["format"] == "dpo":
+            if out["format"] in DPO:
                 rows, unpaired = with_rejected(store, task, rows, reply, list(page.chunks))
                 no_pair += unpaired
             redaction.rows(rows)
@@ -94,21 +99,57 @@ def stream_rows(
     except BaseException:
         for sink in sinks.values():
             sink.discard()
+        _remove_parts(out)
         raise
     finally:
         if collecting:
             gc.enable()
         if bar is not None:
             bar.close()
+    try:
+        return _finish(sinks, out, chosen_rows, no_pair, dedup.dropped)
+    finally:
+        _remove_parts(out)
+
+
+def _finish(
+    sinks: dict[str, Any], out: dict[str, Any], chosen: int, no_pair: int, duplicates: int
+) -> tuple[dict[str, Path], int, list[tuple[str, int]], Any]:
+    """Close the split files; a Hugging Face dataset becomes its folder."""
     for sink in sinks.values():
         sink.close()
     paths = {name: sinks[name].path for name in out["fractions"] if name in sinks}
-    dropped = [(NO_PAIR, no_pair)] if out["format"] == "dpo" else []
-    return paths, chosen_rows, [*dropped, (DUPLICATE, dedup.dropped)]
+    dataset = None
+    if out["format"] in HF and paths:
+        dataset = finish_dataset(
+            out["target"] / "dataset",
+            out["parts"],
+            list(paths),
+            out["format"] == "hf-dpo",
+            out["evidence"] == "field",
+        )
+    dropped = [(NO_PAIR, no_pair)] if out["format"] in DPO else []
+    return paths, chosen, [*dropped, (DUPLICATE, duplicates)], dataset
 
 
-def _sink(out: dict[str, Any], name: str) -> SplitSink:
+def _remove_parts(out: dict[str, Any]) -> None:
+    if "parts" in out:
+        shutil.rmtree(out.pop("parts"), ignore_errors=True)
+
+
+def _sink(out: dict[str, Any], name: str) -> SplitSink | HFSplitSink:
     fmt = out["format"]
+    if fmt in HF:
+        if "parts" not in out:
+            out["parts"] = Path(tempfile.mkdtemp(dir=out["target"], prefix=".hf-parts."))
+        return HFSplitSink(
+            out["parts"],
+            name,
+            out["target"] / "dataset",
+            out["system_prompt"],
+            fmt == "hf-dpo",
+            out["evidence"] == "field",
+        )
     suffix = ".jsonl" if fmt in JSONL_FORMATS else f".{fmt}"
     return SplitSink(
         out["target"] / f"{name}{suffix}",

@@ -213,6 +213,33 @@ def test_dpo_pairs_stream_page_by_page_as_whole(tmp_path: Path, answers: str) ->
     assert any(x["rejected"] == "Utah" for x in lines)
 
 
+@pytest.mark.parametrize("fmt", ["hf", "hf-dpo"])
+def test_hf_datasets_stream_page_by_page_as_whole(tmp_path: Path, fmt: str) -> None:
+    import datasets
+
+    store, task = labeled_store(tmp_path / "team.db")
+    ids = store.chunk_order()
+    store.add_suggestions(
+        [
+            {"task": task.name, "chunk_id": c, "question": "law", "answer": "Utah", "model": "m"}
+            for c in ids[::2]
+        ]
+    )
+    streamed, whole = both_ways(
+        store, task, fmt, tmp_path, 7, answers="all", keep_conflicting=True, split=0.3
+    )
+    assert streamed.counts == whole.counts and len(streamed.counts) == 2
+    assert streamed.manifest.read_text() == whole.manifest.read_text()
+    assert streamed.dropped.equals(whole.dropped)
+    saved = datasets.load_from_disk(str(streamed.paths["train"]))
+    for split in streamed.counts:
+        records = whole.dataset[split].to_list()
+        assert streamed.dataset[split].to_list() == records == saved[split].to_list()
+        assert streamed.dataset[split].features == whole.dataset[split].features
+        assert len(records) == streamed.counts[split] > 0
+    assert not [p for p in streamed.paths["train"].parent.iterdir() if p.name.startswith(".")]
+
+
 @pytest.mark.parametrize("answers", ["all", "agreed", "adjudicated"])
 def test_streaming_reads_pages_on_both_backends(
     store: LabelStore, tmp_path: Path, answers: str
