@@ -26,7 +26,7 @@ from labelwidgets.store.codec import decode_json
 if TYPE_CHECKING:
     from sqlalchemy import Connection
 
-__all__ = ["AnswerColumns", "read_answer_columns"]
+__all__ = ["AnswerColumns", "chunk_documents", "read_answer_columns"]
 
 
 @dataclass
@@ -78,25 +78,40 @@ def _decoded_answers(texts: np.ndarray, unknown: np.ndarray) -> tuple[np.ndarray
     return codes, [*values, None, UNKNOWN]
 
 
-def _documents(conn: Connection, chunk_ids: np.ndarray) -> np.ndarray:
-    """Each chunk's document id (``None`` for a chunk no longer stored), looked up in one scan
-    of the chunks (or in batches when there are few)."""
+def _sorted(values: np.ndarray) -> bool:
+    return bool(len(values) < 2 or (values[1:] > values[:-1]).all())
+
+
+def chunk_documents(conn: Connection, chunk_ids: np.ndarray) -> np.ndarray:
+    """The document id of each of ``chunk_ids`` (distinct; ``None`` for a chunk no longer
+    stored). Many chunks: one scan of the chunks, sorted by SQLite as the answers' primary key
+    sorts them, so sorted ids are matched by a binary search instead of hashing every id
+    (hashing 200k fresh strings costs more than the scan); few: looked up in batches."""
     from labelwidgets.store.columnar import fetch
 
     c = t.chunks
-    if len(chunk_ids) > 5_000:  # most chunks: one scan beats many IN (...) lookups
-        batches = [select(c.c.chunk_id, c.c.doc_id)]
-    else:
+    chunk_ids = np.asarray(chunk_ids, dtype=object)
+    if len(chunk_ids) <= 5_000:  # few chunks: IN (...) lookups beat a scan
         wanted = sorted(set(chunk_ids.tolist()))
-        batches = [
-            select(c.c.chunk_id, c.c.doc_id).where(c.c.chunk_id.in_(wanted[i : i + 500]))
-            for i in range(0, len(wanted), 500)
+        tables = [
+            fetch(conn, select(c.c.chunk_id, c.c.doc_id).where(c.c.chunk_id.in_(part)))
+            for part in (wanted[i : i + 500] for i in range(0, len(wanted), 500))
         ]
-    tables = [fetch(conn, query) for query in batches]
-    stored = np.concatenate([table.array for table in tables]) if tables else np.empty((0, 2))
-    where = pd.Index(stored[:, 0]).get_indexer(chunk_ids)
-    docs = np.append(stored[:, 1].astype(object), None)  # position -1: not stored
-    return docs[where]
+        stored = np.concatenate([x.array for x in tables]) if tables else np.empty((0, 2))
+    else:
+        query = select(c.c.chunk_id, c.c.doc_id)
+        if conn.dialect.name == "sqlite":  # sorted in a temporary b-tree: reading the rows in
+            query = query.order_by(c.c.chunk_id + "")  # the index's order looks each one up
+        stored = fetch(conn, query).array
+    ids, docs = stored[:, 0].astype(object), np.append(stored[:, 1].astype(object), None)
+    if len(ids) == len(chunk_ids) and (ids == chunk_ids).all():  # every chunk, same order
+        return docs[:-1]
+    if _sorted(ids) and _sorted(chunk_ids):
+        where = np.searchsorted(ids, chunk_ids) if len(ids) else np.zeros(len(chunk_ids), int)
+        where = np.minimum(where, max(len(ids) - 1, 0))
+        found = ids[where] == chunk_ids if len(ids) else np.zeros(len(chunk_ids), bool)
+        return np.where(found, docs[where], None)
+    return docs[pd.Index(ids, dtype=object).get_indexer(chunk_ids)]  # -1: the None slot
 
 
 def read_answer_columns(conn: Connection, task: Task) -> AnswerColumns:
@@ -137,7 +152,7 @@ def read_answer_columns(conn: Connection, task: Task) -> AnswerColumns:
     return AnswerColumns(
         chunk=chunk,
         chunk_ids=chunk_ids,
-        doc_ids=_documents(conn, chunk_ids),
+        doc_ids=chunk_documents(conn, chunk_ids),
         question=table.column("q").astype(np.int64),
         labeler=labeler.astype(np.int64),
         labelers=np.asarray(labelers, dtype=object),

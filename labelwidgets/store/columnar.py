@@ -84,8 +84,12 @@ class Table:
 
     def timestamps(self, name: str) -> pd.Series:
         """Seconds since the epoch -> UTC datetimes."""
-        values = self.plain(name)
-        return pd.to_datetime(np.asarray(values, dtype="float64"), unit="s", utc=True)
+        values = np.asarray(self.plain(name), dtype="float64")
+        codes, distinct = pd.factorize(values)
+        if len(distinct) > len(values) // 2:
+            return pd.to_datetime(values, unit="s", utc=True)
+        # a submission's answers share one time: each distinct time converted once (NaN: -1)
+        return pd.to_datetime(distinct, unit="s", utc=True).take(codes, allow_fill=True)
 
     def json(self, name: str, empty: Any = None) -> np.ndarray:
         """Each stored JSON text decoded, a fresh object per row: ``None`` where NULL, or a new

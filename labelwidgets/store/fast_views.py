@@ -157,20 +157,11 @@ def _chunk_docs(conn: Connection, codes: np.ndarray, distinct: np.ndarray) -> np
     longer stored. Each run is looked up once."""
     import numpy as np
 
+    from labelwidgets.store.answer_columns import chunk_documents
+
     if len(codes) == 0:
         return np.empty(0, dtype=object)
-    c = t.chunks
-    if len(distinct) > 5_000:  # most chunks: one scan beats many IN (...) lookups
-        result = conn.execute(select(c.c.chunk_id, c.c.doc_id))
-        found = dict(result.cursor.fetchall() if result.cursor is not None else [])
-    else:
-        found, wanted = {}, sorted(set(distinct.tolist()))
-        for i in range(0, len(wanted), 500):
-            query = select(c.c.chunk_id, c.c.doc_id).where(c.c.chunk_id.in_(wanted[i : i + 500]))
-            found.update(conn.execute(query).all())
-    docs = np.empty(len(distinct), dtype=object)
-    docs[:] = [found.get(chunk) for chunk in distinct.tolist()]  # None: no longer stored
-    return docs[codes]
+    return chunk_documents(conn, distinct)[codes]
 
 
 def _finish(

@@ -291,3 +291,25 @@ def test_answer_columns_read_time_spent_and_skip_dropped_questions(tmp_path: Pat
     assert set(coded.question.tolist()) == {0, -1}
     assert (coded.question == 0).sum() == (frame["question"] == "law").sum()
     store.close()
+
+
+def test_chunk_documents_on_many_chunks_sorted_or_not(tmp_path: Path) -> None:
+    """The chunk -> document lookup the views use for many chunks gives each chunk's document
+    and None for an id no longer stored, whether the ids come sorted (SQLite's answers: a
+    binary search), all of them, or in any order (hashed)."""
+    import numpy as np
+
+    from labelwidgets.store.answer_columns import chunk_documents
+
+    store = LabelStore(tmp_path / "labels.db")
+    store.add_chunks([{"doc_id": f"doc-{i % 7}", "text": f"Clause {i}."} for i in range(6_000)])
+    chunks = store.chunks(columns=["chunk_id", "doc_id"])
+    truth = dict(zip(chunks["chunk_id"], chunks["doc_id"], strict=True))
+    every = sorted(truth)
+    some = sorted([*every[::2], "0-gone", "zzzz-gone"])
+    shuffled = list(np.random.default_rng(0).permutation([*every[1::3], "gone"]))
+    with store._read() as conn:
+        for ids in (every, some, shuffled):
+            got = chunk_documents(conn, np.array(ids, dtype=object)).tolist()
+            assert got == [truth.get(c) for c in ids]
+    store.close()
