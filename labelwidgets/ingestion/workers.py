@@ -207,7 +207,9 @@ class ExtractionPool:
             if queued is None:
                 return
             worker.job = _Job(queued[0], queued[1][1], time.monotonic())
-            if len(pending) > len(team):  # near the end, nothing waits behind a slow document
+            # Near the end, nothing waits behind a slow document, unless no other worker could
+            # take it: one worker starts the last document without waiting for us to wake up.
+            if pending and (len(team) == 1 or len(pending) > len(team)):
                 with suppress(OSError):  # a dead worker: its crash is read next
                     send(worker.process.stdin, pending[-1][1])  # type: ignore[arg-type]
                     worker.queued = pending.pop()
