@@ -205,16 +205,26 @@ def _flat(row: Row, split: str, evidence_field: bool = False) -> list[Any]:
 
 class SplitSink:
     """One split's file in a line, CSV or Parquet format, written a batch of rows at a time
-    into a temporary file: :meth:`close` renames it into place, :meth:`discard` removes it."""
+    into a temporary file: :meth:`close` renames it into place, :meth:`discard` removes it.
+    A span format writes the JSON record ``record(row)`` of each row."""
 
     def __init__(
-        self, path: Path, fmt: str, split: str, system: str | None, evidence_field: bool = False
+        self,
+        path: Path,
+        fmt: str,
+        split: str,
+        system: str | None,
+        evidence_field: bool = False,
+        record: Callable[[Row], Any] | None = None,
     ) -> None:
         self.path, self.fmt, self.split, self.evidence = path, fmt, split, evidence_field
         self.rows = 0
         self._parquet: Any = None
         if fmt in JSONL_FORMATS:
             self._lines = _lines(fmt, system, evidence_field)
+            self._file = _Temporary(path)
+        elif fmt in SPAN_FORMATS and record is not None:
+            self._lines = lambda rows: "".join([_dumps(record(r)) + "\n" for r in rows])
             self._file = _Temporary(path)
         elif fmt == "csv":
             self._file = _Temporary(path)
@@ -229,7 +239,7 @@ class SplitSink:
 
     def write(self, rows: list[Row]) -> None:
         self.rows += len(rows)
-        if self.fmt in JSONL_FORMATS:
+        if self.fmt in JSONL_FORMATS or self.fmt in SPAN_FORMATS:
             self._file.file.write(self._lines(rows))
         elif self.fmt == "csv":
             self._csv.writerows([_flat(r, self.split, self.evidence) for r in rows])
@@ -296,9 +306,10 @@ def write_rows(
     split: str,
     system: str | None = None,
     evidence_field: bool = False,
+    record: Callable[[Row], Any] | None = None,
 ) -> None:
     """All of a split's rows to ``path`` at once (the whole-list export)."""
-    sink = SplitSink(path, fmt, split, system, evidence_field)
+    sink = SplitSink(path, fmt, split, system, evidence_field, record)
     try:
         sink.write(rows)
     except BaseException:

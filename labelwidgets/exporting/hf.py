@@ -78,11 +78,11 @@ class HFSplitSink:
         dpo: bool,
         evidence_field: bool = False,
     ) -> None:
+        self.schema = features(dpo, evidence_field).arrow_schema  # names the extra if missing
         import pyarrow as pa
 
         self.pa, self.path, self.rows = pa, path, 0
         self.options = (system, dpo, evidence_field)
-        self.schema = features(dpo, evidence_field).arrow_schema
         self.part = parts / f"{split}.arrow"
         self._file = pa.OSFile(str(self.part), "wb")
         self._writer = pa.ipc.new_stream(self._file, self.schema)

@@ -181,11 +181,10 @@ def export(
 
     Notes
     -----
-    JSONL (DPO pairs too), CSV, Parquet and the Hugging Face exports stream: answers (and,
-    for DPO, model answers) are read from the store a page of chunks at a time and written as
-    they come, so memory does not grow with the number of rows (a 16-byte digest per row for
-    de-duplication); the returned ``dataset`` is memory-mapped from the saved folder. The span
-    formats hold the exported rows in memory.
+    Every format streams: answers (and, for DPO, model answers; for the span formats, chunk
+    texts) are read from the store a page of chunks at a time and written as they come, so
+    memory does not grow with the number of rows (a 16-byte digest per row for
+    de-duplication); the returned ``dataset`` is memory-mapped from the saved folder.
     """
     if level != "chunk":
         chunk_only = dict(
@@ -272,12 +271,18 @@ def _run(
     if whole:
         paths, dropped, lost, dataset = _whole(store, task, selection, maker, redaction, tally, out)
     else:
+        writer = None
+        if fmt in _spans.SPAN_FORMATS:
+            writer = out["span_writer"] = _spans.SpanWriter(store, task, fmt, o["tokenizer"])
+            asked = pd.DataFrame({"question": task.question_names})
+            out["span_questions"] = set(_spans.select_questions(task, asked, fmt)["question"])
         pages = read_pages(store, task, o["answers"], o["questions"], page_rows)
         paths, chosen, after_choice, dataset = stream_rows(
             store, task, pages, (selection, maker, redaction, tally), out
         )
         require_rows(chosen, task, o["answers"])
-        dropped, lost = selection.dropped() + after_choice, selection.notes()
+        dropped = selection.dropped() + after_choice
+        lost = _spans.lost_warnings(writer) + selection.notes()
     counts = {name: tally.counts[name] for name in paths}
     empty = [name for name in fractions if name not in paths]
     rows = sum(counts.values())

@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from labelwidgets.exporting.formats import SPAN_FORMATS, Row, atomic, dumps
+from labelwidgets.exporting.formats import SPAN_FORMATS, Row, write_rows
 from labelwidgets.schema import UNKNOWN, Task
 from labelwidgets.schema.compare import answers_equal
 
@@ -390,9 +390,11 @@ class SpanWriter:
             },
         }
 
+    def forget(self) -> None:
+        """Drop the chunks read so far (a streaming export, after each page)."""
+        self._chunks.clear()
+
     def write(self, path: Path, rows: list[Row]) -> None:
         """Write ``rows`` (kept by :meth:`prepare`) to ``path``, one JSON record per line."""
         self._load(r.chunk_id for r in rows)
-        with atomic(path) as f:
-            for row in rows:
-                f.write(dumps(self.record(row)) + "\n")
+        write_rows(path, rows, self.fmt, "", record=self.record)

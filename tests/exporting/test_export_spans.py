@@ -245,3 +245,23 @@ def test_agreed_answers_keep_the_evidence_of_an_agreeing_labeler(labeled, tmp_pa
     (line,) = report.paths["train"].read_text().splitlines()
     reply = json.loads(line)["messages"][-1]["content"]
     assert reply.endswith('\nQuote: "the laws of the State of New York"')
+
+
+@pytest.mark.parametrize("fmt", ["spans", "token-classification", "squad"])
+def test_span_formats_stream_page_by_page_as_whole(labeled, tmp_path: Path, fmt: str) -> None:
+    from tests.exporting.test_export_stream import assert_same_files, both_ways
+
+    store, _, second = labeled
+    for labeler in ("bob", "cy"):  # more rows than a page of one chunk holds
+        store.record_answers(
+            TASK,
+            second,
+            {"governing_law": lw.UNKNOWN, "clauses": [(*TERM, "Term")], "term_years": 5},
+            labeler=labeler,
+            evidence={"term_years": [TERM]},
+        )
+    streamed, whole = both_ways(store, TASK, fmt, tmp_path, 1, answers="all", keep_conflicting=True)
+    assert_same_files(streamed, whole)
+    assert streamed.rows > 1 and streamed.warnings == whole.warnings
+    if fmt == "squad":  # the first chunk's term evidence lies in the next chunk
+        assert "no evidence inside the chunk" in streamed.dropped["reason"].iloc[0]
