@@ -286,7 +286,6 @@ def judge_text(result: Extracted) -> None:
 
 _WORD = re.compile(r"[^\W\d_]{2,}")
 _WORDLIKE = re.compile(r"[^\W\d_]{2,}|\d+")
-_SPACE_RUNS = re.compile(r"\s+")
 
 
 def _few_words(page: str) -> bool:
@@ -309,5 +308,5 @@ def text_quality(text: str) -> float:
     if len(text) > 100_000:
         step = len(text) // 40
         text = " ".join(text[i : i + 2_000] for i in range(0, len(text), step))
-    total = len(text) - sum(map(len, _SPACE_RUNS.findall(text)))
+    total = sum(map(len, text.split()))  # the non-space characters (str.split: the \s set)
     return sum(map(len, _WORDLIKE.findall(text))) / total if total else 0.0

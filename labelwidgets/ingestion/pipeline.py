@@ -26,7 +26,7 @@ from labelwidgets.ingestion.extract import (
 )
 from labelwidgets.ingestion.filters import Filter, as_filter
 from labelwidgets.ingestion.serve import PageBatch
-from labelwidgets.ingestion.storing import Reading, store_document, store_read_so_far
+from labelwidgets.ingestion.storing import Storer
 from labelwidgets.ingestion.workers import DEFAULT_MEMORY_MB
 
 if TYPE_CHECKING:
@@ -35,7 +35,6 @@ if TYPE_CHECKING:
 
 __all__ = ["IngestReport", "ingest"]
 
-_MAX_STORE_WAIT_S = 1.0  # the longest a read document waits to be stored with others
 REPORT_COLUMNS = [
     "source",
     "name",
@@ -196,8 +195,6 @@ def ingest(
     chunker = chunker or Paragraphs()
     filters = _filters(keep)
     inputs = _inputs(source, text_column)
-    dropped_by = {f.name: 0 for f in filters}
-    rows: list[dict[str, Any] | None] = [None] * len(inputs)
     pdfs = [
         i for i, item in enumerate(inputs) if item.path and item.path.suffix.lower() in PDF_SUFFIXES
     ]
@@ -205,60 +202,22 @@ def ingest(
     from tqdm.auto import tqdm
 
     bar = tqdm(total=len(inputs), desc="ingest", unit="doc", disable=not progress)
-    written, stored_at, wait_s = 0, time.monotonic(), 0.0
-    readings: dict[int, Reading] = {}  # PDFs whose pages are arriving
-
-    def store_ready(now: bool) -> None:
-        """Store the documents read so far, in input order, in one transaction. A durable commit
-        costs milliseconds, more than a small document: documents wait for ten times the last
-        commit's cost (at most a second), so commits take at most about a tenth of the time."""
-        nonlocal written, stored_at, wait_s
-        end = written
-        while end < len(inputs) and rows[end] is not None:
-            end += 1
-        if end == written or not (now or time.monotonic() - stored_at >= wait_s):
-            return
-        with store.transaction():
-            for i in range(written, end):
-                rows[i] = store_document(store, inputs[i], rows[i], chunker, filters, dropped_by)
-            committing = time.monotonic()
-        written, stored_at = end, time.monotonic()
-        wait_s = min(_MAX_STORE_WAIT_S, 10 * (stored_at - committing))
-
-    def read_on(index: int, batch: PageBatch) -> None:
-        """More pages of a PDF: what can no longer change is stored now, if every document
-        before it is stored (chunks are stored in input order)."""
-        reading = readings.setdefault(index, Reading())
-        reading.add(batch)
-        if all(rows[i] is not None for i in range(written, index)):
-            store_ready(now=True)
-        if written == index:
-            store_read_so_far(store, inputs[index], reading, chunker, filters, dropped_by)
-
-    def finish(index: int, result: Extracted, seconds: float) -> None:
-        reading = readings.pop(index, None)
-        if reading is not None:
-            result = reading.finish(result)
-        elif not result.normalized:  # normalized here while the worker reads the next one
-            result = finish_pages(result)
-        rows[index] = {"seconds": round(seconds, 3), "_result": result, "_reading": reading}
-        bar.update(1)
-        store_ready(now=False)
-
+    storer = Storer(store, inputs, chunker, filters, done=bar.update)
     for index, item in enumerate(inputs):
         if index not in in_workers:
             started = time.perf_counter()
-            finish(index, _read_in_process(item), time.perf_counter() - started)
+            storer.finish(index, _read_in_process(item), time.perf_counter() - started)
     if pdfs:
         jobs = [(str(inputs[i].path), backend, _password_for(password, inputs[i])) for i in pdfs]
         limits = (timeout, page_timeout, memory_mb)
         with closing(extractions(jobs, executor, workers, limits)) as extracted:
             for job_index, event, seconds in extracted:
                 if isinstance(event, PageBatch):
-                    read_on(pdfs[job_index], event)
+                    storer.read_on(pdfs[job_index], event)
                 else:
-                    finish(pdfs[job_index], event, seconds)
-    store_ready(now=True)
+                    storer.finish(pdfs[job_index], event, seconds)
+    storer.store_ready(now=True)
+    rows, dropped_by = storer.rows, storer.dropped_by
     bar.close()
     frame = pd.DataFrame(rows, columns=REPORT_COLUMNS)
     questions = None

@@ -19,11 +19,13 @@ so too. Ingesting it again with a larger budget completes it (same ids).
 from __future__ import annotations
 
 import bisect
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from labelwidgets.ingestion.chunkers import Chunker
-from labelwidgets.ingestion.extract import Extracted, judge_text, normalize_page
+from labelwidgets.ingestion.extract import Extracted, finish_pages, judge_text, normalize_page
 from labelwidgets.ingestion.filters import Filter
 from labelwidgets.ingestion.serve import PageBatch
 from labelwidgets.store import ids
@@ -31,7 +33,70 @@ from labelwidgets.store import ids
 if TYPE_CHECKING:
     from labelwidgets.store import LabelStore
 
-__all__ = ["Reading", "store_document", "store_read_so_far"]
+__all__ = ["Reading", "Storer", "store_document", "store_read_so_far"]
+
+_MAX_STORE_WAIT_S = 1.0  # the longest a read document waits to be stored with others
+
+
+class Storer:
+    """Stores one ingest run's documents in input order as they are read, and keeps their
+    report rows (``rows``) and what each filter dropped (``dropped_by``)."""
+
+    def __init__(
+        self,
+        store: LabelStore,
+        inputs: list[Any],
+        chunker: Chunker,
+        filters: list[Filter],
+        done: Callable[[int], Any],
+    ) -> None:
+        self.store, self.inputs, self.chunker, self.filters = store, inputs, chunker, filters
+        self.dropped_by = {f.name: 0 for f in filters}
+        self.rows: list[dict[str, Any] | None] = [None] * len(inputs)
+        self._done = done  # told of each document read (a progress bar)
+        self._written, self._stored_at, self._wait_s = 0, time.monotonic(), 0.0
+        self._readings: dict[int, Reading] = {}  # PDFs whose pages are arriving
+
+    def store_ready(self, now: bool) -> None:
+        """Store the documents read so far, in input order, in one transaction. A durable commit
+        costs milliseconds, more than a small document: documents wait for ten times the last
+        commit's cost (at most a second), so commits take at most about a tenth of the time."""
+        rows, end = self.rows, self._written
+        while end < len(rows) and rows[end] is not None:
+            end += 1
+        if end == self._written or not (now or time.monotonic() - self._stored_at >= self._wait_s):
+            return
+        with self.store.transaction():
+            for i in range(self._written, end):
+                rows[i] = store_document(
+                    self.store, self.inputs[i], rows[i], self.chunker, self.filters, self.dropped_by
+                )
+            committing = time.monotonic()
+        self._written, self._stored_at = end, time.monotonic()
+        self._wait_s = min(_MAX_STORE_WAIT_S, 10 * (self._stored_at - committing))
+
+    def read_on(self, index: int, batch: PageBatch) -> None:
+        """More pages of a PDF: what can no longer change is stored now, if every document
+        before it is stored (chunks are stored in input order)."""
+        reading = self._readings.setdefault(index, Reading())
+        reading.add(batch)
+        if all(self.rows[i] is not None for i in range(self._written, index)):
+            self.store_ready(now=True)
+        if self._written == index:
+            store_read_so_far(
+                self.store, self.inputs[index], reading, self.chunker, self.filters, self.dropped_by
+            )
+
+    def finish(self, index: int, result: Extracted, seconds: float) -> None:
+        """A document is read: it is stored with the next transaction."""
+        reading = self._readings.pop(index, None)
+        if reading is not None:
+            result = reading.finish(result)
+        elif not result.normalized:  # normalized here while the worker reads the next one
+            result = finish_pages(result)
+        self.rows[index] = {"seconds": round(seconds, 3), "_result": result, "_reading": reading}
+        self._done(1)
+        self.store_ready(now=False)
 
 
 @dataclass
