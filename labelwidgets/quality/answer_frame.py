@@ -49,7 +49,8 @@ def answer_frame(
             "labeler": pd.Series(labelers[labeler], dtype=object),
             "answer": pd.Series(values[answer], dtype=object),
             "forced": columns.forced[rows],
-        }
+        },
+        copy=False,  # one block per column: consolidating would copy every object column
     )
     frame = encoder.encode_codes(frame, position, answer, columns.answers)
     frame["item"] = chunk

@@ -12,6 +12,7 @@ from labelwidgets.quality.grouping import Groups
 from labelwidgets.quality.scores import _scored_by
 from labelwidgets.schema import UNKNOWN, Task
 from labelwidgets.schema.compare import normalize
+from labelwidgets.store.columnar import frame as as_frame
 
 if TYPE_CHECKING:
     from labelwidgets.store import LabelStore
@@ -25,12 +26,24 @@ def _pooled(data: QualityData, frame: pd.DataFrame, rows: np.ndarray) -> dict[st
     """Coverage and accuracy on answered items of ``frame``'s ``rows`` against their references."""
     if not rows.any():
         return {"coverage": np.nan, "accuracy_on_answered": np.nan}
-    mine = frame.loc[rows, ["question", "key", "key0", "unknown", "gold_key", "consensus_key"]]
+    columns = ["question", "key", "key0", "unknown", "gold_key", "consensus_key"]
+    # a frame of plain arrays: .loc would copy the rows into consolidated blocks first
+    mine = as_frame({c: frame[c].to_numpy()[rows] for c in columns}, int(rows.sum()))
     found = _scored_by(
         data, mine, "auto", Groups(np.zeros(len(mine), dtype=np.int64), pd.Index([0]))
     )
     row = found.iloc[0]
     return {"coverage": row["coverage"], "accuracy_on_answered": row["accuracy_on_answered"]}
+
+
+def _distinct(codes: np.ndarray) -> int:
+    """How many different values the non-negative integer ``codes`` hold (dense item codes:
+    a bitmap, no sort)."""
+    if not len(codes):
+        return 0
+    seen = np.zeros(int(codes.max()) + 1, dtype=bool)
+    seen[codes] = True
+    return int(seen.sum())
 
 
 def _failing(frame: pd.DataFrame, rows: np.ndarray) -> int:
@@ -71,7 +84,7 @@ def questions(
         shared = here & (per_item >= 2)
         items = a["qi"].to_numpy()[shared]
         # an item where labelers differ has an answer not everyone on it gave
-        differ = np.unique(items[same[shared] < per_item[shared]])
+        differ = _distinct(items[same[shared] < per_item[shared]])
         model_here = m["q"].to_numpy() == index
         misread = flagged[
             (flagged["question"] == question.name) & flagged["issue"].isin(MISREAD_ISSUES)
@@ -79,7 +92,7 @@ def questions(
         gold = data.gold[data.gold["question"] == question.name]
         people = _pooled(data, a, here)
         machine = _pooled(data, m, model_here)
-        n_shared = len(np.unique(items))
+        n_shared = _distinct(items)
         rows.append(
             {
                 "question": question.name,
@@ -89,7 +102,7 @@ def questions(
                 "unknown_rate": float(a["unknown"].to_numpy()[here].mean())
                 if here.any()
                 else np.nan,
-                "disagreement_rate": len(differ) / n_shared if n_shared else np.nan,
+                "disagreement_rate": differ / n_shared if n_shared else np.nan,
                 "gold_items": int(gold["valid"].sum()),
                 "invalid_gold": int((~gold["valid"]).sum()),
                 "labeler_coverage": people["coverage"],

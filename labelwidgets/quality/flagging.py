@@ -59,6 +59,7 @@ from labelwidgets.quality.misread import (
     patterns,
     show,
 )
+from labelwidgets.store.columnar import frame as as_frame
 
 if TYPE_CHECKING:
     from labelwidgets.schema import Task
@@ -368,7 +369,8 @@ def flags(
     groups = data.answer_groups(("labeler", "question"))
     order = np.argsort(groups.codes, kind="stable")
     bounds = np.searchsorted(groups.codes[order], np.arange(groups.size + 1))
-    a = data.answers[_COLUMNS].iloc[order]  # one copy; each group is then a slice of it
+    # one take per column (no block consolidation); each group is then a slice of it
+    a = as_frame({c: data.answers[c].to_numpy()[order] for c in _COLUMNS}, len(order))
     for number, (who, qname) in enumerate(groups.index):
         rows = a.iloc[bounds[number] : bounds[number + 1]]
         ref = data.reference(rows, "auto")

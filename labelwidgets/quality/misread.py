@@ -309,9 +309,12 @@ def more_precise(
     where = np.flatnonzero(wrong)
     if not len(where):
         return found
-    codes, uniques = pd.factorize(pd.MultiIndex.from_arrays([keys[where], ref[where]]))
+    # one integer per (key, reference) pair; keys shifted by one (-1: no key)
+    width = int(ref[where].max()) + 1
+    codes, uniques = pd.factorize((keys[where].astype(np.int64) + 1) * width + ref[where])
+    pairs = zip((uniques // width - 1).tolist(), (uniques % width).tolist(), strict=True)
     verdict = np.array(
-        [contains_reference(data.representative[k], data.representative[r]) for k, r in uniques],
+        [contains_reference(data.representative[k], data.representative[r]) for k, r in pairs],
         dtype=bool,
     )
     found[where] = verdict[codes]

@@ -120,9 +120,19 @@ def read_answer_columns(conn: Connection, task: Task) -> AnswerColumns:
 
     ca = t.current_answers
     mine = ca.c.task_id == task.name
-    # the two float columns are a fifth of the read: only read when some answer has a time
-    timed = conn.execute(select(ca.c.chunk_id).where(mine, ca.c.time_spent != 0).limit(1))
-    timed = timed.first() is not None
+    # rows in chunk order: each chunk's run of rows is counted by one grouped query instead of
+    # reading a chunk id per row (both statements read one snapshot: one transaction); the
+    # same pass tells whether any answer has a time spent (the two float columns are a fifth
+    # of the read: only read then)
+    timed_rows = func.max(case((ca.c.time_spent != 0, 1), else_=0))
+    runs = fetch(
+        conn,
+        select(ca.c.chunk_id, func.count(), timed_rows)
+        .where(mine)
+        .group_by(ca.c.chunk_id)
+        .order_by(ca.c.chunk_id),
+    )
+    timed = bool(len(runs) and runs.array[:, 2].max())
     positions = {name: i for i, name in enumerate(task.question_names)}
     query = select(
         case(positions, value=ca.c.question, else_=-1).label("q"),
@@ -131,15 +141,6 @@ def read_answer_columns(conn: Connection, task: Task) -> AnswerColumns:
         (case((ca.c.is_unknown, 1), else_=0) + case((ca.c.forced, 2), else_=0)).label("flags"),
         *([func.coalesce(ca.c.time_spent, 0.0).label("spent"), ca.c.created_at] if timed else []),
     ).where(mine)
-    # rows in chunk order: each chunk's run of rows is counted by one grouped query instead of
-    # reading a chunk id per row (both statements read one snapshot: one transaction)
-    runs = fetch(
-        conn,
-        select(ca.c.chunk_id, func.count())
-        .where(mine)
-        .group_by(ca.c.chunk_id)
-        .order_by(ca.c.chunk_id),
-    )
     table = fetch(conn, query.order_by(ca.c.chunk_id))
     chunk_ids = runs.column("chunk_id").astype(object)
     counts = runs.array[:, 1].astype(np.int64) if len(runs) else np.zeros(0, np.int64)
