@@ -32,6 +32,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from playwright.sync_api import expect
 
 from tests.conftest import ROOT, need
 
@@ -43,6 +44,9 @@ KERNEL_READY_JS = """() => {
   const kn = document.querySelector('.jp-NotebookPanel-toolbar .jp-Toolbar-kernelName');
   return !!(ei && kn && ei.dataset.status === 'idle'
             && kn.textContent.trim() !== '' && !/No Kernel/.test(kn.textContent)); }"""
+# Playwright's expect() waits 5 s by default: too short for a 10k-chunk search on a loaded
+# 2-core box. A longer wait changes no verdict; it only gives a slow pass more time.
+expect.set_options(timeout=15_000)
 KNOWN_PAGE_ERRORS = ("reading 'schema'",)  # Notebook 7.6 shortcuts plugin, upstream and harmless
 CHROMIUM_ARGS = [
     "--no-sandbox",
