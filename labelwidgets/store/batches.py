@@ -74,7 +74,10 @@ def answer_pages(
                 return
             ids = [chunk_id for _, chunk_id in found]
             rows = (_reference_rows if reference else _current_rows)(conn, name, ids, questions)
-            chunks = _chunk_texts(conn, ids)
+            if found[-1][0] - after <= 2 * len(found):  # most chunks in the range: read it
+                chunks = _range_texts(conn, ids, after, found[-1][0])
+            else:
+                chunks = _chunk_texts(conn, ids)
         after = found[-1][0]
         # the next page holds about page_rows rows at this page's answers per chunk
         per_chunk = max(len(rows), 1) / len(ids)
@@ -187,6 +190,17 @@ def _chunk_texts(conn: Any, chunk_ids: list[str]) -> dict[str, tuple[str, str]]:
         rows = result.cursor.fetchall() if result.cursor is not None else []
         found.update({chunk_id: (doc_id, text) for chunk_id, doc_id, text in rows})
     return found
+
+
+def _range_texts(conn: Any, ids: list[str], after: int, last: int) -> dict[str, tuple[str, str]]:
+    """``_chunk_texts`` of ``ids``, all at positions ``after < ord <= last``: one range of the
+    order index instead of lookups by id."""
+    c = t.chunks
+    query = select(c.c.chunk_id, c.c.doc_id, c.c.text).where(c.c.ord > after, c.c.ord <= last)
+    result = conn.execute(query)
+    rows = result.cursor.fetchall() if result.cursor is not None else []
+    wanted = set(ids)
+    return {chunk_id: (doc_id, text) for chunk_id, doc_id, text in rows if chunk_id in wanted}
 
 
 def _page(
