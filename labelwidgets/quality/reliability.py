@@ -351,10 +351,12 @@ def mean_pairwise_f1(data: Any, f1: Callable[[Any, Any], float] | None = None) -
     first, second, item = (np.concatenate(x) for x in (firsts, seconds, items))
     # F1 once per distinct pair of answers (they repeat), then averaged per item
     width = len(uniques) + 1
-    pairs, inverse = np.unique(first * width + second, return_inverse=True)
+    inverse, pairs = pd.factorize(first * width + second)  # hashing: no sort of every pair
     values = uniques.tolist() if hasattr(uniques, "tolist") else list(uniques)
-    scores = np.array([f1(values[p // width], values[p % width]) for p in pairs], dtype=float)
-    per_item = np.bincount(item, weights=scores[inverse.ravel()], minlength=matrix.shape[1])
+    scores = np.array(
+        [f1(values[p // width], values[p % width]) for p in pairs.tolist()], dtype=float
+    )
+    per_item = np.bincount(item, weights=scores[inverse], minlength=matrix.shape[1])
     n_pairs = np.bincount(item, minlength=matrix.shape[1])
     rated = n_pairs > 0
     return float(np.mean(per_item[rated] / n_pairs[rated]))
