@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import case, func, select
+from sqlalchemy import case, func, literal, select
 
 from labelwidgets.schema import UNKNOWN, Task
 from labelwidgets.store import tables as t
@@ -27,6 +27,8 @@ if TYPE_CHECKING:
     from sqlalchemy import Connection
 
 __all__ = ["AnswerColumns", "chunk_documents", "read_answer_columns"]
+
+_US = "\x1f"  # the unit separator, between a labeler's name and an answer's JSON text
 
 
 @dataclass
@@ -66,16 +68,26 @@ def _floats(values: np.ndarray) -> np.ndarray:
         return np.array(values.tolist(), dtype=np.float64)
 
 
-def _decoded_answers(texts: np.ndarray, unknown: np.ndarray) -> tuple[np.ndarray, list[Any]]:
-    """Codes and values of the answers: each distinct stored text decoded once (one JSON parse
-    for all of them); the last value is :data:`UNKNOWN`, for the rows that say so."""
-    codes, distinct = pd.factorize(texts, use_na_sentinel=True)
+def _decoded_answers(texts: list[str | None]) -> tuple[np.ndarray, list[Any]]:
+    """Codes and values of distinct stored answer texts (one JSON parse for all of them);
+    ``None`` (NULL) gets the slot after them, and :data:`UNKNOWN` the last one."""
+    codes, distinct = pd.factorize(np.asarray(texts, dtype=object), use_na_sentinel=True)
     distinct = [text if isinstance(text, str) else "null" for text in distinct]
     values = decode_json("[" + ",".join(distinct) + "]") if distinct else []
     codes = codes.astype(np.int64)
     codes[codes < 0] = len(values)  # NULL
-    codes[unknown] = len(values) + 1
     return codes, [*values, None, UNKNOWN]
+
+
+def _split_pairs(pairs: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[Any]]:
+    """Rows of ``labeler + US + answer text`` (US: the unit separator; "" for NULL) ->
+    labeler codes and names, answer codes and values. Each distinct pair is hashed once and
+    split once: neither a name nor JSON text holds a raw control character."""
+    pair, distinct = pd.factorize(pairs)
+    split = [text.rpartition(_US) for text in distinct.tolist()]
+    who, labelers = pd.factorize(np.array([name for name, _, _ in split], dtype=object))
+    said, answers = _decoded_answers([text or None for _, _, text in split])
+    return who.astype(np.int64)[pair], np.asarray(labelers, dtype=object), said[pair], answers
 
 
 def _sorted(values: np.ndarray) -> bool:
@@ -134,11 +146,12 @@ def read_answer_columns(conn: Connection, task: Task) -> AnswerColumns:
     )
     timed = bool(len(runs) and runs.array[:, 2].max())
     positions = {name: i for i, name in enumerate(task.question_names)}
+    # two cells a row: labeler and answer text in one string (their distinct pairs are few),
+    # and 4 x question position + unknown + 2 x forced in one integer
+    unknown, forced = case((ca.c.is_unknown, 1), else_=0), case((ca.c.forced, 2), else_=0)
     query = select(
-        case(positions, value=ca.c.question, else_=-1).label("q"),
-        ca.c.labeler,
-        ca.c.value,
-        (case((ca.c.is_unknown, 1), else_=0) + case((ca.c.forced, 2), else_=0)).label("flags"),
+        (ca.c.labeler + literal(_US) + func.coalesce(ca.c.value, "")).label("pair"),
+        (case(positions, value=ca.c.question, else_=-1) * 4 + unknown + forced).label("code"),
         *([func.coalesce(ca.c.time_spent, 0.0).label("spent"), ca.c.created_at] if timed else []),
     ).where(mine)
     table = fetch(conn, query.order_by(ca.c.chunk_id))
@@ -147,19 +160,19 @@ def read_answer_columns(conn: Connection, task: Task) -> AnswerColumns:
     if counts.sum() != len(table):
         raise RuntimeError("answer_columns: the answers changed between two reads of one snapshot")
     chunk = np.repeat(np.arange(len(chunk_ids), dtype=np.int64), counts)
-    flags = table.column("flags").astype(np.int64) if len(table) else np.zeros(0, np.int64)
-    labeler, labelers = pd.factorize(table.column("labeler"))
-    answer, answers = _decoded_answers(table.column("value"), (flags & 1).astype(bool))
+    code = table.column("code").astype(np.int64) if len(table) else np.zeros(0, np.int64)
+    labeler, labelers, answer, answers = _split_pairs(table.column("pair"))
+    answer[(code & 1).astype(bool)] = len(answers) - 1  # UNKNOWN
     return AnswerColumns(
         chunk=chunk,
         chunk_ids=chunk_ids,
         doc_ids=chunk_documents(conn, chunk_ids),
-        question=table.column("q").astype(np.int64),
-        labeler=labeler.astype(np.int64),
-        labelers=np.asarray(labelers, dtype=object),
+        question=code >> 2,
+        labeler=labeler,
+        labelers=labelers,
         answer=answer,
         answers=answers,
-        forced=(flags & 2).astype(bool),
+        forced=(code & 2).astype(bool),
         time_spent=table.column("spent").astype(np.float64) if timed else None,
         created_at=_floats(table.column("created_at")) if timed else None,
     )
