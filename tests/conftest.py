@@ -100,9 +100,10 @@ class SchemaMaker:
 
     def close(self) -> None:
         """Stop the helper and drop the schema it made ahead."""
-        assert self.process.stdin is not None
+        assert self.process.stdin is not None and self.process.stdout is not None
         self.process.stdin.close()
         self.process.wait(60)
+        self.process.stdout.close()
         drop_pg_schema(self.url, self.pending)
 
 
