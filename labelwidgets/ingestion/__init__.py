@@ -2,7 +2,9 @@
 provenance, and filters drop the chunks that cannot answer the questions.
 
 - ``pipeline``: :func:`ingest` and its :class:`IngestReport`;
-- ``extract`` and ``workers``: text from PDFs in subprocess workers with time and memory limits;
+- ``extract``, ``workers`` and ``serve``: text from PDFs in subprocess workers with time and
+  memory limits, a long PDF's pages sent on as they are read;
+- ``storing``: chunks into the store in input order, a long PDF's while it is still read;
 - ``chunkers`` and ``filters``: how a document is cut and which chunks are kept;
 - ``samples``: synthetic contract PDFs with known answers, for quickstarts and tests.
 

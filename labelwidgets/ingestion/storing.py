@@ -117,6 +117,7 @@ class Reading:
     dropped: int = 0
 
     def add(self, batch: PageBatch) -> None:
+        """The next pages, normalized now (while the worker reads on)."""
         self.doc_id, self.n_pages = batch.doc_id, batch.n_pages
         self.pages += [normalize_page(p) for p in batch.pages]
         self.image_pages += batch.image_pages
