@@ -70,7 +70,7 @@ __all__ = ["FLAG_COLUMNS", "Thresholds", "flags"]
 FLAG_COLUMNS = ["labeler", "question", "issue", "signal", "rate", "answers", "out_of", "detail"]
 FLAG_COLUMNS += ["examples"]
 # what the rules read of each answer
-_COLUMNS = ["chunk_id", "doc", "doc_id", "question", "labeler", "who", "q", "answer", "key"]
+_COLUMNS = ["chunk_id", "doc", "doc_id", "question", "answer", "key"]
 _COLUMNS += ["key0", "unknown", "problem", "gold_key", "consensus_key"]
 
 

@@ -354,11 +354,11 @@ def other_question(
 
     def value_ids(keys: np.ndarray) -> np.ndarray:
         distinct = pd.unique(keys)
-        found = {
-            int(k): ids.setdefault(rule.key(data.representative[int(k)]), len(ids))
-            for k in distinct
-        }
-        return np.array([found[int(k)] for k in keys], dtype=np.int64)
+        found = np.array(
+            [ids.setdefault(rule.key(data.representative[k]), len(ids)) for k in distinct.tolist()],
+            dtype=np.int64,
+        )
+        return found[pd.Index(distinct).get_indexer(keys)]
 
     docs = rows["doc"].to_numpy()
     found = []
