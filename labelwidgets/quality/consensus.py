@@ -22,17 +22,28 @@ import pandas as pd
 __all__ = ["labelers_consensus", "others_consensus"]
 
 
-def _top_three(items: np.ndarray, keys: np.ndarray, size: int) -> np.ndarray:
+def _pairs(items: np.ndarray, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each row's (item, key) pair as a code, and each pair's item and key."""
+    width = int(keys.max()) + 1
+    codes, pairs = pd.factorize(items.astype(np.int64) * width + keys)
+    return codes, pairs // width, pairs % width
+
+
+def _top_three(
+    items: np.ndarray | None,
+    keys: np.ndarray,
+    size: int,
+    pairs: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
+) -> np.ndarray:
     """Per item (0 <= item < size): k1, c1, k2, c2, c3 — the most given keys and their counts
-    (-1 / 0 where there are none) — as a (size, 5) array."""
+    (-1 / 0 where there are none) — as a (size, 5) array. ``pairs``: :func:`_pairs` of the
+    rows when already computed."""
     top = np.zeros((size, 5), dtype=np.int64)
     top[:, 0] = top[:, 2] = -1
     if not len(keys):
         return top
-    width = int(keys.max()) + 1
-    codes, pairs = pd.factorize(items.astype(np.int64) * width + keys)
+    codes, item, key = pairs if pairs is not None else _pairs(items, keys)
     counts = np.bincount(codes)
-    item, key = pairs // width, pairs % width
     order = np.lexsort((key, -counts, item))  # per item: most given first, ties by key
     item, key, counts = item[order], key[order], counts[order]
     start = np.r_[0, np.flatnonzero(item[1:] != item[:-1]) + 1]
@@ -61,9 +72,12 @@ def others_consensus(items: np.ndarray, keys: np.ndarray, min_support: int = 2) 
     usable = keys >= 0
     if not usable.any():
         return result
-    top = _top_three(items[usable], keys[usable], int(items.max()) + 1)[items]
+    # computed once per distinct (item, key) pair, then spread to the answers giving it
+    pairs = _pairs(items[usable], keys[usable])
+    codes, pair_item, pair_key = pairs
+    top = _top_three(None, pair_key, int(items.max()) + 1, pairs)[pair_item]
     k1, c1, k2, c2, c3 = (top[:, i] for i in range(5))
-    is1, is2 = keys == k1, keys == k2
+    is1, is2 = pair_key == k1, pair_key == k2
     # the leader and the runner-up once this labeler's own answer is taken away
     overtaken = is1 & (c1 - 1 < c2)  # a tie for first place: the other key now leads
     lead_key = np.where(overtaken, k2, k1)
@@ -73,8 +87,8 @@ def others_consensus(items: np.ndarray, keys: np.ndarray, min_support: int = 2) 
         np.where(overtaken, np.maximum(c1 - 1, c3), c2),
         np.where(is2, np.maximum(c2 - 1, c3), c2),
     )
-    found = usable & (lead >= min_support) & (lead > second)
-    result[found] = lead_key[found]
+    found = (lead >= min_support) & (lead > second)
+    result[usable] = np.where(found, lead_key, -1)[codes]
     return result
 
 
