@@ -145,7 +145,8 @@ def _squares_per_item(
     key = items.astype(np.int64) * n_values + codes
     if n_items * n_values <= max(_DENSE_LIMIT, 8 * len(key)):
         counts = np.bincount(key, minlength=n_items * n_values).reshape(n_items, n_values)
-        return (counts.astype(float) ** 2).sum(axis=1)
+        # in integers (exact, as the float sums of these integer squares were), no temporaries
+        return np.einsum("ij,ij->i", counts, counts).astype(float)
     pairs, counts = np.unique(key, return_counts=True)
     return np.bincount(pairs // n_values, weights=counts.astype(float) ** 2, minlength=n_items)
 
