@@ -19,11 +19,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-__all__ = ["labelers_consensus", "others_consensus"]
+__all__ = ["item_key_pairs", "labelers_consensus", "others_consensus"]
 
 
-def _pairs(items: np.ndarray, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Each row's (item, key) pair as a code, and each pair's item and key."""
+def item_key_pairs(
+    items: np.ndarray, keys: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each row's (item, key) pair as a code, and each pair's item and key (keys >= 0)."""
     width = int(keys.max()) + 1
     codes, pairs = pd.factorize(items.astype(np.int64) * width + keys)
     return codes, pairs // width, pairs % width
@@ -36,13 +38,13 @@ def _top_three(
     pairs: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
 ) -> np.ndarray:
     """Per item (0 <= item < size): k1, c1, k2, c2, c3 — the most given keys and their counts
-    (-1 / 0 where there are none) — as a (size, 5) array. ``pairs``: :func:`_pairs` of the
+    (-1 / 0 where there are none) — as a (size, 5) array. ``pairs``: :func:`item_key_pairs` of the
     rows when already computed."""
     top = np.zeros((size, 5), dtype=np.int64)
     top[:, 0] = top[:, 2] = -1
     if not len(keys):
         return top
-    codes, item, key = pairs if pairs is not None else _pairs(items, keys)
+    codes, item, key = pairs if pairs is not None else item_key_pairs(items, keys)
     counts = np.bincount(codes)
     order = np.lexsort((key, -counts, item))  # per item: most given first, ties by key
     item, key, counts = item[order], key[order], counts[order]
@@ -56,7 +58,12 @@ def _top_three(
     return top
 
 
-def others_consensus(items: np.ndarray, keys: np.ndarray, min_support: int = 2) -> np.ndarray:
+def others_consensus(
+    items: np.ndarray,
+    keys: np.ndarray,
+    min_support: int = 2,
+    pairs: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
+) -> np.ndarray:
     """For each answer (one per labeler and item), the key the other labelers agree on, or -1.
 
     Parameters
@@ -67,13 +74,17 @@ def others_consensus(items: np.ndarray, keys: np.ndarray, min_support: int = 2) 
         The answer's key (-1: missing, left out).
     min_support : int
         How many other labelers must give the consensus answer.
+    pairs : tuple of arrays, optional
+        :func:`item_key_pairs` of ``items`` and ``keys`` when already computed (every key
+        non-negative).
     """
     result = np.full(len(keys), -1, dtype=np.int64)
     usable = keys >= 0
     if not usable.any():
         return result
     # computed once per distinct (item, key) pair, then spread to the answers giving it
-    pairs = _pairs(items[usable], keys[usable])
+    if pairs is None:
+        pairs = item_key_pairs(items[usable], keys[usable])
     codes, pair_item, pair_key = pairs
     top = _top_three(None, pair_key, int(items.max()) + 1, pairs)[pair_item]
     k1, c1, k2, c2, c3 = (top[:, i] for i in range(5))

@@ -23,7 +23,8 @@ import numpy as np
 import pandas as pd
 
 from labelwidgets.quality.answer_frame import answer_frame, time_per_labeler
-from labelwidgets.quality.consensus import labelers_consensus, others_consensus
+from labelwidgets.quality.consensus import item_key_pairs, labelers_consensus, others_consensus
+from labelwidgets.quality.grouping import same_count
 from labelwidgets.schema import UNKNOWN, Question, Task
 from labelwidgets.schema import validators as _validators
 from labelwidgets.schema.matching import Matcher, cluster, resolve
@@ -172,8 +173,6 @@ class QualityData:
     def same_counts(self) -> tuple[np.ndarray, np.ndarray]:
         """:func:`labelwidgets.quality.grouping.same_count` of the answers' items and keys,
         computed once."""
-        from labelwidgets.quality.grouping import same_count
-
         if "same" not in self.cache:
             a = self.answers
             self.cache["same"] = same_count(a["qi"].to_numpy(), a["key"].to_numpy())
@@ -316,12 +315,15 @@ def load(store: LabelStore, task: Task | str, *, min_consensus: int = 2) -> Qual
     _cluster_pairwise(task, [gold, answers, model], encoder.representative)
     answers = _with_gold(answers, gold)
     model = _with_gold(model, gold)
-    answers["consensus_key"] = others_consensus(
-        answers["qi"].to_numpy(), answers["key"].to_numpy(), min_consensus
-    )
+    items, keys = answers["qi"].to_numpy(), answers["key"].to_numpy()
+    # the (item, key) pairs hashed once for the consensus and the same-answer counts
+    pairs = item_key_pairs(items, keys) if len(keys) and keys.min() >= 0 else None
+    answers["consensus_key"] = others_consensus(items, keys, min_consensus, pairs)
     model["consensus_key"] = labelers_consensus(answers, model, min_consensus)
     model["doc_id"] = _documents(answers, model)
     data = QualityData(task, answers, gold, model, encoder.representative, encoder.unknown_ids)
+    if pairs is not None:
+        data.cache["same"] = same_count(items, keys, pairs[0])
     data.time_spent = time_per_labeler(answers, spent, created)
     for frame in (answers, model):
         frame["correct"] = data.correct(frame, frame["gold_key"].to_numpy())

@@ -70,7 +70,7 @@ __all__ = ["FLAG_COLUMNS", "Thresholds", "flags"]
 FLAG_COLUMNS = ["labeler", "question", "issue", "signal", "rate", "answers", "out_of", "detail"]
 FLAG_COLUMNS += ["examples"]
 # what the rules read of each answer
-_COLUMNS = ["chunk_id", "doc", "doc_id", "question", "answer", "key"]
+_COLUMNS = ["chunk_id", "doc", "answer", "key"]
 _COLUMNS += ["key0", "unknown", "problem", "gold_key", "consensus_key"]
 
 
@@ -138,6 +138,13 @@ def _wrong_type(
     ]
 
 
+def _documents(rows: pd.DataFrame) -> int:
+    """How many documents ``rows`` come from (their ``doc`` codes: -1 for a chunk no longer
+    stored, not counted, as ``doc_id`` None is not)."""
+    docs = rows["doc"].to_numpy()
+    return len(np.unique(docs[docs >= 0]))
+
+
 def _constant(
     data: QualityData, rows: pd.DataFrame, ref: np.ndarray, who: str, qname: str, rules: Thresholds
 ) -> list[dict[str, Any]]:
@@ -155,14 +162,14 @@ def _constant(
     varied = len(set(refs[refs >= 0].tolist()))
     if (
         count < rules.constant_share * len(answered)
-        or same["doc_id"].nunique() < rules.min_documents
+        or _documents(same) < rules.min_documents
         or varied < 2
     ):
         return []
     detail = (
         f"answers {same['answer'].map(show).value_counts().index[0]} on {count} of "
         f"{len(answered)} answered items "
-        f"across {same['doc_id'].nunique()} documents whose references differ ({varied} different answers)"
+        f"across {_documents(same)} documents whose references differ ({varied} different answers)"
     )
     return [
         _flag(

@@ -85,12 +85,16 @@ def grouping(frame: pd.DataFrame, columns: list[str]) -> Groups:
     return Groups(inverse.reshape(-1).astype(np.int64), index)
 
 
-def same_count(items: np.ndarray, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """For each row: how many rows share its item, and how many share its item and key."""
+def same_count(
+    items: np.ndarray, keys: np.ndarray, codes: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """For each row: how many rows share its item, and how many share its item and key.
+    ``codes``: each row's (item, key) pair as a code, when already computed."""
     items = np.asarray(items, dtype=np.int64)
     keys = np.asarray(keys, dtype=np.int64)
     if not len(items):
         return items, items
-    width = int(keys.max()) + 2
-    codes = pd.factorize(items * width + keys + 1)[0]
+    if codes is None:
+        width = int(keys.max()) + 2
+        codes = pd.factorize(items * width + keys + 1)[0]
     return np.bincount(items)[items], np.bincount(codes)[codes]
