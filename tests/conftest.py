@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -53,72 +51,10 @@ def pg_url() -> str:
     return PG_URL
 
 
-MAKE_SCHEMAS = """
-import sys
-from labelwidgets.store import LabelStore
-for line in sys.stdin:
-    LabelStore(sys.argv[1], schema=line.strip()).close()
-    print(line.strip(), flush=True)
-"""
-
-
-class SchemaMaker:
-    """Fresh, migrated PostgreSQL schemas, each made while the test before it runs.
-
-    Creating a store's schema is most of a PostgreSQL test's setup (about 0.5 s of DDL and
-    commits; opening it again takes 0.06 s). A helper process makes the next one ahead; being
-    another process, it never runs into a test's monkeypatches or warning filters.
-    """
-
-    def __init__(self, url: str) -> None:
-        self.url = url
-        self.process = subprocess.Popen(
-            [sys.executable, "-c", MAKE_SCHEMAS, url],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            text=True,
-            cwd=ROOT,
-            env={**os.environ, "PYTHONPATH": str(ROOT)},
-        )
-        self.pending = self._order()
-
-    def _order(self) -> str:
-        schema = f"lw_test_{uuid.uuid4().hex[:12]}"
-        assert self.process.stdin is not None
-        self.process.stdin.write(schema + "\n")
-        self.process.stdin.flush()
-        return schema
-
-    def take(self) -> str:
-        """A schema holding an empty store, no test's but the caller's."""
-        assert self.process.stdout is not None
-        made = self.process.stdout.readline().strip()
-        if made != self.pending:
-            raise RuntimeError(f"the schema maker stopped (exit code {self.process.poll()})")
-        self.pending = self._order()
-        return made
-
-    def close(self) -> None:
-        """Stop the helper and drop the schema it made ahead."""
-        assert self.process.stdin is not None and self.process.stdout is not None
-        self.process.stdin.close()
-        self.process.wait(60)
-        self.process.stdout.close()
-        drop_pg_schema(self.url, self.pending)
-
-
-@pytest.fixture(scope="session")
-def pg_schemas(pg_url: str) -> Iterator[SchemaMaker]:
-    """The session's maker of fresh PostgreSQL store schemas."""
-    maker = SchemaMaker(pg_url)
-    yield maker
-    maker.close()
-
-
 @pytest.fixture
-def pg_store(pg_url: str, pg_schemas: SchemaMaker) -> Iterator[LabelStore]:
+def pg_store(pg_url: str) -> Iterator[LabelStore]:
     """A LabelStore in a fresh PostgreSQL schema, dropped afterwards."""
-    schema = pg_schemas.take()
+    schema = f"lw_test_{uuid.uuid4().hex[:12]}"
     store = LabelStore(pg_url, schema=schema)
     yield store
     store.close()
