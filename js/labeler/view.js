@@ -5,6 +5,7 @@
 import { isUnknown, optionsOf, pickedChoices, submission, toggled, visibleQuestions } from "../lib/answers.js";
 import { commandSender, errorBanner, h, keyOf, slot } from "../lib/dom.js";
 import { FindPart } from "../lib/find.js";
+import { CommandGate } from "../lib/gate.js";
 import { labelerKey, letsKeyThrough } from "../lib/keys.js";
 import { shifted, submittedEvidence } from "../lib/spans.js";
 import { ackStatus, isWrite, statusClass } from "../lib/status.js";
@@ -28,7 +29,6 @@ const STATUSES = [["", "any status"], ["unanswered", "unanswered"], ["skipped", 
  * @property {boolean} context the text around the chunk is shown
  * @property {boolean} help the shortcut sheet is shown
  * @property {number} pending seq of the command waiting for its ack
- * @property {boolean} inflight a command waits for its ack
  * @property {string} status
  * @property {Record<string, string[]>} problems of the last submission, per question
  * @property {boolean} forceable "store anyway" is offered
@@ -48,8 +48,9 @@ export class LabelerView {
     this.model = model;
     this.root = root;
     this.sender = commandSender(model);
+    this.gate = new CommandGate();
     /** @type {LabelerState} */
-    this.state = { form: {}, focused: 0, context: false, help: false, pending: 0, inflight: false,
+    this.state = { form: {}, focused: 0, context: false, help: false, pending: 0,
                    status: "", problems: {}, forceable: false, flagging: false, shownAt: Date.now(),
                    evidence: {}, evidenceFrom: {}, selection: null, chunkId: "", textOffset: 0, finding: false };
     this.form = new FormPart(this);
@@ -99,12 +100,10 @@ export class LabelerView {
   // -- commands ---------------------------------------------------------------------------------
   /** @param {string} type @param {Record<string, unknown>} [payload] */
   send(type, payload = {}) {
-    // One command at a time: a second Enter before the ack must not answer the next chunk
-    // with this one's answers. Writes also name their chunk, and Python checks it.
-    if (this.state.inflight) return;
+    // One command at a time (CommandGate). Writes also name their chunk, and Python checks it.
+    if (!this.gate.offer(type, payload)) return;
     const write = isWrite(type);
     const chunk = write && type !== "accept_terms" && type !== "undo" ? { chunk_id: (this.model.get("item") || {}).chunk_id } : {};
-    this.state.inflight = true;
     this.state.pending = this.sender.send(type, { ...payload, ...chunk });
     this.state.status = write ? "saving…" : "";
     this.showStatus();
@@ -307,7 +306,8 @@ export class LabelerView {
     if (ack.seq !== this.state.pending) return;
     const forceable = this.state.forceable;
     const outcome = ackStatus(ack);
-    Object.assign(this.state, { inflight: false, ...outcome });
+    Object.assign(this.state, outcome);
+    const queued = this.gate.acked();
     if (ack.ok && ack.saved && typeof ack.event_id === "number") {
       // set from the front end, after Python confirmed the durable write: reactive notebooks
       // (marimo) re-run the cells that read the widget
@@ -317,6 +317,7 @@ export class LabelerView {
     this.showStatus();
     this.form.showProblems();
     if (forceable !== outcome.forceable) this.showActions();
+    if (queued) this.send(queued.type, queued.payload);
   }
 
   onProgress() {

@@ -446,6 +446,52 @@ var FindPart = class {
   }
 };
 
+// js/lib/status.js
+function ackStatus(ack) {
+  const problems = ack.problems || {};
+  const forceable = Boolean(ack.forceable);
+  if (ack.ok) return { status: ack.saved ? "saved \u2713" : "", problems, forceable };
+  const status = Object.keys(problems).length ? "not saved: fix the answers marked below" : `not saved: ${ack.message}`;
+  return { status, problems, forceable };
+}
+function statusClass(status) {
+  return `lw-status ${status.startsWith("saved") ? "lw-ok" : ""} ${status.startsWith("not saved") ? "lw-bad" : ""}`;
+}
+function isWrite(type) {
+  return ["submit", "unknown", "skip", "undo", "flag", "accept_terms", "accept", "edit", "unclear", "feedback"].includes(type);
+}
+
+// js/lib/gate.js
+var CommandGate = class {
+  constructor() {
+    this.inflight = false;
+    this.queued = null;
+  }
+  /**
+   * Whether ``type`` may go now; if not, a read is kept for :meth:`acked`.
+   * @param {string} type @param {Record<string, unknown>} [payload]
+   * @returns {boolean}
+   */
+  offer(type, payload = {}) {
+    if (!this.inflight) {
+      this.inflight = true;
+      return true;
+    }
+    if (!isWrite(type)) this.queued = { type, payload };
+    return false;
+  }
+  /**
+   * The ack came: the read kept meanwhile, to send now, or null.
+   * @returns {Command | null}
+   */
+  acked() {
+    this.inflight = false;
+    const next = this.queued;
+    this.queued = null;
+    return next;
+  }
+};
+
 // js/lib/keys.js
 var ALT = {
   n: { do: "send", command: "next" },
@@ -527,21 +573,6 @@ function typingKey(key) {
   if (key.key === "Escape") return flagging ? { do: "cancel_flag" } : { do: "leave" };
   if (key.key === "Enter" && !key.shift && !flagging) return { do: "submit", force: false };
   return null;
-}
-
-// js/lib/status.js
-function ackStatus(ack) {
-  const problems = ack.problems || {};
-  const forceable = Boolean(ack.forceable);
-  if (ack.ok) return { status: ack.saved ? "saved \u2713" : "", problems, forceable };
-  const status = Object.keys(problems).length ? "not saved: fix the answers marked below" : `not saved: ${ack.message}`;
-  return { status, problems, forceable };
-}
-function statusClass(status) {
-  return `lw-status ${status.startsWith("saved") ? "lw-ok" : ""} ${status.startsWith("not saved") ? "lw-bad" : ""}`;
-}
-function isWrite(type) {
-  return ["submit", "unknown", "skip", "undo", "flag", "accept_terms", "accept", "edit", "unclear", "feedback"].includes(type);
 }
 
 // js/labeler/chunk.js
@@ -1189,13 +1220,13 @@ var LabelerView = class {
     this.model = model;
     this.root = root;
     this.sender = commandSender(model);
+    this.gate = new CommandGate();
     this.state = {
       form: {},
       focused: 0,
       context: false,
       help: false,
       pending: 0,
-      inflight: false,
       status: "",
       problems: {},
       forceable: false,
@@ -1266,10 +1297,9 @@ var LabelerView = class {
   // -- commands ---------------------------------------------------------------------------------
   /** @param {string} type @param {Record<string, unknown>} [payload] */
   send(type, payload = {}) {
-    if (this.state.inflight) return;
+    if (!this.gate.offer(type, payload)) return;
     const write = isWrite(type);
     const chunk = write && type !== "accept_terms" && type !== "undo" ? { chunk_id: (this.model.get("item") || {}).chunk_id } : {};
-    this.state.inflight = true;
     this.state.pending = this.sender.send(type, { ...payload, ...chunk });
     this.state.status = write ? "saving\u2026" : "";
     this.showStatus();
@@ -1456,7 +1486,8 @@ var LabelerView = class {
     if (ack.seq !== this.state.pending) return;
     const forceable = this.state.forceable;
     const outcome = ackStatus(ack);
-    Object.assign(this.state, { inflight: false, ...outcome });
+    Object.assign(this.state, outcome);
+    const queued = this.gate.acked();
     if (ack.ok && ack.saved && typeof ack.event_id === "number") {
       this.model.set("saved", ack.event_id);
       this.model.save_changes();
@@ -1464,6 +1495,7 @@ var LabelerView = class {
     this.showStatus();
     this.form.showProblems();
     if (forceable !== outcome.forceable) this.showActions();
+    if (queued) this.send(queued.type, queued.payload);
   }
   onProgress() {
     const progress = this.model.get("progress") || {};
