@@ -51,6 +51,7 @@ import pandas as pd
 
 from labelwidgets.quality.data import QualityData, load
 from labelwidgets.quality.form import flagged_pairs, form_flags
+from labelwidgets.quality.grouping import stable_order
 from labelwidgets.quality.misread import (
     known_references,
     more_precise,
@@ -374,7 +375,7 @@ def flags(
     found = _gold(data)
     known = known_references(data)
     groups = data.answer_groups(("labeler", "question"))
-    order = np.argsort(groups.codes, kind="stable")
+    order = stable_order(groups.codes, groups.size)
     bounds = np.searchsorted(groups.codes[order], np.arange(groups.size + 1))
     # one take per column (no block consolidation); each group is then a slice of it
     a = as_frame({c: data.answers[c].to_numpy()[order] for c in _COLUMNS}, len(order))

@@ -9,7 +9,7 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
-__all__ = ["Groups", "grouping", "same_count"]
+__all__ = ["Groups", "grouping", "same_count", "stable_order"]
 
 # integer codes already computed by quality.data for these columns
 _CODED = {"labeler": "who", "question": "q"}
@@ -45,13 +45,25 @@ class Groups(NamedTuple):
         return np.bincount(pairs // width, minlength=self.size).astype(np.int64)
 
 
+def stable_order(codes: np.ndarray, size: int) -> np.ndarray:
+    """``np.argsort(codes, kind="stable")`` for codes in ``0..size-1``: as 16-bit integers
+    when they fit, which numpy sorts by radix (several times faster for a million rows)."""
+    if size <= np.iinfo(np.int16).max:
+        codes = codes.astype(np.int16)
+    return np.argsort(codes, kind="stable")
+
+
 def _codes(frame: pd.DataFrame, column: str) -> tuple[np.ndarray, np.ndarray]:
     """Codes numbered in sorted label order, and the labels."""
     coded = _CODED.get(column)
     if coded in frame and len(frame):
         codes = frame[coded].to_numpy()
-        present, first = np.unique(codes[codes >= 0], return_index=True)
-        labels = frame[column].to_numpy()[first]
+        rows = np.flatnonzero(codes >= 0)
+        present = np.flatnonzero(np.bincount(codes[rows])) if len(rows) else rows
+        # any row of a code has its label: one per code (no sort of a million codes)
+        some = np.zeros(len(present) and int(present[-1]) + 1, dtype=np.int64)
+        some[codes[rows]] = rows
+        labels = frame[column].to_numpy()[some[present]]
         order = np.argsort(labels, kind="stable")
         remap = np.full(int(present.max()) + 1 if len(present) else 1, -1, dtype=np.int64)
         remap[present[order]] = np.arange(len(order))
