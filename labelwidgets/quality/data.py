@@ -80,8 +80,9 @@ class _Encoder:
         return found
 
     def encode(self, frame: pd.DataFrame) -> pd.DataFrame:
-        """Add key, unknown, number, problem and q columns to a frame with question and
-        answer (rows of questions the task no longer asks are left out)."""
+        """Add key, unknown, number, problem, fails (the answer fails a validator) and q
+        columns to a frame with question and answer (rows of questions the task no longer asks
+        are left out)."""
         position = pd.Index(self.task.question_names).get_indexer(frame["question"])
         if (position < 0).any():  # answers to questions the task no longer asks
             frame, position = frame[position >= 0], position[position >= 0]
@@ -120,6 +121,9 @@ class _Encoder:
             index=frame.index,
             dtype=object,
         )
+        # whether the answer fails a validator, for the rules that only need to know that
+        fails = np.asarray([p is not None for p in problems], dtype=bool)
+        frame["fails"] = fails[take] if len(take) else np.zeros(0, dtype=bool)
         frame["q"] = np.asarray(position, dtype=np.int64)
         return frame
 

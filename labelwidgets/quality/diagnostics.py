@@ -47,7 +47,7 @@ def _distinct(codes: np.ndarray) -> int:
 
 
 def _failing(frame: pd.DataFrame, rows: np.ndarray) -> int:
-    return int((frame["problem"].notna().to_numpy() & ~frame["unknown"].to_numpy() & rows).sum())
+    return int((frame["fails"].to_numpy() & ~frame["unknown"].to_numpy() & rows).sum())
 
 
 def questions(

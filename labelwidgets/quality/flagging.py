@@ -72,7 +72,7 @@ FLAG_COLUMNS = ["labeler", "question", "issue", "signal", "rate", "answers", "ou
 FLAG_COLUMNS += ["examples"]
 # what the rules read of each answer
 _COLUMNS = ["chunk_id", "doc", "answer", "key"]
-_COLUMNS += ["key0", "unknown", "problem", "gold_key", "consensus_key"]
+_COLUMNS += ["key0", "unknown", "problem", "fails", "gold_key", "consensus_key"]
 
 
 @dataclass(frozen=True)
@@ -119,11 +119,11 @@ def _wrong_type(
 ) -> list[dict[str, Any]]:
     # counted on arrays first: most (labeler, question) pairs are not flagged
     said = ~rows["unknown"].to_numpy()
-    fails = said & pd.notna(rows["problem"].to_numpy())
+    fails = said & rows["fails"].to_numpy()
     if fails.sum() < 2 or fails.sum() < rules.wrong_type_rate * said.sum():
         return []
     answered = rows[said]
-    failing = answered[answered["problem"].notna()]
+    failing = answered[answered["fails"].to_numpy()]
     detail = failing["problem"].value_counts().index[0]
     return [
         _flag(
@@ -203,7 +203,7 @@ def _misread(
         wrong &= ~more_precise(data, rows["key"].to_numpy(), ref, wrong)
     found = other_question(data, known, rows, ref, answered, wrong, qname)
     found += patterns(question, pairs_of(data, rows[answered], ref[answered], ~wrong[answered]))
-    wrong &= rows["problem"].isna().to_numpy()  # failing a validator is the wrong_type flag
+    wrong &= ~rows["fails"].to_numpy()  # failing a validator is the wrong_type flag
     found = [f for f in found if f.hits >= rules.min_hits and f.rate >= rules.pattern_rate]
     if found:
         best = max(found, key=lambda f: f.hits)

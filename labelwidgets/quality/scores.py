@@ -174,7 +174,7 @@ def _activity(
                 ),
                 "validator_failure_rate": np.where(
                     non_unknown > 0,
-                    groups.sum(a["problem"].notna().to_numpy() & ~unknown) / non_unknown,
+                    groups.sum(a["fails"].to_numpy() & ~unknown) / non_unknown,
                     np.nan,
                 ),
                 "overrides": groups.sum(a["forced"].to_numpy()).astype(int),
