@@ -66,7 +66,12 @@ def time_per_labeler(
 ) -> pd.Series:
     """Seconds spent per labeler (indexed by name): one submission (same labeler, chunk and
     creation time) counted once, with the time of its first row."""
-    labelers = pd.unique(answers["labeler"].to_numpy())
+    who = answers["who"].to_numpy()
+    # the names in the order the rows first give them: per code (few), not per row's string
+    codes = pd.unique(who)
+    some = np.zeros(int(codes.max()) + 1 if len(codes) else 0, dtype=np.int64)
+    some[who] = np.arange(len(who))
+    labelers = answers["labeler"].to_numpy()[some[codes]]
     if spent is None or created is None or not len(answers):
         return pd.Series(0.0, index=pd.Index(labelers, dtype=object), dtype=float)
     # float seconds compare as the nanosecond timestamps did; + 0.0 makes -0.0 equal 0.0
