@@ -140,28 +140,31 @@ def question_overlap(
     """
     data = load(store, task) if data is None else data
     columns = ["question_a", "question_b", "items", "same_answer_rate", "overlap"]
-    texts = _answer_texts(data)
-    if texts.empty:
+    q, who, text = _answer_texts(data)
+    if not len(q):
         return pd.DataFrame(columns=columns)
     rows = []
-    names = [q.name for q in data.task.questions]
-    by_question = {
-        i: texts[texts["q"] == i].drop_duplicates("who").set_index("who")["text"]
-        for i in range(len(names))
-    }
+    names = [question.name for question in data.task.questions]
+    by_question = [_first_per_who(who[q == i], text[q == i]) for i in range(len(names))]
+    dense = _dense_size(who)
+    if dense:  # each question's text per who code in one array: shared codes by a mask
+        at = [_texts_at(w, t, dense) for w, t in by_question]
     for i, first in enumerate(names):
         for j in range(i + 1, len(names)):
-            left, right = by_question[i], by_question[j]
-            shared, at_left, at_right = np.intersect1d(
-                left.index.to_numpy(), right.index.to_numpy(), return_indices=True
-            )
-            if len(shared) >= min_items:
-                same = float((left.to_numpy()[at_left] == right.to_numpy()[at_right]).mean())
+            if dense:
+                both = (at[i] >= 0) & (at[j] >= 0)
+                left, right = at[i][both], at[j][both]
+            else:
+                (lw, lt), (rw, rt) = by_question[i], by_question[j]
+                _, at_left, at_right = np.intersect1d(lw, rw, return_indices=True)
+                left, right = lt[at_left], rt[at_right]
+            if len(left) >= min_items:
+                same = float((left == right).mean())
                 rows.append(
                     {
                         "question_a": first,
                         "question_b": names[j],
-                        "items": len(shared),
+                        "items": len(left),
                         "same_answer_rate": same,
                         "overlap": same > threshold,
                     }
@@ -170,38 +173,48 @@ def question_overlap(
     return frame.sort_values("same_answer_rate", ascending=False, ignore_index=True, kind="stable")
 
 
-def _answer_texts(data: QualityData) -> pd.DataFrame:
+def _first_per_who(who: np.ndarray, text: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``who`` and ``text`` with only the first row of each ``who`` code."""
+    if len(who) and np.bincount(who).max() > 1:
+        _, first = np.unique(who, return_index=True)
+        return who[first], text[first]
+    return who, text
+
+
+def _dense_size(who: np.ndarray) -> int:
+    """The length of an array indexed by the ``who`` codes when small enough (else 0)."""
+    size = int(who.max()) + 1
+    return size if size <= 4 * len(who) + 1_000_000 else 0
+
+
+def _texts_at(who: np.ndarray, text: np.ndarray, size: int) -> np.ndarray:
+    at = np.full(size, -1, dtype=np.int64)
+    at[who] = text  # each code once (_first_per_who)
+    return at
+
+
+def _answer_texts(data: QualityData) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """q, who (chunk × labeler-or-model) and text (normalized answer text, coded) of every
     answer that is not UNKNOWN, labelers' and models'."""
     a, m = data.answers, data.model
     labelers = data.answer_groups(("labeler",)).codes if len(a) else np.zeros(0, dtype=np.int64)
     models = pd.factorize(m["model"])[0] if len(m) else np.zeros(0, dtype=np.int64)
     width = (labelers.max() + 1 if len(labelers) else 0) + (models.max() + 1 if len(models) else 0)
-    frame = pd.DataFrame(
-        {
-            "q": np.concatenate([a["q"].to_numpy(), m["q"].to_numpy()]),
-            "who": np.concatenate(
-                [
-                    a["item"].to_numpy() * width + labelers,
-                    m["item"].to_numpy() * width
-                    + (labelers.max() + 1 if len(labelers) else 0)
-                    + models,
-                ]
-            ).astype(np.int64),
-            "key": np.concatenate([a["key"].to_numpy(), m["key"].to_numpy()]),
-            "unknown": np.concatenate([a["unknown"].to_numpy(), m["unknown"].to_numpy()]),
-        }
-    )
-    frame = frame[~frame["unknown"] & (frame["key"] >= 0)]
+    q = np.concatenate([a["q"].to_numpy(), m["q"].to_numpy()])
+    who = np.concatenate(
+        [
+            a["item"].to_numpy() * width + labelers,
+            m["item"].to_numpy() * width + (labelers.max() + 1 if len(labelers) else 0) + models,
+        ]
+    ).astype(np.int64)
+    key = np.concatenate([a["key"].to_numpy(), m["key"].to_numpy()])
+    unknown = np.concatenate([a["unknown"].to_numpy(), m["unknown"].to_numpy()])
+    keep = ~unknown.astype(bool) & (key >= 0)
     # keys are per question: compare the answers' normalized text across questions
-    distinct = pd.unique(frame["key"])
-    text_of = pd.Series(
-        pd.factorize(
-            np.array([_as_text(data.representative[int(k)]) for k in distinct], dtype=object)
-        )[0],
-        index=distinct,
-    )
-    return frame.assign(text=text_of.reindex(frame["key"].to_numpy()).to_numpy())
+    of_key, distinct = pd.factorize(key[keep])
+    texts = [_as_text(data.representative[int(k)]) for k in distinct]
+    text = pd.factorize(np.array(texts, dtype=object))[0].astype(np.int64)
+    return q[keep], who[keep], text[of_key]
 
 
 def _as_text(value: Any) -> str:
