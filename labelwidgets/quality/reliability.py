@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -151,17 +151,38 @@ def _squares_per_item(
     return np.bincount(pairs // n_values, weights=counts.astype(float) ** 2, minlength=n_items)
 
 
+class _Nominal(NamedTuple):
+    """The pairable ratings of a matrix as the nominal measures use them: ratings per item
+    (``m``), value codes, how many values, and Σ n_uc² per item."""
+
+    m: np.ndarray
+    codes: np.ndarray
+    n_values: int
+    squares: np.ndarray
+
+
+def _nominal(matrix: np.ndarray) -> _Nominal | None:
+    """:class:`_Nominal` of ``matrix`` (``None`` when no item has two ratings): computed once
+    for percent agreement, nominal α and Fleiss' κ in :func:`summary`."""
+    items, values, m = _pairable(matrix)
+    if not len(m):
+        return None
+    codes, n_values = _nominal_codes(values)
+    return _Nominal(m, codes, n_values, _squares_per_item(items, codes, len(m), n_values))
+
+
+def _percent(parts: _Nominal) -> float:
+    m = parts.m
+    return float(np.mean((parts.squares - m) / (m * (m - 1))))
+
+
 def percent_agreement(data: Any) -> float:
     """Mean share of agreeing rater pairs, over items with at least two ratings.
 
     Returns ``NaN`` when no item has two ratings.
     """
-    items, values, m = _pairable(_as_array(data))
-    if not len(m):
-        return float("nan")
-    codes, n_values = _nominal_codes(values)
-    squares = _squares_per_item(items, codes, len(m), n_values)
-    return float(np.mean((squares - m) / (m * (m - 1))))
+    parts = _nominal(_as_array(data))
+    return float("nan") if parts is None else _percent(parts)
 
 
 def _kappa(observed: float, expected: float) -> float:
@@ -242,15 +263,18 @@ def fleiss_kappa(data: Any) -> float:
             "Fleiss' kappa needs the same number of ratings on every item, got "
             f"{sorted(set(per_item[rated].tolist()))}"
         )
-    n = float(per_item[rated][0])
-    if n < 2:
+    if per_item[rated][0] < 2:
         return float("nan")
-    items = np.cumsum(rated)[np.broadcast_to(np.arange(matrix.shape[1]), matrix.shape)[present]] - 1
-    codes, n_values = _nominal_codes(matrix[present])
-    n_items = int(rated.sum())
-    squares = _squares_per_item(items, codes, n_items, n_values)
-    p_bar = float(np.mean((squares - n) / (n * (n - 1))))
-    p_cat = np.bincount(codes, minlength=n_values) / (n_items * n)
+    # every rated item has the same n >= 2 ratings: all are pairable
+    parts = _nominal(matrix)
+    return float("nan") if parts is None else _fleiss(parts)
+
+
+def _fleiss(parts: _Nominal) -> float:
+    """Fleiss' κ of ratings with the same number on every item."""
+    n, n_items = float(parts.m[0]), len(parts.m)
+    p_bar = float(np.mean((parts.squares - n) / (n * (n - 1))))
+    p_cat = np.bincount(parts.codes, minlength=parts.n_values) / (n_items * n)
     return _kappa(p_bar, float((p_cat * p_cat).sum()))
 
 
@@ -271,25 +295,30 @@ def krippendorff_alpha(data: Any, level: str = "nominal") -> float:
     """
     if level not in LEVELS:
         raise ValueError(f"level must be one of {list(LEVELS)}, got {level!r}")
+    if level == "nominal":
+        parts = _nominal(_as_array(data))
+        return float("nan") if parts is None else _nominal_alpha(parts)
     items, values, m = _pairable(_as_array(data))
     if not len(m):
         return float("nan")
     n = float(m.sum())
-    if level == "nominal":
-        codes, n_values = _nominal_codes(values)
-        # pairs (ordered, within an item) of different values, weighted 1/(m_u - 1)
-        observed = float(
-            np.sum((m * m - _squares_per_item(items, codes, len(m), n_values)) / (m - 1))
-        )
-        totals = np.bincount(codes, minlength=n_values).astype(float)
-        expected = n * n - float(totals @ totals)
-    else:
-        x = _numbers(values) if level == "interval" else _midranks(values)
-        # Σ_{i≠j in u} (x_i - x_j)² = 2 m_u Σ_u (x - mean_u)²; the same over all ratings for D_e
-        observed = float(np.sum(2 * m * _sum_of_squares(items, x, m) / (m - 1)))
-        expected = (
-            2 * n * float(_sum_of_squares(np.zeros(len(x), dtype=np.int64), x, np.array([n]))[0])
-        )
+    x = _numbers(values) if level == "interval" else _midranks(values)
+    # Σ_{i≠j in u} (x_i - x_j)² = 2 m_u Σ_u (x - mean_u)²; the same over all ratings for D_e
+    observed = float(np.sum(2 * m * _sum_of_squares(items, x, m) / (m - 1)))
+    expected = 2 * n * float(_sum_of_squares(np.zeros(len(x), dtype=np.int64), x, np.array([n]))[0])
+    return _alpha(n, observed, expected)
+
+
+def _nominal_alpha(parts: _Nominal) -> float:
+    m = parts.m
+    n = float(m.sum())
+    # pairs (ordered, within an item) of different values, weighted 1/(m_u - 1)
+    observed = float(np.sum((m * m - parts.squares) / (m - 1)))
+    totals = np.bincount(parts.codes, minlength=parts.n_values).astype(float)
+    return _alpha(n, observed, n * n - float(totals @ totals))
+
+
+def _alpha(n: float, observed: float, expected: float) -> float:
     if expected <= 0:
         return 1.0 if observed <= 0 else float("nan")
     return float(1 - (n - 1) * observed / expected)
@@ -409,10 +438,14 @@ def summary(
             "only one labeler" if matrix.shape[0] < 2 else "no item has two or more answers"
         )
         return {**out, "note": "; ".join(notes)}
-    out["percent_agreement"] = percent_agreement(matrix)
-    out["krippendorff_alpha"] = krippendorff_alpha(
-        matrix if alpha_data is None else alpha_data, level
-    )
+    parts = _nominal(matrix)  # shared by percent agreement, nominal alpha and Fleiss' kappa
+    out["percent_agreement"] = float("nan") if parts is None else _percent(parts)
+    if alpha_data is None and level == "nominal":
+        out["krippendorff_alpha"] = float("nan") if parts is None else _nominal_alpha(parts)
+    else:
+        out["krippendorff_alpha"] = krippendorff_alpha(
+            matrix if alpha_data is None else alpha_data, level
+        )
     if text:
         out["mean_token_f1"] = mean_pairwise_f1(matrix)
     if matrix.shape[0] == 2:
@@ -420,8 +453,8 @@ def summary(
     else:
         notes.append(f"Cohen's kappa needs exactly two labelers ({matrix.shape[0]})")
     per_item = present.sum(axis=0)
-    if len(set(per_item[per_item > 0].tolist())) == 1:
-        out["fleiss_kappa"] = fleiss_kappa(matrix)
+    if len(set(per_item[per_item > 0].tolist())) == 1:  # then every rated item is pairable
+        out["fleiss_kappa"] = float("nan") if parts is None else _fleiss(parts)
     else:
         notes.append("Fleiss' kappa needs the same number of answers on every item")
     no_alpha = math.isnan(out["krippendorff_alpha"])
