@@ -34,10 +34,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from typing import Any, NamedTuple
+from typing import Any
 
 import numpy as np
 import pandas as pd
+
+from labelwidgets.quality.distances import as_numbers, midranks, sum_of_squares
 
 __all__ = [
     "LEVELS",
@@ -133,11 +135,6 @@ def _pairable(data: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return renumber[cols], data[mask], per_item[keep].astype(float)
 
 
-def _nominal_codes(values: np.ndarray) -> tuple[np.ndarray, int]:
-    codes, uniques = pd.factorize(values)
-    return codes, len(uniques)
-
-
 def _squares_per_item(
     items: np.ndarray, codes: np.ndarray, n_items: int, n_values: int
 ) -> np.ndarray:
@@ -151,29 +148,23 @@ def _squares_per_item(
     return np.bincount(pairs // n_values, weights=counts.astype(float) ** 2, minlength=n_items)
 
 
-class _Nominal(NamedTuple):
-    """The pairable ratings of a matrix as the nominal measures use them: ratings per item
-    (``m``), value codes, how many values, and Σ n_uc² per item."""
-
-    m: np.ndarray
-    codes: np.ndarray
-    n_values: int
-    squares: np.ndarray
+_Nominal = tuple[np.ndarray, np.ndarray, int, np.ndarray]
 
 
 def _nominal(matrix: np.ndarray) -> _Nominal | None:
-    """:class:`_Nominal` of ``matrix`` (``None`` when no item has two ratings): computed once
-    for percent agreement, nominal α and Fleiss' κ in :func:`summary`."""
+    """The pairable ratings of ``matrix`` as the nominal measures use them (``None`` when no
+    item has two): ratings per item (m), value codes, how many values, Σ n_uc² per item.
+    Computed once for percent agreement, nominal α and Fleiss' κ in :func:`summary`."""
     items, values, m = _pairable(matrix)
     if not len(m):
         return None
-    codes, n_values = _nominal_codes(values)
-    return _Nominal(m, codes, n_values, _squares_per_item(items, codes, len(m), n_values))
+    codes, uniques = pd.factorize(values)
+    return m, codes, len(uniques), _squares_per_item(items, codes, len(m), len(uniques))
 
 
 def _percent(parts: _Nominal) -> float:
-    m = parts.m
-    return float(np.mean((parts.squares - m) / (m * (m - 1))))
+    m, _, _, squares = parts
+    return float(np.mean((squares - m) / (m * (m - 1))))
 
 
 def percent_agreement(data: Any) -> float:
@@ -272,17 +263,11 @@ def fleiss_kappa(data: Any) -> float:
 
 def _fleiss(parts: _Nominal) -> float:
     """Fleiss' κ of ratings with the same number on every item."""
-    n, n_items = float(parts.m[0]), len(parts.m)
-    p_bar = float(np.mean((parts.squares - n) / (n * (n - 1))))
-    p_cat = np.bincount(parts.codes, minlength=parts.n_values) / (n_items * n)
+    m, codes, n_values, squares = parts
+    n, n_items = float(m[0]), len(m)
+    p_bar = float(np.mean((squares - n) / (n * (n - 1))))
+    p_cat = np.bincount(codes, minlength=n_values) / (n_items * n)
     return _kappa(p_bar, float((p_cat * p_cat).sum()))
-
-
-def _sum_of_squares(groups: np.ndarray, x: np.ndarray, m: np.ndarray) -> np.ndarray:
-    """Σ (x - mean)² per group, two-pass (no cancellation between large sums)."""
-    mean = np.bincount(groups, weights=x, minlength=len(m)) / m
-    deviation = x - mean[groups]
-    return np.bincount(groups, weights=deviation * deviation, minlength=len(m))
 
 
 def krippendorff_alpha(data: Any, level: str = "nominal") -> float:
@@ -302,19 +287,19 @@ def krippendorff_alpha(data: Any, level: str = "nominal") -> float:
     if not len(m):
         return float("nan")
     n = float(m.sum())
-    x = _numbers(values) if level == "interval" else _midranks(values)
+    x = as_numbers(values) if level == "interval" else midranks(values)
     # Σ_{i≠j in u} (x_i - x_j)² = 2 m_u Σ_u (x - mean_u)²; the same over all ratings for D_e
-    observed = float(np.sum(2 * m * _sum_of_squares(items, x, m) / (m - 1)))
-    expected = 2 * n * float(_sum_of_squares(np.zeros(len(x), dtype=np.int64), x, np.array([n]))[0])
+    observed = float(np.sum(2 * m * sum_of_squares(items, x, m) / (m - 1)))
+    expected = 2 * n * float(sum_of_squares(np.zeros(len(x), dtype=np.int64), x, np.array([n]))[0])
     return _alpha(n, observed, expected)
 
 
 def _nominal_alpha(parts: _Nominal) -> float:
-    m = parts.m
+    m, codes, n_values, squares = parts
     n = float(m.sum())
     # pairs (ordered, within an item) of different values, weighted 1/(m_u - 1)
-    observed = float(np.sum((m * m - parts.squares) / (m - 1)))
-    totals = np.bincount(parts.codes, minlength=parts.n_values).astype(float)
+    observed = float(np.sum((m * m - squares) / (m - 1)))
+    totals = np.bincount(codes, minlength=n_values).astype(float)
     return _alpha(n, observed, n * n - float(totals @ totals))
 
 
@@ -322,38 +307,6 @@ def _alpha(n: float, observed: float, expected: float) -> float:
     if expected <= 0:
         return 1.0 if observed <= 0 else float("nan")
     return float(1 - (n - 1) * observed / expected)
-
-
-def _numbers(values: np.ndarray) -> np.ndarray:
-    try:
-        return values.astype(float)
-    except (TypeError, ValueError):
-        bad = next(v for v in values.tolist() if not _is_number(v))
-        raise TypeError(f"interval alpha needs numbers, got {bad!r}") from None
-
-
-def _is_number(value: Any) -> bool:
-    try:
-        float(value)
-    except (TypeError, ValueError):
-        return False
-    return True
-
-
-def _midranks(values: np.ndarray) -> np.ndarray:
-    """Ordinal distance is the squared difference of mid-ranks: value c sits at
-    Σ_{g<c} n_g + n_c / 2 in the sorted pairable ratings (Krippendorff 2011, ordinal metric)."""
-    if values.dtype == object and all(_is_number(v) for v in values.tolist()):
-        values = values.astype(float)
-    codes, uniques = pd.factorize(values)  # hashing, then sorting only the distinct values
-    try:
-        order = np.argsort(np.asarray(uniques), kind="stable")
-    except TypeError:
-        raise TypeError("ordinal alpha needs values that sort (numbers, or strings only)") from None
-    rank = np.empty(len(uniques), dtype=np.int64)
-    rank[order] = np.arange(len(uniques))
-    counts = np.bincount(rank[codes], minlength=len(uniques)).astype(float)
-    return (np.cumsum(counts) - counts / 2)[rank[codes]]
 
 
 def mean_pairwise_f1(data: Any, f1: Callable[[Any, Any], float] | None = None) -> float:
@@ -438,14 +391,14 @@ def summary(
             "only one labeler" if matrix.shape[0] < 2 else "no item has two or more answers"
         )
         return {**out, "note": "; ".join(notes)}
-    parts = _nominal(matrix)  # shared by percent agreement, nominal alpha and Fleiss' kappa
-    out["percent_agreement"] = float("nan") if parts is None else _percent(parts)
-    if alpha_data is None and level == "nominal":
-        out["krippendorff_alpha"] = float("nan") if parts is None else _nominal_alpha(parts)
-    else:
-        out["krippendorff_alpha"] = krippendorff_alpha(
-            matrix if alpha_data is None else alpha_data, level
-        )
+    # an item is pairable: the parts are not None; shared by the three nominal measures
+    parts: Any = _nominal(matrix)
+    out["percent_agreement"] = _percent(parts)
+    nominal = alpha_data is None and level == "nominal"
+    alpha_on = matrix if alpha_data is None else alpha_data
+    out["krippendorff_alpha"] = (
+        _nominal_alpha(parts) if nominal else krippendorff_alpha(alpha_on, level)
+    )
     if text:
         out["mean_token_f1"] = mean_pairwise_f1(matrix)
     if matrix.shape[0] == 2:
@@ -454,7 +407,7 @@ def summary(
         notes.append(f"Cohen's kappa needs exactly two labelers ({matrix.shape[0]})")
     per_item = present.sum(axis=0)
     if len(set(per_item[per_item > 0].tolist())) == 1:  # then every rated item is pairable
-        out["fleiss_kappa"] = float("nan") if parts is None else _fleiss(parts)
+        out["fleiss_kappa"] = _fleiss(parts)
     else:
         notes.append("Fleiss' kappa needs the same number of answers on every item")
     no_alpha = math.isnan(out["krippendorff_alpha"])
