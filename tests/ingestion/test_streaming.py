@@ -118,10 +118,11 @@ def test_streamed_chunks_are_those_of_the_whole_document(
 
 @pytest.fixture(scope="module")
 def long_pdf(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """300 dense pages (two per list item): pypdf reads 25-100 a second on this machine kind."""
-    line = "The Supplier shall deliver the Products under the laws of the State of New York. "
+    """1,500 dense pages (five per list item): pypdf needs about 4 s for them on a quiet machine
+    of this kind, so a 1 s budget stops it midway even on a faster one."""
+    line = "The Supplier shall deliver the Products under the laws of the State of New York. " * 4
     path = tmp_path_factory.mktemp("long") / "long.pdf"
-    lw.samples.write_pdf(path, [], pages=[[f"{i}. {line}" for i in range(46)]] * 150)
+    lw.samples.write_pdf(path, [], pages=[[f"{i}. {line}" for i in range(46)]] * 300)
     return path
 
 
