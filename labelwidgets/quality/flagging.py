@@ -53,6 +53,7 @@ from labelwidgets.quality.data import QualityData, load
 from labelwidgets.quality.form import flagged_pairs, form_flags
 from labelwidgets.quality.grouping import stable_order
 from labelwidgets.quality.misread import (
+    column,
     known_references,
     more_precise,
     other_question,
@@ -71,8 +72,8 @@ __all__ = ["FLAG_COLUMNS", "Thresholds", "flags"]
 FLAG_COLUMNS = ["labeler", "question", "issue", "signal", "rate", "answers", "out_of", "detail"]
 FLAG_COLUMNS += ["examples"]
 # what the rules read of each answer
-_COLUMNS = ["chunk_id", "doc", "answer", "key"]
-_COLUMNS += ["key0", "unknown", "problem", "fails", "gold_key", "consensus_key"]
+# (chunk_id, answer and problem, read for examples only, are looked up by row: misread.column)
+_COLUMNS = ["doc", "key", "key0", "unknown", "fails", "gold_key", "consensus_key"]
 
 
 @dataclass(frozen=True)
@@ -115,7 +116,7 @@ def _flag(
 
 
 def _wrong_type(
-    rows: pd.DataFrame, who: str, qname: str, rules: Thresholds
+    data: QualityData, rows: pd.DataFrame, who: str, qname: str, rules: Thresholds
 ) -> list[dict[str, Any]]:
     # counted on arrays first: most (labeler, question) pairs are not flagged
     said = ~rows["unknown"].to_numpy()
@@ -124,7 +125,7 @@ def _wrong_type(
         return []
     answered = rows[said]
     failing = answered[answered["fails"].to_numpy()]
-    detail = failing["problem"].value_counts().index[0]
+    detail = pd.Series(column(data, failing, "problem")).value_counts().index[0]
     return [
         _flag(
             who,
@@ -134,7 +135,7 @@ def _wrong_type(
             len(failing),
             len(answered),
             detail,
-            list(failing["chunk_id"]),
+            list(column(data, failing, "chunk_id")),
         )
     ]
 
@@ -168,7 +169,7 @@ def _constant(
     ):
         return []
     detail = (
-        f"answers {same['answer'].map(show).value_counts().index[0]} on {count} of "
+        f"answers {pd.Series(column(data, same, 'answer')).map(show).value_counts().index[0]} on {count} of "
         f"{len(answered)} answered items "
         f"across {_documents(same)} documents whose references differ ({varied} different answers)"
     )
@@ -181,7 +182,7 @@ def _constant(
             count,
             len(answered),
             detail,
-            list(same["chunk_id"]),
+            list(column(data, same, "chunk_id")),
         )
     ]
 
@@ -226,7 +227,7 @@ def _misread(
     example = int(np.flatnonzero(wrong)[0])
     detail = (
         f"disagrees with the reference on {misses} of {total} answered items (e.g. "
-        f"{show(rows['answer'].iat[example])} where the reference is {show(data.representative[ref[example]])})"
+        f"{show(column(data, rows.iloc[[example]], 'answer')[0])} where the reference is {show(data.representative[ref[example]])})"
     )
     return [
         _flag(
@@ -237,7 +238,7 @@ def _misread(
             misses,
             total,
             detail,
-            list(rows["chunk_id"].to_numpy()[wrong][:5]),
+            list(column(data, rows, "chunk_id")[wrong][:5]),
         )
     ]
 
@@ -265,7 +266,7 @@ def _abstention(
     ):
         hits, out_of = int((applies & hit).sum()), int(applies.sum())
         if hits >= rules.min_hits and hits >= rules.abstention_rate * out_of:
-            chunks = list(rows["chunk_id"].to_numpy()[applies & hit])
+            chunks = list(column(data, rows, "chunk_id")[applies & hit])
             found.append(
                 _flag(
                     who,
@@ -378,11 +379,13 @@ def flags(
     order = stable_order(groups.codes, groups.size)
     bounds = np.searchsorted(groups.codes[order], np.arange(groups.size + 1))
     # one take per column (no block consolidation); each group is then a slice of it
-    a = as_frame({c: data.answers[c].to_numpy()[order] for c in _COLUMNS}, len(order))
+    a = as_frame(
+        {"row": order, **{c: data.answers[c].to_numpy()[order] for c in _COLUMNS}}, len(order)
+    )
     for number, (who, qname) in enumerate(groups.index):
         rows = a.iloc[bounds[number] : bounds[number + 1]]
         ref = data.reference(rows, "auto")
-        found += _wrong_type(rows, who, qname, rules)
+        found += _wrong_type(data, rows, who, qname, rules)
         constant = _constant(data, rows, ref, who, qname, rules)
         found += constant or _misread(data, known, rows, ref, who, qname, rules) + _abstention(
             data, rows, ref, who, qname, rules

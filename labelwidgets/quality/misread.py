@@ -43,6 +43,7 @@ from labelwidgets.schema.matching import read_date
 __all__ = [
     "Found",
     "Pair",
+    "column",
     "contains_reference",
     "known_references",
     "more_precise",
@@ -276,6 +277,15 @@ def patterns(question: Question, pairs: list[Pair]) -> list[Found]:
 
 
 # -- over a labeler's answers in the store (used by quality.flagging) ----------------------
+def column(data: QualityData, rows: pd.DataFrame, name: str) -> np.ndarray:
+    """``rows``' column ``name``, read from ``data.answers`` at the rows' ``row`` positions
+    when ``rows`` does not carry it (the flags' per-labeler slices carry only what every rule
+    reads; text columns are only read for examples)."""
+    if name in rows:
+        return rows[name].to_numpy()
+    return data.answers[name].to_numpy()[rows["row"].to_numpy()]
+
+
 def pairs_of(
     data: QualityData, rows: pd.DataFrame, ref: np.ndarray, agree: np.ndarray
 ) -> list[Pair]:
@@ -288,7 +298,7 @@ def pairs_of(
     order = np.argsort(codes, kind="stable")
     starts = np.searchsorted(codes[order], np.arange(len(pairs)))
     sizes = np.bincount(codes, minlength=len(pairs))
-    chunk_ids = rows["chunk_id"].to_numpy()
+    chunk_ids = column(data, rows, "chunk_id")
     return [
         Pair(
             data.representative[pair // width],
@@ -378,9 +388,9 @@ def other_question(
             first = int(hits[0])
             detail = (
                 f"answers look like the answers to {other.name!r} (e.g. "
-                f"{show(rows['answer'].iat[first])} where the reference is "
+                f"{show(column(data, rows.iloc[[first]], 'answer')[0])} where the reference is "
                 f"{show(data.representative[ref[first]])})"
             )
-            chunks = list(rows["chunk_id"].to_numpy()[hits[:5]])
+            chunks = list(column(data, rows, "chunk_id")[hits[:5]])
             found.append(Found("other_question", len(hits), int(applicable.sum()), detail, chunks))
     return found
