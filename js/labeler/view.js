@@ -284,7 +284,10 @@ export class LabelerView {
                                 flagging: false, shownAt: Date.now(), evidence, selection: null,
                                 evidenceFrom: Object.fromEntries(Object.keys(evidence).map((name) => [name, "stored"])) });
     this.showBody();
-    if (this.root.contains(document.activeElement) || document.activeElement === document.body) {
+    // the keys go back to the widget, but not from the search box: a chunk arriving while the
+    // labeler types a search must not turn the next Enter into a submit of that chunk
+    const active = document.activeElement;
+    if (active === document.body || (this.root.contains(active) && !this.finder.el.contains(active))) {
       this.root.focus({ preventScroll: true });
     }
   }

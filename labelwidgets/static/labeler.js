@@ -1466,7 +1466,8 @@ var LabelerView = class {
       evidenceFrom: Object.fromEntries(Object.keys(evidence).map((name) => [name, "stored"]))
     });
     this.showBody();
-    if (this.root.contains(document.activeElement) || document.activeElement === document.body) {
+    const active = document.activeElement;
+    if (active === document.body || this.root.contains(active) && !this.finder.el.contains(active)) {
       this.root.focus({ preventScroll: true });
     }
   }
