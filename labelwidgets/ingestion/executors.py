@@ -10,7 +10,7 @@ statuses are stored by the process that called :func:`~labelwidgets.ingestion.in
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
 from contextlib import closing
 from typing import Any
@@ -59,9 +59,11 @@ def run_on(
     page_timeout: float,
     memory_mb: int | None,
     in_flight: int = DEFAULT_IN_FLIGHT,
+    idle: Callable[[], object] | None = None,
 ) -> Iterator[tuple[int, Extracted, float]]:
     """Yield ``(index, finished Extracted, seconds)`` for each ``(path, backend, password)`` job
-    as the executor's tasks finish, with at most ``in_flight`` tasks submitted at once."""
+    as the executor's tasks finish, with at most ``in_flight`` tasks submitted at once;
+    ``idle`` is called before waiting for tasks when none has finished."""
     pending = list(enumerate(jobs))[::-1]
     running: dict[Future[tuple[Extracted, float]], int] = {}
     try:
@@ -70,6 +72,8 @@ def run_on(
                 index, job = pending.pop()
                 task = executor.submit(extract_isolated, *job, timeout, page_timeout, memory_mb)
                 running[task] = index
+            if idle is not None and not any(task.done() for task in running):
+                idle()
             done, _ = wait(running, return_when=FIRST_COMPLETED)
             for task in done:
                 yield running.pop(task), *_outcome(task)
@@ -91,11 +95,13 @@ def extractions(
     executor: Executor | None,
     workers: int | None,
     limits: tuple[float, float, int | None],
+    idle: Callable[[], object] | None = None,
 ) -> Iterator[tuple[int, Extracted | PageBatch, float]]:
     """``(job index, event, seconds)`` as documents are read. On this machine's warm worker
     processes a PDF's pages come as they are read (:class:`PageBatch` events, then its
     :class:`Extracted` with the rest), not normalized yet; an executor's tasks give each
-    document whole and finished."""
+    document whole and finished. ``idle`` is called whenever every event so far was taken and
+    the next is not there yet."""
     timeout, page_timeout, memory_mb = limits
     if executor is not None:
         yield from run_on(
@@ -105,11 +111,14 @@ def extractions(
             page_timeout=page_timeout,
             memory_mb=memory_mb,
             in_flight=workers or DEFAULT_IN_FLIGHT,
+            idle=idle,
         )
         return
     n_workers = workers or min(default_workers(), len(jobs))
     with (
         warm_pool(n_workers, memory_mb) as pool,
-        closing(pool.stream(jobs, timeout, n_workers, page_timeout=page_timeout)) as events,
+        closing(
+            pool.stream(jobs, timeout, n_workers, page_timeout=page_timeout, idle=idle)
+        ) as events,
     ):
         yield from events

@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import Executor
 from contextlib import closing
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -210,7 +211,10 @@ def ingest(
     if pdfs:
         jobs = [(str(inputs[i].path), backend, _password_for(password, inputs[i])) for i in pdfs]
         limits = (timeout, page_timeout, memory_mb)
-        with closing(extractions(jobs, executor, workers, limits)) as extracted:
+        # Documents read are stored whenever the parent would otherwise wait for the workers,
+        # so little is left to store once the last one is read.
+        idle = partial(storer.store_ready, now=True)
+        with closing(extractions(jobs, executor, workers, limits, idle)) as extracted:
             for job_index, event, seconds in extracted:
                 if isinstance(event, PageBatch):
                     storer.read_on(pdfs[job_index], event)

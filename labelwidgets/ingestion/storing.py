@@ -59,8 +59,9 @@ class Storer:
 
     def store_ready(self, now: bool) -> None:
         """Store the documents read so far, in input order, in one transaction. A durable commit
-        costs milliseconds, more than a small document: documents wait for ten times the last
-        commit's cost (at most a second), so commits take at most about a tenth of the time."""
+        costs milliseconds, more than a small document: unless ``now`` (the caller has nothing
+        else to do, or is done), documents wait for ten times the last commit's cost (at most a
+        second), so commits take at most about a tenth of the time."""
         rows, end = self.rows, self._written
         while end < len(rows) and rows[end] is not None:
             end += 1

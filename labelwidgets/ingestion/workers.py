@@ -22,8 +22,8 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterable, Iterator
-from contextlib import closing, contextmanager, suppress
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -45,6 +45,11 @@ STARTUP_TIMEOUT_S = 120.0
 # How the memory cap is enforced: "rlimit" (the worker limits its own address space) or "watch"
 # (the parent polls the worker's resident memory every WATCH_S seconds).
 WATCH_S = 0.1
+# Jobs a worker has waiting in its input when it is the only one of its run. Several, because
+# storing a long document may take the caller longer than the worker takes for the next few
+# short ones; with more workers, one (a job queued behind a slow document could have gone to
+# another worker).
+QUEUE_AHEAD = 8
 
 
 @dataclass(frozen=True)
@@ -90,8 +95,9 @@ class _Worker:
     process: subprocess.Popen[bytes]
     inbox: queue.SimpleQueue[Any] = field(default_factory=queue.SimpleQueue)  # from its reader
     job: _Job | None = None
-    # The job after this one, already in its input: it starts it without waiting for us.
-    queued: tuple[int, tuple[str, str, str | None]] | None = None
+    # The jobs after this one, already in its input (next first): it starts them without
+    # waiting for us.
+    queued: list[tuple[int, tuple[str, str, str | None]]] = field(default_factory=list)
     ready: bool = False  # has said it finished starting up
 
 
@@ -186,6 +192,7 @@ class ExtractionPool:
         workers: int | None = None,
         *,
         page_timeout: float = 0.0,
+        idle: Callable[[], object] | None = None,
     ) -> Iterator[tuple[int, Extracted | PageBatch, float]]:
         """Yield ``(index, event, seconds)`` for each ``(path, backend, password)`` job as it is
         read: a :class:`PageBatch` of a PDF's pages as they come (the pages of a long document,
@@ -193,26 +200,37 @@ class ExtractionPool:
 
         A document may take ``timeout`` seconds plus ``page_timeout`` per page (see
         :class:`Budget`). ``workers`` limits how many of the pool's processes take part
-        (default: all).
+        (default: all). ``idle`` is called whenever the caller has had every event so far and
+        the workers are still reading (work saved for then is not left for the end).
         """
         budget = Budget(timeout, page_timeout)
         pending = list(enumerate(jobs))[::-1]
         team = self._workers[: workers or len(self._workers)]
 
+        ahead = QUEUE_AHEAD if len(team) == 1 else 1
+
         def dispatch(worker: _Worker) -> None:
-            queued, worker.queued, worker.job = worker.queued, None, None
-            if queued is None and pending:
+            worker.job = None
+            if worker.queued:
+                queued = worker.queued.pop(0)
+            elif pending:
                 queued = pending.pop()
                 self._send_job(worker, queued[1])  # the clock starts once the worker runs
-            if queued is None:
+            else:
                 return
             worker.job = _Job(queued[0], queued[1][1], time.monotonic())
             # Near the end, nothing waits behind a slow document, unless no other worker could
             # take it: one worker starts the last document without waiting for us to wake up.
-            if pending and (len(team) == 1 or len(pending) > len(team)):
-                with suppress(OSError):  # a dead worker: its crash is read next
+            while (
+                pending
+                and len(worker.queued) < ahead
+                and (len(team) == 1 or len(pending) > len(team))
+            ):
+                try:
                     send(worker.process.stdin, pending[-1][1])  # type: ignore[arg-type]
-                    worker.queued = pending.pop()
+                except OSError:  # a dead worker: its crash is read next
+                    break
+                worker.queued.append(pending.pop())
 
         try:
             for worker in team:
@@ -220,6 +238,8 @@ class ExtractionPool:
             while busy := [w for w in team if w.job]:
                 next_deadline = min(w.job.deadline(budget) for w in busy)  # type: ignore[union-attr]
                 wait_s = max(0.0, next_deadline - time.monotonic())
+                if idle is not None and all(w.inbox.empty() for w in busy):
+                    idle()
                 ready = self._wait(busy, min(wait_s, WATCH_S) if self._rss else wait_s)
                 for worker in busy:
                     job, process = worker.job, worker.process
@@ -231,9 +251,9 @@ class ExtractionPool:
                     if isinstance(result, PageBatch):
                         yield job.index, result, seconds
                         continue
-                    if worker.process is not process and worker.queued:  # lost with the process
-                        pending.append(worker.queued)
-                        worker.queued = None
+                    if worker.process is not process:  # its queued jobs went with the process
+                        pending += reversed(worker.queued)
+                        worker.queued = []
                     dispatch(worker)  # before the caller chunks and stores: keep it busy
                     yield job.index, result, seconds
         finally:
@@ -241,7 +261,7 @@ class ExtractionPool:
             # answer into the next run, so it is replaced.
             for worker in team:
                 if worker.job or worker.queued:
-                    worker.job = worker.queued = None
+                    worker.job, worker.queued = None, []
                     self._replace(worker)
 
     def _collect(
