@@ -25,7 +25,7 @@ from labelwidgets.store.frames import ValueArray, _object_array
 if TYPE_CHECKING:
     from sqlalchemy import Connection, Select
 
-__all__ = ["Table", "decode_values", "fetch", "pick"]
+__all__ = ["Table", "decode_coded", "decode_values", "fetch", "pick"]
 
 _decode = decode_json
 
@@ -84,12 +84,7 @@ class Table:
 
     def timestamps(self, name: str) -> pd.Series:
         """Seconds since the epoch -> UTC datetimes."""
-        values = np.asarray(self.plain(name), dtype="float64")
-        codes, distinct = pd.factorize(values)
-        if len(distinct) > len(values) // 2:
-            return pd.to_datetime(values, unit="s", utc=True)
-        # a submission's answers share one time: each distinct time converted once (NaN: -1)
-        return pd.to_datetime(distinct, unit="s", utc=True).take(codes, allow_fill=True)
+        return pd.to_datetime(np.asarray(self.plain(name), dtype="float64"), unit="s", utc=True)
 
     def json(self, name: str, empty: Any = None) -> np.ndarray:
         """Each stored JSON text decoded, a fresh object per row: ``None`` where NULL, or a new
@@ -113,22 +108,30 @@ def fetch(conn: Connection, query: Select[Any]) -> Table:
 
 
 def decode_values(texts: np.ndarray) -> ValueArray:
-    """Stored answer texts -> answer values (``None`` where NULL, as for "not in the text").
-
-    Each distinct text is parsed once (one JSON parse for all of them) and taken back to its
-    rows: equal texts give equal values, and strings and numbers are immutable, so sharing
-    them is safe. Texts that decode to a list or dict are parsed again per row.
-    """
+    """Stored answer texts -> answer values (``None`` where NULL, as for "not in the text");
+    each distinct text is parsed once (:func:`decode_coded`)."""
     codes, distinct = pd.factorize(texts, use_na_sentinel=True)
-    distinct = [t if isinstance(t, str) else "null" for t in distinct]
-    values = _decode("[" + ",".join(distinct) + "]") if distinct else []
+    return decode_coded(codes, list(distinct))
+
+
+def decode_coded(codes: np.ndarray, distinct: Sequence[str | None]) -> ValueArray:
+    """Rows' answer values from ``codes`` into ``distinct`` stored texts (code -1 or a
+    ``None`` text: NULL).
+
+    All distinct texts are parsed with one JSON parse and taken back to their rows: equal
+    texts give equal values, and strings and numbers are immutable, so sharing them is safe.
+    A row whose text decodes to a list or dict gets its own parse (no two rows share one
+    mutable value).
+    """
+    texts = [t if isinstance(t, str) else "null" for t in distinct]
+    values = _decode("[" + ",".join(texts) + "]") if texts else []
     table = np.empty(len(values) + 1, dtype=object)  # the last slot: NULL (code -1)
     table[: len(values)] = values
     out = table[codes]
     shared = [i for i, v in enumerate(values) if isinstance(v, (list, dict))]
     if shared:
         for row in np.flatnonzero(np.isin(codes, shared)):
-            out[row] = _decode(texts[row])
+            out[row] = _decode(texts[codes[row]])
     return ValueArray(out)
 
 

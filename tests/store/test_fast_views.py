@@ -14,9 +14,11 @@ import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from sqlalchemy import select
 
 import labelwidgets as lw
 from labelwidgets.store import LabelStore
+from labelwidgets.store import tables as t
 from labelwidgets.store.fast_views import ANSWERS, CHUNKS, EVENTS, GOLD
 from labelwidgets.store.frames import with_unknown
 from tests.conftest import drop_pg_schema
@@ -313,3 +315,71 @@ def test_chunk_documents_on_many_chunks_sorted_or_not(tmp_path: Path) -> None:
             got = chunk_documents(conn, np.array(ids, dtype=object)).tolist()
             assert got == [truth.get(c) for c in ids]
     store.close()
+
+
+FOLD_TASK = lw.Task(
+    "folds",
+    questions=[
+        lw.Question("law", validators=[lw.validators.none_of(["England"])], evidence=True),
+        lw.Question("fee", kind="number", allow_unknown=True),
+        lw.Question("tags", kind="multi_choice", choices=["fee", "term"]),
+    ],
+)
+ODD_LABELERS = ["ann", 'O\'Brien "Bo"', "zoë 中文", "a;b,c|d"]
+COMMENTS = [None, "plain", 'a "quoted" [1, 2] note', "unit\x1fsep and\ttab", "{}", "null"]
+
+
+def test_answers_hold_every_stored_column(store: LabelStore) -> None:
+    """Every column of ``answers()`` equals the stored cell read back on its own with a plain
+    select, on SQLite and PostgreSQL: the cells the view folds together (labeler and answer;
+    event id, is_unknown and forced; comment and evidence) unfold to the same values, whatever
+    the names and comments hold."""
+    store.add_task(FOLD_TASK)
+    text = "Governed by the laws of England. The fee is 1500."
+    store.add_documents([{"doc_id": "d", "name": "d.txt", "text": text}])
+    store.add_chunks([{"doc_id": "d", "text": text, "char_start": 0, "char_end": len(text)}])
+    store.add_chunks([{"text": f"Clause {i}."} for i in range(3)])
+    ids = store.chunk_order()
+    for i, chunk_id in enumerate(ids):
+        for j, labeler in enumerate(ODD_LABELERS):
+            law = ["the laws of England", "England", lw.UNKNOWN, "New York"][(i + j) % 4]
+            answers = {
+                "law": law,
+                "fee": [1500, lw.UNKNOWN, 12.5][(i * j) % 3],
+                "tags": [["fee"], ["fee", "term"]][j % 2],
+            }
+            law_evidence = chunk_id == ids[0] and law != lw.UNKNOWN and j % 2 == 0
+            store.record_answers(
+                FOLD_TASK,
+                chunk_id,
+                answers,
+                labeler=labeler,
+                comment=COMMENTS[(i + j) % len(COMMENTS)],
+                time_spent=None if j == 0 else 1.25 * (i + j),
+                force=law == "England",
+                evidence={"law": [(4, 31)]} if law_evidence else None,
+            )
+    frame = store.answers(FOLD_TASK)
+    ca, c = t.current_answers, t.chunks
+    with store._read() as conn:
+        stored = conn.execute(select(ca).where(ca.c.task_id == FOLD_TASK.name)).all()
+        docs = dict(conn.execute(select(c.c.chunk_id, c.c.doc_id)).all())
+    assert len(frame) == len(stored) == len(ids) * len(ODD_LABELERS) * 3
+    got = {(r.chunk_id, r.question, r.labeler): r for r in frame.itertuples(index=False)}
+    for row in stored:
+        shown = got[(row.chunk_id, row.question, row.labeler)]
+        assert shown.task == FOLD_TASK.name and shown.doc_id == docs[row.chunk_id]
+        assert shown.answer == (None if row.value is None else json.loads(row.value))
+        assert (shown.is_unknown, shown.forced) == (bool(row.is_unknown), bool(row.forced))
+        assert shown.comment == row.comment and shown.event_id == row.event_id
+        assert shown.evidence == (None if row.evidence is None else json.loads(row.evidence))
+        assert shown.created_at == pd.to_datetime(row.created_at, unit="s", utc=True)
+        assert shown.time_spent == row.time_spent or (
+            row.time_spent is None and pd.isna(shown.time_spent)
+        )
+    # what the folds must carry is there: each flag both ways, comments and evidence
+    assert frame["forced"].any() and not frame["forced"].all()
+    assert frame["is_unknown"].any() and not frame["is_unknown"].all()
+    assert set(frame["comment"].dropna()) == set(COMMENTS[1:])
+    assert frame["evidence"].notna().any() and frame["evidence"].isna().any()
+    assert set(frame["labeler"]) == set(ODD_LABELERS)
