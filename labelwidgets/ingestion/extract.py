@@ -41,6 +41,15 @@ _LIGATURES = str.maketrans(
 )
 _HAS_LIGATURE = re.compile("[\ufb00-\ufb06]")
 _INVISIBLE = re.compile(r"\u00ad(?:[ \t]*\n[ \t]*)?|[\u200b\u200c\u200d\u2060\ufeff]")
+_INVISIBLES = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
+# Whitespace other than a space and line ends (what str.isspace and the regexes' \s call
+# whitespace): where none is left and no two spaces follow each other, _SPACES has no match.
+_OTHER_SPACES = (
+    "\t\v\f\x1c\x1d\x1e\x1f\x85\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006"
+    "\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+)
+# A rule line not at the very start begins after a line end.
+_RULE_AFTER_NEWLINE = re.compile(r"\n[-=_*~.]{8}")
 
 
 @dataclass
@@ -106,20 +115,28 @@ def normalize_page(text: str) -> str:
     (chunks, evidence, search) indexes the normalized text and provenance stays exact."""
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    # The steps below are skipped when they cannot match (each check is one scan in C, the
-    # step a Python-level pass): a mapping translate() alone costs more than reading the page.
+    # The steps below are skipped when they cannot match (each check is a scan in C, or for
+    # characters above the text's widest none at all; a step is a regex or Python-level
+    # pass): a mapping translate() alone costs more than reading the page.
     if not text.isascii():
-        text = unicodedata.normalize("NFC", text)
+        if not unicodedata.is_normalized("NFC", text):
+            text = unicodedata.normalize("NFC", text)
         if _HAS_LIGATURE.search(text):
             text = text.translate(_LIGATURES)
-        text = _INVISIBLE.sub("", text)
-    text = _SPACES.sub(" ", text)
+        if any(c in text for c in _INVISIBLES):
+            text = _INVISIBLE.sub("", text)
+        # Contracts are full of no-break spaces: each is one blank, as _SPACES would make it
+        if "\u00a0" in text:
+            text = text.replace("\u00a0", " ")
+    if "  " in text or any(c in text for c in _OTHER_SPACES):
+        text = _SPACES.sub(" ", text)
     if " \n" in text:
         text = _TRAILING.sub("\n", text)
     if "-\n" in text:
         text = _HYPHEN_BREAK.sub("", text)
-    text = _RULES.sub("", text)
-    text = "\n".join(line.strip() for line in text.split("\n"))
+    if _RULES.match(text) or _RULE_AFTER_NEWLINE.search(text):
+        text = _RULES.sub("", text)
+    text = "\n".join(map(str.strip, text.split("\n")))
     if "\n\n\n" in text:
         text = _MANY_NEWLINES.sub("\n\n", text)
     return text.strip()
@@ -308,5 +325,9 @@ def text_quality(text: str) -> float:
     if len(text) > 100_000:
         step = len(text) // 40
         text = " ".join(text[i : i + 2_000] for i in range(0, len(text), step))
-    total = sum(map(len, text.split()))  # the non-space characters (str.split: the \s set)
-    return sum(map(len, _WORDLIKE.findall(text))) / total if total else 0.0
+    # Words and numbers hold no whitespace: what removing them takes away are their characters,
+    # and the non-space characters left (str.split: the \s set) are the rest.
+    rest = _WORDLIKE.sub("", text)
+    in_words = len(text) - len(rest)
+    total = in_words + sum(map(len, rest.split()))
+    return in_words / total if total else 0.0
