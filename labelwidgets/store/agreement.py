@@ -93,31 +93,34 @@ class _Rules(dict[str, Matcher]):
         return _AS_WRITTEN
 
 
-def distinct_answers(conn: Connection, task: Task) -> dict[tuple[str, str], int]:
-    """Per (chunk, question) whose labelers wrote different answers: how many different
-    answers they gave under the question's rule (1: they agree after all)."""
-    ca = t.current_answers
+def distinct_answers(
+    conn: Connection, task: Task, *, of: str = "labelers"
+) -> dict[tuple[str, str], int]:
+    """Per (chunk, question) whose labelers (``of="models"``: whose model suggestions, those
+    that parsed) wrote different answers: how many different answers they gave under the
+    question's rule (1: they agree after all)."""
+    table = t.current_answers if of == "labelers" else t.suggestions
+    c = table.c
+    query = select(c.chunk_id, c.question, c.value, c.is_unknown).where(c.task_id == task.name)
+    if of == "models":
+        query = query.where(c.parse_error.is_(None))
     # one pass in key order (a join to the items written apart cost ten times more in SQLite)
-    rows = conn.execute(
-        select(ca.c.chunk_id, ca.c.question, ca.c.value, ca.c.is_unknown)
-        .where(ca.c.task_id == task.name)
-        .order_by(ca.c.chunk_id, ca.c.question)
-    )
+    rows = conn.execute(query.order_by(c.chunk_id, c.question))
     given: dict[tuple[str, str], list[tuple[str | None, Any]]] = {}
     for item, group in groupby(rows, key=lambda r: (r[0], r[1])):
         answers = [(r[2], bool(r[3])) for r in group]
         if len(set(answers)) > 1:
             given[item] = answers
-    counts = {}
     rules = _Rules(task)
-    for (chunk_id, question), answers in given.items():
-        rule = rules[question]
-        if rule.keyed:  # one key per distinct written answer (a rule's key can be slow)
-            counts[chunk_id, question] = len({_key(rule, *a) for a in set(answers)})
-        else:
-            values = [decode_answer(*a) for a in answers]
-            counts[chunk_id, question] = len(set(cluster(values, rule)))
-    return counts
+    return {item: _count(rules[item[1]], answers) for item, answers in given.items()}
+
+
+def _count(rule: Matcher, answers: list[tuple[str | None, bool]]) -> int:
+    """How many different answers ``answers`` (stored value, unknown flag) are under ``rule``."""
+    if rule.keyed:  # one key per distinct written answer (a rule's key can be slow)
+        return len({_key(rule, *a) for a in set(answers)})
+    values = [decode_answer(*a) for a in answers]
+    return len(set(cluster(values, rule)))
 
 
 def disagreed(conn: Connection, task: Task) -> set[str]:

@@ -16,8 +16,8 @@ Orders (highest score first, ties in document order):
     shuffled by ``seed``; the same seed gives the same order, and a chunk keeps its place
     among the others when chunks are added.
 ``"uncertain"``
-    per question of each chunk: 2 when model suggestions disagree (across prompt versions or
-    models), 1 when a model said "not in the text" where the question's ``keep=`` filter or the
+    per question of each chunk: 2 when model suggestions disagree under the question's
+    ``match=`` rule (across prompt versions or models), 1 when a model said "not in the text" where the question's ``keep=`` filter or the
     task's ``highlight`` keywords matched, plus ``1 - score`` of the least confident suggestion
     when the adapter stored a score in [0, 1].
 ``"disagreement"``
@@ -222,28 +222,24 @@ def _order_name(order: Order) -> str:
     return order
 
 
-def _answer_key(table: Any) -> Any:
-    # "not in the text" is stored as NULL with its flag; real answers are JSON, never ''
-    return func.coalesce(table.c.value, "")
-
-
 def _uncertain(conn: Connection, task: Task) -> dict[str, float]:
     sg = t.suggestions
     grouped = conn.execute(
         select(
             sg.c.chunk_id,
             sg.c.question,
-            func.count(func.distinct(_answer_key(sg))).label("answers"),
             func.max(case((sg.c.is_unknown, 1), else_=0)).label("unknown"),
             func.min(sg.c.score).label("low"),
         )
         .where(sg.c.task_id == task.name, sg.c.parse_error.is_(None))
         .group_by(sg.c.chunk_id, sg.c.question)
     ).all()
+    # models disagree when their answers differ under the question's match= rule
+    differ = distinct_answers(conn, task, of="models")
     signal = _signal_hits(conn, task)
     scores: dict[str, float] = {}
     for r in grouped:
-        score = 2.0 if r.answers > 1 else 0.0
+        score = 2.0 if differ.get((r.chunk_id, r.question), 1) > 1 else 0.0
         if r.unknown and ((r.question, r.chunk_id) in signal or (None, r.chunk_id) in signal):
             score += 1.0
         if r.low is not None:
