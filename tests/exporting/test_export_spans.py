@@ -28,8 +28,7 @@ TASK = lw.Task(
 
 
 @pytest.fixture
-def labeled(sqlite_store: LabelStore) -> tuple[LabelStore, str, str]:
-    store = sqlite_store
+def labeled(store: LabelStore) -> tuple[LabelStore, str, str]:
     first, second = add_contract(store)
     store.add_task(TASK)
     store.record_answers(

@@ -192,8 +192,10 @@ def test_labelers_answers_stream_page_by_page_as_whole(
 
 
 @pytest.mark.parametrize("answers", ["all", "adjudicated"])
-def test_dpo_pairs_stream_page_by_page_as_whole(tmp_path: Path, answers: str) -> None:
-    store, task = labeled_store(tmp_path / "team.db")
+def test_dpo_pairs_stream_page_by_page_as_whole(
+    store: LabelStore, tmp_path: Path, answers: str
+) -> None:
+    store, task = labeled_store(store)
     ids = store.chunk_order()
     # two models on some chunks: the newest answer that differs from the label is rejected
     suggestions = [
@@ -214,10 +216,12 @@ def test_dpo_pairs_stream_page_by_page_as_whole(tmp_path: Path, answers: str) ->
 
 
 @pytest.mark.parametrize("fmt", ["hf", "hf-dpo"])
-def test_hf_datasets_stream_page_by_page_as_whole(tmp_path: Path, fmt: str) -> None:
+def test_hf_datasets_stream_page_by_page_as_whole(
+    store: LabelStore, tmp_path: Path, fmt: str
+) -> None:
     import datasets
 
-    store, task = labeled_store(tmp_path / "team.db")
+    store, task = labeled_store(store)
     ids = store.chunk_order()
     store.add_suggestions(
         [

@@ -115,9 +115,9 @@ def test_round_trip_keeps_answers_suggestions_labelers_and_unknown(
     [(lw.interop.to_label_studio, "tasks.json"), (lw.interop.to_argilla, "records.json")],
 )
 def test_files_written_a_chunk_at_a_time_equal_one_batch(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, to, name: str
+    store: LabelStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, to, name: str
 ) -> None:
-    store = filled(tmp_path / "s.db")
+    fill(store)
     to(store, TASK, tmp_path / f"whole-{name}", progress=False)
     # answers and model answers are read per batch of chunks: one chunk a batch here
     monkeypatch.setattr(lw.interop, "BATCH", 1)
