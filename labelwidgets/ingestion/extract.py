@@ -39,7 +39,7 @@ _LIGATURES = str.maketrans(
     {"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl"}
     | {"\ufb05": "st", "\ufb06": "st"}
 )
-_HAS_LIGATURE = re.compile("[\ufb00-\ufb06]")
+_LIGATURE_CHARS = "".join(map(chr, range(0xFB00, 0xFB07)))
 _INVISIBLE = re.compile(r"\u00ad(?:[ \t]*\n[ \t]*)?|[\u200b\u200c\u200d\u2060\ufeff]")
 _INVISIBLES = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
 # Whitespace other than a space and line ends (what str.isspace and the regexes' \s call
@@ -121,7 +121,7 @@ def normalize_page(text: str) -> str:
     if not text.isascii():
         if not unicodedata.is_normalized("NFC", text):
             text = unicodedata.normalize("NFC", text)
-        if _HAS_LIGATURE.search(text):
+        if any(c in text for c in _LIGATURE_CHARS):
             text = text.translate(_LIGATURES)
         if any(c in text for c in _INVISIBLES):
             text = _INVISIBLE.sub("", text)
