@@ -33,7 +33,7 @@ from labelwidgets.store import ids
 if TYPE_CHECKING:
     from labelwidgets.store import LabelStore
 
-__all__ = ["Reading", "Storer", "store_document", "store_read_so_far"]
+__all__ = ["Reading", "Storer", "store_document", "store_documents", "store_read_so_far"]
 
 _MAX_STORE_WAIT_S = 1.0  # the longest a read document waits to be stored with others
 
@@ -67,11 +67,9 @@ class Storer:
             end += 1
         if end == self._written or not (now or time.monotonic() - self._stored_at >= self._wait_s):
             return
+        batch = [(self.inputs[i], rows[i]) for i in range(self._written, end)]
         with self.store.transaction():
-            for i in range(self._written, end):
-                rows[i] = store_document(
-                    self.store, self.inputs[i], rows[i], self.chunker, self.filters, self.dropped_by
-                )
+            store_documents(self.store, batch, self.chunker, self.filters, self.dropped_by)
             committing = time.monotonic()
         self._written, self._stored_at = end, time.monotonic()
         self._wait_s = min(_MAX_STORE_WAIT_S, 10 * (self._stored_at - committing))
@@ -225,62 +223,152 @@ def store_document(
 ) -> dict[str, Any]:
     """Store a document read to its end (the rest of it, if it was stored while read) and fill
     in its report row."""
-    result: Extracted = row.pop("_result")
-    reading: Reading | None = row.pop("_reading", None)
-    row.update(
-        source=item.source,
-        name=item.name,
-        status=result.status,
-        pages=result.n_pages,
-        chars=sum(len(p) for p in result.pages),
-        chunks_total=0,
-        chunks_kept=0,
-        chunks_dropped=0,
-        chunks_added=0,
-        message=result.message,
-        doc_id=None,
-    )
-    if reading is not None and reading.written and result.status != "ok":
-        return _store_incomplete(store, row, reading, result)
-    if result.status != "ok":
-        return row
-    text, offsets = join_pages(result.pages)
-    # A PDF's id comes from its file (see file_doc_id); text without a file is identified by
-    # its text. Either way the same input read the same way is the same document, and the
-    # chunk offsets always point into the text stored with that id.
-    doc_id = result.doc_id or ids.doc_id_for_text(text)
-    row["name"] = row["name"] or f"text-{doc_id[:8]}"
-    spans = chunker(text, offsets)
-    done = reading.spans_done if reading is not None and reading.written else 0
-    rows, dropped = _filtered(chunk_rows(doc_id, text, offsets, spans, done, len(spans)), filters)
-    document = {
-        "doc_id": doc_id,
-        "name": row["name"],
-        "source": item.source,
-        "text": text,
-        "page_offsets": offsets,
-        "n_pages": result.n_pages,
-    }
+    store_documents(store, [(item, row)], chunker, filters, dropped_by)
+    return row
+
+
+def store_documents(
+    store: LabelStore,
+    batch: list[tuple[Any, dict[str, Any]]],
+    chunker: Chunker,
+    filters: list[Filter],
+    dropped_by: dict[str, int],
+) -> None:
+    """Store documents read to their end (``(item, report row)`` in input order), each with
+    its chunks or not at all, and fill in their rows. Consecutive documents of which nothing
+    was stored while they were read are written together (one call per table: a write costs
+    more than a short document's chunks); if the store refuses that, or had one of them
+    already, each is written on its own, and one it refuses is a ``not_stored`` row."""
+    run: list[_Cut] = []
+    for item, row in batch:
+        result: Extracted = row.pop("_result")
+        reading: Reading | None = row.pop("_reading", None)
+        stored_while_read = reading is not None and reading.written
+        row.update(
+            source=item.source,
+            name=item.name,
+            status=result.status,
+            pages=result.n_pages,
+            chars=sum(len(p) for p in result.pages),
+            chunks_total=0,
+            chunks_kept=0,
+            chunks_dropped=0,
+            chunks_added=0,
+            message=result.message,
+            doc_id=None,
+        )
+        if result.status != "ok":
+            if stored_while_read:
+                _store_incomplete(store, row, reading, result)  # type: ignore[arg-type]
+            continue
+        cut = _Cut.of(item, row, result, reading if stored_while_read else None, chunker, filters)
+        if cut.before is None:
+            run.append(cut)
+            continue
+        _write_together(store, run, dropped_by)  # chunks stay in input order
+        run = []
+        _write(store, cut, dropped_by)
+    _write_together(store, run, dropped_by)
+
+
+@dataclass
+class _Cut:
+    """A document read to its end, cut into chunks and filtered, not written yet."""
+
+    row: dict[str, Any]  # its report row
+    document: dict[str, Any]
+    chunks: list[dict[str, Any]]  # those the filters kept and not stored while it was read
+    dropped: list[str]  # per chunk dropped, the filter that dropped it
+    n_spans: int
+    before: Reading | None  # what was stored while it was read
+
+    @classmethod
+    def of(
+        cls,
+        item: Any,
+        row: dict[str, Any],
+        result: Extracted,
+        before: Reading | None,
+        chunker: Chunker,
+        filters: list[Filter],
+    ) -> _Cut:
+        text, offsets = join_pages(result.pages)
+        # A PDF's id comes from its file (see file_doc_id); text without a file is identified
+        # by its text. Either way the same input read the same way is the same document, and
+        # the chunk offsets always point into the text stored with that id.
+        doc_id = result.doc_id or ids.doc_id_for_text(text)
+        row["name"] = row["name"] or f"text-{doc_id[:8]}"
+        spans = chunker(text, offsets)
+        done = before.spans_done if before is not None else 0
+        chunks, dropped = _filtered(
+            chunk_rows(doc_id, text, offsets, spans, done, len(spans)), filters
+        )
+        document = {
+            "doc_id": doc_id,
+            "name": row["name"],
+            "source": item.source,
+            "text": text,
+            "page_offsets": offsets,
+            "n_pages": result.n_pages,
+        }
+        return cls(row, document, chunks, dropped, len(spans), before)
+
+    def stored(self, added: int, dropped_by: dict[str, int]) -> None:
+        """Written, with ``added`` of its chunks new: its counts go into the report."""
+        for name in self.dropped:
+            dropped_by[name] += 1
+        before = self.before or Reading()
+        self.row.update(
+            doc_id=self.document["doc_id"],
+            chunks_total=self.n_spans,
+            chunks_kept=before.kept + len(self.chunks),
+            chunks_dropped=before.dropped + len(self.dropped),
+            chunks_added=before.added + added,
+        )
+
+
+class _OneByOne(Exception):
+    """Raised to undo a joint write that cannot tell each document's outcome."""
+
+
+def _write_together(store: LabelStore, cuts: list[_Cut], dropped_by: dict[str, int]) -> None:
+    if len(cuts) > 1:
+        chunks = [chunk for cut in cuts for chunk in cut.chunks]
+        try:
+            with store.transaction():
+                # all documents new, so all their chunks are: each added all of its own
+                if store.add_documents([cut.document for cut in cuts]) != len(cuts):
+                    raise _OneByOne
+                if chunks and store.add_chunks(chunks) != len(chunks):
+                    raise _OneByOne
+        except (_OneByOne, ValueError, TypeError):  # undone: each on its own, below
+            pass
+        else:
+            for cut in cuts:
+                cut.stored(len(cut.chunks), dropped_by)
+            return
+    for cut in cuts:
+        _write(store, cut, dropped_by)
+
+
+def _write(store: LabelStore, cut: _Cut, dropped_by: dict[str, int]) -> None:
+    document = cut.document
     try:
         with store.transaction():  # the document and its chunks, or nothing of it
             if store.add_documents([document]) == 0:  # stored while read, or by an earlier run
-                store._finish_document(doc_id, text, offsets, result.n_pages, None)
-            added = store.add_chunks(rows) if rows else 0
+                store._finish_document(
+                    document["doc_id"],
+                    document["text"],
+                    document["page_offsets"],
+                    document["n_pages"],
+                    None,
+                )
+            added = store.add_chunks(cut.chunks) if cut.chunks else 0
     except (ValueError, TypeError) as error:  # the store's InvalidInput / InvalidInputType
         # one refused file is its status row, never an error that stops the batch
-        row.update(status="not_stored", message=str(error))
-        return row
-    for name in dropped:
-        dropped_by[name] += 1
-    before = reading if reading is not None and reading.written else Reading()
-    row.update(
-        doc_id=doc_id,
-        chunks_total=len(spans),
-        chunks_kept=before.kept + len(rows),
-        chunks_dropped=before.dropped + len(dropped),
-        chunks_added=before.added + added,
-    )
-    return row
+        cut.row.update(status="not_stored", message=str(error))
+        return
+    cut.stored(added, dropped_by)
 
 
 def _store_incomplete(

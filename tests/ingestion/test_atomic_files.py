@@ -34,3 +34,21 @@ def test_a_failure_inside_a_nested_transaction_undoes_only_its_own_writes(
         except RuntimeError:
             pass
     assert store.chunks()["text"].tolist() == ["kept"]
+
+
+def test_documents_stored_together_keep_input_order_and_their_own_counts(
+    store: LabelStore,
+) -> None:
+    # Documents read in this process wait for the next write and are stored together: in one
+    # write when all of them are new, one by one when the store has some of them already.
+    texts = [f"Clause {i}. The laws of state number {i} govern this agreement." for i in range(6)]
+    first = lw.ingest(pd.DataFrame({"text": texts}), store, progress=False)
+    assert first.df["chunks_added"].tolist() == [1] * 6
+    assert store.chunks()["text"].tolist() == texts  # labeling order is input order
+    again = [texts[4], "A new clause on notices.", texts[1], "A new clause on notices."]
+    second = lw.ingest(pd.DataFrame({"text": again}), store, progress=False)
+    assert second.df["status"].tolist() == ["ok"] * 4
+    assert second.df["chunks_added"].tolist() == [0, 1, 0, 0]
+    assert second.df["doc_id"].tolist()[1] == second.df["doc_id"].tolist()[3]
+    assert store.chunks()["text"].tolist() == [*texts, "A new clause on notices."]
+    assert len(store.documents()) == 7
