@@ -119,6 +119,10 @@ def normalize_page(text: str) -> str:
     # characters above the text's widest none at all; a step is a regex or Python-level
     # pass): a mapping translate() alone costs more than reading the page.
     if not text.isascii():
+        # Some PDF fonts map ";" to U+037E (Greek question mark), whose NFC form is ";": one
+        # such page makes the quick check fail and NFC re-compose the whole page
+        if "\u037e" in text:
+            text = text.replace("\u037e", ";")
         if not unicodedata.is_normalized("NFC", text):
             text = unicodedata.normalize("NFC", text)
         if any(c in text for c in _LIGATURE_CHARS):
