@@ -236,8 +236,8 @@ def store_documents(
 ) -> None:
     """Store documents read to their end (``(item, report row)`` in input order), each with
     its chunks or not at all, and fill in their rows. Consecutive documents of which nothing
-    was stored while they were read are written together (one call per table: a write costs
-    more than a short document's chunks); if the store refuses that, or had one of them
+    was stored while they were read are written together (their chunks in one call: a write
+    costs more than a short document's chunks); if the store refuses that, or had one of them
     already, each is written on its own, and one it refuses is a ``not_stored`` row."""
     run: list[_Cut] = []
     for item, row in batch:
@@ -336,9 +336,12 @@ def _write_together(store: LabelStore, cuts: list[_Cut], dropped_by: dict[str, i
         chunks = [chunk for cut in cuts for chunk in cut.chunks]
         try:
             with store.transaction():
+                # One call per document: a call's documents share a creation time, and
+                # store.documents() lists those by id, not in input order.
+                for cut in cuts:
+                    if store.add_documents([cut.document]) != 1:
+                        raise _OneByOne
                 # all documents new, so all their chunks are: each added all of its own
-                if store.add_documents([cut.document for cut in cuts]) != len(cuts):
-                    raise _OneByOne
                 if chunks and store.add_chunks(chunks) != len(chunks):
                     raise _OneByOne
         except (_OneByOne, ValueError, TypeError):  # undone: each on its own, below

@@ -236,10 +236,10 @@ class ExtractionPool:
             for worker in team:
                 dispatch(worker)
             while busy := [w for w in team if w.job]:
-                next_deadline = min(w.job.deadline(budget) for w in busy)  # type: ignore[union-attr]
-                wait_s = max(0.0, next_deadline - time.monotonic())
                 if idle is not None and all(w.inbox.empty() for w in busy):
                     idle()
+                next_deadline = min(w.job.deadline(budget) for w in busy)  # type: ignore[union-attr]
+                wait_s = max(0.0, next_deadline - time.monotonic())
                 ready = self._wait(busy, min(wait_s, WATCH_S) if self._rss else wait_s)
                 for worker in busy:
                     job, process = worker.job, worker.process

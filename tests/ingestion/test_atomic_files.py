@@ -45,6 +45,7 @@ def test_documents_stored_together_keep_input_order_and_their_own_counts(
     first = lw.ingest(pd.DataFrame({"text": texts}), store, progress=False)
     assert first.df["chunks_added"].tolist() == [1] * 6
     assert store.chunks()["text"].tolist() == texts  # labeling order is input order
+    assert store.documents()["doc_id"].tolist() == first.df["doc_id"].tolist()
     again = [texts[4], "A new clause on notices.", texts[1], "A new clause on notices."]
     second = lw.ingest(pd.DataFrame({"text": again}), store, progress=False)
     assert second.df["status"].tolist() == ["ok"] * 4
