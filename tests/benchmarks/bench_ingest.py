@@ -10,8 +10,10 @@ For each backend (pypdf, pypdfium2) prints pages/s of
   calls reuse it), into a fresh SQLite file with the default Paragraphs chunker;
 - ingest with two workers (warm) and its speed-up over one.
 Raw and warm runs alternate, so both see the same load on a shared machine; figures are the
-best of ``--repeat`` runs, and "paired" is the median of the per-round ratios. Target: warm
-ingest on one worker >= 0.9x raw. Also the CPU seconds of this process per warm ingest (parsing
+best of ``--repeat`` runs (pypdf) or of ``--fast-rounds`` (pypdfium2), and "paired" is the
+median (and quartiles) of the per-round ratios: the figure to go by, as the best raw round and
+the best ingest round may come from different moments of a machine whose speed drifts. Target:
+warm ingest on one worker >= 0.9x raw. Also the CPU seconds of this process per warm ingest (parsing
 is in the worker; here: normalizing, chunking, storing) against the raw loop's: on a quiet
 machine the two run side by side, but on a loaded Linux machine the worker and this process
 share one CPU share (autogroup), so there the warm ratio tends to raw / (raw + parent CPU).
@@ -26,6 +28,7 @@ the document was still being read.
 from __future__ import annotations
 
 import argparse
+import statistics
 import tempfile
 import threading
 import time
@@ -113,11 +116,17 @@ def best(repeat: int, run: Callable[[], tuple[int, float]]) -> tuple[int, float]
 
 def alternate(
     repeat: int, raw: Callable[[], tuple[int, float]], ingest: Callable[[], tuple[int, float]]
-) -> tuple[float, float, float]:
-    """Best raw seconds, best ingest seconds and the median per-round ratio raw/ingest."""
+) -> tuple[float, float, list[float]]:
+    """Best raw seconds, best ingest seconds and the per-round ratios raw/ingest, sorted."""
     rounds = [(raw()[1], ingest()[1]) for _ in range(repeat)]
     ratios = sorted(r / i for r, i in rounds)
-    return min(r for r, _ in rounds), min(i for _, i in rounds), ratios[len(ratios) // 2]
+    return min(r for r, _ in rounds), min(i for _, i in rounds), ratios
+
+
+def quartiles(ratios: list[float]) -> str:
+    """ "median (lower-upper quartile)" of sorted ratios."""
+    q1, median, q3 = statistics.quantiles(ratios, n=4) if len(ratios) > 1 else ratios * 3
+    return f"{median:.2f}x ({q1:.2f}-{q3:.2f})"
 
 
 def first_chunks(path: Path, started: float, stop: threading.Event, seen: list) -> None:
@@ -168,6 +177,9 @@ def main() -> None:
     )
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--no-ceres", action="store_true", help="skip CERES (~2 min in pypdf)")
+    parser.add_argument(
+        "--fast-rounds", type=int, default=21, help="alternating rounds for pypdfium2 (default 21)"
+    )
     args = parser.parse_args()
     paths = [Path(args.corpus) / p for p in NORMAL]
     print(f"{len(paths)} PDFs from {args.corpus}, best of {args.repeat}")
@@ -177,8 +189,10 @@ def main() -> None:
         pages, cold_s = ingest_all(paths, backend, 1)
         raw_cpu: list[float] = []
         parent_cpu: list[float] = []
+        # pypdfium2 rounds take a second: many of them, as this machine's speed drifts by +-25%
+        # from one second to the next (the paired median is the figure to go by)
         raw_s, one_s, paired = alternate(
-            args.repeat,
+            args.repeat if backend == "pypdf" else max(args.repeat, args.fast_rounds),
             partial(raw_all, raw, paths, raw_cpu),
             partial(ingest_all, paths, backend, 1, parent_cpu),
         )
@@ -187,7 +201,8 @@ def main() -> None:
         print(
             f"{backend:9s} {pages} pages | raw {pages / raw_s:6.1f} p/s | ingest 1 worker: "
             f"cold {pages / cold_s:6.1f} p/s ({raw_s / cold_s:.2f}x raw), warm "
-            f"{pages / one_s:6.1f} p/s ({raw_s / one_s:.2f}x raw, paired {paired:.2f}x) | "
+            f"{pages / one_s:6.1f} p/s ({raw_s / one_s:.2f}x raw best vs best; paired over "
+            f"{len(paired)} rounds {quartiles(paired)}) | "
             f"2 workers {pages / two_s:6.1f} p/s ({one_s / two_s:.2f}x speed-up) | CPU: raw "
             f"{min(raw_cpu):.3f} s, ingest's own (1 worker) {min(parent_cpu):.3f} s"
         )
