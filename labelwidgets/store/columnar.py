@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from labelwidgets.store.codec import decode_json
-from labelwidgets.store.frames import ValueArray, _object_array
+from labelwidgets.store.frames import ValueArray
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection, Select
@@ -90,11 +90,13 @@ class Table:
         """Each stored JSON text decoded, a fresh object per row: ``None`` where NULL, or a new
         ``empty()`` where NULL or empty when ``empty`` is given (``meta`` -> ``{}``)."""
         values = self.column(name)
-        if empty is not None:
-            return _object_array([_decode(v) or empty() for v in values])
-        out = np.empty(len(values), dtype=object)
+        if empty is None:
+            out = np.empty(len(values), dtype=object)
+        else:  # a new one per row (a dict literal is ~3x cheaper to make than a call)
+            fresh = ({} for _ in values) if empty is dict else (empty() for _ in values)
+            out = np.fromiter(fresh, dtype=object, count=len(values))
         for i in np.flatnonzero(np.not_equal(values, None)):  # mostly NULL: decode the rest
-            out[i] = _decode(values[i])
+            out[i] = _decode(values[i]) if empty is None else _decode(values[i]) or empty()
         return out
 
 

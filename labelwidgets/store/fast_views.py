@@ -7,13 +7,15 @@ value, or a list of values for ``IN``), and builds its DataFrame from the cursor
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import functools
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import ColumnElement, Connection, Select, func, select
 
 from labelwidgets.schema import Task
 from labelwidgets.store import tables as t
+from labelwidgets.store.chunk_rows import gc_paused
 
 if TYPE_CHECKING:
     import numpy as np
@@ -122,6 +124,20 @@ def _sources(layout: Sequence[tuple[str, str, str]], table: Any) -> list[Any]:
     return [column for column in table.c if column.name in needed] or list(table.primary_key)[:1]
 
 
+def _folded_select(
+    layout: Sequence[tuple[str, str, str]], table: Any, dialect: str, skip: set[str] = frozenset()
+) -> tuple[Select[Any], set[str]]:
+    """The select of a view's ``layout`` from ``table`` with the answer columns folded into
+    fewer cells (:mod:`labelwidgets.store.answer_cells`), and the view's column names;
+    columns in ``skip`` are not read."""
+    from labelwidgets.store.answer_cells import FOLDED, folded_cells
+
+    wanted = {name for name, _, _ in layout}
+    read = [x for x in layout if x[0] not in FOLDED and x[0] not in skip]
+    cells = folded_cells(wanted, table, dialect)
+    return select(*(_sources(read, table) if read or not cells else []), *cells), wanted
+
+
 def where(query: Select[Any], equal: dict[ColumnElement[Any], Filter]) -> Select[Any]:
     """``query`` restricted to rows where each column equals its value, or is one of its
     values when given a list (``None``: no filter)."""
@@ -175,9 +191,23 @@ def _finish(
     return frame(columns, len(table))
 
 
+def _gc_paused(view: Callable[..., Any]) -> Callable[..., Any]:
+    """``view`` run with cyclic garbage collection held off: a big view makes millions of
+    objects and no cycle, and collections set off by the allocations walk them again and again
+    (a million fresh ``meta`` dicts took four times as long with them)."""
+
+    @functools.wraps(view)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        with gc_paused():
+            return view(*args, **kwargs)
+
+    return run
+
+
 class FastViewsMixin:
     """The big DataFrame views (mixed into :class:`LabelStore` through ``ViewsMixin``)."""
 
+    @_gc_paused
     def chunks(
         self: LabelStore,
         *,
@@ -206,6 +236,7 @@ class FastViewsMixin:
             table = table.rows(pd.Series(table.column("_id"), dtype=object).isin(set(wanted)))
         return _finish(table, layout, {})
 
+    @_gc_paused
     def suggestions(
         self: LabelStore,
         task: Task | str | None = None,
@@ -239,6 +270,7 @@ class FastViewsMixin:
             table = fetch(conn, query)
         return _finish(table, layout, {})
 
+    @_gc_paused
     def events(
         self: LabelStore,
         task: Task | str | None = None,
@@ -254,11 +286,12 @@ class FastViewsMixin:
         subject, meta, created_at, evidence (``[[start, end], ...]`` in document coordinates,
         or ``None``). Each filter takes one value or a list (``kind=["gold", "review"]``);
         ``columns``: only these columns, in this order."""
+        from labelwidgets.store.answer_cells import unfold
         from labelwidgets.store.columnar import fetch
 
         ev = t.events
         layout = _layout("events", EVENTS, columns)
-        query = select(*_sources(layout, ev)).order_by(ev.c.event_id)
+        query, wanted = _folded_select(layout, ev, self.dialect)
         query = where(
             query,
             {
@@ -270,9 +303,10 @@ class FastViewsMixin:
             },
         )
         with self._read() as conn:
-            table = fetch(conn, query)
-        return _finish(table, layout, {})
+            table = fetch(conn, query.order_by(ev.c.event_id))
+        return _finish(table, layout, unfold(table, wanted))
 
+    @_gc_paused
     def answers(
         self: LabelStore,
         task: Task | str | None = None,
@@ -292,20 +326,17 @@ class FastViewsMixin:
         only these columns, in this order (``answer`` comes without ``is_unknown`` unless
         asked: "not in the text" is a null answer with ``is_unknown=True``).
         """
-        from labelwidgets.store.answer_cells import FOLDED, folded_cells, unfold
+        from labelwidgets.store.answer_cells import unfold
         from labelwidgets.store.columnar import fetch
 
         ca, c = t.current_answers, t.chunks
         name = self._task_name(task)
         layout = _layout("answers", ANSWERS, columns)
-        wanted = {n for n, _, _ in layout}
         # with a task given the column is constant: filled in below instead of read a million
-        # times; the folded columns come in fewer cells (answer_cells)
-        read = [x for x in layout if x[0] not in FOLDED and not (x[0] == "task" and name)]
-        cells = folded_cells(wanted, ca, self.dialect)
-        sources = _sources(read, ca) if read or not cells else []
+        # times
+        query, wanted = _folded_select(layout, ca, self.dialect, skip={"task"} if name else set())
         query = where(
-            select(*sources, *cells),
+            query,
             {ca.c.task_id: name, ca.c.question: question, ca.c.labeler: labeler},
         )
         query = where(query, {ca.c.chunk_id: chunk_id})
@@ -331,6 +362,7 @@ class FastViewsMixin:
             extra["task"].fill(name)  # 20x faster than np.full for an object array
         return _finish(table, layout, extra)
 
+    @_gc_paused
     def answer_columns(self: LabelStore, task: Task | str) -> AnswerColumns:
         """The task's current answers as integer-coded columns (chunk, question, labeler and
         answer codes into tables of distinct values; see
@@ -342,6 +374,7 @@ class FastViewsMixin:
         with self._read() as conn:
             return read_answer_columns(conn, task)
 
+    @_gc_paused
     def gold(
         self: LabelStore,
         task: Task | str,

@@ -383,3 +383,20 @@ def test_answers_hold_every_stored_column(store: LabelStore) -> None:
     assert set(frame["comment"].dropna()) == set(COMMENTS[1:])
     assert frame["evidence"].notna().any() and frame["evidence"].isna().any()
     assert set(frame["labeler"]) == set(ODD_LABELERS)
+    # the events view folds the same cells: every event's columns as stored
+    store.skip(FOLD_TASK, ids[1], labeler=ODD_LABELERS[1])
+    events = store.events(FOLD_TASK)
+    ev = t.events
+    with store._read() as conn:
+        stored_events = conn.execute(select(ev).order_by(ev.c.event_id)).all()
+    assert events["event_id"].tolist() == [row.event_id for row in stored_events]
+    assert set(events["kind"]) > {"answer"}  # a skip too: a null answer, no labeler's value
+    for shown, row in zip(events.itertuples(index=False), stored_events, strict=True):
+        assert (shown.labeler, shown.kind, shown.question) == (row.labeler, row.kind, row.question)
+        assert shown.answer == (None if row.value is None else json.loads(row.value))
+        assert (shown.is_unknown, shown.forced) == (bool(row.is_unknown), bool(row.forced))
+        assert shown.comment == row.comment
+        assert shown.evidence == (None if row.evidence is None else json.loads(row.evidence))
+        assert shown.meta == (json.loads(row.meta) if row.meta else {})
+    metas = events["meta"].tolist()
+    assert len({id(m) for m in metas}) == len(metas)  # a dict of its own per row
