@@ -336,11 +336,8 @@ def _write_together(store: LabelStore, cuts: list[_Cut], dropped_by: dict[str, i
         chunks = [chunk for cut in cuts for chunk in cut.chunks]
         try:
             with store.transaction():
-                # One call per document: a call's documents share a creation time, and
-                # store.documents() lists those by id, not in input order.
-                for cut in cuts:
-                    if store.add_documents([cut.document]) != 1:
-                        raise _OneByOne
+                if store.add_documents([cut.document for cut in cuts]) != len(cuts):
+                    raise _OneByOne
                 # all documents new, so all their chunks are: each added all of its own
                 if chunks and store.add_chunks(chunks) != len(chunks):
                     raise _OneByOne

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import time
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
@@ -29,16 +30,28 @@ def _plain_dicts(rows: Any) -> bool:
     return type(rows) is list and set(map(type, rows)) <= {dict}
 
 
+def _times(n: int) -> list[float]:
+    """``n`` increasing creation times from now, each the next float after the one before."""
+    times = [time.time()]
+    for _ in range(n - 1):
+        times.append(math.nextafter(times[-1], math.inf))
+    return times
+
+
 class DocumentsMixin:
     """Documents and chunks (mixed into :class:`LabelStore`)."""
 
     def add_documents(self: LabelStore, rows: Any) -> int:
         """Add documents (``doc_id`` required; ``name``, ``source``, ``text``, ``page_offsets``,
-        ``meta``). Documents already stored are left as they are. Returns how many were new."""
+        ``meta``). Documents already stored are left as they are. Returns how many were new.
+
+        :meth:`documents` lists documents by creation time: the documents of one call get
+        increasing times (the smallest steps a float takes, well under a millisecond for a
+        million), so they are listed in the order given."""
         records = as_records(rows, "add_documents")
         require_columns(records, ["doc_id"], "add_documents")
-        now = time.time()
-        values = [self._document_values(r, i, now) for i, r in enumerate(records)]
+        times = _times(len(records))
+        values = [self._document_values(r, i, times[i]) for i, r in enumerate(records)]
 
         def write(conn: Connection) -> int:
             return insert_ignore(conn, t.documents, values, key="doc_id")

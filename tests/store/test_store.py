@@ -38,6 +38,16 @@ def test_a_chunk_without_document_becomes_its_own_document(store: LabelStore) ->
     assert text[chunk["char_start"] : chunk["char_end"]] == chunk["text"]
 
 
+def test_documents_are_listed_in_the_order_they_were_added(store: LabelStore) -> None:
+    ids = ["zeta", "alpha", "mu", "beta", *(f"d{i:03}" for i in range(300, 0, -1))]
+    assert store.add_documents([{"doc_id": d} for d in ids[:150]]) == 150
+    store.add_documents([{"doc_id": d} for d in ids[150:]])
+    documents = store.documents()
+    assert documents["doc_id"].tolist() == ids  # not by id: one call's documents too
+    assert documents["created_at"].is_monotonic_increasing and documents["created_at"].is_unique
+    assert (documents["created_at"].max() - documents["created_at"].min()).total_seconds() < 60
+
+
 @pytest.mark.parametrize(
     ("rows", "message"),
     [
