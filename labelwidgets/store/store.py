@@ -80,14 +80,6 @@ class LabelStore(
         self._engine = engine
         self._writer = engine.execution_options(lw_write=True)
         self._lenient_writer = engine.execution_options(lw_write=True, lw_durable=False)
-        # PostgreSQL reads without a transaction: each read is then one round trip instead of
-        # BEGIN, the query and ROLLBACK (at READ COMMITTED a transaction gives each statement
-        # its own snapshot anyway)
-        self._reader = (
-            engine.execution_options(isolation_level="AUTOCOMMIT")
-            if engine.dialect.name == "postgresql"
-            else engine
-        )
         self._tasks: dict[str, Task] = {}
         self._joined = threading.local()  # the connection of an open store.transaction()
         try:
@@ -139,7 +131,7 @@ class LabelStore(
         """A connection to read with (``with store._read() as conn``); inside
         :meth:`transaction` it is the transaction's, so reads see its writes."""
         joined = getattr(self._joined, "conn", None)
-        return self._reader.connect() if joined is None else contextlib.nullcontext(joined)
+        return self._engine.connect() if joined is None else contextlib.nullcontext(joined)
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[LabelStore]:

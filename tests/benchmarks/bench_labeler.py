@@ -115,7 +115,7 @@ class StatementCounter:
         self.commits = 0
         if store.dialect == "postgresql":
             event.listen(store._engine, "before_cursor_execute", self._statement)
-            event.listen(store._engine, "begin", self._begin)
+            event.listen(store._engine, "begin", self._statement)
             event.listen(store._engine, "commit", self._commit)
             event.listen(store._engine, "rollback", self._statement)
             return
@@ -124,11 +124,6 @@ class StatementCounter:
 
     def _statement(self, *_args) -> None:
         self.statements += 1
-
-    def _begin(self, conn) -> None:
-        # a read runs in autocommit: SQLAlchemy still says "begin", psycopg sends no BEGIN
-        if not conn.connection.dbapi_connection.autocommit:
-            self.statements += 1
 
     def _commit(self, *_args) -> None:
         self.statements += 1
