@@ -8,10 +8,12 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 import labelwidgets as lw
+from labelwidgets.ingestion import storing
 from labelwidgets.ingestion.chunkers import Chunker, Pages, Paragraphs, Window
 from labelwidgets.ingestion.extract import extract
 from labelwidgets.ingestion.storing import join_pages
@@ -39,15 +41,19 @@ class _Watcher:
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._watch, daemon=True)
 
+    def look(self) -> None:
+        """What the other connection sees now."""
+        # chunks first: a document still marked as being read after them means they were
+        # read before its last write (which adds the last chunks and the mark at once)
+        chunks, documents = self.store.chunks(), self.store.documents()
+        if len(documents):
+            status = documents["meta"][0].get("ingest", {}).get("status")
+            last_page = int(chunks["page_end"].max()) if len(chunks) else 0
+            self.seen.append((status, chunks["chunk_id"].tolist(), last_page))
+
     def _watch(self) -> None:
         while not self._stop.is_set():
-            # chunks first: a document still marked as being read after them means they were
-            # read before its last write (which adds the last chunks and the mark at once)
-            chunks, documents = self.store.chunks(), self.store.documents()
-            if len(documents):
-                status = documents["meta"][0].get("ingest", {}).get("status")
-                last_page = int(chunks["page_end"].max()) if len(chunks) else 0
-                self.seen.append((status, chunks["chunk_id"].tolist(), last_page))
+            self.look()
             time.sleep(0.005)
 
     def __enter__(self) -> _Watcher:
@@ -61,9 +67,21 @@ class _Watcher:
 
 
 @pytest.fixture
-def watched(tmp_path: Path) -> Iterator[tuple[lw.LabelStore, _Watcher]]:
+def watched(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[tuple[lw.LabelStore, _Watcher]]:
+    """A store being ingested into, and a watcher polling it through another connection. The
+    watcher also looks each time a batch of pages has been stored: on a loaded machine the
+    parent may store a batch and the document's end moments apart, between two polls."""
     store = lw.LabelStore(tmp_path / "labels.db")
     with _Watcher(tmp_path / "labels.db") as watcher:
+        read_on = storing.Storer.read_on
+
+        def read_on_then_look(self: storing.Storer, index: int, batch: Any) -> None:
+            read_on(self, index, batch)
+            watcher.look()
+
+        monkeypatch.setattr(storing.Storer, "read_on", read_on_then_look)
         yield store, watcher
     store.close()
 
