@@ -33,7 +33,7 @@ from labelwidgets.store import ids
 if TYPE_CHECKING:
     from labelwidgets.store import LabelStore
 
-__all__ = ["Reading", "Storer", "store_document", "store_documents", "store_read_so_far"]
+__all__ = ["Reading", "Storer", "store_documents", "store_read_so_far"]
 
 _MAX_STORE_WAIT_S = 1.0  # the longest a read document waits to be stored with others
 
@@ -211,20 +211,6 @@ def _filtered(
         else:
             dropped.append(failed.name)
     return kept, dropped
-
-
-def store_document(
-    store: LabelStore,
-    item: Any,
-    row: dict[str, Any],
-    chunker: Chunker,
-    filters: list[Filter],
-    dropped_by: dict[str, int],
-) -> dict[str, Any]:
-    """Store a document read to its end (the rest of it, if it was stored while read) and fill
-    in its report row."""
-    store_documents(store, [(item, row)], chunker, filters, dropped_by)
-    return row
 
 
 def store_documents(

@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 
     from labelwidgets.store.columnar import Table
 
-__all__ = ["FOLDED", "folded_cells", "unfold"]
+__all__ = ["FOLDED", "folded_cells", "pair_cell", "split_pairs", "unfold"]
 
 _US = "\x1f"  # neither a name nor JSON text holds a raw control character
 # each folded cell and the view columns it holds
@@ -49,7 +49,7 @@ def folded_cells(wanted: set[str], ca: SqlTable, dialect: str) -> list[ColumnEle
     """The folded cells to read for the view columns in ``wanted``."""
     c = ca.c
     cells = {
-        "pair": lambda: c.labeler + literal(_US) + func.coalesce(c.value, ""),
+        "pair": lambda: pair_cell(ca),
         "stamp": lambda: (
             c.event_id * 4 + case((c.is_unknown, 1), else_=0) + case((c.forced, 2), else_=0)
         ),
@@ -59,6 +59,21 @@ def folded_cells(wanted: set[str], ca: SqlTable, dialect: str) -> list[ColumnEle
         ),
     }
     return [cells[name]().label(name) for name, holds in FOLDS.items() if wanted & set(holds)]
+
+
+def pair_cell(table: SqlTable) -> ColumnElement[Any]:
+    """``labeler + US + answer text`` of ``table``'s rows (``""`` for a NULL answer)."""
+    return table.c.labeler + literal(_US) + func.coalesce(table.c.value, "")
+
+
+def split_pairs(pairs: np.ndarray) -> tuple[np.ndarray, list[str], list[str | None]]:
+    """Rows of :func:`pair_cell` -> each row's code into the distinct pairs, and each distinct
+    pair's labeler and stored answer text (``None``: NULL). Each distinct pair is hashed and
+    split once: neither a name nor JSON text holds a raw control character."""
+    codes, distinct = pd.factorize(pairs)
+    split = [text.rpartition(_US) for text in distinct.tolist()]
+    # "": NULL (no JSON text is empty)
+    return codes, [name for name, _, _ in split], [text or None for _, _, text in split]
 
 
 def _json_pair(comment: Any, evidence: Any, dialect: str) -> ColumnElement[Any]:
@@ -84,10 +99,8 @@ def unfold(table: Table, wanted: set[str]) -> dict[str, Any]:
 
 
 def _unfold_pairs(pairs: np.ndarray) -> dict[str, Any]:
-    codes, distinct = pd.factorize(pairs)
-    split = [text.rpartition(_US) for text in distinct.tolist()]
-    labelers = np.array([name for name, _, _ in split], dtype=object)
-    texts = [text or None for _, _, text in split]  # "": NULL (no JSON text is empty)
+    codes, names, texts = split_pairs(pairs)
+    labelers = np.array(names, dtype=object)
     return {"labeler": labelers[codes], "answer": decode_coded(codes, texts)}
 
 

@@ -17,18 +17,17 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import case, func, literal, select
+from sqlalchemy import case, func, select
 
 from labelwidgets.schema import UNKNOWN, Task
 from labelwidgets.store import tables as t
+from labelwidgets.store.answer_cells import pair_cell, split_pairs
 from labelwidgets.store.codec import decode_json
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection
 
 __all__ = ["AnswerColumns", "chunk_documents", "read_answer_columns"]
-
-_US = "\x1f"  # the unit separator, between a labeler's name and an answer's JSON text
 
 
 @dataclass
@@ -80,13 +79,11 @@ def _decoded_answers(texts: list[str | None]) -> tuple[np.ndarray, list[Any]]:
 
 
 def _split_pairs(pairs: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[Any]]:
-    """Rows of ``labeler + US + answer text`` (US: the unit separator; "" for NULL) ->
-    labeler codes and names, answer codes and values. Each distinct pair is hashed once and
-    split once: neither a name nor JSON text holds a raw control character."""
-    pair, distinct = pd.factorize(pairs)
-    split = [text.rpartition(_US) for text in distinct.tolist()]
-    who, labelers = pd.factorize(np.array([name for name, _, _ in split], dtype=object))
-    said, answers = _decoded_answers([text or None for _, _, text in split])
+    """Rows of :func:`~labelwidgets.store.answer_cells.pair_cell` -> labeler codes and names,
+    answer codes and values (each distinct pair split and decoded once)."""
+    pair, names, texts = split_pairs(pairs)
+    who, labelers = pd.factorize(np.array(names, dtype=object))
+    said, answers = _decoded_answers(texts)
     return who.astype(np.int64)[pair], np.asarray(labelers, dtype=object), said[pair], answers
 
 
@@ -150,7 +147,7 @@ def read_answer_columns(conn: Connection, task: Task) -> AnswerColumns:
     # and 4 x question position + unknown + 2 x forced in one integer
     unknown, forced = case((ca.c.is_unknown, 1), else_=0), case((ca.c.forced, 2), else_=0)
     query = select(
-        (ca.c.labeler + literal(_US) + func.coalesce(ca.c.value, "")).label("pair"),
+        pair_cell(ca).label("pair"),
         (case(positions, value=ca.c.question, else_=-1) * 4 + unknown + forced).label("code"),
         *([func.coalesce(ca.c.time_spent, 0.0).label("spent"), ca.c.created_at] if timed else []),
     ).where(mine)

@@ -346,7 +346,7 @@ class FastViewsMixin:
             )
         with self._read() as conn:
             table = fetch(conn, query)
-            extra = unfold(table, wanted)
+            extra: dict[str, Any] = {}
             if "chunk_id" in table:
                 # one string object per run of a chunk's answers (a tenth of the memory, and
                 # grouping by chunk later hashes each once)
@@ -355,6 +355,7 @@ class FastViewsMixin:
             if "doc_id" in wanted:
                 # chunk -> document in Python is cheaper than a join per answer row
                 extra["doc_id"] = _chunk_docs(conn, codes, distinct)
+        extra.update(unfold(table, wanted))
         if "task" in wanted and name is not None:
             import numpy as np
 
